@@ -1,0 +1,46 @@
+/**
+ * Builds the AWS SDK clients every server-side process uses, from the parsed environment.
+ * Local stand-ins (kinesalite, dynalite) speak HTTP/1.1 only, while the SDK's Kinesis client
+ * defaults to HTTP/2; an `http://` endpoint therefore gets an HTTP/1.1 handler.
+ */
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { serverEnv, type ServerEnv } from '../config/env.ts';
+
+/** Placeholder credentials for local stand-ins, which accept any; never used against AWS. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function endpointOptions(endpoint: string | undefined) {
+  if (!endpoint) return {};
+  const isPlainHttp = endpoint.startsWith('http://');
+  return {
+    endpoint,
+    ...(isPlainHttp
+      ? {
+          requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000 }),
+          credentials: LOCAL_CREDENTIALS,
+        }
+      : {}),
+  };
+}
+
+export function createKinesisClient(env: ServerEnv = serverEnv()): KinesisClient {
+  return new KinesisClient({
+    region: env.AWS_REGION,
+    maxAttempts: 3,
+    ...endpointOptions(env.AWS_ENDPOINT_URL_KINESIS),
+  });
+}
+
+export function createDynamoDocumentClient(env: ServerEnv = serverEnv()): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: env.AWS_REGION,
+    maxAttempts: 3,
+    ...endpointOptions(env.AWS_ENDPOINT_URL_DYNAMODB),
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
