@@ -39,6 +39,8 @@ const ServerEnvSchema = z.object({
   SIGHTLINE_STREAM_NAME: z.string().min(1).default('sightline-spans'),
   SIGHTLINE_PROJECTS_TABLE: z.string().min(3).default('sightline-projects'),
   SIGHTLINE_INGEST_KEYS_TABLE: z.string().min(3).default('sightline-ingest-keys'),
+  /** The project the web app shows when the URL names none (local mode: the demo project). */
+  SIGHTLINE_DEFAULT_PROJECT_ID: z.string().min(2).default('demo'),
   /** How long a verified ingest key stays cached in a warm function, in seconds. */
   SIGHTLINE_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });

@@ -1,0 +1,163 @@
+/**
+ * Maps a validated wire-contract span onto a row of the `spans` table. Pure.
+ */
+import type { ChatMessage, MessagePart, SpanItem } from '@sightline/sdk/contract';
+import { toDateTime64 } from './dateTime.ts';
+
+export interface SpanSource {
+  projectId: string;
+  ingestKeyId: string;
+  sdkName: string;
+  sdkVersion: string;
+  shardId: string;
+  sequenceNumber: string;
+  ingestedAt: number;
+  retentionDays: number;
+}
+
+export interface SpanRow {
+  project_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: string;
+  start_time: string;
+  end_time: string;
+  duration_ms: number;
+  status_code: string;
+  status_message: string;
+  error_type: string;
+  operation_name: string;
+  provider: string;
+  request_model: string;
+  response_model: string;
+  response_id: string;
+  server_address: string;
+  request_params: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+  total_tokens: number;
+  finish_reasons: string[];
+  time_to_first_token_ms: number | null;
+  system_instructions: string;
+  input_messages: string;
+  output_messages: string;
+  input_text: string;
+  output_text: string;
+  tool_name: string;
+  tool_call_id: string;
+  user_id: string;
+  session_id: string;
+  prompt_name: string;
+  prompt_version: string;
+  prompt_variables: string;
+  environment: string;
+  release: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  truncated: boolean;
+  sdk_name: string;
+  sdk_version: string;
+  ingest_key_id: string;
+  source_shard_id: string;
+  source_sequence_number: string;
+  ingested_at: string;
+  retention_days: number;
+}
+
+function stringifyValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+}
+
+function partText(part: MessagePart): string {
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return part.content;
+    case 'tool_call':
+      return `${part.name}(${part.arguments === undefined ? '' : stringifyValue(part.arguments)})`;
+    case 'tool_call_response':
+      return stringifyValue(part.response);
+    case 'media':
+      return '';
+  }
+}
+
+/** The searchable text of messages: every text-bearing part, one per line. */
+export function messagesText(
+  messages: readonly ChatMessage[] = [],
+  system: readonly MessagePart[] = [],
+): string {
+  const parts = [...system, ...messages.flatMap((message) => message.parts)];
+  return parts
+    .map(partText)
+    .filter((value) => value.length > 0)
+    .join('\n');
+}
+
+function jsonOrEmpty(value: unknown): string {
+  return value === undefined ? '' : JSON.stringify(value);
+}
+
+export function toSpanRow(span: SpanItem, source: SpanSource): SpanRow {
+  const usage = span.usage ?? {};
+  const inputTokens = usage.inputTokens ?? 0;
+  const outputTokens = usage.outputTokens ?? 0;
+  return {
+    project_id: source.projectId,
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    parent_span_id: span.parentSpanId ?? '',
+    name: span.name,
+    kind: span.kind,
+    start_time: toDateTime64(span.startTime),
+    end_time: toDateTime64(span.endTime),
+    duration_ms: span.endTime - span.startTime,
+    status_code: span.status.code,
+    status_message: span.status.message ?? '',
+    error_type: span.errorType ?? '',
+    operation_name: span.operationName ?? '',
+    provider: span.provider ?? '',
+    request_model: span.requestModel ?? '',
+    response_model: span.responseModel ?? span.requestModel ?? '',
+    response_id: span.responseId ?? '',
+    server_address: span.serverAddress ?? '',
+    request_params: jsonOrEmpty(span.request),
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cached_input_tokens: usage.cachedInputTokens ?? 0,
+    reasoning_tokens: usage.reasoningTokens ?? 0,
+    total_tokens: inputTokens + outputTokens,
+    finish_reasons: span.finishReasons ?? [],
+    time_to_first_token_ms: span.timeToFirstTokenMs ?? null,
+    system_instructions: jsonOrEmpty(span.systemInstructions),
+    input_messages: jsonOrEmpty(span.inputMessages),
+    output_messages: jsonOrEmpty(span.outputMessages),
+    input_text: messagesText(span.inputMessages, span.systemInstructions),
+    output_text: messagesText(span.outputMessages),
+    tool_name: span.tool?.name ?? '',
+    tool_call_id: span.tool?.callId ?? '',
+    user_id: span.userId ?? '',
+    session_id: span.sessionId ?? '',
+    prompt_name: span.prompt?.name ?? '',
+    prompt_version: span.prompt === undefined ? '' : String(span.prompt.version),
+    prompt_variables: jsonOrEmpty(span.prompt?.variables),
+    environment: span.environment ?? '',
+    release: span.release ?? '',
+    tags: span.tags ?? [],
+    metadata: Object.fromEntries(
+      Object.entries(span.metadata ?? {}).map(([key, value]) => [key, String(value)]),
+    ),
+    truncated: span.truncated ?? false,
+    sdk_name: source.sdkName,
+    sdk_version: source.sdkVersion,
+    ingest_key_id: source.ingestKeyId,
+    source_shard_id: source.shardId,
+    source_sequence_number: source.sequenceNumber,
+    ingested_at: toDateTime64(source.ingestedAt),
+    retention_days: source.retentionDays,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The `spans` table: batched writes from the ingest function and the reads the web app and
+ * tools run. Every read goes through FINAL so a redelivered batch that has not merged yet
+ * never shows twice; every value is a bound `{name:Type}` parameter.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { SpanRow } from './spanRows.ts';
+
+export const SPANS_TABLE = 'spans';
+
+export async function insertSpans(
+  client: ClickHouseClient,
+  rows: readonly SpanRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await client.insert({
+    table: SPANS_TABLE,
+    values: rows as SpanRow[],
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'ingest.insertSpans' },
+  });
+}
+
+/** One line of the traces list. */
+export interface SpanSummary {
+  project_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: string;
+  start_time: string;
+  duration_ms: number;
+  status_code: string;
+  status_message: string;
+  provider: string;
+  request_model: string;
+  response_model: string;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  user_id: string;
+  session_id: string;
+  prompt_name: string;
+  prompt_version: string;
+  environment: string;
+}
+
+const SUMMARY_COLUMNS = `project_id, trace_id, span_id, parent_span_id, name, kind, start_time,
+  duration_ms, status_code, status_message, provider, request_model, response_model,
+  input_tokens, output_tokens, total_tokens, user_id, session_id, prompt_name, prompt_version,
+  environment`;
+
+export interface ListRecentSpansParams {
+  projectId: string;
+  limit: number;
+  /** Only spans that started in the last `sinceHours` hours. */
+  sinceHours?: number;
+}
+
+export async function listRecentSpans(
+  client: ClickHouseClient,
+  { projectId, limit, sinceHours = 24 * 7 }: ListRecentSpansParams,
+): Promise<SpanSummary[]> {
+  const result = await client.query({
+    query: `SELECT ${SUMMARY_COLUMNS}
+      FROM ${SPANS_TABLE} FINAL
+      WHERE project_id = {projectId:String}
+        AND start_time >= now64(6) - toIntervalHour({sinceHours:UInt32})
+      ORDER BY start_time DESC, span_id
+      LIMIT {limit:UInt32}`,
+    query_params: { projectId, limit, sinceHours },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.listRecentSpans' },
+  });
+  return result.json<SpanSummary>();
+}
+
+export interface TraceSpan extends SpanSummary {
+  end_time: string;
+  error_type: string;
+  operation_name: string;
+  response_id: string;
+  request_params: string;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+  finish_reasons: string[];
+  time_to_first_token_ms: number | null;
+  system_instructions: string;
+  input_messages: string;
+  output_messages: string;
+  tool_name: string;
+  tool_call_id: string;
+  prompt_variables: string;
+  release: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  truncated: boolean;
+  sdk_name: string;
+  sdk_version: string;
+  ingested_at: string;
+}
+
+export async function getTraceSpans(
+  client: ClickHouseClient,
+  { projectId, traceId }: { projectId: string; traceId: string },
+): Promise<TraceSpan[]> {
+  const result = await client.query({
+    query: `SELECT ${SUMMARY_COLUMNS}, end_time, error_type, operation_name, response_id,
+        request_params, cached_input_tokens, reasoning_tokens, finish_reasons,
+        time_to_first_token_ms, system_instructions, input_messages, output_messages, tool_name,
+        tool_call_id, prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version,
+        ingested_at
+      FROM ${SPANS_TABLE} FINAL
+      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+      ORDER BY start_time, span_id
+      LIMIT 10000`,
+    query_params: { projectId, traceId },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.getTraceSpans' },
+  });
+  return result.json<TraceSpan>();
+}
+
+export async function countSpans(
+  client: ClickHouseClient,
+  { projectId, traceIds }: { projectId: string; traceIds?: readonly string[] },
+): Promise<number> {
+  const result = await client.query({
+    query: `SELECT count() AS spans FROM ${SPANS_TABLE} FINAL
+      WHERE project_id = {projectId:String}
+        ${traceIds ? 'AND trace_id IN {traceIds:Array(String)}' : ''}`,
+    query_params: { projectId, traceIds: traceIds ?? [] },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'spans.countSpans' },
+  });
+  const [row] = await result.json<{ spans: string | number }>();
+  return Number(row?.spans ?? 0);
+}
