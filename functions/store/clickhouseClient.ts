@@ -11,7 +11,8 @@ import {
   type ClickHouseClient,
   type ClickHouseClientConfigOptions,
 } from '@clickhouse/client';
-import { serverEnv, type ServerEnv } from '../config/env.ts';
+import { z } from 'zod';
+import { ConfigurationError, serverEnv, type ServerEnv } from '../config/env.ts';
 
 export type { ClickHouseClient };
 
@@ -31,11 +32,40 @@ export function clickhouseTarget(env: ServerEnv = serverEnv()): ClickHouseTarget
   return { kind: 'embedded', location: embeddedDataPath(env.SIGHTLINE_HOME) };
 }
 
+const ConnectionSecretSchema = z.object({
+  url: z.url(),
+  username: z.string().min(1),
+  password: z.string(),
+  database: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
+});
+
+/** In AWS the connection lives in Secrets Manager (cached by Powertools across invocations). */
+async function readConnectionSecret(
+  secretArn: string,
+): Promise<z.infer<typeof ConnectionSecretSchema>> {
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  const value = await getSecret(secretArn, { transform: 'json', maxAge: 300 });
+  const parsed = ConnectionSecretSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      `The ClickHouse connection secret ${secretArn} must be JSON { url, username, password, database? }: ${parsed.error.issues.map((issue) => issue.path.join('.') + ' ' + issue.message).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
 export async function createClickHouseClient(
   env: ServerEnv = serverEnv(),
   overrides: { url?: string; username?: string; password?: string } = {},
 ): Promise<ClickHouseClient> {
-  const url = overrides.url ?? env.CLICKHOUSE_URL;
+  const secret =
+    !overrides.url && !env.CLICKHOUSE_URL && env.CLICKHOUSE_SECRET_ARN
+      ? await readConnectionSecret(env.CLICKHOUSE_SECRET_ARN)
+      : undefined;
+  const url = overrides.url ?? env.CLICKHOUSE_URL ?? secret?.url;
   const common = {
     database: env.CLICKHOUSE_DATABASE,
     application: 'sightline',
@@ -45,8 +75,9 @@ export async function createClickHouseClient(
     return createClient({
       ...common,
       url,
-      username: overrides.username ?? env.CLICKHOUSE_USER,
-      password: overrides.password ?? env.CLICKHOUSE_PASSWORD,
+      username: overrides.username ?? secret?.username ?? env.CLICKHOUSE_USER,
+      password: overrides.password ?? secret?.password ?? env.CLICKHOUSE_PASSWORD,
+      ...(secret?.database ? { database: secret.database } : {}),
     });
   }
   const dataPath = embeddedDataPath(env.SIGHTLINE_HOME);

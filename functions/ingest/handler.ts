@@ -1,0 +1,103 @@
+/**
+ * The ingest Lambda function: a Kinesis batch in, spans/scores/dead letters out, with
+ * partial batch failures so only records whose write failed are retried.
+ *
+ * decode → verify → validate happen for the whole batch first, then one insert per table,
+ * then Powertools' batch processor reports each record's outcome (ReportBatchItemFailures).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
+import { createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { serverEnv } from '../config/env.ts';
+import { ProjectsRepository } from '../control/projectsRepository.ts';
+import { createClickHouseClient } from '../store/clickhouseClient.ts';
+import { IngestKeyCache } from './ingestKeyCache.ts';
+import { prepareIngestBatch } from './prepareIngestBatch.ts';
+import { describeStoreError, writeIngestBatch } from './writeIngestBatch.ts';
+
+export interface IngestDependencies {
+  clickhouse: ClickHouseClient;
+  keys: IngestKeyCache;
+  logger: Logger;
+  now?: () => number;
+}
+
+export type IngestHandler = (
+  event: KinesisStreamEvent,
+  context: Context,
+) => Promise<KinesisStreamBatchResponse>;
+
+export function createIngestHandler(
+  dependencies: () => Promise<IngestDependencies>,
+): IngestHandler {
+  return async (event, context) => {
+    const { clickhouse, keys, logger, now = Date.now } = await dependencies();
+    const batch = await prepareIngestBatch(event.Records, keys, now());
+    const outcome = await writeIngestBatch(clickhouse, batch);
+
+    for (const { table, error } of outcome.errors) {
+      logger.error('insert failed; the affected records will be retried', {
+        table,
+        error: describeStoreError(error),
+      });
+    }
+    for (const deadLetter of batch.deadLetters) {
+      logger.warn('record dead-lettered', {
+        reason: deadLetter.reason,
+        detail: deadLetter.detail,
+        shardId: deadLetter.shard_id,
+        sequenceNumber: deadLetter.sequence_number,
+        claimedProjectId: deadLetter.claimed_project_id,
+      });
+    }
+    logger.info('batch processed', {
+      records: event.Records.length,
+      spans: batch.spans.length,
+      scores: batch.scores.length,
+      deadLetters: batch.deadLetters.length,
+      failedRecords: outcome.failed.size,
+    });
+
+    const processor = new BatchProcessor(EventType.KinesisDataStreams);
+    const reportOutcome = async (record: KinesisStreamRecord) => {
+      const error = outcome.failed.get(record.kinesis.sequenceNumber);
+      if (error) throw error;
+    };
+    return processPartialResponse(event, reportOutcome, processor, {
+      context,
+      // A batch that failed as a whole (ClickHouse down) is retried as it is; bisecting is
+      // for function errors, which a poison record cannot cause here.
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+let defaultDependencies: Promise<IngestDependencies> | undefined;
+
+function loadDefaultDependencies(): Promise<IngestDependencies> {
+  defaultDependencies ??= (async () => {
+    const env = serverEnv();
+    const projects = new ProjectsRepository(createDynamoDocumentClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    });
+    return {
+      clickhouse: await createClickHouseClient(env),
+      keys: new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS }),
+      logger: new Logger({ serviceName: 'sightline-ingest' }),
+    };
+  })().catch((error: unknown) => {
+    defaultDependencies = undefined;
+    throw error;
+  });
+  return defaultDependencies;
+}
+
+export const handler: IngestHandler = createIngestHandler(loadDefaultDependencies);
