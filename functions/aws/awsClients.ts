@@ -34,13 +34,16 @@ export function createKinesisClient(env: ServerEnv = serverEnv()): KinesisClient
   });
 }
 
-export function createDynamoDocumentClient(env: ServerEnv = serverEnv()): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+export function createDynamoClient(env: ServerEnv = serverEnv()): DynamoDBClient {
+  return new DynamoDBClient({
     region: env.AWS_REGION,
     maxAttempts: 3,
     ...endpointOptions(env.AWS_ENDPOINT_URL_DYNAMODB),
   });
-  return DynamoDBDocumentClient.from(client, {
+}
+
+export function createDynamoDocumentClient(env: ServerEnv = serverEnv()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(env), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

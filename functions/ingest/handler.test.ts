@@ -1,0 +1,219 @@
+/**
+ * The ingest handler against real engines: the embedded ClickHouse (chDB) and dynalite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIRE_LIMITS } from '@sightline/sdk/contract';
+import { parseServerEnv } from '../config/env.ts';
+import { createClickHouseClient } from '../store/clickhouseClient.ts';
+import { listDeadLetters } from '../store/deadLettersRepository.ts';
+import { runMigrations } from '../store/migrate.ts';
+import { countSpans } from '../store/spansRepository.ts';
+import {
+  buildKinesisEvent,
+  buildKinesisRecord,
+  buildRecordData,
+  buildScore,
+  buildSpan,
+  hex,
+  type RecordKey,
+} from '../../test/helpers/factories.ts';
+import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
+import { DEAD_LETTER_REASONS } from './constants.ts';
+import { createIngestHandler, type IngestHandler } from './handler.ts';
+import { IngestKeyCache } from './ingestKeyCache.ts';
+
+const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
+const logger = new Logger({ serviceName: 'ingest-test', logLevel: 'SILENT' });
+
+let home: string;
+let clickhouse: ClickHouseClient;
+let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
+let handler: IngestHandler;
+
+function handlerWith(client: ClickHouseClient): IngestHandler {
+  const keys = new IngestKeyCache(controlPlane.projects, { ttlSeconds: 60 });
+  return createIngestHandler(async () => ({ clickhouse: client, keys, logger }));
+}
+
+async function newProject(): Promise<RecordKey> {
+  const projectId = `p-${hex(6)}`;
+  await controlPlane.projects.putProject({ projectId, name: projectId, retentionDays: 30 });
+  const key = await controlPlane.projects.createIngestKey(projectId);
+  return { projectId, keyId: key.keyId, secret: key.secret };
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(tmpdir(), 'sightline-ingest-'));
+  clickhouse = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: home }));
+  await runMigrations(clickhouse);
+  controlPlane = await startTestControlPlane();
+  handler = handlerWith(clickhouse);
+});
+
+afterAll(async () => {
+  await clickhouse?.close();
+  await controlPlane?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('ingest handler', () => {
+  it('stores every span of plain and gzip records in one invocation', async () => {
+    // Prepare
+    const key = await newProject();
+    const spans = Array.from({ length: 30 }, () => buildSpan());
+    const event = buildKinesisEvent([
+      buildKinesisRecord(buildRecordData(spans.slice(0, 10), key)),
+      buildKinesisRecord(buildRecordData(spans.slice(10, 30), key, { gzip: true })),
+      buildKinesisRecord(buildRecordData([buildScore({ traceId: spans[0]!.traceId })], key)),
+    ]);
+    // Act
+    const response = await handler(event, context);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(30);
+    const stored = await clickhouse.query({
+      query: `SELECT trace_id, request_model, input_tokens, output_text, start_time FROM spans FINAL
+              WHERE project_id = {projectId:String} AND span_id = {spanId:String}`,
+      query_params: { projectId: key.projectId, spanId: spans[3]!.spanId },
+      format: 'JSONEachRow',
+    });
+    expect(await stored.json()).toEqual([
+      expect.objectContaining({
+        trace_id: spans[3]!.traceId,
+        request_model: 'gpt-4o-mini',
+        output_text: 'Paris.',
+      }),
+    ]);
+  });
+
+  it('leaves counts unchanged when the same batch is delivered again', async () => {
+    const key = await newProject();
+    const event = buildKinesisEvent([
+      buildKinesisRecord(buildRecordData([buildSpan(), buildSpan()], key)),
+      buildKinesisRecord(buildRecordData([buildSpan()], key, { gzip: true })),
+      buildKinesisRecord(Buffer.from('not a record')),
+    ]);
+    await handler(event, context);
+    await handler(event, context);
+    await handler(event, context);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
+    const sequence = event.Records[2]!.kinesis.sequenceNumber;
+    expect(await listDeadLetters(clickhouse, { sequenceNumbers: [sequence] })).toHaveLength(1);
+  });
+
+  it('dead-letters every kind of bad record with its reason while storing the good ones', async () => {
+    // Prepare
+    const key = await newProject();
+    const revoked = await controlPlane.projects.createIngestKey(key.projectId);
+    await controlPlane.projects.revokeIngestKey(key.projectId, revoked.keyId);
+    const good = [buildSpan(), buildSpan()];
+    const validBeside = buildSpan();
+    const huge = Buffer.alloc(WIRE_LIMITS.maxRecordBytes + 1, 0x20);
+    const cases: [string, Buffer][] = [
+      [DEAD_LETTER_REASONS.recordTooLarge, huge],
+      [
+        DEAD_LETTER_REASONS.badEncoding,
+        Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('garbage')]),
+      ],
+      [DEAD_LETTER_REASONS.badEnvelope, Buffer.from('[{"type":"span"}]')],
+      [DEAD_LETTER_REASONS.badJson, Buffer.from('{not json\n[]')],
+      [DEAD_LETTER_REASONS.badJson, buildRecordData([], key, { itemsText: '[{"type":' })],
+      [
+        DEAD_LETTER_REASONS.unsupportedVersion,
+        buildRecordData([buildSpan()], key, { header: { v: 9 as 1 } }),
+      ],
+      [
+        DEAD_LETTER_REASONS.unknownProject,
+        buildRecordData([buildSpan()], { ...key, projectId: `p-${hex(6)}` }),
+      ],
+      [
+        DEAD_LETTER_REASONS.unknownKey,
+        buildRecordData([buildSpan()], { ...key, keyId: 'ik_missing' }),
+      ],
+      [
+        DEAD_LETTER_REASONS.revokedKey,
+        buildRecordData([buildSpan()], { ...key, keyId: revoked.keyId, secret: revoked.secret }),
+      ],
+      [
+        DEAD_LETTER_REASONS.badSignature,
+        buildRecordData([buildSpan()], { ...key, secret: 'x'.repeat(43) }),
+      ],
+      [
+        DEAD_LETTER_REASONS.schemaViolation,
+        buildRecordData([{ type: 'span', traceId: 'nope' }], key),
+      ],
+      [DEAD_LETTER_REASONS.schemaViolation, buildRecordData([validBeside, { type: 'bogus' }], key)],
+      [
+        DEAD_LETTER_REASONS.schemaViolation,
+        buildRecordData([], key, { itemsText: '{"not":"an array"}' }),
+      ],
+    ];
+    const badRecords = cases.map(([, data]) => buildKinesisRecord(data));
+    const goodRecord = buildKinesisRecord(buildRecordData(good, key, { gzip: true }));
+    const event = buildKinesisEvent([badRecords[0]!, goodRecord, ...badRecords.slice(1)]);
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
+    const deadLetters = await listDeadLetters(clickhouse, {
+      sequenceNumbers: badRecords.map((record) => record.kinesis.sequenceNumber),
+    });
+    const bySequence = new Map(deadLetters.map((row) => [row.sequence_number, row]));
+    cases.forEach(([reason], index) => {
+      const record = badRecords[index]!;
+      const row = bySequence.get(record.kinesis.sequenceNumber);
+      expect(row, `dead letter for ${reason}`).toBeDefined();
+      expect(row).toMatchObject({
+        reason,
+        shard_id: 'shardId-000000000000',
+        raw_base64: record.kinesis.data,
+        stream_arn: record.eventSourceARN,
+      });
+      expect(row!.detail.length).toBeGreaterThan(0);
+    });
+  });
+
+  it('keeps personal data out of dead-letter details', async () => {
+    const key = await newProject();
+    const span = { ...buildSpan(), userId: 'jane.doe@example.com', kind: 'not-a-kind' };
+    const record = buildKinesisRecord(buildRecordData([span], key));
+    await handler(buildKinesisEvent([record]), context);
+    const [row] = await listDeadLetters(clickhouse, {
+      sequenceNumbers: [record.kinesis.sequenceNumber],
+    });
+    expect(row?.reason).toBe(DEAD_LETTER_REASONS.schemaViolation);
+    expect(row?.detail).toContain('kind');
+    expect(row?.detail).not.toContain('jane.doe@example.com');
+  });
+
+  it('reports every record as failed (to be retried) when ClickHouse is unreachable, then stores them', async () => {
+    // Prepare
+    const key = await newProject();
+    const unreachable = createClient({ url: 'http://127.0.0.1:9', request_timeout: 2_000 });
+    const event = buildKinesisEvent([
+      buildKinesisRecord(buildRecordData([buildSpan()], key)),
+      buildKinesisRecord(buildRecordData([buildSpan(), buildSpan()], key)),
+      buildKinesisRecord(gzipSync(Buffer.from('bad'))),
+    ]);
+    // Act
+    const during = await handlerWith(unreachable)(event, context);
+    const after = await handler(event, context);
+    // Assess
+    expect(during.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      event.Records.map((record) => record.kinesis.sequenceNumber),
+    );
+    expect(after.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
+    await unreachable.close();
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Packs serialised items into signed, optionally gzip-compressed wire-contract records, each
+ * within the record size limit.
+ */
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import {
+  WIRE_CONTRACT_VERSION,
+  WIRE_LIMITS,
+  frameRecord,
+  signItems,
+  type EnvelopeHeader,
+} from '../contract/index.ts';
+
+const gzip = promisify(gzipCallback);
+
+export interface RecordSigner {
+  projectId: string;
+  keyId: string;
+  secret: string;
+  sdk: { name: string; version: string };
+}
+
+export interface EncodedRecord {
+  data: Buffer;
+  itemCount: number;
+}
+
+/** Room left for the header line in a record. */
+const HEADER_ALLOWANCE = 1_024;
+export const MAX_ITEMS_BYTES = WIRE_LIMITS.maxRecordBytes - HEADER_ALLOWANCE;
+
+/** Groups item JSON strings so each group's array stays within the record limit uncompressed. */
+export function groupItems(itemJsons: readonly string[], maxBytes = MAX_ITEMS_BYTES): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let currentBytes = 2;
+  for (const json of itemJsons) {
+    const bytes = Buffer.byteLength(json) + 1;
+    if (
+      current.length > 0 &&
+      (currentBytes + bytes > maxBytes || current.length >= WIRE_LIMITS.maxItemsPerRecord)
+    ) {
+      groups.push(current);
+      current = [];
+      currentBytes = 2;
+    }
+    current.push(json);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+export async function encodeRecord(
+  itemJsons: readonly string[],
+  signer: RecordSigner,
+  options: { gzip: boolean; now?: number },
+): Promise<EncodedRecord> {
+  const itemsBytes = Buffer.from(`[${itemJsons.join(',')}]`);
+  const header: EnvelopeHeader = {
+    v: WIRE_CONTRACT_VERSION,
+    sdk: signer.sdk,
+    projectId: signer.projectId,
+    keyId: signer.keyId,
+    sig: signItems(signer.secret, signer.projectId, signer.keyId, itemsBytes),
+    sentAt: options.now ?? Date.now(),
+  };
+  const body = frameRecord(header, itemsBytes);
+  return { data: options.gzip ? await gzip(body) : body, itemCount: itemJsons.length };
+}
