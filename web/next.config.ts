@@ -1,0 +1,38 @@
+/**
+ * Next.js configuration for the Sightline web app. The app imports TypeScript source from
+ * outside `web/` (`../functions/...` and the `@sightline/sdk` workspace package, whose
+ * `exports` point at `.ts` files), so the bundler and the file tracer start at the repository
+ * root.
+ */
+import path from 'node:path';
+import type { NextConfig } from 'next';
+
+// Next transpiles this file to CommonJS before loading it, so `__dirname` is defined here.
+const repositoryRoot = path.resolve(__dirname, '..');
+
+const nextConfig: NextConfig = {
+  turbopack: { root: repositoryRoot },
+  outputFileTracingRoot: repositoryRoot,
+  transpilePackages: ['@sightline/sdk'],
+  // chdb is a native addon that owns a data directory per process: the web process must never
+  // bundle or load it (it reads ClickHouse over HTTP). The ClickHouse client and the AWS
+  // secret reader (lazily imported by the client factory, only in AWS) stay plain Node.js
+  // dependencies rather than being bundled.
+  serverExternalPackages: ['@clickhouse/client', 'chdb', '@aws-lambda-powertools/parameters'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Referrer-Policy', value: 'no-referrer' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,81 @@
+/**
+ * The web process's one ClickHouse client, built lazily by the shared factory and reused by
+ * every request, and the wrapper every read goes through. The web app always reads ClickHouse
+ * over HTTP (CLICKHOUSE_URL, or the connection secret in AWS): the embedded engine belongs to
+ * the process that owns its data directory (the local stack), never to the web server.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createClickHouseClient } from '../../../functions/store/clickhouseClient.ts';
+import { ConfigurationError, serverEnv } from '../../../functions/config/env.ts';
+import { StoreUnavailableError } from './errors.ts';
+
+// Kept on globalThis so `next dev` module reloads do not open a new connection pool each time.
+const holder = globalThis as typeof globalThis & {
+  sightlineClickHouse?: Promise<ClickHouseClient>;
+};
+
+async function createWebClient(): Promise<ClickHouseClient> {
+  const env = serverEnv();
+  // Without either, the factory would open the embedded engine in this process.
+  if (!env.CLICKHOUSE_URL && !env.CLICKHOUSE_SECRET_ARN) {
+    throw new ConfigurationError(
+      'CLICKHOUSE_URL is not set. The web app reads ClickHouse over HTTP: start it through the local stack, or set CLICKHOUSE_URL (and CLICKHOUSE_USER / CLICKHOUSE_PASSWORD) to a ClickHouse server.',
+    );
+  }
+  return createClickHouseClient(env);
+}
+
+export function getClickHouseClient(): Promise<ClickHouseClient> {
+  if (!holder.sightlineClickHouse) {
+    const created = createWebClient();
+    holder.sightlineClickHouse = created;
+    // A failed creation (bad configuration) is retried on the next request, not cached.
+    created.catch(() => {
+      if (holder.sightlineClickHouse === created) holder.sightlineClickHouse = undefined;
+    });
+  }
+  return holder.sightlineClickHouse;
+}
+
+/** Where the client connects, without credentials, for error messages. */
+function clickhouseLocation(): string {
+  try {
+    const url = new URL(serverEnv().CLICKHOUSE_URL ?? '');
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'ClickHouse';
+  }
+}
+
+const MAX_REASON_CHARS = 500;
+
+/**
+ * A one-line reason for a failed query. Connection failures on Node 20 often arrive as an
+ * AggregateError with an empty message (one attempt per address family), so the error code
+ * stands in when the message is empty.
+ */
+export function describeQueryFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, MAX_REASON_CHARS);
+  const code = (error as Error & { code?: unknown }).code;
+  const message = error.message.trim() || (typeof code === 'string' ? code : error.name);
+  return (message.split('\n')[0] ?? message).slice(0, MAX_REASON_CHARS);
+}
+
+/**
+ * Runs a read against ClickHouse. A bad configuration surfaces as the ConfigurationError it is;
+ * any other failure (connection, query) becomes a StoreUnavailableError.
+ */
+export async function withClickHouse<T>(
+  read: (client: ClickHouseClient) => Promise<T>,
+): Promise<T> {
+  try {
+    return await read(await getClickHouseClient());
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
+    console.error('ClickHouse query failed:', error);
+    throw new StoreUnavailableError(
+      `Query to ${clickhouseLocation()} failed: ${describeQueryFailure(error)}`,
+      { cause: error },
+    );
+  }
+}
