@@ -1,0 +1,416 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, type CfnElement, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
+import { SightlineStack } from './SightlineStack.ts';
+
+const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
+const CDK_CONTEXT = CdkJsonSchema.parse(
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')),
+).context;
+
+// cdk-nag 3 reports through CDK's policy validation, not through annotations: its findings
+// exist only in the assembly's validation report. The report is parsed strictly so that a
+// change of format fails these tests instead of making them pass vacuously.
+const ValidationReportSchema = z.object({
+  pluginReports: z.array(
+    z.object({
+      pluginName: z.string(),
+      violations: z.array(
+        z.object({
+          ruleName: z.string(),
+          severity: z.string(),
+          violatingConstructs: z.array(z.object({ constructPath: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});
+
+interface NagFinding {
+  ruleName: string;
+  severity: string;
+  constructPaths: string[];
+}
+
+/**
+ * Synthesizes an app checked by the AWS Solutions pack, registered the way infra/app.ts
+ * does, and returns the unacknowledged findings of every severity.
+ */
+function synthesizeWithNag(addStacks: (app: App) => void): {
+  app: App;
+  findings: NagFinding[];
+} {
+  // Findings are read from the report below rather than thrown by synth, so that one failed
+  // assertion lists every finding, warnings included.
+  const app = new App({
+    context: { ...CDK_CONTEXT, '@aws-cdk/core:failSynthOnValidationErrors': false },
+  });
+  addStacks(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  const reportFile = path.join(assembly.directory, 'validation-report.json');
+  const report = existsSync(reportFile)
+    ? ValidationReportSchema.parse(JSON.parse(readFileSync(reportFile, 'utf8')))
+    : { pluginReports: [] };
+  const findings = report.pluginReports
+    .filter((pluginReport) => pluginReport.pluginName === 'AwsSolutions')
+    .flatMap((pluginReport) => pluginReport.violations)
+    .map((violation) => ({
+      ruleName: violation.ruleName,
+      severity: violation.severity,
+      constructPaths: violation.violatingConstructs.map((construct) => construct.constructPath),
+    }));
+  return { app, findings };
+}
+
+function acknowledgedRules(scope: IConstruct): { path: string; id: string; reason: string }[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(z.record(z.string(), z.string()).parse(entry.data)).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+function getAttArn(stack: Stack, construct: IConstruct) {
+  return { 'Fn::GetAtt': [logicalId(stack, construct), 'Arn'] };
+}
+
+function ref(stack: Stack, construct: IConstruct) {
+  return { Ref: logicalId(stack, construct) };
+}
+
+function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+interface PolicyStatement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+}
+
+describe('SightlineStack', () => {
+  let stack: SightlineStack;
+  let template: Template;
+  let findings: NagFinding[];
+
+  beforeAll(() => {
+    const synthesized = synthesizeWithNag((app) => {
+      stack = new SightlineStack(app, 'Sightline');
+    });
+    findings = synthesized.findings;
+    template = Template.fromStack(stack);
+  });
+
+  describe('cdk-nag AwsSolutions', () => {
+    it('reports no unacknowledged errors', () => {
+      expect(findings.filter((finding) => finding.severity !== 'warning')).toEqual([]);
+    });
+
+    it('reports no unacknowledged warnings', () => {
+      expect(findings.filter((finding) => finding.severity === 'warning')).toEqual([]);
+    });
+
+    it('acknowledges only the reviewed rules, each with a specific reason', () => {
+      const acknowledgements = acknowledgedRules(stack);
+
+      expect(acknowledgements.map(({ path, id }) => ({ path, id }))).toEqual(
+        expect.arrayContaining([
+          { path: 'Sightline/SpanStream', id: 'AwsSolutions-KDS3' },
+          { path: 'Sightline/ClickHouseSecret', id: 'AwsSolutions-SMG4' },
+          { path: 'Sightline/Ingest/OnFailureQueue', id: 'AwsSolutions-SQS3' },
+          { path: 'Sightline/Ingest/Role/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+        ]),
+      );
+      expect(acknowledgements).toHaveLength(4);
+      for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
+    });
+
+    it('finds errors and warnings in a non-compliant stack (the check above is live)', () => {
+      const { findings: badFindings } = synthesizeWithNag((app) => {
+        const bad = new Stack(app, 'NonCompliant');
+        new sqs.Queue(bad, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+        const key = new kms.Key(bad, 'Key', { enableKeyRotation: true });
+        new kinesis.Stream(bad, 'Stream', {
+          encryption: kinesis.StreamEncryption.KMS,
+          encryptionKey: key,
+        });
+      });
+
+      expect(badFindings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ ruleName: 'AwsSolutions-SQS2', severity: 'error' }),
+          expect.objectContaining({ ruleName: 'AwsSolutions-KDS3', severity: 'warning' }),
+        ]),
+      );
+    });
+  });
+
+  describe('span stream', () => {
+    it('is on-demand, named, and encrypted with the rotating customer-managed key', () => {
+      template.hasResourceProperties('AWS::Kinesis::Stream', {
+        Name: 'sightline-spans',
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: getAttArn(stack, stack.dataKey) },
+      });
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('keeps records longer than the maximum record age so failed batches can be replayed', () => {
+      const retentionHours = z
+        .number()
+        .parse(
+          Object.values(template.findResources('AWS::Kinesis::Stream'))[0]?.Properties
+            ?.RetentionPeriodHours,
+        );
+
+      expect(retentionHours * 3600).toBeGreaterThan(INGEST_EVENT_SOURCE.maxRecordAgeSeconds);
+    });
+
+    it('takes its name from the props', () => {
+      const app = new App({ context: CDK_CONTEXT });
+      const named = new SightlineStack(app, 'Named', { streamName: 'spans-staging' });
+
+      Template.fromStack(named).hasResourceProperties('AWS::Kinesis::Stream', {
+        Name: 'spans-staging',
+      });
+    });
+  });
+
+  describe('ingest function', () => {
+    it('runs on Node.js 22 or newer, on arm64, traced, with 1024 MB and 60 s', () => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      expect(Object.keys(functions)).toHaveLength(1);
+      const properties = Object.values(functions)[0]?.Properties;
+
+      expect(Number(/^nodejs(\d+)\.x$/.exec(properties?.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+      expect(properties).toMatchObject({
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 1024,
+        Timeout: 60,
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: ref(stack, stack.ingest.logGroup) },
+      });
+    });
+
+    it('gets the environment the handler reads', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            CLICKHOUSE_SECRET_ARN: ref(stack, stack.clickHouseSecret),
+            SIGHTLINE_PROJECTS_TABLE: ref(stack, stack.projectsTable),
+            SIGHTLINE_INGEST_KEYS_TABLE: ref(stack, stack.ingestKeysTable),
+            SIGHTLINE_STREAM_NAME: ref(stack, stack.stream),
+            POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          }),
+        },
+      });
+    });
+
+    it('logs to its own log group with a retention period', () => {
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: Match.anyValue(),
+        KmsKeyId: getAttArn(stack, stack.dataKey),
+      });
+    });
+
+    it('is bundled as ESM with a require shim, from the local esbuild', () => {
+      const code = Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties
+        ?.Code;
+      const assetHash = z
+        .string()
+        .regex(/^[0-9a-f]{64}\.zip$/)
+        .parse(code?.S3Key)
+        .replace(/\.zip$/, '');
+      const bundle = readFileSync(
+        path.join(Stage.of(stack)?.outdir ?? '', `asset.${assetHash}`, 'index.mjs'),
+        'utf8',
+      );
+
+      expect(bundle.startsWith('import { createRequire')).toBe(true);
+      // chdb stays external (never loaded in Lambda); the AWS SDK is bundled.
+      expect(bundle).toContain('import("chdb/connection")');
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+    });
+  });
+
+  describe('Kinesis event source', () => {
+    it('applies the shared settings, partial batch responses and the on-failure queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAttArn(stack, stack.stream),
+        FunctionName: ref(stack, stack.ingest.function),
+        StartingPosition: INGEST_EVENT_SOURCE.startingPosition,
+        BatchSize: INGEST_EVENT_SOURCE.batchSize,
+        MaximumBatchingWindowInSeconds: INGEST_EVENT_SOURCE.maxBatchingWindowMs / 1000,
+        BisectBatchOnFunctionError: INGEST_EVENT_SOURCE.bisectBatchOnFunctionError,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: INGEST_EVENT_SOURCE.retryAttempts,
+        MaximumRecordAgeInSeconds: INGEST_EVENT_SOURCE.maxRecordAgeSeconds,
+        ParallelizationFactor: INGEST_EVENT_SOURCE.parallelizationFactor,
+        DestinationConfig: {
+          OnFailure: { Destination: getAttArn(stack, stack.ingest.onFailureQueue) },
+        },
+      });
+    });
+
+    it('sends failures to a KMS-encrypted queue that keeps them 14 days', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: getAttArn(stack, stack.dataKey),
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    });
+
+    it('refuses requests to the queue that do not use TLS', () => {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(stack, stack.ingest.onFailureQueue)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('control-plane tables', () => {
+    it.each([
+      ['projects', 'projectsTable', [{ AttributeName: 'projectId', KeyType: 'HASH' }]],
+      [
+        'ingest keys',
+        'ingestKeysTable',
+        [
+          { AttributeName: 'projectId', KeyType: 'HASH' },
+          { AttributeName: 'keyId', KeyType: 'RANGE' },
+        ],
+      ],
+    ] as const)(
+      '%s: on-demand, PITR, KMS, protected from deletion',
+      (_name, property, keySchema) => {
+        const table = stack[property];
+        const resource = template.toJSON().Resources[logicalId(stack, table)];
+
+        expect(resource).toMatchObject({
+          Type: 'AWS::DynamoDB::Table',
+          DeletionPolicy: 'Retain',
+          Properties: {
+            KeySchema: keySchema,
+            BillingMode: 'PAY_PER_REQUEST',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: {
+              SSEEnabled: true,
+              SSEType: 'KMS',
+              KMSMasterKeyId: getAttArn(stack, stack.dataKey),
+            },
+            DeletionProtectionEnabled: true,
+          },
+        });
+      },
+    );
+  });
+
+  describe('ClickHouse secret', () => {
+    it('is KMS-encrypted and holds a { url, username, password, database } placeholder', () => {
+      const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
+      const generate = secret?.Properties?.GenerateSecretString;
+
+      expect(secret?.Properties?.KmsKeyId).toEqual(getAttArn(stack, stack.dataKey));
+      expect(generate?.GenerateStringKey).toBe('password');
+      expect(Object.keys(JSON.parse(generate?.SecretStringTemplate)).sort()).toEqual([
+        'database',
+        'url',
+        'username',
+      ]);
+    });
+  });
+
+  describe('ingest role', () => {
+    function roleStatements(): PolicyStatement[] {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [ref(stack, stack.ingest.role)] },
+      });
+      return Object.values(policies).flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[],
+      );
+    }
+
+    it('attaches no AWS managed policy', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        ManagedPolicyArns: Match.absent(),
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+      });
+    });
+
+    it('grants no wildcard action', () => {
+      const actions = roleStatements().flatMap((statement) => [statement.Action].flat());
+
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('uses Resource "*" only for the X-Ray actions, which have no resource-level scope', () => {
+      const onEveryResource = roleStatements().filter((statement) => statement.Resource === '*');
+
+      expect(onEveryResource.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+
+    it('may read the stream, tables and secret and send failures, but write nothing else', () => {
+      const actions = new Set(roleStatements().flatMap((statement) => [statement.Action].flat()));
+
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions).toContain('kms:Decrypt');
+      expect(actions).toContain('kinesis:GetRecords');
+      expect(actions).toContain('sqs:SendMessage');
+      for (const denied of [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'kinesis:PutRecords',
+        'secretsmanager:PutSecretValue',
+        'kms:Encrypt',
+      ]) {
+        expect(actions).not.toContain(denied);
+      }
+    });
+  });
+
+  it('outputs what operators and producers need', () => {
+    for (const output of [
+      'SpanStreamName',
+      'SpanStreamArn',
+      'ProjectsTableName',
+      'IngestKeysTableName',
+      'ClickHouseSecretArn',
+      'IngestOnFailureQueueUrl',
+    ]) {
+      template.hasOutput(output, {});
+    }
+  });
+});
