@@ -21,6 +21,8 @@ export const MIGRATIONS_DIRECTORY = path.join(
 export interface Migration {
   version: number;
   name: string;
+  /** The file name without `.sql`, as people know it: `0001_spans`. */
+  label: string;
   checksum: string;
   statements: string[];
 }
@@ -74,6 +76,7 @@ export async function loadMigrations(directory = MIGRATIONS_DIRECTORY): Promise<
     migrations.push({
       version,
       name: match[2] ?? file,
+      label: file.replace(/\.sql$/, ''),
       checksum: createHash('sha256').update(sql).digest('hex'),
       statements: splitStatements(sql),
     });
@@ -121,7 +124,7 @@ export async function runMigrations(
       if (previous.checksum !== migration.checksum) {
         throw new MigrationError(
           'MIGRATION_CHECKSUM_MISMATCH',
-          `Migration ${migration.version}_${migration.name} was applied with checksum ${previous.checksum.slice(0, 12)}… but the file now has ${migration.checksum.slice(0, 12)}…; add a new migration instead of editing an applied one`,
+          `Migration ${migration.label} was applied with checksum ${previous.checksum.slice(0, 12)}… but the file now has ${migration.checksum.slice(0, 12)}…; add a new migration instead of editing an applied one`,
         );
       }
       result.alreadyApplied.push(migration.version);
@@ -133,7 +136,7 @@ export async function runMigrations(
       } catch (error) {
         throw new MigrationError(
           'MIGRATION_FAILED',
-          `Migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`,
+          `Migration ${migration.label} failed: ${(error as Error).message}`,
           { cause: error },
         );
       }

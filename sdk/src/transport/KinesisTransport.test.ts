@@ -1,0 +1,263 @@
+/**
+ * The SDK's Kinesis transport and tracer against a real kinesalite.
+ */
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createStreamAndWait,
+  createTestKinesisClient,
+  startKinesalite,
+  uniqueStreamName,
+  type KinesaliteServer,
+} from '../../../test/helpers/kinesalite.ts';
+import {
+  EnvelopeHeaderSchema,
+  ItemSchema,
+  isValidSignature,
+  splitRecord,
+  type Item,
+} from '../contract/index.ts';
+import { createSdkKinesisClient } from '../config.ts';
+import { init } from '../index.ts';
+import { KinesisTransport } from './KinesisTransport.ts';
+
+const signer = {
+  projectId: 'acme',
+  keyId: 'ik_test1',
+  secret: 's'.repeat(43),
+  sdk: { name: 'test', version: '1' },
+};
+
+let kinesalite: KinesaliteServer;
+let reader: KinesisClient;
+
+beforeAll(async () => {
+  kinesalite = await startKinesalite();
+  reader = createTestKinesisClient(kinesalite.endpoint);
+});
+
+afterAll(async () => {
+  reader?.destroy();
+  await kinesalite?.close();
+});
+
+/** Reads and decodes every item on a stream, checking each record's signature. */
+async function readItems(streamName: string): Promise<Item[]> {
+  const { Shards = [] } = await reader.send(new ListShardsCommand({ StreamName: streamName }));
+  const items: Item[] = [];
+  for (const shard of Shards) {
+    let { ShardIterator: iterator } = await reader.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    for (let page = 0; iterator && page < 50; page += 1) {
+      const response = await reader.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+      for (const record of response.Records ?? []) {
+        const data = Buffer.from(record.Data!);
+        const body = data[0] === 0x1f ? gunzipSync(data) : data;
+        const parts = splitRecord(body)!;
+        const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
+        expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
+        items.push(
+          ...(JSON.parse(parts.itemsBytes.toString()) as unknown[]).map((item) =>
+            ItemSchema.parse(item),
+          ),
+        );
+      }
+      if ((response.Records ?? []).length === 0) break;
+      iterator = response.NextShardIterator;
+    }
+  }
+  return items;
+}
+
+function transportFor(
+  streamName: string,
+  endpoint = kinesalite.endpoint,
+  options: Partial<ConstructorParameters<typeof KinesisTransport>[0]> = {},
+) {
+  return new KinesisTransport({
+    client: createSdkKinesisClient({
+      projectId: 'acme',
+      ingestKeyId: 'ik_test1',
+      ingestKey: signer.secret,
+      streamName,
+      endpoint,
+    }),
+    streamName,
+    signer,
+    ...options,
+  });
+}
+
+describe('KinesisTransport', () => {
+  it('delivers every span, aggregated into a few signed records, with parents linked', async () => {
+    // Prepare
+    const streamName = uniqueStreamName('sdk');
+    await createStreamAndWait(reader, streamName, 2);
+    const sightline = init({
+      projectId: 'acme',
+      ingestKeyId: 'ik_test1',
+      ingestKey: signer.secret,
+      streamName,
+      endpoint: kinesalite.endpoint,
+      flushOnExit: false,
+    });
+    // Act
+    const traceIds: string[] = [];
+    for (let index = 0; index < 250; index += 1) {
+      await sightline.trace('request', { userId: `u${index}` }, async (root) => {
+        traceIds.push(root.traceId);
+        await Promise.all([
+          sightline.span('retrieve', { kind: 'retrieval' }, async () => undefined),
+          sightline.span('chat', { kind: 'llm', requestModel: 'gpt-4o-mini' }, async (span) => {
+            span.update({ usage: { inputTokens: 10, outputTokens: 2 } });
+          }),
+        ]);
+      });
+    }
+    await sightline.shutdown();
+    // Assess
+    const items = await readItems(streamName);
+    expect(items).toHaveLength(750);
+    expect(sightline.stats()).toMatchObject({ queued: 0, sent: 750, dropped: 0 });
+    const spans = items.filter((item) => item.type === 'span');
+    const roots = spans.filter((span) => !span.parentSpanId);
+    expect(new Set(roots.map((span) => span.traceId))).toEqual(new Set(traceIds));
+    for (const child of spans.filter((span) => span.parentSpanId)) {
+      const parent = roots.find((root) => root.spanId === child.parentSpanId);
+      expect(parent?.traceId).toBe(child.traceId);
+    }
+  });
+
+  it('records a thrown error on the span and re-throws it unchanged', async () => {
+    const streamName = uniqueStreamName('sdk');
+    await createStreamAndWait(reader, streamName, 1);
+    const sightline = init({
+      projectId: 'acme',
+      ingestKeyId: 'ik_test1',
+      ingestKey: signer.secret,
+      streamName,
+      endpoint: kinesalite.endpoint,
+      flushOnExit: false,
+    });
+    const failure = new TypeError('boom');
+    await expect(sightline.trace('fails', async () => Promise.reject(failure))).rejects.toBe(
+      failure,
+    );
+    expect(() =>
+      sightline.trace('fails sync', () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
+    await sightline.shutdown();
+    const spans = (await readItems(streamName)).filter((item) => item.type === 'span');
+    expect(spans.map((span) => [span.status.code, span.errorType, span.status.message])).toEqual([
+      ['error', 'TypeError', 'boom'],
+      ['error', 'TypeError', 'boom'],
+    ]);
+  });
+
+  it('truncates oversize content with a marker instead of dropping it', async () => {
+    const streamName = uniqueStreamName('sdk');
+    await createStreamAndWait(reader, streamName, 1);
+    const transport = transportFor(streamName);
+    const huge = 'x'.repeat(3_000_000);
+    transport.enqueue({
+      type: 'span',
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      name: 'big',
+      startTime: Date.now(),
+      endTime: Date.now(),
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: huge }] }],
+    });
+    await transport.shutdown();
+    const [span] = await readItems(streamName);
+    expect(span?.type).toBe('span');
+    const content = span?.type === 'span' ? span.inputMessages?.[0]?.parts[0] : undefined;
+    expect(content?.type === 'text' && content.content).toMatch(
+      /…\[sightline: truncated \d+ characters\]$/,
+    );
+    expect(span?.type === 'span' && span.truncated).toBe(true);
+    expect(transport.stats()).toMatchObject({ sent: 1, dropped: 0, truncated: 1 });
+  });
+
+  it('never throws, stays bounded and counts drops when the stream is unreachable', async () => {
+    // Prepare: nothing listens on port 9.
+    const transport = transportFor('nowhere', 'http://127.0.0.1:9', {
+      maxQueueItems: 100,
+      maxRetries: 1,
+      retryBaseMs: 1,
+      retryMaxMs: 2,
+    });
+    // Act
+    for (let index = 0; index < 1_000; index += 1) {
+      transport.enqueue({
+        type: 'score',
+        scoreId: `s${index}`,
+        traceId: 'a'.repeat(32),
+        name: 'n',
+        value: 1,
+        timestamp: Date.now(),
+      });
+    }
+    const queuedAtPeak = transport.stats().queued;
+    await transport.shutdown();
+    // Assess
+    expect(queuedAtPeak).toBeLessThanOrEqual(100);
+    expect(transport.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 1_000 });
+    expect(transport.stats().retried).toBeGreaterThan(0);
+  });
+
+  it('drops and counts an item that cannot be serialised, without throwing', async () => {
+    const streamName = uniqueStreamName('sdk');
+    await createStreamAndWait(reader, streamName, 1);
+    const errors: unknown[] = [];
+    const transport = transportFor(streamName, kinesalite.endpoint, {
+      onError: (error) => errors.push(error),
+    });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    transport.enqueue({
+      type: 'span',
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      name: 'cyclic',
+      startTime: Date.now(),
+      endTime: Date.now(),
+      metadata: { big: 10n as unknown as number },
+    });
+    transport.enqueue({
+      type: 'span',
+      traceId: 'a'.repeat(32),
+      spanId: 'c'.repeat(16),
+      name: 'cyclic',
+      startTime: Date.now(),
+      endTime: Date.now(),
+      tool: { name: 't', arguments: cyclic } as never,
+    });
+    transport.enqueue({
+      type: 'score',
+      scoreId: 'ok',
+      traceId: 'a'.repeat(32),
+      name: 'n',
+      value: 1,
+      timestamp: Date.now(),
+    });
+    await transport.shutdown();
+    expect(transport.stats()).toMatchObject({ sent: 1, dropped: 2 });
+    expect(errors).toHaveLength(2);
+  });
+});
