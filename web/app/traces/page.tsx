@@ -51,7 +51,7 @@ export default async function TracesPage({
           <span className="muted">
             {spans.length === TRACES_PAGE.recentSpansLimit
               ? `latest ${spans.length} spans`
-              : `${spans.length} spans`}{' '}
+              : `${spans.length} ${spans.length === 1 ? 'span' : 'spans'}`}{' '}
             in the last {days} days
           </span>
           <AutoRefresh intervalMs={TRACES_PAGE.refreshIntervalMs} />
