@@ -11,10 +11,24 @@ import {
   type ClickHouseClient,
   type ClickHouseClientConfigOptions,
 } from '@clickhouse/client';
+import type { ChdbConnection } from 'chdb/connection';
 import { z } from 'zod';
 import { ConfigurationError, serverEnv, type ServerEnv } from '../config/env.ts';
 
 export type { ClickHouseClient };
+
+/** The embedded engine, opened by the one process that owns its data directory. */
+export interface EmbeddedClickHouse {
+  /** The in-process client on the engine. */
+  client: ClickHouseClient;
+  /**
+   * The engine connection the client runs on, for the local stack's ClickHouse HTTP endpoint
+   * (`startClickHouseHttpServer({ engine })`), which serves the same engine to other processes.
+   * Closing the client closes it.
+   */
+  engine: ChdbConnection;
+  dataPath: string;
+}
 
 export interface ClickHouseTarget {
   kind: 'http' | 'embedded';
@@ -66,28 +80,45 @@ export async function createClickHouseClient(
       ? await readConnectionSecret(env.CLICKHOUSE_SECRET_ARN)
       : undefined;
   const url = overrides.url ?? env.CLICKHOUSE_URL ?? secret?.url;
-  const common = {
-    database: env.CLICKHOUSE_DATABASE,
-    application: 'sightline',
-    clickhouse_settings: { date_time_input_format: 'best_effort' as const },
-  };
   if (url) {
     return createClient({
-      ...common,
+      ...clientDefaults(env),
       url,
       username: overrides.username ?? secret?.username ?? env.CLICKHOUSE_USER,
       password: overrides.password ?? secret?.password ?? env.CLICKHOUSE_PASSWORD,
       ...(secret?.database ? { database: secret.database } : {}),
     });
   }
-  const dataPath = embeddedDataPath(env.SIGHTLINE_HOME);
+  return (await openEmbeddedClickHouse(env)).client;
+}
+
+/**
+ * Opens the embedded engine on SIGHTLINE_HOME (or `options.dataPath`) and returns the
+ * in-process client together with its engine connection. One engine per process: open it
+ * once, in the process that owns the data directory.
+ */
+export async function openEmbeddedClickHouse(
+  env: ServerEnv = serverEnv(),
+  options: { dataPath?: string } = {},
+): Promise<EmbeddedClickHouse> {
+  const dataPath = path.resolve(options.dataPath ?? embeddedDataPath(env.SIGHTLINE_HOME));
   mkdirSync(dataPath, { recursive: true });
   // Imported lazily: the native engine is only loaded by the process that owns the data.
   const { createChdbConnection } = await import('chdb/connection');
-  // chdb types its Connection against its own copy of @clickhouse/client-common; the shapes
-  // are identical, only the declaration files differ.
-  const connection = createChdbConnection({
-    path: dataPath,
-  }) as unknown as ClickHouseClientConfigOptions['connection'];
-  return createClient({ ...common, connection });
+  const engine = createChdbConnection({ path: dataPath });
+  const client = createClient({
+    ...clientDefaults(env),
+    // chdb types its Connection against its own copy of @clickhouse/client-common; the
+    // shapes are identical, only the declaration files differ.
+    connection: engine as unknown as ClickHouseClientConfigOptions['connection'],
+  });
+  return { client, engine, dataPath };
+}
+
+function clientDefaults(env: ServerEnv) {
+  return {
+    database: env.CLICKHOUSE_DATABASE,
+    application: 'sightline',
+    clickhouse_settings: { date_time_input_format: 'best_effort' as const },
+  };
 }
