@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'web/.next', 'web/next-env.d.ts', 'cdk.out', '.sightline', '.sightline-cache'],
+    ignores: [
+      'node_modules',
+      'web/.next',
+      'web/next-env.d.ts',
+      'cdk.out',
+      '.sightline',
+      '.sightline-cache',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -12,7 +19,10 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },

@@ -1,0 +1,68 @@
+/**
+ * Child processes of the local stack (the web server, the demo producer): started with
+ * their output in a log file, and stopped with SIGTERM, then SIGKILL if they linger.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ManagedChild {
+  name: string;
+  process: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function startChild(options: {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logDirectory: string;
+}): ManagedChild {
+  mkdirSync(options.logDirectory, { recursive: true });
+  const logFile = path.join(options.logDirectory, `${options.name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  return {
+    name: options.name,
+    process: child,
+    logFile,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timeout = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timeout);
+      }
+      log.end();
+    },
+  };
+}
+
+/** Runs a command to completion, output to a log file; rejects with the log's tail on failure. */
+export async function runToCompletion(options: Parameters<typeof startChild>[0]): Promise<void> {
+  const child = startChild(options);
+  const code = await child.exited;
+  await child.stop();
+  if (code !== 0) {
+    const { readFileSync } = await import('node:fs');
+    const tail = readFileSync(child.logFile, 'utf8').split('\n').slice(-30).join('\n');
+    throw new Error(
+      `${options.name} failed (exit ${code}); last lines of ${child.logFile}:\n${tail}`,
+    );
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The `sightline` command-line tool (`npm start` is `sightline start`):
+ *
+ *   sightline start [--no-demo] [--no-web] [--home DIR] [--port N] [--clickhouse-port N]
+ *                   [--kinesis-port N] [--dynamodb-port N] [--random-ports]
+ *   sightline migrate          apply ClickHouse migrations (CLICKHOUSE_URL, the running
+ *                              local stack, or the embedded engine)
+ *   sightline stack            print the running local stack's endpoints as JSON
+ *   sightline bench            run the benchmarks and write docs/benchmarks.md
+ *   sightline contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { parseServerEnv } from '../../functions/config/env.ts';
+import { createClickHouseClient } from '../../functions/store/clickhouseClient.ts';
+import { runMigrations } from '../../functions/store/migrate.ts';
+import { readStackFile } from './stackFile.ts';
+import { REPOSITORY_ROOT, sdkEnvironment, startLocalStack } from './startLocalStack.ts';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+const USAGE = `Usage: sightline <command> [options]
+
+Commands:
+  start     run the whole platform locally (Kinesis, DynamoDB, ClickHouse, ingest, web, demo)
+  migrate   apply ClickHouse migrations
+  stack     print the running local stack's endpoints as JSON
+  bench     run the benchmarks and write docs/benchmarks.md
+  contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
+
+start options:
+  --no-demo              do not run the demo producer
+  --no-web               do not build or serve the web app
+  --home DIR             data directory (default: SIGHTLINE_HOME or .sightline)
+  --port N               web port (default: PORT or 3000)
+  --clickhouse-port N    ClickHouse HTTP port (default 8123)
+  --kinesis-port N       Kinesis port (default 4567)
+  --dynamodb-port N      DynamoDB port (default 4569)
+  --random-ports         pick free ports for everything (tests)`;
+
+function portOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`--${name} must be a port number (0-65535), got "${value}"`);
+  }
+  return port;
+}
+
+function defaultHome(): string {
+  return path.resolve(process.env.SIGHTLINE_HOME ?? path.join(REPOSITORY_ROOT, '.sightline'));
+}
+
+async function start(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'no-demo': { type: 'boolean', default: false },
+      'no-web': { type: 'boolean', default: false },
+      home: { type: 'string' },
+      port: { type: 'string' },
+      'clickhouse-port': { type: 'string' },
+      'kinesis-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      'random-ports': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const random = values['random-ports'];
+  const home = path.resolve(values.home ?? defaultHome());
+  const startedAt = Date.now();
+  out(`Starting Sightline (data in ${home}) …`);
+  const stack = await startLocalStack({
+    home,
+    demo: !values['no-demo'],
+    web: !values['no-web'],
+    ports: {
+      web: random ? 0 : portOption(values.port ?? process.env.PORT, 3000, 'port'),
+      clickhouse: random ? 0 : portOption(values['clickhouse-port'], 8123, 'clickhouse-port'),
+      kinesis: random ? 0 : portOption(values['kinesis-port'], 4567, 'kinesis-port'),
+      dynamodb: random ? 0 : portOption(values['dynamodb-port'], 4569, 'dynamodb-port'),
+    },
+    log: out,
+  });
+  const { info } = stack;
+  out(`Sightline is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).`);
+  out();
+  if (info.web) out(`  Web app          ${info.web.url}/traces`);
+  out(
+    `  ClickHouse HTTP  ${info.clickhouse.url}  (user ${info.clickhouse.username}, password in ${path.join(home, 'stack.json')})`,
+  );
+  out(`  Kinesis          ${info.kinesis.endpoint}  stream ${info.kinesis.streamName}`);
+  out(`  DynamoDB         ${info.dynamodb.endpoint}`);
+  out(`  Logs             ${path.join(home, 'logs')}`);
+  out();
+  out('Point an app at it with the SDK (@sightline/sdk, `init()` reads these):');
+  for (const [name, value] of Object.entries(sdkEnvironment(info)))
+    out(`  export ${name}=${value}`);
+  out();
+  out('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      out('Forcing exit.');
+      process.exit(1);
+    }
+    stopping = true;
+    out(`\n${signal}: stopping Sightline …`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error((error as Error).message);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function migrate(): Promise<void> {
+  const env = parseServerEnv();
+  const running = env.CLICKHOUSE_URL ? undefined : readStackFile(defaultHome());
+  // The embedded engine is locked by a running local stack: go through its HTTP endpoint.
+  const client = await createClickHouseClient(
+    env,
+    running
+      ? {
+          url: running.clickhouse.url,
+          username: running.clickhouse.username,
+          password: running.clickhouse.password,
+        }
+      : {},
+  );
+  try {
+    const result = await runMigrations(client);
+    out(
+      `Applied: ${result.applied.join(', ') || 'none'}; already applied: ${result.alreadyApplied.join(', ') || 'none'}`,
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+function stackInfo(): void {
+  const info = readStackFile(defaultHome());
+  if (!info) throw new Error(`No local stack is running for ${defaultHome()} (run \`npm start\`)`);
+  out(JSON.stringify(info, null, 2));
+}
+
+async function bench(args: string[]): Promise<void> {
+  const { runBenchmarks } = await import('../../test/bench/runBenchmarks.ts');
+  await runBenchmarks(args);
+}
+
+async function contractSchema(): Promise<void> {
+  const { writeFileSync } = await import('node:fs');
+  const { wireContractJsonSchema, WIRE_CONTRACT_VERSION } = await import('@sightline/sdk/contract');
+  const target = path.join(
+    REPOSITORY_ROOT,
+    `sdk/schema/wire-contract-v${WIRE_CONTRACT_VERSION}.schema.json`,
+  );
+  writeFileSync(target, `${JSON.stringify(wireContractJsonSchema(), null, 2)}\n`);
+  out(`Wrote ${path.relative(process.cwd(), target)}`);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start(rest);
+    case 'migrate':
+      return migrate();
+    case 'stack':
+      return stackInfo();
+    case 'bench':
+      return bench(rest);
+    case 'contract-schema':
+      return contractSchema();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return;
+    default:
+      throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * The local stack: every part of the platform on one machine, with real engines behind real
+ * protocols — kinesalite (Kinesis), dynalite (DynamoDB), the embedded ClickHouse engine with
+ * its HTTP endpoint, the Kinesis event-source runner calling the real ingest handler, the
+ * Next.js web app, and a demo producer using the real SDK. Data persists under `home`.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  createDynamoClient,
+  createDynamoDocumentClient,
+  createKinesisClient,
+} from '../../functions/aws/awsClients.ts';
+import { parseServerEnv, type ServerEnv } from '../../functions/config/env.ts';
+import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
+import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
+import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
+import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
+import { runMigrations } from '../../functions/store/migrate.ts';
+import { startChild, type ManagedChild } from './childProcesses.ts';
+import { startClickHouseHttpServer } from './clickhouse/ClickHouseHttpServer.ts';
+import { KinesisEventSourceRunner } from './eventSource/KinesisEventSourceRunner.ts';
+import { createJsonLinesFailureDestination } from './eventSource/jsonLinesFailureDestination.ts';
+import { acquireInstanceLock } from './instanceLock.ts';
+import { loadOrCreateLocalSecrets } from './localSecrets.ts';
+import { createControlPlaneTables, startDynalite } from './services/dynalite.ts';
+import { createStreamAndWait, startKinesalite } from './services/kinesalite.ts';
+import { assertPortFree, findFreePort } from './services/listenOnLoopback.ts';
+import { removeStackFile, writeStackFile, type StackInfo } from './stackFile.ts';
+import { ensureWebBuild, startWebServer, waitForWeb } from './webApp.ts';
+
+export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const DEMO_PROJECT = {
+  projectId: 'demo',
+  name: 'Demo project',
+  ingestKeyId: 'ik_demo_local',
+} as const;
+const CLICKHOUSE_USER = 'sightline';
+const LOCAL_SHARD_COUNT = 2;
+
+export interface LocalStackOptions {
+  home: string;
+  /** 0 picks a free port for that service. */
+  ports: { web: number; clickhouse: number; kinesis: number; dynamodb: number };
+  demo: boolean;
+  web: boolean;
+  region?: string;
+  streamName?: string;
+  /** Progress lines for people. */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  info: StackInfo;
+  /** The server environment the stack's own processes use (endpoints filled in). */
+  env: ServerEnv;
+  runner: KinesisEventSourceRunner;
+  stop(): Promise<void>;
+}
+
+type Stopper = () => Promise<void> | void;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const home = path.resolve(options.home);
+  mkdirSync(home, { recursive: true });
+  const logDirectory = path.join(home, 'logs');
+  const lock = acquireInstanceLock(home);
+  const stoppers: Stopper[] = [() => lock.release()];
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(`while stopping: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    if (options.web && options.ports.web !== 0)
+      await assertPortFree('the web app', options.ports.web);
+    const webPort = options.web ? options.ports.web || (await findFreePort()) : 0;
+    // The first build takes a while: start it now, alongside the services.
+    const webBuild = options.web
+      ? ensureWebBuild(REPOSITORY_ROOT, logDirectory)
+      : Promise.resolve(false);
+    webBuild.catch(() => {});
+
+    const secrets = loadOrCreateLocalSecrets(home);
+    const region = options.region ?? 'us-east-1';
+    const streamName = options.streamName ?? 'sightline-spans';
+
+    const dynamodb = await startDynalite({
+      path: path.join(home, 'dynamodb'),
+      port: options.ports.dynamodb,
+    });
+    stoppers.push(() => dynamodb.close());
+    const kinesis = await startKinesalite({
+      path: path.join(home, 'kinesis'),
+      port: options.ports.kinesis,
+    });
+    stoppers.push(() => kinesis.close());
+
+    const env = parseServerEnv({
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      SIGHTLINE_HOME: home,
+      SIGHTLINE_STREAM_NAME: streamName,
+      SIGHTLINE_DEFAULT_PROJECT_ID: DEMO_PROJECT.projectId,
+    });
+
+    await createControlPlaneTables(createDynamoClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    });
+    const kinesisClient = createKinesisClient(env);
+    stoppers.push(() => kinesisClient.destroy());
+    await createStreamAndWait(kinesisClient, streamName, LOCAL_SHARD_COUNT);
+
+    const clickhouse = await openEmbeddedClickHouse(env);
+    stoppers.push(() => clickhouse.client.close());
+    await runMigrations(clickhouse.client);
+    const clickhouseServer = await startClickHouseHttpServer({
+      engine: clickhouse.engine,
+      port: options.ports.clickhouse,
+      auth: { username: CLICKHOUSE_USER, password: secrets.clickhousePassword },
+    });
+    stoppers.push(() => clickhouseServer.close());
+
+    const projects = new ProjectsRepository(createDynamoDocumentClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    });
+    await projects.putProject({
+      projectId: DEMO_PROJECT.projectId,
+      name: DEMO_PROJECT.name,
+      retentionDays: 30,
+    });
+    await projects.createIngestKey(DEMO_PROJECT.projectId, {
+      keyId: DEMO_PROJECT.ingestKeyId,
+      secret: secrets.demoIngestKey,
+    });
+
+    const logger = new Logger({ serviceName: 'sightline-local', logLevel: 'WARN' });
+    const keys = new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS });
+    const handler = createIngestHandler(async () => ({
+      clickhouse: clickhouse.client,
+      keys,
+      logger,
+    }));
+    const runner = new KinesisEventSourceRunner({
+      kinesis: kinesisClient,
+      streamName,
+      handler,
+      settings: INGEST_EVENT_SOURCE,
+      checkpointPath: path.join(home, 'event-source-checkpoints.json'),
+      onFailure: createJsonLinesFailureDestination(path.join(home, 'event-source-failures.jsonl')),
+      logger,
+      region,
+    });
+    await runner.start();
+    stoppers.push(() => runner.stop());
+
+    const info: StackInfo = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      home,
+      region,
+      web: options.web ? { url: `http://127.0.0.1:${webPort}` } : null,
+      clickhouse: {
+        url: clickhouseServer.url,
+        username: CLICKHOUSE_USER,
+        password: secrets.clickhousePassword,
+      },
+      kinesis: { endpoint: kinesis.endpoint, streamName },
+      dynamodb: {
+        endpoint: dynamodb.endpoint,
+        projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+        ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+      },
+      demoProject: {
+        projectId: DEMO_PROJECT.projectId,
+        ingestKeyId: DEMO_PROJECT.ingestKeyId,
+        ingestKey: secrets.demoIngestKey,
+      },
+    };
+
+    const children: ManagedChild[] = [];
+    stoppers.push(async () => {
+      await Promise.all(children.map((child) => child.stop()));
+    });
+
+    if (options.demo) {
+      children.push(
+        startChild({
+          name: 'demo-producer',
+          command: process.execPath,
+          args: ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'infra/local/demo/demoProducer.ts')],
+          cwd: REPOSITORY_ROOT,
+          env: { ...process.env, ...sdkEnvironment(info) },
+          logDirectory,
+        }),
+      );
+    }
+
+    if (options.web && info.web) {
+      if (await webBuild) log('Built the web app.');
+      const web = startWebServer({
+        root: REPOSITORY_ROOT,
+        port: webPort,
+        env: {
+          CLICKHOUSE_URL: clickhouseServer.url,
+          CLICKHOUSE_USER,
+          CLICKHOUSE_PASSWORD: secrets.clickhousePassword,
+          SIGHTLINE_DEFAULT_PROJECT_ID: DEMO_PROJECT.projectId,
+          AWS_REGION: region,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+          SIGHTLINE_HOME: home,
+        },
+        logDirectory,
+      });
+      children.push(web);
+      await waitForWeb(`${info.web.url}/traces`, web);
+    }
+
+    writeStackFile(home, info);
+    stoppers.splice(1, 0, () => removeStackFile(home));
+    return { info, env, runner, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The variables that point an app's SDK at this stack. */
+export function sdkEnvironment(info: StackInfo): Record<string, string> {
+  return {
+    AWS_REGION: info.region,
+    AWS_ENDPOINT_URL_KINESIS: info.kinesis.endpoint,
+    SIGHTLINE_STREAM_NAME: info.kinesis.streamName,
+    SIGHTLINE_PROJECT_ID: info.demoProject.projectId,
+    SIGHTLINE_INGEST_KEY_ID: info.demoProject.ingestKeyId,
+    SIGHTLINE_INGEST_KEY: info.demoProject.ingestKey,
+  };
+}

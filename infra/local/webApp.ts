@@ -1,0 +1,125 @@
+/**
+ * The web app in the local stack: a production `next build`, redone only when the sources it
+ * depends on changed, then `next start` on loopback as a child process.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { runToCompletion, startChild, type ManagedChild } from './childProcesses.ts';
+
+const require = createRequire(import.meta.url);
+const NEXT_BIN = require.resolve('next/dist/bin/next');
+
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.next',
+  '.sightline',
+  '.sightline-cache',
+  'cdk.out',
+]);
+
+function hashTree(hash: ReturnType<typeof createHash>, root: string, directory: string): void {
+  if (!existsSync(directory)) return;
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) hashTree(hash, root, full);
+    else if (entry.isFile() && !entry.name.endsWith('.test.ts')) {
+      hash.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
+    }
+  }
+}
+
+/** A digest of everything the web build reads: a change to any of it means a rebuild. */
+export function webSourceDigest(root: string): string {
+  const hash = createHash('sha256');
+  for (const directory of ['web', 'functions', 'sdk/src'])
+    hashTree(hash, root, path.join(root, directory));
+  for (const file of ['package-lock.json', 'tsconfig.json']) {
+    const full = path.join(root, file);
+    if (existsSync(full)) hash.update(file).update(readFileSync(full));
+  }
+  return hash.digest('hex');
+}
+
+const buildStampPath = (root: string) => path.join(root, 'web', '.next', 'sightline-build.json');
+
+export function isWebBuildCurrent(root: string, digest = webSourceDigest(root)): boolean {
+  const stamp = buildStampPath(root);
+  if (!existsSync(stamp) || !statSync(stamp).isFile()) return false;
+  try {
+    return JSON.parse(readFileSync(stamp, 'utf8')).digest === digest;
+  } catch {
+    return false;
+  }
+}
+
+const nextEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  ...extra,
+});
+
+/** Builds the web app unless the last build is of the same sources. Returns whether it built. */
+export async function ensureWebBuild(root: string, logDirectory: string): Promise<boolean> {
+  const digest = webSourceDigest(root);
+  if (isWebBuildCurrent(root, digest)) return false;
+  await runToCompletion({
+    name: 'web-build',
+    command: process.execPath,
+    args: [NEXT_BIN, 'build', 'web'],
+    cwd: root,
+    env: nextEnv({ NODE_ENV: 'production' }),
+    logDirectory,
+  });
+  writeFileSync(
+    buildStampPath(root),
+    JSON.stringify({ digest, builtAt: new Date().toISOString() }),
+  );
+  return true;
+}
+
+export function startWebServer(options: {
+  root: string;
+  port: number;
+  env: Record<string, string | undefined>;
+  logDirectory: string;
+}): ManagedChild {
+  return startChild({
+    name: 'web',
+    command: process.execPath,
+    args: [NEXT_BIN, 'start', 'web', '-p', String(options.port), '-H', '127.0.0.1'],
+    cwd: options.root,
+    env: nextEnv({ ...options.env, NODE_ENV: 'production' }),
+    logDirectory: options.logDirectory,
+  });
+}
+
+/** Waits until the web server answers, or fails if it exits or takes too long. */
+export async function waitForWeb(
+  url: string,
+  child: ManagedChild,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`The web server exited during start-up; see ${child.logFile}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(
+    `The web server did not answer at ${url} within ${timeoutMs / 1000} s; see ${child.logFile}`,
+  );
+}
