@@ -9,142 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createClient } from '@clickhouse/client';
-import type { Context } from 'aws-lambda';
 import { init } from '@sightline/sdk';
-import { parseServerEnv } from '../../functions/config/env.ts';
-import type { IngestKeyItem, ProjectItem } from '../../functions/control/controlPlaneTables.ts';
-import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
-import { prepareIngestBatch } from '../../functions/ingest/prepareIngestBatch.ts';
-import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
-import { runMigrations } from '../../functions/store/migrate.ts';
-import { buildKinesisRecord, buildRecordData, buildSpan, hex } from '../helpers/factories.ts';
+import { execFileSync } from 'node:child_process';
+import type { IngestResult } from './ingestThroughput.ts';
+import { percentile } from './percentile.ts';
 import { REPOSITORY_ROOT, startStackProcess } from '../helpers/localStackProcess.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** A support-chat LLM span of about 2 KB serialised. */
-function realisticSpan() {
-  const question =
-    'Hello, I ordered a pair of running shoes last week (order 48213) and the tracking page has not updated since Tuesday. ' +
-    'Could you check where the parcel is and whether it will arrive before the weekend? I also want to change the delivery address.';
-  const answer =
-    'Thanks for reaching out! I checked order 48213: the parcel left our warehouse on Monday and is with the carrier. ' +
-    'The carrier reports a delay at the regional hub; the new estimate is Friday. You can change the address until it is out for delivery: ' +
-    'open Orders → 48213 → Delivery and choose "Change address". Is there anything else I can help with?';
-  return buildSpan({
-    name: 'chat gpt-4o-mini',
-    systemInstructions: [
-      {
-        type: 'text',
-        content: 'You are a helpful, concise support assistant for an online shoe store.',
-      },
-    ],
-    inputMessages: [{ role: 'user', parts: [{ type: 'text', content: question }] }],
-    outputMessages: [
-      { role: 'assistant', finishReason: 'stop', parts: [{ type: 'text', content: answer }] },
-    ],
-    request: { temperature: 0.2, maxTokens: 800 },
-    usage: { inputTokens: 812, outputTokens: 143, cachedInputTokens: 256 },
-    timeToFirstTokenMs: 412,
-    prompt: { name: 'support-answer', version: 4, variables: { store: 'Acme Shoes' } },
-    tags: ['support', 'prod'],
-    metadata: { route: '/api/chat', region: 'eu-west-1' },
-    release: 'support-web@1.4.2',
-  });
-}
-
-interface IngestResult {
-  spanBytes: number;
-  batches: number;
-  spansPerBatch: number;
-  prepareSpansPerSecond: number;
-  endToEndSpansPerSecond: number;
-  batchP50Ms: number;
-  batchP95Ms: number;
-}
-
-async function benchIngestHandler(): Promise<IngestResult> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-'));
-  const env = parseServerEnv({ SIGHTLINE_HOME: home });
-  const clickhouse = await openEmbeddedClickHouse(env);
-  await runMigrations(clickhouse.client);
-  const key = { projectId: 'bench', keyId: 'ik_bench', secret: 'b'.repeat(43) };
-  const project: ProjectItem = {
-    projectId: 'bench',
-    name: 'bench',
-    retentionDays: 30,
-    createdAt: '',
-  };
-  const ingestKey: IngestKeyItem = { ...key, status: 'active', createdAt: '' };
-  const keys = new IngestKeyCache(
-    { getProject: async () => project, getIngestKey: async () => ingestKey },
-    { ttlSeconds: 3600 },
-  );
-  const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
-  const handler = createIngestHandler(async () => ({
-    clickhouse: clickhouse.client,
-    keys,
-    logger,
-  }));
-  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 } as Context;
-
-  const spansPerRecord = 50;
-  const recordsPerBatch = 20;
-  const batches = 30;
-  const spanBytes = Buffer.byteLength(JSON.stringify(realisticSpan()));
-  const events = Array.from({ length: batches }, () => ({
-    Records: Array.from({ length: recordsPerBatch }, () =>
-      buildKinesisRecord(
-        buildRecordData(
-          Array.from({ length: spansPerRecord }, () => ({
-            ...realisticSpan(),
-            traceId: hex(16),
-            spanId: hex(8),
-          })),
-          key,
-          { gzip: true },
-        ),
-      ),
-    ),
-  }));
-  const spansPerBatch = spansPerRecord * recordsPerBatch;
-
-  // Warm-up, then the CPU-only part (decode, verify, validate, map), then the full handler.
-  await handler(events[0]!, context);
-  let started = performance.now();
-  for (const event of events) await prepareIngestBatch(event.Records, keys, Date.now());
-  const prepareSeconds = (performance.now() - started) / 1000;
-
-  const durations: number[] = [];
-  started = performance.now();
-  for (const event of events) {
-    const batchStart = performance.now();
-    const response = await handler(event, context);
-    if (response.batchItemFailures.length > 0) throw new Error('benchmark batch failed');
-    durations.push(performance.now() - batchStart);
-  }
-  const totalSeconds = (performance.now() - started) / 1000;
-  await clickhouse.client.close();
-  rmSync(home, { recursive: true, force: true });
-  durations.sort((a, b) => a - b);
-  return {
-    spanBytes,
-    batches,
-    spansPerBatch,
-    prepareSpansPerSecond: (batches * spansPerBatch) / prepareSeconds,
-    endToEndSpansPerSecond: (batches * spansPerBatch) / totalSeconds,
-    batchP50Ms: percentile(durations, 50),
-    batchP95Ms: percentile(durations, 95),
-  };
-}
 
 interface LatencyResult {
   spans: number;
@@ -222,12 +94,32 @@ async function benchEmitToQueryable(): Promise<LatencyResult> {
   };
 }
 
+/** Runs the ingest benchmark in a child process pinned to CPU 0. */
+function runIngestBenchmarkOnOneCore(): IngestResult & { pinned: boolean } {
+  let pinned = true;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+  } catch {
+    pinned = false;
+  }
+  const script = path.join(REPOSITORY_ROOT, 'test/bench/ingestThroughput.ts');
+  const node = [process.execPath, '--import', 'tsx', script];
+  const [command, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
+  const output = execFileSync(command!, args, {
+    cwd: REPOSITORY_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lastLine = output.trim().split('\n').at(-1) ?? '';
+  return { ...(JSON.parse(lastLine) as IngestResult), pinned };
+}
+
 const format = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function runBenchmarks(_args: string[]): Promise<void> {
   out('Benchmark 1/2: ingest handler throughput …');
-  const ingest = await benchIngestHandler();
+  const ingest = runIngestBenchmarkOnOneCore();
   out(
     `  ${format(ingest.endToEndSpansPerSecond)} spans/s end to end; ${format(ingest.prepareSpansPerSecond)} spans/s decode+verify+validate`,
   );
@@ -248,9 +140,9 @@ differences under ~20 % between runs as noise.
 ## Ingest handler throughput (one core)
 
 The real ingest handler (\`functions/ingest/handler.ts\`) in one Node.js process, against the
-embedded ClickHouse engine (chDB) in the same process. Input: ${ingest.batches} Kinesis batches of
+embedded ClickHouse engine (chDB) in the same process, ${ingest.pinned ? "pinned to one core with \`taskset -c 0\` (so the engine's insert work shares that core)" : 'not pinned (taskset was unavailable)'}. Input: ${ingest.batches} Kinesis batches of
 ${ingest.spansPerBatch} spans (20 gzip records × 50 spans), realistic support-chat LLM spans of
-~${format(ingest.spanBytes)} bytes of JSON each (system prompt, question, answer, usage, prompt
+~${format(ingest.spanBytes)} bytes of JSON each (≈2 KB) (system prompt, question, answer, usage, prompt
 version, tags, metadata). Key lookups hit the warm cache, as they do in a warm function.
 
 | measure | result |
@@ -258,6 +150,10 @@ version, tags, metadata). Key lookups hit the warm cache, as they do in a warm f
 | spans/s, full handler (decode → verify → validate → one insert per invocation) | **${format(ingest.endToEndSpansPerSecond)}** |
 | spans/s, CPU part only (decode, verify HMAC, validate, map to rows) | ${format(ingest.prepareSpansPerSecond)} |
 | per-invocation latency for ${ingest.spansPerBatch} spans, p50 / p95 | ${format(ingest.batchP50Ms, 1)} ms / ${format(ingest.batchP95Ms, 1)} ms |
+
+The gap between the two rows is the insert: the client serialises the rows and the embedded
+engine parses and writes them on the same pinned core. Deployed, that work happens on the
+ClickHouse server, and the function's own share is the second row.
 
 ## SDK emit → queryable latency (local stack)
 
