@@ -10,16 +10,10 @@ import {
   ResourceInUseException,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { closeServer, listenOnLoopback } from './listenOnLoopback.ts';
+import { closeServer, listenOnLoopback, type LocalService } from './listenOnLoopback.ts';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-
-export interface LocalService {
-  endpoint: string;
-  port: number;
-  close(): Promise<void>;
-}
 
 export async function startDynalite(
   options: { path?: string; port?: number } = {},

@@ -5,12 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { closeServer, listenOnLoopback, type LocalService } from './listenOnLoopback.ts';
 
 export interface StartKinesaliteOptions {
   /** LevelDB directory for a stream that survives restarts; in memory when absent. */
@@ -20,11 +20,7 @@ export interface StartKinesaliteOptions {
   port?: number;
 }
 
-export interface KinesaliteServer {
-  endpoint: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type KinesaliteServer = LocalService;
 
 export interface CreateStreamResult {
   streamArn: string;
@@ -57,24 +53,12 @@ export async function startKinesalite(
     updateStreamMs: 0,
     shardLimit: 50,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const { port } = await listenOnLoopback(server, {
+    service: 'Kinesis (kinesalite)',
+    host,
+    port: options.port ?? 0,
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Idle keep-alive sockets of SDK clients would otherwise hold the server open.
-        server.closeIdleConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return { endpoint: `http://${host}:${port}`, port, close: () => closeServer(server) };
 }
 
 /** Creates the stream unless it exists, then waits until it is ACTIVE. */

@@ -5,6 +5,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A local stand-in service listening on loopback. */
+export interface LocalService {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
 export class PortInUseError extends Error {
   readonly code = 'PORT_IN_USE';
   readonly port: number;
