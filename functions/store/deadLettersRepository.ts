@@ -3,6 +3,7 @@
  * the raw bytes and where they sat in the stream.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { insertRows } from './insertRows.ts';
 
 export const DEAD_LETTERS_TABLE = 'dead_letters';
 
@@ -20,16 +21,14 @@ export interface DeadLetterRow {
   dead_lettered_at: string;
 }
 
-export async function insertDeadLetters(
+export function insertDeadLetters(
   client: ClickHouseClient,
   rows: readonly DeadLetterRow[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await client.insert({
+  return insertRows(client, {
     table: DEAD_LETTERS_TABLE,
-    values: rows as DeadLetterRow[],
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'ingest.insertDeadLetters' },
+    rows,
+    issuedBy: 'ingest.insertDeadLetters',
   });
 }
 

@@ -2,6 +2,7 @@
  * The `scores` table: feedback scores producers send with `score(...)`.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { insertRows } from './insertRows.ts';
 import type { ScoreItem } from '@sightline/sdk/contract';
 import { toDateTime64 } from './dateTime.ts';
 
@@ -51,15 +52,6 @@ export function toScoreRow(
   };
 }
 
-export async function insertScores(
-  client: ClickHouseClient,
-  rows: readonly ScoreRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await client.insert({
-    table: SCORES_TABLE,
-    values: rows as ScoreRow[],
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'ingest.insertScores' },
-  });
+export function insertScores(client: ClickHouseClient, rows: readonly ScoreRow[]): Promise<void> {
+  return insertRows(client, { table: SCORES_TABLE, rows, issuedBy: 'ingest.insertScores' });
 }

@@ -4,21 +4,13 @@
  * never shows twice; every value is a bound `{name:Type}` parameter.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { insertRows } from './insertRows.ts';
 import type { SpanRow } from './spanRows.ts';
 
 export const SPANS_TABLE = 'spans';
 
-export async function insertSpans(
-  client: ClickHouseClient,
-  rows: readonly SpanRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await client.insert({
-    table: SPANS_TABLE,
-    values: rows as SpanRow[],
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'ingest.insertSpans' },
-  });
+export function insertSpans(client: ClickHouseClient, rows: readonly SpanRow[]): Promise<void> {
+  return insertRows(client, { table: SPANS_TABLE, rows, issuedBy: 'ingest.insertSpans' });
 }
 
 /** One line of the traces list. */

@@ -9,12 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createClient } from '@clickhouse/client';
-import { init } from '@sightline/sdk';
 import { execFileSync } from 'node:child_process';
 import type { IngestResult } from './ingestThroughput.ts';
 import { percentile } from './percentile.ts';
-import { REPOSITORY_ROOT, startStackProcess } from '../helpers/localStackProcess.ts';
+import {
+  REPOSITORY_ROOT,
+  clickhouseForStack,
+  sdkForStack,
+  startStackProcess,
+} from '../helpers/localStackProcess.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -30,22 +33,9 @@ async function benchEmitToQueryable(): Promise<LatencyResult> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-stack-'));
   const stack = await startStackProcess(home, ['--no-demo', '--no-web']);
   const { info } = stack;
-  const clickhouse = createClient({
-    url: info.clickhouse.url,
-    username: info.clickhouse.username,
-    password: info.clickhouse.password,
-  });
+  const clickhouse = clickhouseForStack(info);
   const sdkFlushIntervalMs = 200;
-  const sightline = init({
-    projectId: info.demoProject.projectId,
-    ingestKeyId: info.demoProject.ingestKeyId,
-    ingestKey: info.demoProject.ingestKey,
-    streamName: info.kinesis.streamName,
-    endpoint: info.kinesis.endpoint,
-    region: info.region,
-    flushIntervalMs: sdkFlushIntervalMs,
-    flushOnExit: false,
-  });
+  const sightline = sdkForStack(info, { flushIntervalMs: sdkFlushIntervalMs });
   const emitted = new Map<string, number>();
   const latencies: number[] = [];
   const total = 200;
@@ -140,7 +130,7 @@ differences under ~20 % between runs as noise.
 ## Ingest handler throughput (one core)
 
 The real ingest handler (\`functions/ingest/handler.ts\`) in one Node.js process, against the
-embedded ClickHouse engine (chDB) in the same process, ${ingest.pinned ? "pinned to one core with \`taskset -c 0\` (so the engine's insert work shares that core)" : 'not pinned (taskset was unavailable)'}. Input: ${ingest.batches} Kinesis batches of
+embedded ClickHouse engine (chDB) in the same process, ${ingest.pinned ? "pinned to one core with `taskset -c 0` (so the engine's insert work shares that core)" : 'not pinned (taskset was unavailable)'}. Input: ${ingest.batches} Kinesis batches of
 ${ingest.spansPerBatch} spans (20 gzip records × 50 spans), realistic support-chat LLM spans of
 ~${format(ingest.spanBytes)} bytes of JSON each (≈2 KB) (system prompt, question, answer, usage, prompt
 version, tags, metadata). Key lookups hit the warm cache, as they do in a warm function.

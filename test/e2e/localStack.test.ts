@@ -5,24 +5,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  PutRecordCommand,
-  type KinesisClient,
-  type _Record,
-} from '@aws-sdk/client-kinesis';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { init, type Sightline } from '@sightline/sdk';
+import type { Sightline } from '@sightline/sdk';
+import { encodeRecord } from '../../sdk/src/transport/encodeRecords.ts';
 import { createKinesisClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
 import { countSpans } from '../../functions/store/spansRepository.ts';
 import { buildSpan } from '../helpers/factories.ts';
+import { readStreamRecords } from '../helpers/kinesalite.ts';
 import {
+  clickhouseForStack,
   isAlive,
   runCli,
+  sdkForStack,
   startStackProcess,
   waitFor,
   type StackProcess,
@@ -33,24 +30,8 @@ let stack: StackProcess;
 let clickhouse: ClickHouseClient;
 let kinesis: KinesisClient;
 
-function sdkFor(info: StackProcess['info']): Sightline {
-  return init({
-    projectId: info.demoProject.projectId,
-    ingestKeyId: info.demoProject.ingestKeyId,
-    ingestKey: info.demoProject.ingestKey,
-    streamName: info.kinesis.streamName,
-    endpoint: info.kinesis.endpoint,
-    region: info.region,
-    flushOnExit: false,
-  });
-}
-
 function connect(info: StackProcess['info']) {
-  clickhouse = createClient({
-    url: info.clickhouse.url,
-    username: info.clickhouse.username,
-    password: info.clickhouse.password,
-  });
+  clickhouse = clickhouseForStack(info);
   kinesis = createKinesisClient(
     parseServerEnv({ AWS_REGION: info.region, AWS_ENDPOINT_URL_KINESIS: info.kinesis.endpoint }),
   );
@@ -86,12 +67,11 @@ async function drainAllShards(): Promise<void> {
   const { Shards = [] } = await kinesis.send(
     new ListShardsCommand({ StreamName: stack.info.kinesis.streamName }),
   );
-  const sightline = sdkFor(stack.info);
   const markers: string[] = [];
   for (const shard of Shards) {
     const span = buildSpan({ name: 'drain-marker' });
     markers.push(span.traceId);
-    const { Data } = await encodeViaSdk(sightline, span);
+    const Data = await encodeLikeTheSdk(span);
     await kinesis.send(
       new PutRecordCommand({
         StreamName: stack.info.kinesis.streamName,
@@ -101,7 +81,6 @@ async function drainAllShards(): Promise<void> {
       }),
     );
   }
-  await sightline.shutdown();
   await waitFor(
     () =>
       countSpans(clickhouse, { projectId: stack.info.demoProject.projectId, traceIds: markers }),
@@ -110,12 +89,8 @@ async function drainAllShards(): Promise<void> {
   );
 }
 
-/** Signs one span into a record exactly as the SDK would, without sending it. */
-async function encodeViaSdk(
-  _sightline: Sightline,
-  span: ReturnType<typeof buildSpan>,
-): Promise<{ Data: Uint8Array }> {
-  const { encodeRecord } = await import('../../sdk/src/transport/encodeRecords.ts');
+/** Signs one span into a record exactly as the SDK does, without sending it. */
+async function encodeLikeTheSdk(span: ReturnType<typeof buildSpan>): Promise<Uint8Array> {
   const record = await encodeRecord(
     [JSON.stringify(span)],
     {
@@ -126,31 +101,7 @@ async function encodeViaSdk(
     },
     { gzip: true },
   );
-  return { Data: record.data };
-}
-
-async function readAllRecords(): Promise<_Record[]> {
-  const streamName = stack.info.kinesis.streamName;
-  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
-  const records: _Record[] = [];
-  for (const shard of Shards) {
-    let { ShardIterator: iterator } = await kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.ShardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (iterator) {
-      const page = await kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }),
-      );
-      records.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
+  return record.data;
 }
 
 beforeAll(async () => {
@@ -169,7 +120,7 @@ afterAll(async () => {
 describe('local stack', () => {
   it('stores exactly the N spans sent through the SDK', async () => {
     const before = await demoSpans();
-    const sightline = sdkFor(stack.info);
+    const sightline = sdkForStack(stack.info);
     const traceIds = await sendTraces(sightline, 300);
     await sightline.shutdown();
     await waitFor(demoSpans, (count) => count >= before + 300, { what: '300 spans in ClickHouse' });
@@ -181,7 +132,7 @@ describe('local stack', () => {
   });
 
   it('shows the spans on the traces page and a trace on its detail page', async () => {
-    const sightline = sdkFor(stack.info);
+    const sightline = sdkForStack(stack.info);
     const [traceId] = await sendTraces(sightline, 1, 'web-visible-call');
     await sightline.shutdown();
     await waitFor(
@@ -207,7 +158,7 @@ describe('local stack', () => {
   it('leaves every count unchanged when the whole stream is delivered again', async () => {
     await drainAllShards();
     const before = await demoSpans();
-    const records = await readAllRecords();
+    const records = await readStreamRecords(kinesis, stack.info.kinesis.streamName);
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) {
       await kinesis.send(
@@ -270,7 +221,7 @@ describe('local stack', () => {
     stack = await startStackProcess(home, ['--no-demo', '--no-web']);
     connect(stack.info);
     expect(await demoSpans()).toBe(before);
-    const sightline = sdkFor(stack.info);
+    const sightline = sdkForStack(stack.info);
     await sendTraces(sightline, 50, 'after-restart');
     await sightline.shutdown();
     await drainAllShards();

@@ -2,7 +2,13 @@
  * Test access to a real kinesalite: a server on a free loopback port, an SDK client for it
  * (built by the platform's own client factory), streams created and ACTIVE.
  */
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+  type _Record,
+} from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
 import {
@@ -30,4 +36,31 @@ let streamCounter = 0;
 export function uniqueStreamName(prefix = 'test'): string {
   streamCounter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${streamCounter}`;
+}
+
+/** Every record on every shard of a stream, from the trim horizon. */
+export async function readStreamRecords(
+  kinesis: KinesisClient,
+  streamName: string,
+): Promise<_Record[]> {
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
+  const records: _Record[] = [];
+  for (const shard of Shards) {
+    let { ShardIterator: iterator } = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    while (iterator) {
+      const page = await kinesis.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }),
+      );
+      records.push(...(page.Records ?? []));
+      if ((page.Records ?? []).length === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return records;
 }

@@ -6,6 +6,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { init, type Sightline, type SightlineConfig } from '@sightline/sdk';
 import { readStackFile, type StackInfo } from '../../infra/local/stackFile.ts';
 
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,4 +117,27 @@ export async function waitFor<T>(
       throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** An SDK client pointed at a running stack's demo project, as an app would configure it. */
+export function sdkForStack(info: StackInfo, options: Partial<SightlineConfig> = {}): Sightline {
+  return init({
+    projectId: info.demoProject.projectId,
+    ingestKeyId: info.demoProject.ingestKeyId,
+    ingestKey: info.demoProject.ingestKey,
+    streamName: info.kinesis.streamName,
+    endpoint: info.kinesis.endpoint,
+    region: info.region,
+    flushOnExit: false,
+    ...options,
+  });
+}
+
+/** A ClickHouse client on a running stack's HTTP endpoint. */
+export function clickhouseForStack(info: StackInfo): ClickHouseClient {
+  return createClient({
+    url: info.clickhouse.url,
+    username: info.clickhouse.username,
+    password: info.clickhouse.password,
+  });
 }

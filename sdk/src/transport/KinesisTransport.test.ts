@@ -1,17 +1,13 @@
 /**
  * The SDK's Kinesis transport and tracer against a real kinesalite.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createStreamAndWait,
   createTestKinesisClient,
+  readStreamRecords,
   startKinesalite,
   uniqueStreamName,
   type KinesaliteServer,
@@ -49,35 +45,18 @@ afterAll(async () => {
 
 /** Reads and decodes every item on a stream, checking each record's signature. */
 async function readItems(streamName: string): Promise<Item[]> {
-  const { Shards = [] } = await reader.send(new ListShardsCommand({ StreamName: streamName }));
   const items: Item[] = [];
-  for (const shard of Shards) {
-    let { ShardIterator: iterator } = await reader.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.ShardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
+  for (const record of await readStreamRecords(reader, streamName)) {
+    const data = Buffer.from(record.Data!);
+    const body = data[0] === 0x1f ? gunzipSync(data) : data;
+    const parts = splitRecord(body)!;
+    const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
+    expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
+    items.push(
+      ...(JSON.parse(parts.itemsBytes.toString()) as unknown[]).map((item) =>
+        ItemSchema.parse(item),
+      ),
     );
-    for (let page = 0; iterator && page < 50; page += 1) {
-      const response = await reader.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-      );
-      for (const record of response.Records ?? []) {
-        const data = Buffer.from(record.Data!);
-        const body = data[0] === 0x1f ? gunzipSync(data) : data;
-        const parts = splitRecord(body)!;
-        const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
-        expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
-        items.push(
-          ...(JSON.parse(parts.itemsBytes.toString()) as unknown[]).map((item) =>
-            ItemSchema.parse(item),
-          ),
-        );
-      }
-      if ((response.Records ?? []).length === 0) break;
-      iterator = response.NextShardIterator;
-    }
   }
   return items;
 }
