@@ -173,6 +173,21 @@ describe('local stack', () => {
     expect(await demoSpans()).toBe(before + 2);
   });
 
+  it('applies migrations from two processes at once, leaving one record per migration', async () => {
+    const env = { SIGHTLINE_HOME: home, CLICKHOUSE_URL: '' };
+    const runs = [runCli(['migrate'], { env }), runCli(['migrate'], { env })];
+    const codes = await Promise.all(runs.map((run) => run.exited));
+    expect(codes, runs.map((run) => run.output()).join('\n')).toEqual([0, 0]);
+    const result = await clickhouse.query({
+      query:
+        'SELECT version, count() AS records FROM schema_migrations FINAL GROUP BY version ORDER BY version',
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ version: number; records: string | number }>();
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.every((row) => Number(row.records) === 1)).toBe(true);
+  });
+
   it('refuses a second instance on the same data directory', async () => {
     const second = runCli(['start', '--random-ports', '--no-web', '--no-demo', '--home', home]);
     expect(await second.exited).not.toBe(0);

@@ -24,7 +24,7 @@ export interface StackProcess {
 
 export function runCli(
   args: string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { env?: Record<string, string | undefined> } = {},
 ) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPOSITORY_ROOT,
