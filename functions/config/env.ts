@@ -41,6 +41,19 @@ const ServerEnvSchema = z.object({
   SIGHTLINE_INGEST_KEYS_TABLE: z.string().min(3).default('sightline-ingest-keys'),
   /** The project the web app shows when the URL names none (local mode: the demo project). */
   SIGHTLINE_DEFAULT_PROJECT_ID: z.string().min(2).default('demo'),
+  /**
+   * Host names the web app answers to (comma-separated). Anything else is refused, which
+   * stops DNS-rebinding pages from reading a loopback-only app through a browser.
+   */
+  SIGHTLINE_WEB_ALLOWED_HOSTS: z
+    .string()
+    .default('127.0.0.1,localhost,[::1]')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** How long a verified ingest key stays cached in a warm function, in seconds. */
   SIGHTLINE_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });

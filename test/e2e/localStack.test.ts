@@ -155,6 +155,25 @@ describe('local stack', () => {
     expect((await fetch(`${stack.info.web!.url}/traces/not-a-trace-id`)).status).toBe(404);
   });
 
+  it('refuses requests for host names it does not serve (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${stack.info.web!.url}/traces`);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request(
+          { host: url.hostname, port: url.port, path: url.pathname, headers: { host } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+    expect(await status('rebind.evil.example')).toBe(421);
+    expect(await status(`localhost:${url.port}`)).toBe(200);
+  });
+
   it('leaves every count unchanged when the whole stream is delivered again', async () => {
     await drainAllShards();
     const before = await demoSpans();
