@@ -120,8 +120,9 @@ async function start(args: string[]): Promise<void> {
 }
 
 async function migrate(): Promise<void> {
-  const env = parseServerEnv();
-  const running = env.CLICKHOUSE_URL ? undefined : readStackFile(defaultHome());
+  const home = defaultHome();
+  const env = parseServerEnv({ ...process.env, SIGHTLINE_HOME: home });
+  const running = env.CLICKHOUSE_URL ? undefined : readStackFile(home);
   // The embedded engine is locked by a running local stack: go through its HTTP endpoint.
   const client = await createClickHouseClient(
     env,
