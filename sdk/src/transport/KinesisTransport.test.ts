@@ -61,6 +61,17 @@ async function readItems(streamName: string): Promise<Item[]> {
   return items;
 }
 
+function sdkFor(streamName: string) {
+  return init({
+    projectId: signer.projectId,
+    ingestKeyId: signer.keyId,
+    ingestKey: signer.secret,
+    streamName,
+    endpoint: kinesalite.endpoint,
+    flushOnExit: false,
+  });
+}
+
 function transportFor(
   streamName: string,
   endpoint = kinesalite.endpoint,
@@ -85,14 +96,7 @@ describe('KinesisTransport', () => {
     // Prepare
     const streamName = uniqueStreamName('sdk');
     await createStreamAndWait(reader, streamName, 2);
-    const sightline = init({
-      projectId: 'acme',
-      ingestKeyId: 'ik_test1',
-      ingestKey: signer.secret,
-      streamName,
-      endpoint: kinesalite.endpoint,
-      flushOnExit: false,
-    });
+    const sightline = sdkFor(streamName);
     // Act
     const traceIds: string[] = [];
     for (let index = 0; index < 250; index += 1) {
@@ -123,14 +127,7 @@ describe('KinesisTransport', () => {
   it('records a thrown error on the span and re-throws it unchanged', async () => {
     const streamName = uniqueStreamName('sdk');
     await createStreamAndWait(reader, streamName, 1);
-    const sightline = init({
-      projectId: 'acme',
-      ingestKeyId: 'ik_test1',
-      ingestKey: signer.secret,
-      streamName,
-      endpoint: kinesalite.endpoint,
-      flushOnExit: false,
-    });
+    const sightline = sdkFor(streamName);
     const failure = new TypeError('boom');
     await expect(sightline.trace('fails', async () => Promise.reject(failure))).rejects.toBe(
       failure,

@@ -49,14 +49,11 @@ export function toSpanListItem(row: SpanSummary): SpanListItem {
 }
 
 export function toTraceSpanItem(row: TraceSpan): TraceSpanItem {
-  const startMs = parseTime(row.start_time);
+  const summary = toSpanListItem(row);
   const endMs = parseTime(row.end_time);
   return {
     ...row,
-    duration_ms: toNumber(row.duration_ms),
-    input_tokens: toNumber(row.input_tokens),
-    output_tokens: toNumber(row.output_tokens),
-    total_tokens: toNumber(row.total_tokens),
+    ...summary,
     cached_input_tokens: toNumber(row.cached_input_tokens),
     reasoning_tokens: toNumber(row.reasoning_tokens),
     time_to_first_token_ms: toNullableNumber(row.time_to_first_token_ms),
@@ -64,7 +61,6 @@ export function toTraceSpanItem(row: TraceSpan): TraceSpanItem {
     tags: toTextArray(row.tags),
     metadata: toTextRecord(row.metadata),
     truncated: row.truncated === true || toText(row.truncated) === 'true',
-    startMs,
-    endMs: Number.isNaN(endMs) ? startMs + toNumber(row.duration_ms) : endMs,
+    endMs: Number.isNaN(endMs) ? summary.startMs + summary.duration_ms : endMs,
   };
 }
