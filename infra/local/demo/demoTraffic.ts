@@ -40,7 +40,7 @@ const PROMPT_VERSIONS = [
 
 const ERRORS = [
   { type: 'RateLimitError', message: '429 Too Many Requests: rate limit reached for requests' },
-  { type: 'APITimeoutError', message: 'Request timed out after 30000 ms' },
+  { type: 'APIConnectionError', message: 'Connection error: socket hang up' },
   { type: 'BadRequestError', message: "400 This model's maximum context length is 128000 tokens" },
 ];
 
