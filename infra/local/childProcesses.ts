@@ -53,11 +53,21 @@ export function startChild(options: {
   };
 }
 
-/** Runs a command to completion, output to a log file; rejects with the log's tail on failure. */
-export async function runToCompletion(options: Parameters<typeof startChild>[0]): Promise<void> {
+/**
+ * Runs a command to completion, output to a log file; rejects with the log's tail on failure.
+ * Aborting the signal stops the command.
+ */
+export async function runToCompletion(
+  options: Parameters<typeof startChild>[0] & { signal?: AbortSignal },
+): Promise<void> {
+  options.signal?.throwIfAborted();
   const child = startChild(options);
+  const onAbort = () => void child.stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const code = await child.exited;
+  options.signal?.removeEventListener('abort', onAbort);
   await child.stop();
+  options.signal?.throwIfAborted();
   if (code !== 0) {
     const { readFileSync } = await import('node:fs');
     const tail = readFileSync(child.logFile, 'utf8').split('\n').slice(-30).join('\n');

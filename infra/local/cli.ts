@@ -15,7 +15,12 @@ import { parseServerEnv } from '../../functions/config/env.ts';
 import { createClickHouseClient } from '../../functions/store/clickhouseClient.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
 import { readStackFile } from './stackFile.ts';
-import { REPOSITORY_ROOT, sdkEnvironment, startLocalStack } from './startLocalStack.ts';
+import {
+  REPOSITORY_ROOT,
+  sdkEnvironment,
+  startLocalStack,
+  type LocalStack,
+} from './startLocalStack.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -69,6 +74,34 @@ async function start(args: string[]): Promise<void> {
   const random = values['random-ports'];
   const home = path.resolve(values.home ?? defaultHome());
   const startedAt = Date.now();
+  // Signals during start-up abort it (stopping what already started); afterwards they stop
+  // the running stack.
+  const starting = new AbortController();
+  const running: { stack?: LocalStack } = {};
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    const { stack } = running;
+    if (!stack) {
+      out(`\n${signal}: cancelling start-up …`);
+      starting.abort(new Error(`start-up cancelled by ${signal}`));
+      return;
+    }
+    if (stopping) {
+      out('Forcing exit.');
+      process.exit(1);
+    }
+    stopping = true;
+    out(`\n${signal}: stopping Sightline …`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error((error as Error).message);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   out(`Starting Sightline (data in ${home}) …`);
   const stack = await startLocalStack({
     home,
@@ -81,7 +114,9 @@ async function start(args: string[]): Promise<void> {
       dynamodb: random ? 0 : portOption(values['dynamodb-port'], 4569, 'dynamodb-port'),
     },
     log: out,
+    signal: starting.signal,
   });
+  running.stack = stack;
   const { info } = stack;
   out(`Sightline is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).`);
   out();
@@ -98,25 +133,6 @@ async function start(args: string[]): Promise<void> {
     out(`  export ${name}=${value}`);
   out();
   out('Press Ctrl-C to stop.');
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      out('Forcing exit.');
-      process.exit(1);
-    }
-    stopping = true;
-    out(`\n${signal}: stopping Sightline …`);
-    stack.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error((error as Error).message);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 async function migrate(): Promise<void> {

@@ -52,6 +52,8 @@ export interface LocalStackOptions {
   streamName?: string;
   /** Progress lines for people. */
   log?: (line: string) => void;
+  /** Aborting it stops a start in progress (and everything started so far). */
+  signal?: AbortSignal;
 }
 
 export interface LocalStack {
@@ -81,13 +83,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
   };
 
+  const continueUnlessAborted = () => options.signal?.throwIfAborted();
   try {
+    continueUnlessAborted();
     if (options.web && options.ports.web !== 0)
       await assertPortFree('the web app', options.ports.web);
     const webPort = options.web ? options.ports.web || (await findFreePort()) : 0;
     // The first build takes a while: start it now, alongside the services.
     const webBuild = options.web
-      ? ensureWebBuild(REPOSITORY_ROOT, logDirectory)
+      ? ensureWebBuild(REPOSITORY_ROOT, logDirectory, options.signal)
       : Promise.resolve(false);
     webBuild.catch(() => {});
 
@@ -122,10 +126,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const kinesisClient = createKinesisClient(env);
     stoppers.push(() => kinesisClient.destroy());
     await createStreamAndWait(kinesisClient, streamName, LOCAL_SHARD_COUNT);
+    continueUnlessAborted();
 
     const clickhouse = await openEmbeddedClickHouse(env);
     stoppers.push(() => clickhouse.client.close());
     await runMigrations(clickhouse.client);
+    continueUnlessAborted();
     const clickhouseServer = await startClickHouseHttpServer({
       engine: clickhouse.engine,
       port: options.ports.clickhouse,
@@ -166,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     await runner.start();
     stoppers.push(() => runner.stop());
+    continueUnlessAborted();
 
     const info: StackInfo = {
       pid: process.pid,
@@ -226,7 +233,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         logDirectory,
       });
       children.push(web);
-      await waitForWeb(`${info.web.url}/traces`, web);
+      await waitForWeb(`${info.web.url}/traces`, web, options.signal);
+      continueUnlessAborted();
     }
 
     writeStackFile(home, info);

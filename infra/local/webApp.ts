@@ -64,7 +64,11 @@ const nextEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
 });
 
 /** Builds the web app unless the last build is of the same sources. Returns whether it built. */
-export async function ensureWebBuild(root: string, logDirectory: string): Promise<boolean> {
+export async function ensureWebBuild(
+  root: string,
+  logDirectory: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const digest = webSourceDigest(root);
   if (isWebBuildCurrent(root, digest)) return false;
   await runToCompletion({
@@ -74,6 +78,7 @@ export async function ensureWebBuild(root: string, logDirectory: string): Promis
     cwd: root,
     env: nextEnv({ NODE_ENV: 'production' }),
     logDirectory,
+    ...(signal ? { signal } : {}),
   });
   writeFileSync(
     buildStampPath(root),
@@ -102,6 +107,7 @@ export function startWebServer(options: {
 export async function waitForWeb(
   url: string,
   child: ManagedChild,
+  signal?: AbortSignal,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -110,6 +116,7 @@ export async function waitForWeb(
     exited = true;
   });
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (exited) throw new Error(`The web server exited during start-up; see ${child.logFile}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
