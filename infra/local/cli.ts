@@ -6,14 +6,19 @@
  *   sightline migrate          apply ClickHouse migrations (CLICKHOUSE_URL, the running
  *                              local stack, or the embedded engine)
  *   sightline stack            print the running local stack's endpoints as JSON
+ *   sightline dead-letters     the most recent records ingest could not store, and why
  *   sightline bench            run the benchmarks and write docs/benchmarks.md
  *   sightline contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { parseServerEnv } from '../../functions/config/env.ts';
-import { createClickHouseClient } from '../../functions/store/clickhouseClient.ts';
+import {
+  createClickHouseClient,
+  type ClickHouseClient,
+} from '../../functions/store/clickhouseClient.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
+import { listDeadLetters } from '../../functions/store/deadLettersRepository.ts';
 import { readStackFile } from './stackFile.ts';
 import {
   REPOSITORY_ROOT,
@@ -30,6 +35,7 @@ Commands:
   start     run the whole platform locally (Kinesis, DynamoDB, ClickHouse, ingest, web, demo)
   migrate   apply ClickHouse migrations
   stack     print the running local stack's endpoints as JSON
+  dead-letters [--limit N]  the most recent records ingest could not store, and why
   bench     run the benchmarks and write docs/benchmarks.md
   contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
 
@@ -135,12 +141,15 @@ async function start(args: string[]): Promise<void> {
   out('Press Ctrl-C to stop.');
 }
 
-async function migrate(): Promise<void> {
+/**
+ * The CLI's ClickHouse client: CLICKHOUSE_URL when set; else the running local stack's HTTP
+ * endpoint (the stack owns the embedded engine's lock); else the embedded engine itself.
+ */
+async function cliClickHouse(): Promise<ClickHouseClient> {
   const home = defaultHome();
   const env = parseServerEnv({ ...process.env, SIGHTLINE_HOME: home });
   const running = env.CLICKHOUSE_URL ? undefined : readStackFile(home);
-  // The embedded engine is locked by a running local stack: go through its HTTP endpoint.
-  const client = await createClickHouseClient(
+  return createClickHouseClient(
     env,
     running
       ? {
@@ -150,14 +159,46 @@ async function migrate(): Promise<void> {
         }
       : {},
   );
+}
+
+async function withCliClickHouse(work: (client: ClickHouseClient) => Promise<void>): Promise<void> {
+  const client = await cliClickHouse();
   try {
+    await work(client);
+  } finally {
+    await client.close();
+  }
+}
+
+function migrate(): Promise<void> {
+  return withCliClickHouse(async (client) => {
     const result = await runMigrations(client);
     out(
       `Applied: ${result.applied.join(', ') || 'none'}; already applied: ${result.alreadyApplied.join(', ') || 'none'}`,
     );
-  } finally {
-    await client.close();
+  });
+}
+
+/** Recent dead letters, without their raw bytes (which may hold personal data). */
+function deadLetters(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '20' } } });
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new Error(`--limit must be an integer from 1 to 10000, got "${values.limit}"`);
   }
+  return withCliClickHouse(async (client) => {
+    const rows = await listDeadLetters(client, { limit });
+    if (rows.length === 0) {
+      out('No dead letters.');
+      return;
+    }
+    for (const row of rows) {
+      out(
+        `${row.dead_lettered_at}  ${row.reason.padEnd(19)} project=${row.claimed_project_id || '?'}  ${row.shard_id}:${row.sequence_number}  ${row.raw_size} bytes`,
+      );
+      out(`    ${row.detail}`);
+    }
+  });
 }
 
 function stackInfo(): void {
@@ -193,6 +234,8 @@ export async function main(argv: string[]): Promise<void> {
       return stackInfo();
     case 'bench':
       return bench(rest);
+    case 'dead-letters':
+      return deadLetters(rest);
     case 'contract-schema':
       return contractSchema();
     case undefined:

@@ -13,7 +13,8 @@ import { encodeRecord } from '../../sdk/src/transport/encodeRecords.ts';
 import { createKinesisClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
 import { countSpans } from '../../functions/store/spansRepository.ts';
-import { buildSpan } from '../helpers/factories.ts';
+import { listDeadLetters } from '../../functions/store/deadLettersRepository.ts';
+import { buildRecordData, buildSpan } from '../helpers/factories.ts';
 import { readStreamRecords } from '../helpers/kinesalite.ts';
 import {
   clickhouseForStack,
@@ -205,6 +206,30 @@ describe('local stack', () => {
     const rows = await result.json<{ version: number; records: string | number }>();
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((row) => Number(row.records) === 1)).toBe(true);
+  });
+
+  it('dead-letters a record signed with the wrong key and lists it with `sightline dead-letters`', async () => {
+    const forged = buildRecordData([buildSpan()], {
+      projectId: stack.info.demoProject.projectId,
+      keyId: stack.info.demoProject.ingestKeyId,
+      secret: 'not-the-demo-key-not-the-demo-key-00000000',
+    });
+    const { SequenceNumber } = await kinesis.send(
+      new PutRecordCommand({
+        StreamName: stack.info.kinesis.streamName,
+        Data: forged,
+        PartitionKey: 'forged',
+      }),
+    );
+    await waitFor(
+      () => listDeadLetters(clickhouse, { sequenceNumbers: [SequenceNumber!] }),
+      (rows) => rows.length === 1,
+      { what: 'the forged record in dead_letters' },
+    );
+    const listing = runCli(['dead-letters', '--limit', '5'], { env: { SIGHTLINE_HOME: home } });
+    expect(await listing.exited).toBe(0);
+    expect(listing.output()).toContain('bad_signature');
+    expect(listing.output()).toContain(SequenceNumber);
   });
 
   it('refuses a second instance on the same data directory', async () => {
