@@ -22,10 +22,7 @@ export interface StackProcess {
   stop(): Promise<number | null>;
 }
 
-export function runCli(
-  args: string[],
-  options: { env?: Record<string, string | undefined> } = {},
-) {
+export function runCli(args: string[], options: { env?: Record<string, string | undefined> } = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, ...options.env },
