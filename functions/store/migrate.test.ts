@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerEnv } from '../config/env.ts';
 import { createClickHouseClient } from './clickhouseClient.ts';
 import {
+  ensureDatabase,
   listAppliedMigrations,
   loadMigrations,
   runMigrations,
@@ -100,6 +101,19 @@ describe('runMigrations', () => {
     writeFileSync(path.join(directory, 'create-things.sql'), 'SELECT 1;\n');
     await expect(loadMigrations(directory)).rejects.toMatchObject({ code: 'MIGRATION_INVALID' });
     rmSync(directory, { recursive: true, force: true });
+  });
+});
+
+describe('ensureDatabase', () => {
+  it('creates the database once, and is a no-op afterwards', async () => {
+    await ensureDatabase(client, 'sightline_ensure_test');
+    await ensureDatabase(client, 'sightline_ensure_test');
+    const result = await client.query({
+      query: "SELECT count() AS n FROM system.databases WHERE name = 'sightline_ensure_test'",
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ n: string | number }>();
+    expect(rows.map((row) => Number(row.n))).toEqual([1]);
   });
 });
 

@@ -110,6 +110,20 @@ export async function listAppliedMigrations(client: ClickHouseClient): Promise<A
   return result.json<AppliedMigration>();
 }
 
+/**
+ * Creates the Sightline database unless it exists. Runs on a client whose own database
+ * already exists (`default`): a client bound to a missing database cannot run anything.
+ */
+export async function ensureDatabase(
+  adminClient: ClickHouseClient,
+  database: string,
+): Promise<void> {
+  await adminClient.command({
+    query: 'CREATE DATABASE IF NOT EXISTS {database:Identifier}',
+    query_params: { database },
+  });
+}
+
 export async function runMigrations(
   client: ClickHouseClient,
   migrations?: Migration[],

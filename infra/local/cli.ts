@@ -17,7 +17,7 @@ import {
   createClickHouseClient,
   type ClickHouseClient,
 } from '../../functions/store/clickhouseClient.ts';
-import { runMigrations } from '../../functions/store/migrate.ts';
+import { ensureDatabase, runMigrations } from '../../functions/store/migrate.ts';
 import { listDeadLetters } from '../../functions/store/deadLettersRepository.ts';
 import { readStackFile } from './stackFile.ts';
 import {
@@ -145,12 +145,12 @@ async function start(args: string[]): Promise<void> {
  * The CLI's ClickHouse client: CLICKHOUSE_URL when set; else the running local stack's HTTP
  * endpoint (the stack owns the embedded engine's lock); else the embedded engine itself.
  */
-async function cliClickHouse(): Promise<ClickHouseClient> {
+async function cliClickHouse({ database }: { database?: string } = {}): Promise<ClickHouseClient> {
   const home = defaultHome();
   const env = parseServerEnv({ ...process.env, SIGHTLINE_HOME: home });
   const running = env.CLICKHOUSE_URL ? undefined : readStackFile(home);
   return createClickHouseClient(
-    env,
+    database ? { ...env, CLICKHOUSE_DATABASE: database } : env,
     running
       ? {
           url: running.clickhouse.url,
@@ -170,7 +170,16 @@ async function withCliClickHouse(work: (client: ClickHouseClient) => Promise<voi
   }
 }
 
-function migrate(): Promise<void> {
+async function migrate(): Promise<void> {
+  const { CLICKHOUSE_DATABASE: database } = parseServerEnv();
+  if (database !== 'default') {
+    const admin = await cliClickHouse({ database: 'default' });
+    try {
+      await ensureDatabase(admin, database);
+    } finally {
+      await admin.close();
+    }
+  }
   return withCliClickHouse(async (client) => {
     const result = await runMigrations(client);
     out(

@@ -232,6 +232,21 @@ describe('local stack', () => {
     expect(listing.output()).toContain(SequenceNumber);
   });
 
+  it('creates a named database and its tables when CLICKHOUSE_DATABASE is set', async () => {
+    const run = runCli(['migrate'], {
+      env: { SIGHTLINE_HOME: home, CLICKHOUSE_DATABASE: 'sightline_named' },
+    });
+    expect(await run.exited, run.output()).toBe(0);
+    const result = await clickhouse.query({
+      query: "SELECT name FROM system.tables WHERE database = 'sightline_named' ORDER BY name",
+      format: 'JSONEachRow',
+    });
+    const tables = (await result.json<{ name: string }>()).map((row) => row.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['spans', 'dead_letters', 'scores', 'schema_migrations']),
+    );
+  });
+
   it('refuses a second instance on the same data directory', async () => {
     const second = runCli(['start', '--random-ports', '--no-web', '--no-demo', '--home', home]);
     expect(await second.exited).not.toBe(0);
