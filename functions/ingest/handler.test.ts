@@ -183,6 +183,67 @@ describe('ingest handler', () => {
     });
   });
 
+  it('stores a span whose strings hold lone UTF-16 surrogates, with U+FFFD in their place', async () => {
+    const key = await newProject();
+    const brokenEmoji = 'cut 😀'.slice(0, -1);
+    const span = buildSpan({
+      name: brokenEmoji,
+      userId: `\udc00${brokenEmoji}`,
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: brokenEmoji }] }],
+      metadata: { [brokenEmoji]: brokenEmoji },
+    });
+    const neighbour = buildSpan();
+    const response = await handler(
+      buildKinesisEvent([
+        buildKinesisRecord(buildRecordData([span], key)),
+        buildKinesisRecord(buildRecordData([neighbour], key)),
+      ]),
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    const result = await clickhouse.query({
+      query:
+        'SELECT name, user_id, input_text FROM spans FINAL WHERE project_id = {projectId:String} AND span_id = {spanId:String}',
+      query_params: { projectId: key.projectId, spanId: span.spanId },
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([
+      { name: 'cut \ufffd', user_id: '\ufffdcut \ufffd', input_text: 'cut \ufffd' },
+    ]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(2);
+  });
+
+  it('dead-letters a record ClickHouse refuses as a whole, and stores the rest of the batch', async () => {
+    // Prepare: one record spans 120 months; a single insert may touch at most 100 partitions.
+    const key = await newProject();
+    const month = 31 * 24 * 3_600_000;
+    const sprawling = Array.from({ length: 120 }, (_, index) => {
+      const start = Date.UTC(2015, 0, 15) + index * month;
+      return buildSpan({ startTime: start, endTime: start + 10 });
+    });
+    const goodRecords = Array.from({ length: 3 }, () =>
+      buildKinesisRecord(buildRecordData([buildSpan(), buildSpan()], key)),
+    );
+    const poison = buildKinesisRecord(buildRecordData(sprawling, key));
+    // Act
+    const response = await handler(
+      buildKinesisEvent([goodRecords[0]!, poison, ...goodRecords.slice(1)]),
+      context,
+    );
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(6);
+    const [row] = await listDeadLetters(clickhouse, {
+      sequenceNumbers: [poison.kinesis.sequenceNumber],
+    });
+    expect(row).toMatchObject({
+      reason: DEAD_LETTER_REASONS.rejectedByStore,
+      claimed_project_id: key.projectId,
+      raw_base64: poison.kinesis.data,
+    });
+    expect(row!.detail).toContain('252');
+  });
+
   it('keeps personal data out of dead-letter details', async () => {
     const key = await newProject();
     const span = { ...buildSpan(), userId: 'jane.doe@example.com', kind: 'not-a-kind' };

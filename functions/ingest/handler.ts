@@ -40,7 +40,7 @@ export function createIngestHandler(
   return async (event, context) => {
     const { clickhouse, keys, logger, now = Date.now } = await dependencies();
     const batch = await prepareIngestBatch(event.Records, keys, now());
-    const outcome = await writeIngestBatch(clickhouse, batch);
+    const outcome = await writeIngestBatch(clickhouse, batch, now());
 
     for (const { table, error } of outcome.errors) {
       logger.error('insert failed; the affected records will be retried', {
@@ -48,7 +48,7 @@ export function createIngestHandler(
         error: describeStoreError(error),
       });
     }
-    for (const deadLetter of batch.deadLetters) {
+    for (const deadLetter of [...batch.deadLetters, ...outcome.rejected]) {
       logger.warn('record dead-lettered', {
         reason: deadLetter.reason,
         detail: deadLetter.detail,
@@ -61,7 +61,7 @@ export function createIngestHandler(
       records: event.Records.length,
       spans: batch.spans.length,
       scores: batch.scores.length,
-      deadLetters: batch.deadLetters.length,
+      deadLetters: batch.deadLetters.length + outcome.rejected.length,
       failedRecords: outcome.failed.size,
     });
 

@@ -22,6 +22,9 @@ import type { IngestKeyCache } from './ingestKeyCache.ts';
 
 export interface PreparedRecord {
   sequenceNumber: string;
+  source: KinesisStreamRecord;
+  /** The verified project, or the one an unverifiable record claimed ('' if none). */
+  projectId: string;
   spans: SpanRow[];
   scores: ScoreRow[];
   deadLetter?: DeadLetterRow;
@@ -40,7 +43,7 @@ export function shardIdOf(record: KinesisStreamRecord): string {
   return separator > 0 ? record.eventID.slice(0, separator) : record.eventID;
 }
 
-function deadLetterRow(
+export function deadLetterRow(
   record: KinesisStreamRecord,
   reason: DeadLetterReason,
   detail: string,
@@ -71,6 +74,8 @@ async function prepareRecord(
   const sequenceNumber = record.kinesis.sequenceNumber;
   const reject = (reason: DeadLetterReason, detail: string, claimedProjectId = '') => ({
     sequenceNumber,
+    source: record,
+    projectId: claimedProjectId,
     spans: [],
     scores: [],
     deadLetter: deadLetterRow(record, reason, detail, claimedProjectId, now),
@@ -165,7 +170,14 @@ async function prepareRecord(
           now,
         )
       : undefined;
-  return { sequenceNumber, spans, scores, ...(deadLetter ? { deadLetter } : {}) };
+  return {
+    sequenceNumber,
+    source: record,
+    projectId: project.projectId,
+    spans,
+    scores,
+    ...(deadLetter ? { deadLetter } : {}),
+  };
 }
 
 export async function prepareIngestBatch(

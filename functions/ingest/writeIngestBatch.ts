@@ -1,17 +1,30 @@
 /**
- * Writes a prepared batch: one insert per table per invocation, run side by side, and tells
- * which records could not be written so only those are retried.
+ * Writes a prepared batch: one insert per table per invocation, and tells which records
+ * could not be written so only those are retried.
+ *
+ * If ClickHouse refuses a whole insert because of the data (not because it is unreachable or
+ * overloaded), one record is usually to blame; the table's rows are then inserted record by
+ * record, so every other record is stored and the offender is dead-lettered instead of
+ * blocking its shard forever.
  */
-import { ClickHouseError, type ClickHouseClient } from '@clickhouse/client';
-import { insertDeadLetters } from '../store/deadLettersRepository.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { clickHouseErrorOf, type ClickHouseErrorInfo } from '../store/clickhouseErrors.ts';
+import { insertDeadLetters, type DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { insertScores } from '../store/scoresRepository.ts';
 import { insertSpans } from '../store/spansRepository.ts';
-import type { PreparedBatch } from './prepareIngestBatch.ts';
+import {
+  DATA_REJECTION_ERROR_CODES,
+  DEAD_LETTER_REASONS,
+  MAX_DEAD_LETTER_DETAIL_CHARS,
+} from './constants.ts';
+import { deadLetterRow, type PreparedBatch, type PreparedRecord } from './prepareIngestBatch.ts';
 
 export interface BatchWriteOutcome {
   /** Sequence numbers of records with at least one failed write, mapped to the cause. */
   failed: Map<string, Error>;
   errors: { table: string; error: Error }[];
+  /** Records ClickHouse refused for their data, now dead letters. */
+  rejected: DeadLetterRow[];
 }
 
 /**
@@ -19,40 +32,126 @@ export interface BatchWriteOutcome {
  * logs get the code and type only.
  */
 export function describeStoreError(error: unknown): Record<string, string> {
-  if (error instanceof ClickHouseError) {
-    return { name: error.name, code: error.code, type: error.type ?? '' };
+  const clickhouseError = clickHouseErrorOf(error);
+  if (clickhouseError) {
+    return {
+      name: 'ClickHouseError',
+      code: clickhouseError.code,
+      type: clickhouseError.type ?? '',
+    };
   }
   const err = error as Error;
   return { name: err?.name ?? 'Error', message: String(err?.message ?? error).slice(0, 300) };
 }
 
+/** The ClickHouse error when it refused the data itself, else undefined (retry). */
+export function dataRejectionOf(error: unknown): ClickHouseErrorInfo | undefined {
+  const clickhouseError = clickHouseErrorOf(error);
+  return clickhouseError && DATA_REJECTION_ERROR_CODES.has(clickhouseError.code)
+    ? clickhouseError
+    : undefined;
+}
+
+interface TableWriter {
+  table: string;
+  rowsOf: (record: PreparedRecord) => readonly unknown[];
+  insert: (client: ClickHouseClient, rows: readonly never[]) => Promise<void>;
+}
+
+const TABLES: readonly TableWriter[] = [
+  { table: 'spans', rowsOf: (record) => record.spans, insert: insertSpans },
+  { table: 'scores', rowsOf: (record) => record.scores, insert: insertScores },
+];
+
+interface TableOutcome {
+  failed: Map<string, Error>;
+  rejected: Map<string, ClickHouseErrorInfo>;
+  error?: Error;
+}
+
+async function writeTable(
+  client: ClickHouseClient,
+  records: readonly PreparedRecord[],
+  writer: TableWriter,
+): Promise<TableOutcome> {
+  const outcome: TableOutcome = { failed: new Map(), rejected: new Map() };
+  const withRows = records.filter((record) => writer.rowsOf(record).length > 0);
+  try {
+    await writer.insert(client, withRows.flatMap((record) => writer.rowsOf(record)) as never[]);
+    return outcome;
+  } catch (error) {
+    outcome.error = error as Error;
+    if (!dataRejectionOf(error)) {
+      for (const record of withRows) outcome.failed.set(record.sequenceNumber, error as Error);
+      return outcome;
+    }
+  }
+  for (const record of withRows) {
+    try {
+      await writer.insert(client, writer.rowsOf(record) as never[]);
+    } catch (error) {
+      const rejection = dataRejectionOf(error);
+      if (rejection) outcome.rejected.set(record.sequenceNumber, rejection);
+      else outcome.failed.set(record.sequenceNumber, error as Error);
+    }
+  }
+  return outcome;
+}
+
+function rejectionDeadLetter(
+  record: PreparedRecord,
+  error: ClickHouseErrorInfo,
+  now: number,
+): DeadLetterRow {
+  const refused =
+    `ClickHouse refused the record's rows: error ${error.code} ${error.type ?? ''}`.trim();
+  const earlier = record.deadLetter;
+  const detail = earlier ? `${refused}; also ${earlier.reason}: ${earlier.detail}` : refused;
+  return deadLetterRow(
+    record.source,
+    DEAD_LETTER_REASONS.rejectedByStore,
+    detail.slice(0, MAX_DEAD_LETTER_DETAIL_CHARS),
+    record.projectId,
+    now,
+  );
+}
+
 export async function writeIngestBatch(
   client: ClickHouseClient,
   batch: PreparedBatch,
+  now: number = Date.now(),
 ): Promise<BatchWriteOutcome> {
-  const [spans, scores, deadLetters] = await Promise.allSettled([
-    insertSpans(client, batch.spans),
-    insertScores(client, batch.scores),
-    insertDeadLetters(client, batch.deadLetters),
-  ]);
+  const tables = await Promise.all(
+    TABLES.map((writer) => writeTable(client, batch.records, writer)),
+  );
   const failed = new Map<string, Error>();
+  const rejectedErrors = new Map<string, ClickHouseErrorInfo>();
   const errors: BatchWriteOutcome['errors'] = [];
-  const reasonOf = (result: PromiseSettledResult<void>) =>
-    result.status === 'rejected' ? (result.reason as Error) : undefined;
-  const spansError = reasonOf(spans);
-  const scoresError = reasonOf(scores);
-  const deadLettersError = reasonOf(deadLetters);
-  if (spansError) errors.push({ table: 'spans', error: spansError });
-  if (scoresError) errors.push({ table: 'scores', error: scoresError });
-  if (deadLettersError) errors.push({ table: 'dead_letters', error: deadLettersError });
+  tables.forEach((outcome, index) => {
+    if (outcome.error) errors.push({ table: TABLES[index]!.table, error: outcome.error });
+    for (const [sequenceNumber, error] of outcome.failed) failed.set(sequenceNumber, error);
+    for (const [sequenceNumber, error] of outcome.rejected)
+      rejectedErrors.set(sequenceNumber, error);
+  });
 
-  for (const record of batch.records) {
-    const cause =
-      (record.spans.length > 0 && spansError) ||
-      (record.scores.length > 0 && scoresError) ||
-      (record.deadLetter && deadLettersError) ||
-      undefined;
-    if (cause) failed.set(record.sequenceNumber, cause);
+  // A record that must be retried anyway is not dead-lettered now: the retry decides.
+  const rejected = batch.records
+    .filter(
+      (record) => rejectedErrors.has(record.sequenceNumber) && !failed.has(record.sequenceNumber),
+    )
+    .map((record) => rejectionDeadLetter(record, rejectedErrors.get(record.sequenceNumber)!, now));
+  const rejectedSequences = new Set(rejected.map((row) => row.sequence_number));
+  const deadLetters = [
+    ...batch.records
+      .filter((record) => record.deadLetter && !rejectedSequences.has(record.sequenceNumber))
+      .map((record) => record.deadLetter!),
+    ...rejected,
+  ];
+  try {
+    await insertDeadLetters(client, deadLetters);
+  } catch (error) {
+    errors.push({ table: 'dead_letters', error: error as Error });
+    for (const row of deadLetters) failed.set(row.sequence_number, error as Error);
   }
-  return { failed, errors };
+  return { failed, errors, rejected };
 }

@@ -5,6 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { insertRows } from './insertRows.ts';
 import type { ScoreItem } from '@sightline/sdk/contract';
 import { toDateTime64 } from './dateTime.ts';
+import { wellFormedStrings } from './wellFormedStrings.ts';
 
 export const SCORES_TABLE = 'scores';
 
@@ -29,7 +30,7 @@ export function toScoreRow(
   source: { projectId: string; ingestedAt: number; retentionDays: number },
 ): ScoreRow {
   const { value } = score;
-  return {
+  return wellFormedStrings({
     project_id: source.projectId,
     score_id: score.scoreId,
     trace_id: score.traceId,
@@ -49,7 +50,7 @@ export function toScoreRow(
     timestamp: toDateTime64(score.timestamp),
     ingested_at: toDateTime64(source.ingestedAt),
     retention_days: source.retentionDays,
-  };
+  });
 }
 
 export function insertScores(client: ClickHouseClient, rows: readonly ScoreRow[]): Promise<void> {

@@ -3,6 +3,7 @@
  */
 import type { ChatMessage, MessagePart, SpanItem } from '@sightline/sdk/contract';
 import { toDateTime64 } from './dateTime.ts';
+import { wellFormedStrings } from './wellFormedStrings.ts';
 
 export interface SpanSource {
   projectId: string;
@@ -103,6 +104,10 @@ function jsonOrEmpty(value: unknown): string {
 }
 
 export function toSpanRow(span: SpanItem, source: SpanSource): SpanRow {
+  return wellFormedStrings(spanRowOf(span, source));
+}
+
+function spanRowOf(span: SpanItem, source: SpanSource): SpanRow {
   const usage = span.usage ?? {};
   const inputTokens = usage.inputTokens ?? 0;
   const outputTokens = usage.outputTokens ?? 0;

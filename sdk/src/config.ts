@@ -56,8 +56,10 @@ export function configFromEnv(
 }
 
 /**
- * The local Kinesis stand-in speaks HTTP/1.1 only (the AWS SDK defaults to HTTP/2 for
- * Kinesis) and accepts any credentials, so a plain-http endpoint gets both.
+ * HTTP/1.1 with bounded connect and request times for every endpoint, so a hung network can
+ * never hold a flush (or the host's shutdown) forever; the local Kinesis stand-in speaks only
+ * HTTP/1.1 anyway (the AWS SDK would default to HTTP/2). A plain-http endpoint is a local
+ * stand-in, which accepts any credentials.
  */
 export function createSdkKinesisClient(config: SightlineConfig): KinesisClient {
   const plainHttp = config.endpoint?.startsWith('http://') ?? false;
@@ -66,11 +68,7 @@ export function createSdkKinesisClient(config: SightlineConfig): KinesisClient {
     region: config.region ?? 'us-east-1',
     maxAttempts: 1,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    ...(plainHttp
-      ? {
-          requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }),
-        }
-      : {}),
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }),
     ...(plainHttp && !hasCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
