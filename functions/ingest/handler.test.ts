@@ -11,7 +11,8 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WIRE_LIMITS } from '@sightline/sdk/contract';
 import { parseServerEnv } from '../config/env.ts';
-import { createClickHouseClient } from '../store/clickhouseClient.ts';
+import { openEmbeddedClickHouse, type EmbeddedClickHouse } from '../store/clickhouseClient.ts';
+import { startClickHouseHttpServer } from '../../infra/local/clickhouse/ClickHouseHttpServer.ts';
 import { listDeadLetters } from '../store/deadLettersRepository.ts';
 import { runMigrations } from '../store/migrate.ts';
 import { countSpans } from '../store/spansRepository.ts';
@@ -33,6 +34,7 @@ const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 }
 const logger = new Logger({ serviceName: 'ingest-test', logLevel: 'SILENT' });
 
 let home: string;
+let embedded: EmbeddedClickHouse;
 let clickhouse: ClickHouseClient;
 let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
 let handler: IngestHandler;
@@ -51,7 +53,8 @@ async function newProject(): Promise<RecordKey> {
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'sightline-ingest-'));
-  clickhouse = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: home }));
+  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
+  clickhouse = embedded.client;
   await runMigrations(clickhouse);
   controlPlane = await startTestControlPlane();
   handler = handlerWith(clickhouse);
@@ -276,5 +279,31 @@ describe('ingest handler', () => {
     expect(after.batchItemFailures).toEqual([]);
     expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
     await unreachable.close();
+  });
+
+  it('drops its cached dependencies when ClickHouse refuses the credentials (a rotated password)', async () => {
+    // Prepare
+    const key = await newProject();
+    const server = await startClickHouseHttpServer({
+      engine: embedded.engine,
+      auth: { username: 'ingest', password: 'rotated-password' },
+    });
+    const stale = createClient({ url: server.url, username: 'ingest', password: 'old-password' });
+    let resets = 0;
+    const keys = new IngestKeyCache(controlPlane.projects, { ttlSeconds: 60 });
+    const withStaleCredentials = createIngestHandler(async () => ({
+      clickhouse: stale,
+      keys,
+      logger,
+      reset: () => (resets += 1),
+    }));
+    const event = buildKinesisEvent([buildKinesisRecord(buildRecordData([buildSpan()], key))]);
+    // Act
+    const response = await withStaleCredentials(event, context);
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(resets).toBe(1);
+    await stale.close();
+    await server.close();
   });
 });

@@ -18,6 +18,7 @@ import { createDynamoDocumentClient } from '../aws/awsClients.ts';
 import { serverEnv } from '../config/env.ts';
 import { ProjectsRepository } from '../control/projectsRepository.ts';
 import { createClickHouseClient } from '../store/clickhouseClient.ts';
+import { clickHouseErrorOf } from '../store/clickhouseErrors.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
 import { prepareIngestBatch } from './prepareIngestBatch.ts';
 import { describeStoreError, writeIngestBatch } from './writeIngestBatch.ts';
@@ -27,7 +28,12 @@ export interface IngestDependencies {
   keys: IngestKeyCache;
   logger: Logger;
   now?: () => number;
+  /** Drop these dependencies so the next invocation builds fresh ones (new credentials). */
+  reset?: () => void;
 }
+
+/** ClickHouse refused the credentials: the password was probably rotated. */
+const AUTHENTICATION_ERROR_CODES = new Set(['192', '193', '194', '516']);
 
 export type IngestHandler = (
   event: KinesisStreamEvent,
@@ -38,7 +44,7 @@ export function createIngestHandler(
   dependencies: () => Promise<IngestDependencies>,
 ): IngestHandler {
   return async (event, context) => {
-    const { clickhouse, keys, logger, now = Date.now } = await dependencies();
+    const { clickhouse, keys, logger, now = Date.now, reset } = await dependencies();
     const batch = await prepareIngestBatch(event.Records, keys, now());
     const outcome = await writeIngestBatch(clickhouse, batch, now());
 
@@ -47,6 +53,14 @@ export function createIngestHandler(
         table,
         error: describeStoreError(error),
       });
+    }
+    if (
+      outcome.errors.some(({ error }) =>
+        AUTHENTICATION_ERROR_CODES.has(clickHouseErrorOf(error)?.code ?? ''),
+      )
+    ) {
+      // A warm function keeps its client; after a password rotation it must read the secret again.
+      reset?.();
     }
     for (const deadLetter of [...batch.deadLetters, ...outcome.rejected]) {
       logger.warn('record dead-lettered', {
@@ -80,6 +94,7 @@ export function createIngestHandler(
 }
 
 let defaultDependencies: Promise<IngestDependencies> | undefined;
+let refreshSecret = false;
 
 function loadDefaultDependencies(): Promise<IngestDependencies> {
   defaultDependencies ??= (async () => {
@@ -88,10 +103,19 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
       projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
       ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
     });
+    const clickhouse = await createClickHouseClient(env, { refreshSecret });
+    refreshSecret = false;
+    const loaded = defaultDependencies;
     return {
-      clickhouse: await createClickHouseClient(env),
+      clickhouse,
       keys: new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS }),
       logger: new Logger({ serviceName: 'sightline-ingest' }),
+      reset: () => {
+        if (defaultDependencies !== loaded) return;
+        defaultDependencies = undefined;
+        refreshSecret = true;
+        void clickhouse.close();
+      },
     };
   })().catch((error: unknown) => {
     defaultDependencies = undefined;

@@ -59,9 +59,10 @@ const ConnectionSecretSchema = z.object({
 /** In AWS the connection lives in Secrets Manager (cached by Powertools across invocations). */
 async function readConnectionSecret(
   secretArn: string,
+  forceFetch = false,
 ): Promise<z.infer<typeof ConnectionSecretSchema>> {
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const value = await getSecret(secretArn, { transform: 'json', maxAge: 300 });
+  const value = await getSecret(secretArn, { transform: 'json', maxAge: 300, forceFetch });
   const parsed = ConnectionSecretSchema.safeParse(value);
   if (!parsed.success) {
     throw new ConfigurationError(
@@ -73,11 +74,17 @@ async function readConnectionSecret(
 
 export async function createClickHouseClient(
   env: ServerEnv = serverEnv(),
-  overrides: { url?: string; username?: string; password?: string } = {},
+  overrides: {
+    url?: string;
+    username?: string;
+    password?: string;
+    /** Read the connection secret again instead of from the cache (after a rotation). */
+    refreshSecret?: boolean;
+  } = {},
 ): Promise<ClickHouseClient> {
   const secret =
     !overrides.url && !env.CLICKHOUSE_URL && env.CLICKHOUSE_SECRET_ARN
-      ? await readConnectionSecret(env.CLICKHOUSE_SECRET_ARN)
+      ? await readConnectionSecret(env.CLICKHOUSE_SECRET_ARN, overrides.refreshSecret)
       : undefined;
   const url = overrides.url ?? env.CLICKHOUSE_URL ?? secret?.url;
   if (url) {
