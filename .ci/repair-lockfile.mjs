@@ -58,5 +58,5 @@ function repair(lockPath) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  repair(fileURLToPath(new globalThis.URL('../package-lock.json', import.meta.url)));
+  repair(fileURLToPath(new URL('../package-lock.json', import.meta.url)));
 }

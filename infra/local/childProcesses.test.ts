@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runToCompletion } from './childProcesses.ts';
+import { spawn } from 'node:child_process';
+import { nodeChildArgs, runToCompletion } from './childProcesses.ts';
+import { isAlive } from '../../test/helpers/localStackProcess.ts';
 
 const logDirectory = mkdtempSync(path.join(tmpdir(), 'sightline-children-'));
 afterAll(() => rmSync(logDirectory, { recursive: true, force: true }));
@@ -43,5 +45,30 @@ describe('runToCompletion', () => {
     const pid = Number(readFileSync(path.join(logDirectory, 'aborted.log'), 'utf8').trim());
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('nodeChildArgs', () => {
+  it('makes a child exit when its parent is killed without stopping it', async () => {
+    // Prepare: a parent that starts a long-lived child with the watchdog, then hangs.
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(process.execPath, ${JSON.stringify(nodeChildArgs(['-e', 'setInterval(() => {}, 1000)']))}, { stdio: 'ignore', env: { ...process.env, SIGHTLINE_LAUNCHER_PID: String(process.pid) } });
+      console.log(child.pid);
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentScript], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const childPid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))),
+    );
+    expect(isAlive(childPid)).toBe(true);
+    // Act
+    parent.kill('SIGKILL');
+    // Assess
+    const deadline = Date.now() + 10_000;
+    while (isAlive(childPid) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(childPid)).toBe(false);
   });
 });

@@ -6,6 +6,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+const EXIT_WITH_PARENT = new URL('./exitWithParent.mjs', import.meta.url).href;
+
+/**
+ * Node.js arguments for a child that must not outlive the launcher (started with
+ * `startChild`, which tells it the launcher's pid).
+ */
+export function nodeChildArgs(args: readonly string[]): string[] {
+  return ['--import', EXIT_WITH_PARENT, ...args];
+}
+
 export interface ManagedChild {
   name: string;
   process: ChildProcess;
@@ -27,7 +37,7 @@ export function startChild(options: {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: options.env,
+    env: { ...options.env, SIGHTLINE_LAUNCHER_PID: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log, { end: false });

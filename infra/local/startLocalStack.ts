@@ -20,7 +20,7 @@ import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
 import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
-import { startChild, type ManagedChild } from './childProcesses.ts';
+import { nodeChildArgs, startChild, type ManagedChild } from './childProcesses.ts';
 import { startClickHouseHttpServer } from './clickhouse/ClickHouseHttpServer.ts';
 import { KinesisEventSourceRunner } from './eventSource/KinesisEventSourceRunner.ts';
 import { createJsonLinesFailureDestination } from './eventSource/jsonLinesFailureDestination.ts';
@@ -208,7 +208,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         startChild({
           name: 'demo-producer',
           command: process.execPath,
-          args: ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'infra/local/demo/demoProducer.ts')],
+          args: nodeChildArgs([
+            '--import',
+            'tsx',
+            path.join(REPOSITORY_ROOT, 'infra/local/demo/demoProducer.ts'),
+          ]),
           cwd: REPOSITORY_ROOT,
           env: { ...process.env, ...sdkEnvironment(info) },
           logDirectory,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { runToCompletion, startChild, type ManagedChild } from './childProcesses.ts';
+import { nodeChildArgs, runToCompletion, startChild, type ManagedChild } from './childProcesses.ts';
 
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve('next/dist/bin/next');
@@ -74,7 +74,7 @@ export async function ensureWebBuild(
   await runToCompletion({
     name: 'web-build',
     command: process.execPath,
-    args: [NEXT_BIN, 'build', 'web'],
+    args: nodeChildArgs([NEXT_BIN, 'build', 'web']),
     cwd: root,
     env: nextEnv({ NODE_ENV: 'production' }),
     logDirectory,
@@ -96,7 +96,7 @@ export function startWebServer(options: {
   return startChild({
     name: 'web',
     command: process.execPath,
-    args: [NEXT_BIN, 'start', 'web', '-p', String(options.port), '-H', '127.0.0.1'],
+    args: nodeChildArgs([NEXT_BIN, 'start', 'web', '-p', String(options.port), '-H', '127.0.0.1']),
     cwd: options.root,
     env: nextEnv({ ...options.env, NODE_ENV: 'production' }),
     logDirectory: options.logDirectory,
