@@ -16,17 +16,28 @@ export interface ResolvedKey {
 }
 
 const MISS_TTL_MS = 5_000;
+/** Bounds memory in a warm function when records name many (possibly forged) projects. */
+const DEFAULT_MAX_ENTRIES = 10_000;
 
 export class IngestKeyCache {
   readonly #lookup: ProjectKeyLookup;
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #maxEntries: number;
   readonly #entries = new Map<string, { value: Promise<ResolvedKey>; expiresAt: number }>();
 
-  constructor(lookup: ProjectKeyLookup, options: { ttlSeconds: number; now?: () => number }) {
+  constructor(
+    lookup: ProjectKeyLookup,
+    options: { ttlSeconds: number; now?: () => number; maxEntries?: number },
+  ) {
     this.#lookup = lookup;
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#now = options.now ?? Date.now;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  }
+
+  get size(): number {
+    return this.#entries.size;
   }
 
   resolve(projectId: string, keyId: string): Promise<ResolvedKey> {
@@ -36,7 +47,12 @@ export class IngestKeyCache {
     if (cached && cached.expiresAt > now) return cached.value;
 
     const value = this.#load(projectId, keyId);
+    this.#entries.delete(cacheKey);
     this.#entries.set(cacheKey, { value, expiresAt: now + this.#ttlMs });
+    // Maps iterate in insertion order: the first key is the least recently loaded.
+    if (this.#entries.size > this.#maxEntries) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
     value.then(
       (resolved) => {
         if (!resolved.project || !resolved.key) {

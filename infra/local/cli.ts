@@ -19,7 +19,8 @@ import {
 } from '../../functions/store/clickhouseClient.ts';
 import { ensureDatabase, runMigrations } from '../../functions/store/migrate.ts';
 import { listDeadLetters } from '../../functions/store/deadLettersRepository.ts';
-import { readStackFile } from './stackFile.ts';
+import { liveLockOwner } from './instanceLock.ts';
+import { readStackFile, type StackInfo } from './stackFile.ts';
 import {
   REPOSITORY_ROOT,
   sdkEnvironment,
@@ -142,13 +143,28 @@ async function start(args: string[]): Promise<void> {
 }
 
 /**
+ * The local stack that owns `home`, if one runs. A stack that is still starting has taken the
+ * lock (and the embedded engine) but not yet written stack.json; a stack.json left by one
+ * that died is ignored.
+ */
+function runningStack(home: string): StackInfo | undefined {
+  const owner = liveLockOwner(home);
+  if (owner === undefined) return undefined;
+  const info = readStackFile(home);
+  if (info?.pid === owner) return info;
+  throw new Error(
+    `The local stack (pid ${owner}) that owns ${home} is still starting; try again in a moment.`,
+  );
+}
+
+/**
  * The CLI's ClickHouse client: CLICKHOUSE_URL when set; else the running local stack's HTTP
  * endpoint (the stack owns the embedded engine's lock); else the embedded engine itself.
  */
 async function cliClickHouse({ database }: { database?: string } = {}): Promise<ClickHouseClient> {
   const home = defaultHome();
   const env = parseServerEnv({ ...process.env, SIGHTLINE_HOME: home });
-  const running = env.CLICKHOUSE_URL ? undefined : readStackFile(home);
+  const running = env.CLICKHOUSE_URL ? undefined : runningStack(home);
   return createClickHouseClient(
     database ? { ...env, CLICKHOUSE_DATABASE: database } : env,
     running
@@ -211,7 +227,7 @@ function deadLetters(args: string[]): Promise<void> {
 }
 
 function stackInfo(): void {
-  const info = readStackFile(defaultHome());
+  const info = runningStack(defaultHome());
   if (!info) throw new Error(`No local stack is running for ${defaultHome()} (run \`npm start\`)`);
   out(JSON.stringify(info, null, 2));
 }

@@ -24,6 +24,16 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The pid of a running process that holds the lock on `home`, if any. */
+export function liveLockOwner(home: string): number | undefined {
+  try {
+    const owner = Number(readFileSync(path.join(home, 'sightline.lock'), 'utf8').trim());
+    return Number.isInteger(owner) && owner > 0 && isRunning(owner) ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface InstanceLock {
   release(): void;
 }
