@@ -15,9 +15,12 @@ import { percentile } from './percentile.ts';
 import {
   REPOSITORY_ROOT,
   clickhouseForStack,
+  runCli,
   sdkForStack,
   startStackProcess,
+  waitFor,
 } from '../helpers/localStackProcess.ts';
+import { readStackFile } from '../../infra/local/stackFile.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -107,16 +110,68 @@ function runIngestBenchmarkOnOneCore(): IngestResult & { pinned: boolean } {
 const format = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+interface StartResult {
+  firstStartSeconds: number;
+  laterStartSeconds: number;
+}
+
+/** Seconds from running `sightline start` until its /traces page lists a demo trace. */
+async function secondsUntilDemoTracesShow(home: string): Promise<number> {
+  const started = performance.now();
+  const run = runCli(['start', '--random-ports', '--home', home]);
+  try {
+    await waitFor(
+      async () => {
+        const info = readStackFile(home);
+        if (!info?.web || info.pid !== run.child.pid) return false;
+        const page = await fetch(`${info.web.url}/traces`).then(
+          (response) => response.text(),
+          () => '',
+        );
+        return /\/traces\/[0-9a-f]{32}/.test(page);
+      },
+      Boolean,
+      { timeoutMs: 600_000, intervalMs: 200, what: 'demo traces on /traces' },
+    );
+    return (performance.now() - started) / 1000;
+  } finally {
+    run.child.kill('SIGTERM');
+    await run.exited;
+  }
+}
+
+/**
+ * A newcomer's first start (no web build yet, no data) and a later start on the same data.
+ * The first one deletes `web/.next` to build from scratch, as a fresh clone does.
+ */
+async function benchStartToDemoTraces(): Promise<StartResult> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-start-'));
+  try {
+    rmSync(path.join(REPOSITORY_ROOT, 'web/.next'), { recursive: true, force: true });
+    const firstStartSeconds = await secondsUntilDemoTracesShow(home);
+    const laterStartSeconds = await secondsUntilDemoTracesShow(home);
+    return { firstStartSeconds, laterStartSeconds };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 export async function runBenchmarks(_args: string[]): Promise<void> {
-  out('Benchmark 1/2: ingest handler throughput …');
+  out('Benchmark 1/3: ingest handler throughput …');
   const ingest = runIngestBenchmarkOnOneCore();
   out(
     `  ${format(ingest.endToEndSpansPerSecond)} spans/s end to end; ${format(ingest.prepareSpansPerSecond)} spans/s decode+verify+validate`,
   );
-  out('Benchmark 2/2: SDK emit → queryable latency on the local stack …');
+  out('Benchmark 2/3: SDK emit → queryable latency on the local stack …');
   const latency = await benchEmitToQueryable();
   out(
     `  p50 ${format(latency.p50Ms)} ms, p95 ${format(latency.p95Ms)} ms over ${latency.spans} spans`,
+  );
+
+  out('Benchmark 3/3: sightline start → demo traces on /traces …');
+  const start = await benchStartToDemoTraces();
+  out(
+    `  first start ${format(start.firstStartSeconds, 1)} s, later start ${format(start.laterStartSeconds, 1)} s`,
   );
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -163,6 +218,18 @@ stack's HTTP endpoint (polled every 20 ms) first returns it.
 Most of this latency is deliberate batching: the SDK's flush interval and the event source's
 batching window (the same \`maxBatchingWindowMs\` the AWS event source mapping uses), plus the
 runner's idle polling back-off (200–1,000 ms). Lowering them trades cost per span for latency.
+
+## \`sightline start\` → demo traces on /traces
+
+Wall time from running \`sightline start\` (demo producer and web app on) until the
+\`/traces\` page lists a demo trace. The first start has no data directory and no web
+build (\`web/.next\` deleted, as on a fresh clone after \`npm install\`), so it includes the
+production \`next build\`; the later start reuses both.
+
+| start | seconds |
+| --- | --- |
+| first start (builds the web app) | **${format(start.firstStartSeconds, 1)}** |
+| later start (same data, build reused) | **${format(start.laterStartSeconds, 1)}** |
 `;
   writeFileSync(path.join(REPOSITORY_ROOT, 'docs/benchmarks.md'), report);
   out('Wrote docs/benchmarks.md');
