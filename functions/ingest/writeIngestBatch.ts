@@ -54,13 +54,25 @@ export function dataRejectionOf(error: unknown): ClickHouseErrorInfo | undefined
 
 interface TableWriter {
   table: string;
+  /** The whole batch's rows for the table (already gathered by prepareIngestBatch). */
+  batchRows: (batch: PreparedBatch) => readonly unknown[];
   rowsOf: (record: PreparedRecord) => readonly unknown[];
   insert: (client: ClickHouseClient, rows: readonly never[]) => Promise<void>;
 }
 
 const TABLES: readonly TableWriter[] = [
-  { table: 'spans', rowsOf: (record) => record.spans, insert: insertSpans },
-  { table: 'scores', rowsOf: (record) => record.scores, insert: insertScores },
+  {
+    table: 'spans',
+    batchRows: (batch) => batch.spans,
+    rowsOf: (record) => record.spans,
+    insert: insertSpans,
+  },
+  {
+    table: 'scores',
+    batchRows: (batch) => batch.scores,
+    rowsOf: (record) => record.scores,
+    insert: insertScores,
+  },
 ];
 
 interface TableOutcome {
@@ -71,13 +83,13 @@ interface TableOutcome {
 
 async function writeTable(
   client: ClickHouseClient,
-  records: readonly PreparedRecord[],
+  batch: PreparedBatch,
   writer: TableWriter,
 ): Promise<TableOutcome> {
   const outcome: TableOutcome = { failed: new Map(), rejected: new Map() };
-  const withRows = records.filter((record) => writer.rowsOf(record).length > 0);
+  const withRows = batch.records.filter((record) => writer.rowsOf(record).length > 0);
   try {
-    await writer.insert(client, withRows.flatMap((record) => writer.rowsOf(record)) as never[]);
+    await writer.insert(client, writer.batchRows(batch) as never[]);
     return outcome;
   } catch (error) {
     outcome.error = error as Error;
@@ -121,9 +133,7 @@ export async function writeIngestBatch(
   batch: PreparedBatch,
   now: number = Date.now(),
 ): Promise<BatchWriteOutcome> {
-  const tables = await Promise.all(
-    TABLES.map((writer) => writeTable(client, batch.records, writer)),
-  );
+  const tables = await Promise.all(TABLES.map((writer) => writeTable(client, batch, writer)));
   const failed = new Map<string, Error>();
   const rejectedErrors = new Map<string, ClickHouseErrorInfo>();
   const errors: BatchWriteOutcome['errors'] = [];
@@ -141,10 +151,9 @@ export async function writeIngestBatch(
     )
     .map((record) => rejectionDeadLetter(record, rejectedErrors.get(record.sequenceNumber)!, now));
   const rejectedSequences = new Set(rejected.map((row) => row.sequence_number));
+  // A rejection replaces the record's earlier dead letter (its detail carries it along).
   const deadLetters = [
-    ...batch.records
-      .filter((record) => record.deadLetter && !rejectedSequences.has(record.sequenceNumber))
-      .map((record) => record.deadLetter!),
+    ...batch.deadLetters.filter((row) => !rejectedSequences.has(row.sequence_number)),
     ...rejected,
   ];
   try {
