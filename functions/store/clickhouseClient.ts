@@ -30,20 +30,9 @@ export interface EmbeddedClickHouse {
   dataPath: string;
 }
 
-export interface ClickHouseTarget {
-  kind: 'http' | 'embedded';
-  /** URL for `http`, data directory for `embedded`. */
-  location: string;
-}
-
 /** Where the embedded engine keeps its data for a given SIGHTLINE_HOME. */
 export function embeddedDataPath(home: string): string {
   return path.resolve(home, 'clickhouse');
-}
-
-export function clickhouseTarget(env: ServerEnv = serverEnv()): ClickHouseTarget {
-  if (env.CLICKHOUSE_URL) return { kind: 'http', location: env.CLICKHOUSE_URL };
-  return { kind: 'embedded', location: embeddedDataPath(env.SIGHTLINE_HOME) };
 }
 
 const ConnectionSecretSchema = z.object({
