@@ -19,6 +19,8 @@ const nextConfig: NextConfig = {
   // secret reader (lazily imported by the client factory, only in AWS) stay plain Node.js
   // dependencies rather than being bundled.
   serverExternalPackages: ['@clickhouse/client', 'chdb', '@aws-lambda-powertools/parameters'],
+  // forbidden() renders app/forbidden.tsx with status 403 when a role lacks a permission.
+  experimental: { authInterrupts: true },
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
