@@ -1,19 +1,25 @@
 /**
- * The tracing client: creates spans, links parents through AsyncLocalStorage, and hands
- * finished spans and scores to the transport. Instrumentation failures are reported to
- * `onError`, never thrown into the host application.
+ * The tracing client: creates spans, links parents through AsyncLocalStorage, samples whole
+ * traces, and hands finished spans and scores to the transport. Everything costly (building
+ * deferred attributes, dropping content, the mask hook, serialisation) runs later on the
+ * transport's background drain, never on the caller's path. Instrumentation failures go to
+ * `onError`; nothing here throws into the host application.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { ItemInput, ScoreItem } from './contract/index.ts';
+import type { ItemInput, ScoreItem, SpanKind } from './contract/index.ts';
 import { newSpanId, newTraceId } from './ids.ts';
-import { SpanHandle, type SpanAttributes } from './SpanHandle.ts';
+import { prepareSpan, type PrivacyOptions } from './privacy.ts';
+import { isTraceSampled } from './sampling.ts';
+import { nowMs, SpanHandle, type EndedSpan, type SpanAttributes } from './SpanHandle.ts';
 import type { Transport, TransportStats } from './transport/types.ts';
 
-export interface SightlineOptions {
+export interface SightlineOptions extends PrivacyOptions {
   transport: Transport;
   environment?: string;
   release?: string;
+  /** Share of traces recorded, decided once per trace from its id (0–1). Default 1. */
+  sampleRate?: number;
   /** Flush before the process exits (on `beforeExit`). Default true. */
   flushOnExit?: boolean;
   onError?: (error: unknown) => void;
@@ -25,6 +31,16 @@ export interface StartSpanOptions {
   startTime?: number;
 }
 
+export interface ObserveOptions {
+  kind?: SpanKind;
+  attributes?: SpanAttributes;
+  /** Start a new trace even when a span is active. */
+  newTrace?: boolean;
+  /** Record the arguments / the result (JSON, cut to the metadata limit). Default false. */
+  captureArgs?: boolean;
+  captureResult?: boolean;
+}
+
 export interface ScoreInput {
   traceId: string;
   spanId?: string;
@@ -34,18 +50,36 @@ export interface ScoreInput {
   userId?: string;
 }
 
+export type ScoreTarget = string | SpanHandle | { traceId: string; spanId?: string };
+
 type Callback<T> = (span: SpanHandle) => T;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- observe keeps any function's own signature
+type AnyFunction = (...args: any[]) => any;
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+function isAsyncIterator(value: unknown): value is AsyncGenerator {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncGenerator).next === 'function' &&
+    typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function'
+  );
+}
+
 export class Sightline {
   readonly #transport: Transport;
   readonly #defaults: SpanAttributes;
+  readonly #privacy: PrivacyOptions;
+  readonly #sampleRate: number;
   readonly #onError: (error: unknown) => void;
   readonly #context = new AsyncLocalStorage<SpanHandle>();
   readonly #flushOnExit: () => void;
+  readonly #onSpanEnd = (ended: EndedSpan): void => this.#send(ended);
 
   constructor(options: SightlineOptions) {
     this.#transport = options.transport;
@@ -53,7 +87,18 @@ export class Sightline {
       ...(options.environment ? { environment: options.environment } : {}),
       ...(options.release ? { release: options.release } : {}),
     };
-    this.#onError = options.onError ?? (() => {});
+    this.#privacy = {
+      ...(options.captureContent !== undefined ? { captureContent: options.captureContent } : {}),
+      ...(options.mask ? { mask: options.mask } : {}),
+    };
+    this.#sampleRate = Math.min(1, Math.max(0, options.sampleRate ?? 1));
+    this.#onError = (error) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // A throwing error callback must not reach the host either.
+      }
+    };
     this.#flushOnExit = () => void this.flush();
     if (options.flushOnExit !== false) process.once('beforeExit', this.#flushOnExit);
   }
@@ -69,43 +114,95 @@ export class Sightline {
     options: StartSpanOptions = {},
   ): SpanHandle {
     const parent = options.parent === undefined ? this.activeSpan() : (options.parent ?? undefined);
+    const traceId = parent?.traceId ?? newTraceId();
+    const inherited: SpanAttributes = {};
+    if (parent?.userId !== undefined) inherited.userId = parent.userId;
+    if (parent?.sessionId !== undefined) inherited.sessionId = parent.sessionId;
     return new SpanHandle({
-      traceId: parent?.traceId ?? newTraceId(),
+      traceId,
       spanId: newSpanId(),
       parentSpanId: parent?.spanId,
       name,
-      startTime: options.startTime ?? Date.now(),
-      attributes: { ...this.#defaults, ...attributes },
-      onEnd: (span) => this.#send(span),
+      startTime: options.startTime ?? nowMs(),
+      attributes: { ...this.#defaults, ...inherited, ...attributes },
+      sampled: parent ? parent.sampled : isTraceSampled(traceId, this.#sampleRate),
+      onEnd: this.#onSpanEnd,
     });
+  }
+
+  /** Runs `fn` with `span` as the active span (children created inside link to it). */
+  withSpan<T>(span: SpanHandle, fn: () => T): T {
+    return this.#context.run(span, fn);
   }
 
   /** Runs `fn` in a new trace's root span. */
   trace<T>(name: string, fn: Callback<T>): T;
   trace<T>(name: string, attributes: SpanAttributes, fn: Callback<T>): T;
   trace<T>(name: string, attributesOrFn: SpanAttributes | Callback<T>, maybeFn?: Callback<T>): T {
-    return this.#run(name, attributesOrFn, maybeFn, null);
+    const [attributes, fn] = splitArgs(attributesOrFn, maybeFn);
+    return this.#run(this.startSpan(name, attributes, { parent: null }), fn);
   }
 
   /** Runs `fn` in a child span of the active span (or a new trace if none is active). */
   span<T>(name: string, fn: Callback<T>): T;
   span<T>(name: string, attributes: SpanAttributes, fn: Callback<T>): T;
   span<T>(name: string, attributesOrFn: SpanAttributes | Callback<T>, maybeFn?: Callback<T>): T {
-    return this.#run(name, attributesOrFn, maybeFn, undefined);
+    const [attributes, fn] = splitArgs(attributesOrFn, maybeFn);
+    return this.#run(this.startSpan(name, attributes), fn);
   }
 
-  score(input: ScoreInput): void {
+  /**
+   * Wraps `fn` so every call runs in its own span: sync functions, async functions and async
+   * generators (the span ends when the generator finishes). The wrapper keeps `fn`'s type;
+   * errors are recorded and re-thrown unchanged.
+   */
+  observe<F extends AnyFunction>(name: string, fn: F, options: ObserveOptions = {}): F {
+    const client = this;
+    const attributes: SpanAttributes = {
+      ...(options.kind ? { kind: options.kind } : {}),
+      ...options.attributes,
+    };
+    const observed = function (this: unknown, ...args: unknown[]): unknown {
+      const span = client.startSpan(
+        name,
+        { ...attributes },
+        options.newTrace ? { parent: null } : {},
+      );
+      if (options.captureArgs && span.sampled) span.update(() => captured('input', args));
+      return client.#run(
+        span,
+        () => fn.apply(this, args) as unknown,
+        options.captureResult ? (value) => span.update(() => captured('output', value)) : undefined,
+      );
+    };
+    Object.defineProperty(observed, 'name', { value: fn.name, configurable: true });
+    return observed as F;
+  }
+
+  /** Feedback on a trace or a span: `score(traceId | span | {traceId, spanId}, name, value, comment?)`. */
+  score(
+    target: ScoreTarget | ScoreInput,
+    name?: string,
+    value?: number | string | boolean,
+    comment?: string,
+  ): void {
     try {
-      const score: ItemInput = {
+      const input = toScoreInput(target, name, value, comment);
+      const score: ScoreItem = {
         type: 'score',
         scoreId: randomUUID(),
         timestamp: Date.now(),
         ...input,
-      } satisfies ScoreItem;
-      this.#transport.enqueue(score);
+      };
+      this.#transport.enqueue(score as ItemInput);
     } catch (error) {
       this.#onError(error);
     }
+  }
+
+  /** Reports an instrumentation failure to the `onError` hook (integrations use it). */
+  reportError(error: unknown): void {
+    this.#onError(error);
   }
 
   stats(): TransportStats {
@@ -121,15 +218,7 @@ export class Sightline {
     await this.#transport.shutdown().catch((error: unknown) => this.#onError(error));
   }
 
-  #run<T>(
-    name: string,
-    attributesOrFn: SpanAttributes | Callback<T>,
-    maybeFn: Callback<T> | undefined,
-    parent: null | undefined,
-  ): T {
-    const fn = (typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn) as Callback<T>;
-    const attributes = typeof attributesOrFn === 'function' ? {} : attributesOrFn;
-    const span = this.startSpan(name, attributes, { parent });
+  #run<T>(span: SpanHandle, fn: Callback<T>, onResult?: (value: unknown) => void): T {
     let result: T;
     try {
       result = this.#context.run(span, () => fn(span));
@@ -140,6 +229,7 @@ export class Sightline {
     if (isPromiseLike(result)) {
       return Promise.resolve(result).then(
         (value) => {
+          onResult?.(value);
           span.end();
           return value;
         },
@@ -149,15 +239,106 @@ export class Sightline {
         },
       ) as T;
     }
+    if (isAsyncIterator(result)) return this.#observeGenerator(span, result, onResult) as T;
+    onResult?.(result);
     span.end();
     return result;
   }
 
-  #send(span: ItemInput): void {
+  async *#observeGenerator(
+    span: SpanHandle,
+    source: AsyncGenerator,
+    onResult?: (value: unknown) => void,
+  ): AsyncGenerator {
+    const yielded: unknown[] = [];
+    let completed = false;
     try {
-      this.#transport.enqueue(span);
+      let input: unknown;
+      for (;;) {
+        const step = await this.#context.run(span, () => source.next(input));
+        if (step.done) {
+          completed = true;
+          onResult?.(yielded.length > 0 ? yielded : step.value);
+          return step.value as unknown;
+        }
+        if (yielded.length === 0) span.markFirstToken();
+        if (onResult && yielded.length < 1_000) yielded.push(step.value);
+        input = yield step.value;
+      }
+    } catch (error) {
+      span.recordError(error);
+      throw error;
+    } finally {
+      if (!completed) await this.#context.run(span, () => source.return(undefined)).catch(() => {});
+      span.end();
+    }
+  }
+
+  #send(ended: EndedSpan): void {
+    try {
+      const privacy = this.#privacy;
+      const needsPreparing =
+        ended.deferred.length > 0 || privacy.mask !== undefined || privacy.captureContent === false;
+      if (!needsPreparing) this.#transport.enqueue(ended.span as ItemInput);
+      else this.#transport.enqueue(() => prepareSpan(ended, privacy) as ItemInput);
     } catch (error) {
       this.#onError(error);
     }
   }
+}
+
+function splitArgs<T>(
+  attributesOrFn: SpanAttributes | Callback<T>,
+  maybeFn: Callback<T> | undefined,
+): [SpanAttributes, Callback<T>] {
+  return typeof attributesOrFn === 'function'
+    ? [{}, attributesOrFn]
+    : [attributesOrFn, maybeFn as Callback<T>];
+}
+
+function captured(key: 'input' | 'output', value: unknown): SpanAttributes {
+  return { metadata: { [key]: safeJson(value) } };
+}
+
+/** JSON for anything: cycles, BigInts, functions and throwing getters become markers. */
+export function safeJson(value: unknown): string {
+  const seen = new WeakSet<object>();
+  try {
+    return (
+      JSON.stringify(value, (_key, entry: unknown) => {
+        if (typeof entry === 'bigint') return entry.toString();
+        if (typeof entry === 'function') return '[function]';
+        if (typeof entry === 'symbol') return entry.toString();
+        if (entry instanceof Uint8Array) return `[${entry.byteLength} bytes]`;
+        if (typeof entry === 'object' && entry !== null) {
+          if (seen.has(entry)) return '[cyclic]';
+          seen.add(entry);
+        }
+        return entry;
+      }) ?? String(value)
+    );
+  } catch {
+    return '[unserialisable]';
+  }
+}
+
+function toScoreInput(
+  target: ScoreTarget | ScoreInput,
+  name: string | undefined,
+  value: number | string | boolean | undefined,
+  comment: string | undefined,
+): ScoreInput {
+  if (typeof target === 'object' && target !== null && 'name' in target && 'value' in target)
+    return target as ScoreInput;
+  if (name === undefined || value === undefined)
+    throw new TypeError('Sightline score: pass a name and a value');
+  let ids: { traceId: string; spanId?: string };
+  if (typeof target === 'string') {
+    if (!TRACE_ID.test(target))
+      throw new TypeError(
+        'Sightline score: a string target must be a 32-hex trace id; for a span pass the span handle or { traceId, spanId }',
+      );
+    ids = { traceId: target };
+  } else ids = { traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) };
+  return { ...ids, name, value, ...(comment !== undefined ? { comment } : {}) };
 }

@@ -1,6 +1,7 @@
 /**
  * A span being recorded: collects attributes until `end()`, then hands the finished span to
- * the transport. Ending twice is a no-op; nothing here throws into the caller.
+ * the client. Ending twice is a no-op; nothing here throws into the caller. A span of an
+ * unsampled trace records nothing but still carries ids, so its children stay unsampled.
  */
 import type { SpanItemInput } from './contract/index.ts';
 
@@ -11,31 +12,50 @@ export type SpanAttributes = Partial<
   >
 >;
 
+/** Attributes computed later, off the caller's path (when the transport serialises the span). */
+export type DeferredAttributes = () => SpanAttributes;
+
+/** What an ended span hands to the client: the span, possibly with attributes still to build. */
+export interface EndedSpan {
+  span: SpanItemInput;
+  deferred: DeferredAttributes[];
+}
+
+export interface SpanHandleInit {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  startTime: number;
+  attributes: SpanAttributes;
+  sampled: boolean;
+  onEnd: (ended: EndedSpan) => void;
+}
+
+/** Epoch milliseconds with sub-millisecond precision, cheaply. */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
 export class SpanHandle {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
   readonly name: string;
   readonly startTime: number;
+  /** False when head sampling left this trace out: the span is not sent. */
+  readonly sampled: boolean;
   #attributes: SpanAttributes;
+  #deferred: DeferredAttributes[] | undefined;
   #ended = false;
-  readonly #onEnd: (span: SpanItemInput) => void;
+  readonly #onEnd: (ended: EndedSpan) => void;
 
-  constructor(init: {
-    traceId: string;
-    spanId: string;
-    parentSpanId: string | undefined;
-    name: string;
-    startTime: number;
-    attributes: SpanAttributes;
-    onEnd: (span: SpanItemInput) => void;
-  }) {
+  constructor(init: SpanHandleInit) {
     this.traceId = init.traceId;
     this.spanId = init.spanId;
     this.parentSpanId = init.parentSpanId;
     this.name = init.name;
     this.startTime = init.startTime;
-    this.#attributes = { ...init.attributes };
+    this.sampled = init.sampled;
+    this.#attributes = init.attributes;
     this.#onEnd = init.onEnd;
   }
 
@@ -43,34 +63,67 @@ export class SpanHandle {
     return this.#ended;
   }
 
-  update(attributes: SpanAttributes): this {
-    if (!this.#ended) this.#attributes = { ...this.#attributes, ...attributes };
+  /** The user and session this span belongs to; children inherit them. */
+  get userId(): string | undefined {
+    return this.#attributes.userId;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#attributes.sessionId;
+  }
+
+  update(attributes: SpanAttributes | DeferredAttributes): this {
+    if (this.#ended || !this.sampled) return this;
+    if (typeof attributes === 'function') (this.#deferred ??= []).push(attributes);
+    else this.#attributes = { ...this.#attributes, ...attributes };
+    return this;
+  }
+
+  /** Records when the first token of a streamed response arrived (once). */
+  markFirstToken(at: number = nowMs()): this {
+    if (this.#attributes.timeToFirstTokenMs === undefined && this.sampled && !this.#ended)
+      this.#attributes.timeToFirstTokenMs = Math.max(0, at - this.startTime);
     return this;
   }
 
   /** Marks the span failed with the error's type and message. */
   recordError(error: unknown): this {
-    const err = error as { name?: unknown; message?: unknown } | null;
+    let name: unknown;
+    let message: unknown;
+    try {
+      name = (error as { name?: unknown } | null)?.name;
+      message = (error as { message?: unknown } | null)?.message;
+    } catch {
+      // A hostile error object (throwing getters, revoked proxies) still marks the span failed.
+    }
     return this.update({
-      status: { code: 'error', message: String(err?.message ?? error) },
-      errorType: typeof err?.name === 'string' ? err.name : typeof error,
+      status: { code: 'error', message: safeString(message ?? error) },
+      errorType: typeof name === 'string' ? name : typeof error,
     });
   }
 
-  end(attributes: SpanAttributes = {}, endTime: number = Date.now()): void {
+  end(attributes?: SpanAttributes | DeferredAttributes, endTime: number = nowMs()): void {
     if (this.#ended) return;
-    this.update(attributes);
+    if (attributes) this.update(attributes);
     this.#ended = true;
-    this.#onEnd({
-      ...this.#attributes,
-      status: this.#attributes.status ?? { code: 'ok' },
-      type: 'span',
-      traceId: this.traceId,
-      spanId: this.spanId,
-      ...(this.parentSpanId ? { parentSpanId: this.parentSpanId } : {}),
-      name: this.name,
-      startTime: this.startTime,
-      endTime: Math.max(endTime, this.startTime),
-    });
+    if (!this.sampled) return;
+    const span = this.#attributes as SpanItemInput;
+    span.type = 'span';
+    span.traceId = this.traceId;
+    span.spanId = this.spanId;
+    if (this.parentSpanId) span.parentSpanId = this.parentSpanId;
+    span.name = this.name;
+    span.startTime = this.startTime;
+    span.endTime = Math.max(endTime, this.startTime);
+    span.status ??= { code: 'ok' };
+    this.#onEnd({ span, deferred: this.#deferred ?? [] });
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '[unprintable error]';
   }
 }

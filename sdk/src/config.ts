@@ -3,6 +3,8 @@
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { MaskContext } from './privacy.ts';
+import type { OverflowPolicy } from './transport/KinesisTransport.ts';
 
 export interface SightlineConfig {
   projectId: string;
@@ -18,6 +20,16 @@ export interface SightlineConfig {
   flushIntervalMs?: number;
   maxBatchItems?: number;
   maxQueueItems?: number;
+  /** Estimated bytes buffered at most (default 32 MiB). */
+  maxQueueBytes?: number;
+  /** Which items go when the buffer is full (default drop-oldest). */
+  overflow?: OverflowPolicy;
+  /** Share of traces recorded, 0–1 (default 1). */
+  sampleRate?: number;
+  /** Send prompts, completions and tool payloads (default true). */
+  captureContent?: boolean;
+  /** Applied to every free-text value before it leaves the process. */
+  mask?: (value: string, context: MaskContext) => string;
   gzip?: boolean;
   flushOnExit?: boolean;
   onError?: (error: unknown) => void;
@@ -52,7 +64,62 @@ export function configFromEnv(
     endpoint: pick('endpoint', 'AWS_ENDPOINT_URL_KINESIS') ?? env.AWS_ENDPOINT_URL,
     environment: pick('environment', 'SIGHTLINE_ENVIRONMENT'),
     release: pick('release', 'SIGHTLINE_RELEASE'),
+    ...optionalNumber('sampleRate', overrides.sampleRate, env.SIGHTLINE_SAMPLE_RATE, 0, 1),
+    ...optionalNumber(
+      'flushIntervalMs',
+      overrides.flushIntervalMs,
+      env.SIGHTLINE_FLUSH_INTERVAL_MS,
+      10,
+      600_000,
+    ),
+    ...optionalNumber(
+      'maxQueueItems',
+      overrides.maxQueueItems,
+      env.SIGHTLINE_MAX_QUEUE_ITEMS,
+      1,
+      10_000_000,
+    ),
+    ...optionalNumber(
+      'maxQueueBytes',
+      overrides.maxQueueBytes,
+      env.SIGHTLINE_MAX_QUEUE_BYTES,
+      1_024,
+      1e12,
+    ),
+    ...(overrides.captureContent !== undefined
+      ? { captureContent: overrides.captureContent }
+      : env.SIGHTLINE_CAPTURE_CONTENT !== undefined
+        ? {
+            captureContent: parseBoolean(
+              'SIGHTLINE_CAPTURE_CONTENT',
+              env.SIGHTLINE_CAPTURE_CONTENT,
+            ),
+          }
+        : {}),
   };
+}
+
+function optionalNumber<K extends keyof SightlineConfig>(
+  key: K,
+  override: number | undefined,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): Partial<Record<K, number>> {
+  if (override !== undefined) return { [key]: override } as Partial<Record<K, number>>;
+  if (raw === undefined || raw === '') return {};
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new SightlineConfigError(
+      `Sightline SDK: ${String(key)} from the environment must be a number from ${min} to ${max}, got "${raw}"`,
+    );
+  return { [key]: value } as Partial<Record<K, number>>;
+}
+
+function parseBoolean(variable: string, raw: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new SightlineConfigError(`Sightline SDK: ${variable} must be true or false, got "${raw}"`);
 }
 
 /**

@@ -3,22 +3,48 @@
  *
  *   import { init } from '@sightline/sdk';
  *   const sightline = init(); // SIGHTLINE_PROJECT_ID, SIGHTLINE_INGEST_KEY_ID, SIGHTLINE_INGEST_KEY…
- *   await sightline.trace('answer-question', async (span) => { … span.update({ usage }) … });
+ *   const answer = sightline.observe('answer-question', async (question: string) => { … });
  */
 import { Sightline } from './Sightline.ts';
 import { configFromEnv, createSdkKinesisClient, type SightlineConfig } from './config.ts';
 import { KinesisTransport } from './transport/KinesisTransport.ts';
 
-export const SDK_NAME = '@sightline/sdk';
-export const SDK_VERSION = '0.1.0';
+export { SDK_NAME, SDK_VERSION } from './version.ts';
+import { SDK_NAME, SDK_VERSION } from './version.ts';
 
-export { Sightline } from './Sightline.ts';
-export type { SightlineOptions, StartSpanOptions, ScoreInput } from './Sightline.ts';
-export { SpanHandle, type SpanAttributes } from './SpanHandle.ts';
-export { KinesisTransport, type KinesisTransportOptions } from './transport/KinesisTransport.ts';
-export type { Transport, TransportStats } from './transport/types.ts';
+export { Sightline, safeJson } from './Sightline.ts';
+export type {
+  SightlineOptions,
+  StartSpanOptions,
+  ObserveOptions,
+  ScoreInput,
+  ScoreTarget,
+} from './Sightline.ts';
+export {
+  SpanHandle,
+  nowMs,
+  type SpanAttributes,
+  type DeferredAttributes,
+  type EndedSpan,
+} from './SpanHandle.ts';
+export type { PrivacyOptions, MaskContext } from './privacy.ts';
+export { isTraceSampled } from './sampling.ts';
+export {
+  KinesisTransport,
+  estimateItemBytes,
+  type KinesisTransportOptions,
+  type OverflowPolicy,
+} from './transport/KinesisTransport.ts';
+export type { Transport, TransportStats, QueuedItem } from './transport/types.ts';
 export { configFromEnv, SightlineConfigError, type SightlineConfig } from './config.ts';
 export { newSpanId, newTraceId } from './ids.ts';
+export {
+  traceLlmCall,
+  followStream,
+  type LlmCallStart,
+  type LlmCallHandlers,
+  type StreamHandlers,
+} from './integrations/llmCall.ts';
 
 /** Creates a client from options, filling the rest from SIGHTLINE_* environment variables. */
 export function init(options: Partial<SightlineConfig> = {}): Sightline {
@@ -32,17 +58,32 @@ export function init(options: Partial<SightlineConfig> = {}): Sightline {
       secret: config.ingestKey,
       sdk: { name: SDK_NAME, version: SDK_VERSION },
     },
-    ...(config.flushIntervalMs !== undefined ? { flushIntervalMs: config.flushIntervalMs } : {}),
-    ...(config.maxBatchItems !== undefined ? { maxBatchItems: config.maxBatchItems } : {}),
-    ...(config.maxQueueItems !== undefined ? { maxQueueItems: config.maxQueueItems } : {}),
-    ...(config.gzip !== undefined ? { gzip: config.gzip } : {}),
-    ...(config.onError ? { onError: config.onError } : {}),
+    ...definedOnly({
+      flushIntervalMs: config.flushIntervalMs,
+      maxBatchItems: config.maxBatchItems,
+      maxQueueItems: config.maxQueueItems,
+      maxQueueBytes: config.maxQueueBytes,
+      overflow: config.overflow,
+      gzip: config.gzip,
+      onError: config.onError,
+    }),
   });
   return new Sightline({
     transport,
-    ...(config.environment ? { environment: config.environment } : {}),
-    ...(config.release ? { release: config.release } : {}),
-    ...(config.flushOnExit !== undefined ? { flushOnExit: config.flushOnExit } : {}),
-    ...(config.onError ? { onError: config.onError } : {}),
+    ...definedOnly({
+      environment: config.environment,
+      release: config.release,
+      sampleRate: config.sampleRate,
+      captureContent: config.captureContent,
+      mask: config.mask,
+      flushOnExit: config.flushOnExit,
+      onError: config.onError,
+    }),
   });
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

@@ -1,0 +1,176 @@
+/**
+ * The one way integrations trace a model call: start a span with what the request says, run
+ * the real call, and describe the response later (deferred, so mapping provider objects onto
+ * the wire contract happens on the transport's drain, not on the caller's path). Streams are
+ * wrapped without changing their type: chunks pass through untouched, the first one records
+ * time to first token, and the span ends when the stream ends, fails or is abandoned.
+ * Errors are recorded and re-thrown unchanged; a failure inside instrumentation is reported
+ * to the client's error hook and never reaches the host.
+ */
+import type { SpanKind } from '../contract/index.ts';
+import type { Sightline } from '../Sightline.ts';
+import type { DeferredAttributes, SpanAttributes, SpanHandle } from '../SpanHandle.ts';
+
+export interface LlmCallStart {
+  /** Span name, e.g. `openai.chat.completions.create`. */
+  name: string;
+  kind?: SpanKind;
+  /** Attributes known from the request; may be deferred. */
+  attributes: SpanAttributes | DeferredAttributes;
+}
+
+export interface StreamHandlers<C> {
+  /** Called for every chunk, in order (keep it cheap: accumulate references, map later). */
+  onChunk(chunk: C): void;
+  /** Attributes describing the whole stream once it ended (deferred by default). */
+  onEnd(): SpanAttributes | DeferredAttributes;
+}
+
+export interface LlmCallHandlers<T> {
+  /** Describes a non-streamed result. */
+  onResult?(result: T): SpanAttributes | DeferredAttributes;
+  /** When the result is a stream, how to follow it; return undefined for non-streams. */
+  stream?(result: T): StreamHandlers<unknown> | undefined;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** Runs `call` inside an LLM span. Returns exactly what `call` returns (same promise type). */
+export function traceLlmCall<T>(
+  sightline: Sightline,
+  start: LlmCallStart,
+  call: () => T,
+  handlers: LlmCallHandlers<Awaited<T>>,
+): T {
+  let span: SpanHandle | undefined;
+  try {
+    span = sightline.startSpan(start.name, start.kind ? { kind: start.kind } : { kind: 'llm' });
+    span.update(start.attributes);
+  } catch (error) {
+    sightline.reportError(error);
+  }
+  if (!span) return call();
+  const active = span;
+  let result: T;
+  try {
+    result = sightline.withSpan(active, call);
+  } catch (error) {
+    active.recordError(error).end();
+    throw error;
+  }
+  const settle = (value: Awaited<T>): Awaited<T> => {
+    try {
+      const streamHandlers = handlers.stream?.(value);
+      if (streamHandlers) return followStream(sightline, active, value, streamHandlers);
+      if (handlers.onResult) active.update(handlers.onResult(value));
+      active.end();
+    } catch (error) {
+      sightline.reportError(error);
+      active.end();
+    }
+    return value;
+  };
+  if (isPromiseLike(result)) {
+    // Keep the library's own promise subclass (e.g. OpenAI's APIPromise with .withResponse())
+    // when it has one: chain through `then` only on what the caller awaits.
+    return chainPromise(result as PromiseLike<Awaited<T>>, settle, (error) => {
+      active.recordError(error).end();
+    }) as T;
+  }
+  return settle(result as Awaited<T>) as T;
+}
+
+/**
+ * Returns a promise-like that resolves to `settle(value)`. If the library's promise has
+ * extra methods (APIPromise.withResponse, asResponse…), they stay reachable through a proxy.
+ */
+function chainPromise<V>(
+  promise: PromiseLike<V>,
+  settle: (value: V) => V,
+  onError: (error: unknown) => void,
+): PromiseLike<V> {
+  const settled = Promise.resolve(promise).then(settle, (error: unknown) => {
+    onError(error);
+    throw error;
+  });
+  if (Object.getPrototypeOf(promise) === Promise.prototype) return settled;
+  return new Proxy(promise as object, {
+    get(target, property) {
+      if (property === 'then') return settled.then.bind(settled);
+      if (property === 'catch') return settled.catch.bind(settled);
+      if (property === 'finally') return settled.finally.bind(settled);
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  }) as PromiseLike<V>;
+}
+
+/** Wraps an async-iterable result so iterating it is observed; everything else passes through. */
+export function followStream<S, C>(
+  sightline: Sightline,
+  span: SpanHandle,
+  stream: S,
+  handlers: StreamHandlers<C>,
+): S {
+  const target = stream as unknown as AsyncIterable<C> & object;
+  const iterate = (): AsyncIterator<C> => {
+    const source = target[Symbol.asyncIterator]();
+    let first = true;
+    let finished = false;
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      try {
+        if (error !== undefined) span.recordError(error);
+        span.update(handlers.onEnd());
+      } catch (failure) {
+        sightline.reportError(failure);
+      }
+      span.end();
+    };
+    return {
+      async next(...args: [] | [unknown]) {
+        try {
+          const step = await source.next(...args);
+          if (step.done) finish();
+          else {
+            if (first) {
+              first = false;
+              span.markFirstToken();
+            }
+            try {
+              handlers.onChunk(step.value);
+            } catch (failure) {
+              sightline.reportError(failure);
+            }
+          }
+          return step;
+        } catch (error) {
+          finish(error);
+          throw error;
+        }
+      },
+      async return(value?: unknown) {
+        span.update({ metadata: { 'sightline.stream': 'abandoned' } });
+        finish();
+        return source.return ? source.return(value) : { done: true as const, value: value as C };
+      },
+      async throw(error?: unknown) {
+        finish(error);
+        if (source.throw) return source.throw(error);
+        throw error;
+      },
+    };
+  };
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      if (property === Symbol.asyncIterator) return () => iterate();
+      const value = Reflect.get(object, property, receiver) as unknown;
+      return value;
+    },
+  }) as S;
+}
