@@ -157,23 +157,22 @@ export class Sightline {
    * errors are recorded and re-thrown unchanged.
    */
   observe<F extends AnyFunction>(name: string, fn: F, options: ObserveOptions = {}): F {
-    const client = this;
+    const startOptions: StartSpanOptions = options.newTrace ? { parent: null } : {};
+    const start = (): SpanHandle => this.startSpan(name, { ...attributes }, startOptions);
+    const run = <T>(span: SpanHandle, call: () => T): T =>
+      this.#run(
+        span,
+        call,
+        options.captureResult ? (value) => span.update(() => captured('output', value)) : undefined,
+      );
     const attributes: SpanAttributes = {
       ...(options.kind ? { kind: options.kind } : {}),
       ...options.attributes,
     };
     const observed = function (this: unknown, ...args: unknown[]): unknown {
-      const span = client.startSpan(
-        name,
-        { ...attributes },
-        options.newTrace ? { parent: null } : {},
-      );
+      const span = start();
       if (options.captureArgs && span.sampled) span.update(() => captured('input', args));
-      return client.#run(
-        span,
-        () => fn.apply(this, args) as unknown,
-        options.captureResult ? (value) => span.update(() => captured('output', value)) : undefined,
-      );
+      return run(span, () => fn.apply(this, args) as unknown);
     };
     Object.defineProperty(observed, 'name', { value: fn.name, configurable: true });
     return observed as F;
