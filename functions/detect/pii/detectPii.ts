@@ -1,0 +1,113 @@
+/**
+ * The PII detector: runs every recognizer over a text, drops candidates under the score
+ * threshold, and resolves overlaps so each character belongs to at most one finding (the more
+ * specific type wins, then the higher score, then the longer span). Pure and synchronous;
+ * never throws on any string.
+ */
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { DetectorRef, Finding } from '../types.ts';
+import { PII_TYPES, TYPE_SPECIFICITY, type PiiCandidate, type PiiType } from './piiTypes.ts';
+import { recognizeCreditCard } from './recognizeCreditCard.ts';
+import { recognizeDateOfBirth } from './recognizeDateOfBirth.ts';
+import { recognizeEmail } from './recognizeEmail.ts';
+import { recognizeIban } from './recognizeIban.ts';
+import { recognizeIpAddress } from './recognizeIpAddress.ts';
+import { recognizeNames } from './recognizeNames.ts';
+import { recognizePhoneNumber } from './recognizePhoneNumber.ts';
+import { recognizeStreetAddress } from './recognizeStreetAddress.ts';
+import { recognizeUsSsn } from './recognizeUsSsn.ts';
+
+export { PII_TYPES, PRESIDIO_ENTITY, type PiiType } from './piiTypes.ts';
+
+export const PII_DETECTOR: DetectorRef = { id: 'sightline.pii', version: '1.0.0' };
+
+export interface DetectPiiOptions {
+  /** Findings scoring below this are dropped. Default 0.5. */
+  minScore?: number;
+  /** Region for phone numbers written without a country code. Default 'US'. */
+  defaultRegion?: CountryCode;
+  /** Only these types are reported. Default: all of PII_TYPES. */
+  types?: readonly PiiType[];
+}
+
+export const DEFAULT_MIN_SCORE = 0.5;
+
+function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidate[] {
+  const wanted = new Set(options.types ?? PII_TYPES);
+  const candidates: PiiCandidate[] = [];
+  const add = (type: PiiType, run: () => PiiCandidate[]): void => {
+    if (wanted.has(type)) candidates.push(...run());
+  };
+  const hasDigit = /\d/.test(text);
+  if (text.includes('@')) add('EMAIL', () => recognizeEmail(text));
+  if (hasDigit) {
+    add('CREDIT_CARD', () => recognizeCreditCard(text));
+    add('IBAN', () => recognizeIban(text));
+    add('US_SSN', () => recognizeUsSsn(text));
+    add('IP_ADDRESS', () => recognizeIpAddress(text));
+    add('PHONE_NUMBER', () =>
+      recognizePhoneNumber(text, { defaultRegion: options.defaultRegion ?? 'US' }),
+    );
+    add('DATE_OF_BIRTH', () => recognizeDateOfBirth(text));
+    add('STREET_ADDRESS', () => recognizeStreetAddress(text));
+  }
+  if (wanted.has('PERSON') || wanted.has('LOCATION')) {
+    for (const candidate of recognizeNames(text)) {
+      if (wanted.has(candidate.type)) candidates.push(candidate);
+    }
+  }
+  return candidates;
+}
+
+/** Keeps the best of overlapping candidates: most specific type, then score, then length. */
+export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[]): PiiCandidate[] {
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      TYPE_SPECIFICITY[b.type] - TYPE_SPECIFICITY[a.type] ||
+      b.score - a.score ||
+      b.end - b.start - (a.end - a.start) ||
+      a.start - b.start,
+  );
+  const kept: PiiCandidate[] = [];
+  for (const candidate of ranked) {
+    const overlapping = kept.filter(
+      (other) => candidate.end > other.start && candidate.start < other.end,
+    );
+    if (overlapping.length === 0) {
+      kept.push(candidate);
+    } else if (candidate.type === 'STREET_ADDRESS') {
+      // An address block often ends in a phone line: keep the address up to the phone.
+      let cut = Math.min(...overlapping.map((other) => other.start));
+      while (cut > candidate.start && /[\s,;]/.test(text[cut - 1] ?? '')) cut--;
+      if (cut - candidate.start >= (candidate.end - candidate.start) / 2) {
+        kept.push({ ...candidate, end: cut });
+      }
+    }
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+export function detectPii(text: string, options: DetectPiiOptions = {}): Finding[] {
+  if (typeof text !== 'string' || text.length === 0) return [];
+  const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+  let candidates: PiiCandidate[];
+  try {
+    candidates = collectCandidates(text, options);
+  } catch {
+    // A recognizer bug must not lose the span: report nothing rather than throw.
+    return [];
+  }
+  return resolveOverlaps(
+    text,
+    candidates.filter(
+      (candidate) => candidate.score >= minScore && candidate.end > candidate.start,
+    ),
+  ).map((candidate) => ({
+    category: 'pii',
+    type: candidate.type,
+    start: candidate.start,
+    end: candidate.end,
+    score: Math.round(candidate.score * 100) / 100,
+    detector: PII_DETECTOR,
+  }));
+}

@@ -1,0 +1,211 @@
+/**
+ * Person names and places without a statistical model: runs of capitalised words are scored
+ * by what they contain (known given and family names, known places, ordinary English words,
+ * organisation words, initials) and by the words around them ("my name is", "Mr.", "lives in").
+ * One pass over the words, constant work per word.
+ */
+import { hasContextAfter, hasContextBefore } from './contextWords.ts';
+import {
+  COMMON_WORDS,
+  FIRST_NAMES,
+  GEO_FEATURE_WORDS,
+  LAST_NAMES,
+  ORG_WORDS,
+  PLACES,
+} from './gazetteer.ts';
+import type { PiiCandidate } from './piiTypes.ts';
+
+const TOKEN = /\p{L}[\p{L}\p{M}'’-]{0,40}\.?/gu;
+const PARTICLES = new Set([
+  'van',
+  'de',
+  'der',
+  'den',
+  'von',
+  'da',
+  'di',
+  'la',
+  'le',
+  'del',
+  'dos',
+  'das',
+  'du',
+  'bin',
+  'ibn',
+  'al',
+  'ter',
+  'ten',
+  'y',
+  'zu',
+]);
+const HONORIFICS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'sir',
+  'madam',
+  'dame',
+  'lord',
+  'lady',
+  'rev',
+  'fr',
+  'sr',
+  'jr',
+]);
+
+const PERSON_BEFORE =
+  /(?:my name is|name is|names? ?:|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author)[\s,:]*$/;
+const PERSON_AFTER =
+  /^(?:'s\b|’s\b|\s+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes)\b|,\s+(?:who|aged|born|age)\b|\s+\(\d{1,3}\))/;
+const PLACE_BEFORE =
+  /(?:\b(?:in|from|to|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing)? to|flew to|fly to|trip to|originally from)\s+(?:the\s+)?)$/;
+const ORG_AFTER =
+  /^\s+(?:office|offices|inc\b|llc\b|ltd\b|corp|company|group|team|headquarters|hq\b|staff|employees|invested|later became|shares|stock)/;
+const SENTENCE_START = /(?:^|[.!?:;"“(\n]\s*|\n\s*)$/;
+
+interface Token {
+  start: number;
+  end: number;
+  /** Lower case, without a trailing dot or possessive. */
+  key: string;
+  capitalised: boolean;
+  upper: boolean;
+  initial: boolean;
+  /** A possessive or a dotted word other than an initial: the name cannot go on after it. */
+  endsRun: boolean;
+}
+
+function toToken(raw: string, start: number): Token {
+  let text = raw;
+  const possessive = /['’]s$/.test(text);
+  if (possessive) text = text.slice(0, -2);
+  while (text.endsWith("'") || text.endsWith('’')) text = text.slice(0, -1);
+  const dotted = text.endsWith('.');
+  const bare = dotted ? text.slice(0, -1) : text;
+  const first = bare.charAt(0);
+  const capitalised = first !== first.toLowerCase() && first === first.toUpperCase();
+  const initial = capitalised && bare.length === 1;
+  return {
+    start,
+    end: start + (initial && dotted ? 2 : bare.length),
+    key: bare.toLowerCase(),
+    capitalised,
+    upper: bare.length > 1 && bare === bare.toUpperCase() && bare !== bare.toLowerCase(),
+    initial,
+    endsRun: possessive || (dotted && !initial) || text.length < raw.length - (possessive ? 2 : 0),
+  };
+}
+
+function isCommon(token: Token): boolean {
+  return COMMON_WORDS.has(token.key) || HONORIFICS.has(token.key);
+}
+
+function isKnownName(token: Token): boolean {
+  return FIRST_NAMES.has(token.key) || LAST_NAMES.has(token.key);
+}
+
+/** Splits the text into runs of capitalised words joined by single spaces. */
+function capitalisedRuns(text: string): Token[][] {
+  const runs: Token[][] = [];
+  let run: Token[] = [];
+  let previous: Token | undefined;
+  for (const match of text.matchAll(TOKEN)) {
+    const token = toToken(match[0], match.index);
+    const joined =
+      previous !== undefined && !previous.endsRun && text.slice(previous.end, match.index) === ' ';
+    const joinable = token.capitalised || (PARTICLES.has(token.key) && run.length > 0);
+    if (!joinable || !joined || run.length >= 5) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    if (joinable) run.push(token);
+    previous = token;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+function trimRun(run: Token[]): { tokens: Token[]; honorific: boolean } {
+  let first = 0;
+  let last = run.length - 1;
+  let honorific = false;
+  while (first <= last) {
+    const token = run[first]!;
+    if (HONORIFICS.has(token.key)) honorific = true;
+    const particle = PARTICLES.has(token.key);
+    const droppable =
+      HONORIFICS.has(token.key) || particle || (isCommon(token) && !isKnownName(token));
+    // A lone ambiguous word ("Will", "May") is read as a word, not a name.
+    const loneAmbiguous = first === last && isCommon(token) && !honorific;
+    if (!droppable && !loneAmbiguous) break;
+    first++;
+  }
+  while (last >= first) {
+    const token = run[last]!;
+    if (!PARTICLES.has(token.key) && !(isCommon(token) && !isKnownName(token))) break;
+    last--;
+  }
+  return { tokens: run.slice(first, last + 1), honorific };
+}
+
+export function recognizeNames(text: string): PiiCandidate[] {
+  const found: PiiCandidate[] = [];
+  for (const run of capitalisedRuns(text)) {
+    const { tokens, honorific } = trimRun(run);
+    if (tokens.length === 0) continue;
+    const start = tokens[0]!.start;
+    const end = tokens[tokens.length - 1]!.end;
+    if (
+      tokens.some((token) => ORG_WORDS.has(token.key)) ||
+      hasContextAfter(text, end, ORG_AFTER, 24)
+    ) {
+      continue;
+    }
+    const joinedKey = tokens.map((token) => token.key).join(' ');
+    const placeContext = hasContextBefore(text, start, PLACE_BEFORE, 24);
+    const personContext = honorific || hasContextBefore(text, start, PERSON_BEFORE, 24);
+    const sentenceStart = hasContextBefore(text, start, SENTENCE_START, 4) || start === 0;
+    const knownPlace =
+      PLACES.has(joinedKey) || tokens.some((token) => GEO_FEATURE_WORDS.has(token.key));
+    const shouting = tokens.every((token) => token.upper || token.initial);
+
+    if (knownPlace && !personContext) {
+      found.push({ type: 'LOCATION', start, end, score: placeContext ? 0.9 : 0.75 });
+      continue;
+    }
+    const names = tokens.filter((token) => !token.initial);
+    const firstIsGiven = FIRST_NAMES.has(tokens[0]!.key);
+    const anyKnown = tokens.some(isKnownName);
+    const commonCount = names.filter(isCommon).length;
+    const initials = tokens.length - names.length;
+    let score: number;
+    if (names.length === 0) continue;
+    if (tokens.length >= 2) {
+      if (firstIsGiven && commonCount === 0) score = 0.85;
+      else if (anyKnown && commonCount <= 1) score = 0.7;
+      else if (commonCount === 0) score = 0.6;
+      else score = 0.35;
+      if (initials > 0 && commonCount === 0) score += 0.1;
+    } else if (FIRST_NAMES.has(names[0]!.key)) {
+      score = commonCount > 0 ? 0.35 : 0.6;
+    } else if (LAST_NAMES.has(names[0]!.key)) {
+      score = 0.5;
+    } else {
+      score = commonCount > 0 ? 0.2 : sentenceStart ? 0.3 : 0.4;
+    }
+    if (shouting && !personContext) score -= 0.2;
+    if (personContext) score += 0.35;
+    else if (hasContextAfter(text, end, PERSON_AFTER, 24)) score += 0.15;
+
+    if (!personContext && placeContext && !firstIsGiven) {
+      found.push({ type: 'LOCATION', start, end, score: Math.min(0.8, score + 0.15) });
+      continue;
+    }
+    found.push({ type: 'PERSON', start, end, score: Math.min(0.95, score) });
+  }
+  return found;
+}

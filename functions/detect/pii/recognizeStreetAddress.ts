@@ -1,0 +1,143 @@
+/**
+ * Postal addresses. A street core is found first — house number + name + street type
+ * ("12 Crown Street"), a street name carrying a street word in many languages plus a house
+ * number ("Via Roma 131", "Kopfhölzistrasse 45", "ul. Miła 57"), or a PO box / military
+ * address — then extended over what follows on the same or the next lines: unit (Apt., Suite),
+ * city, state, country and postal code. Every piece is a bounded, sticky regex, so the scan is
+ * linear in the text length.
+ */
+import { hasContextBefore } from './contextWords.ts';
+import type { PiiCandidate } from './piiTypes.ts';
+
+const NUMBER = String.raw`\d{1,6}[A-Za-z]?`;
+const CAP_WORD = String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,30}\.?`;
+const PARTICLE = String.raw`(?:de|del|della|delle|dei|degli|des|du|da|do|dos|das|di|la|le|les|van|von|der|den|het|am|an|im|y|e|u\.|ul\.|utca|tér|út|tee|terrasse|str\.|gade|vej|gata|gatan|vegen|veien|street|road)`;
+const NAME_WORD = `(?:${CAP_WORD}|${PARTICLE})`;
+
+/** English street types (USPS and Royal Mail), full and abbreviated. */
+const STREET_TYPE = String.raw`(?:Street|St|Road|Rd|Avenue|Ave|Av|Drive|Dr|Lane|Ln|Close|Place|Pl|Way|Court|Ct|Boulevard|Blvd|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Square|Sq|Plaza|Route|Trail|Trl|Circle|Cir|Row|Hill|Hills|Green|Grove|Gardens|Gdns|Park|Walk|Bypass|Turnpike|Tpke|Mall|Loop|Point|Pt|Forks?|Flats?|Bridge|Gateway|Islands?|Squares|Streets|Cliffs?|Parks|Mews|Wharf|Quay|Alley|Expressway|Freeway|Pike|Causeway|Junction|Crossing|Heights|Ridge|View|Vale|Meadows?|Common|Commons|Harbor|Harbour|Estate|Rise|Parade|Esplanade)`;
+
+/** Street words of other languages: prefixes ("Via", "Rua") and word endings ("-strasse"). */
+const FOREIGN_PREFIX = String.raw`(?:Rua|Rue|R\.|Via|Viale|Vicolo|Piazza|Piazzetta|Corso|Largo|Calle|Avenida|Avda\.|Av\.|Paseo|Carrer|Camino|Ctra\.|Plaza|Ul\.|ul\.|ulica|Trg|Plac|Aleja|Al\.|Boulevard|Avenue|Chemin|Allée|Impasse|Strada|Straße|Λεωφόρος|Οδός|Πλατεία)`;
+const FOREIGN_ENDING =
+  /(?:stra(?:ss|ß)e|str\.|gasse|weg|straat|laan|gracht|plein|dreef|hove|gade|vej|veien|vegen|vei|gata|gatan|vägen|väg|stræde|tie|katu|kuja|polku|tee|utca|u\.|tér|út|braut|vegur|allee|platz|ring|damm|ulica|trg|cesta|ulice|náměstí|rúa|gränd|torget|torg)$/i;
+
+const ENGLISH_CORE = new RegExp(
+  String.raw`(?<![\w.,/-])${NUMBER}(?:[ ]${NUMBER})?[ ](?:${NAME_WORD}[ ]){0,4}${STREET_TYPE}\b\.?`,
+  'gu',
+);
+const NAMED_CORE = new RegExp(
+  String.raw`(?<![\w.,/-])(?:${NUMBER}[ ](?:${NUMBER}[ ])?)?(?:${FOREIGN_PREFIX}[ ])?${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}[ ]${NUMBER}\b\.?`,
+  'gu',
+);
+const BOX_CORE =
+  /(?<![\w])(?:(?:P\.?[ ]?O\.?[ ]?Box|Postbox|PO Box)[ ]\d{1,6}|(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}|(?:USNS|USNV|USS|USCGC)[ ]\p{Lu}[\p{L}\p{M}'’-]{0,30})(?:\s{0,3}\n\s{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5})?/gu;
+
+const ADDRESS_CONTEXT =
+  /address|adres|lives? (?:on|at|in)|living (?:on|at)|located (?:at|on)|office is at|offices are|is at|send .{0,30} to|ship(?:ping)? to|deliver(?:y|ed)? to|mail(?:ing)? to|corner of|it's in|meet .{0,30} at|enter on|reside|billing|stop at|side of|moved to|visit us at/;
+
+const SEPARATOR = /[ \t]*(?:[,;]|\n)[ \t]*(?:[?]{3}[ ]?)?(?:\n[ \t]*)*|[ \t]+/y;
+const UNIT =
+  /(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Floor|Fl\.?|Room|Rm\.?|Flat|#)[ ]?[A-Za-z]?\d{1,5}[A-Za-z]?\b/iy;
+const POSTCODE =
+  /(?:\d{5}(?:-\d{4})?|\d{3}[ ]\d{2}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d)(?![\w-])/y;
+const PLACE =
+  /\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?:[ ](?:\p{Lu}[\p{L}\p{M}'’.-]{0,30}|\([\p{L}\p{M} ]{1,20}\)|(?:de|del|do|da|dos|u|nad|na|en|am|im|sur|sul|di|la|le|les|y|i|upon|on)(?=[ ]\p{Lu}))){0,4}/uy;
+const TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$))/y;
+/** A place may also be followed by its postal code ("Sweden 65062"). */
+const PLACE_TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$)|[ ]\d)/y;
+const CORNER_AND = /[ ]and[ ](?:\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?:[ ]|(?=[.,?!\n]|$))){1,4}/uy;
+
+function stickyMatch(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  const match = pattern.exec(text);
+  return match ? match[0].length : -1;
+}
+
+interface Extension {
+  end: number;
+  pieces: number;
+}
+
+/** Extends an address over unit, city, state, country and postal code pieces. */
+function extendAddress(text: string, coreEnd: number): Extension {
+  let end = coreEnd;
+  let pieces = 0;
+  for (let step = 0; step < 7; step++) {
+    const separatorLength = stickyMatch(SEPARATOR, text, end);
+    if (separatorLength < 0) break;
+    const lineBreak = text.slice(end, end + separatorLength).search(/[,;\n]/) >= 0;
+    const at = end + separatorLength;
+    const unitLength = stickyMatch(UNIT, text, at);
+    if (unitLength > 0) {
+      end = at + unitLength;
+      pieces++;
+      continue;
+    }
+    const postcodeLength = stickyMatch(POSTCODE, text, at);
+    if (postcodeLength > 0 && stickyMatch(TERMINATOR, text, at + postcodeLength) >= 0) {
+      end = at + postcodeLength;
+      pieces++;
+      continue;
+    }
+    const placeLength = stickyMatch(PLACE, text, at);
+    if (placeLength > 0) {
+      const placeEnd = at + placeLength;
+      const place = text.slice(at, placeEnd);
+      const shouting = place === place.toUpperCase();
+      // A place after a mere space must stand out (capitals) or follow a unit or number.
+      const allowed = lineBreak || shouting || pieces > 0 || /\d\.?$/.test(text.slice(0, end));
+      if (allowed && stickyMatch(PLACE_TERMINATOR, text, placeEnd) >= 0 && text[placeEnd] !== ':') {
+        end = placeEnd;
+        pieces++;
+        continue;
+      }
+    }
+    break;
+  }
+  return { end, pieces };
+}
+
+function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
+  if (kind === 'box') return 0.8;
+  if (kind === 'english') return /^\d/.test(core) ? 0.7 : 0.5;
+  const words = core
+    .replace(/[\d]+[A-Za-z]?\.?/g, ' ')
+    .trim()
+    .split(/\s+/);
+  const hasStreetWord =
+    new RegExp(`^${FOREIGN_PREFIX}$`, 'u').test(words[0] ?? '') ||
+    words.some((word) => FOREIGN_ENDING.test(word));
+  const leadingNumber = /^\d/.test(core);
+  if (hasStreetWord) return leadingNumber ? 0.75 : 0.65;
+  return leadingNumber ? 0.5 : 0.3;
+}
+
+export function recognizeStreetAddress(text: string): PiiCandidate[] {
+  const found: PiiCandidate[] = [];
+  const consider = (start: number, coreEnd: number, kind: 'english' | 'named' | 'box'): void => {
+    let score = coreScore(text.slice(start, coreEnd), kind);
+    let end = coreEnd;
+    const cornerContext = hasContextBefore(text, start, /corner of\s*$/, 20);
+    if (cornerContext) {
+      const andLength = stickyMatch(CORNER_AND, text, end);
+      if (andLength > 0) end += andLength;
+    }
+    const extension = extendAddress(text, end);
+    end = extension.end;
+    while (end > coreEnd && /[ ,]/.test(text[end - 1] ?? '')) end--;
+    if (extension.pieces > 0) score += 0.1 + 0.05 * Math.min(extension.pieces, 3);
+    if (hasContextBefore(text, start, ADDRESS_CONTEXT)) score += 0.25;
+    found.push({ type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) });
+  };
+  for (const match of text.matchAll(ENGLISH_CORE)) {
+    consider(match.index, match.index + match[0].length, 'english');
+  }
+  for (const match of text.matchAll(NAMED_CORE)) {
+    consider(match.index, match.index + match[0].length, 'named');
+  }
+  for (const match of text.matchAll(BOX_CORE)) {
+    consider(match.index, match.index + match[0].length, 'box');
+  }
+  return found;
+}
