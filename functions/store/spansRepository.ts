@@ -91,6 +91,9 @@ export interface TraceSpan extends SpanSummary {
   sdk_name: string;
   sdk_version: string;
   ingested_at: string;
+  /** Enrichment (migration 0004): NULL until a price is known. */
+  cost_usd: number | null;
+  cost_status: string;
 }
 
 export async function getTraceSpans(
@@ -102,7 +105,7 @@ export async function getTraceSpans(
         request_params, cached_input_tokens, reasoning_tokens, finish_reasons,
         time_to_first_token_ms, system_instructions, input_messages, output_messages, tool_name,
         tool_call_id, prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version,
-        ingested_at
+        ingested_at, cost_usd, cost_status
       FROM ${SPANS_TABLE} FINAL
       WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
       ORDER BY start_time, span_id

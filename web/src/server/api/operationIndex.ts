@@ -5,9 +5,13 @@
 import type { ApiOperation } from './operations.ts';
 import { adminOperations } from '../../features/settings/api/operations.ts';
 import { authOperations } from '../../features/auth/api/operations.ts';
+import { overviewOperations } from '../../features/overview/api/operations.ts';
+import { traceOperations } from '../../features/traces/api/operations.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- operations differ in their schema types
 export const OPERATIONS: ReadonlyArray<ApiOperation<any, any>> = [
   ...authOperations,
   ...adminOperations,
+  ...overviewOperations,
+  ...traceOperations,
 ];

@@ -61,6 +61,8 @@ export function toTraceSpanItem(row: TraceSpan): TraceSpanItem {
     tags: toTextArray(row.tags),
     metadata: toTextRecord(row.metadata),
     truncated: row.truncated === true || toText(row.truncated) === 'true',
+    cost_usd: toNullableNumber(row.cost_usd),
+    cost_status: toText(row.cost_status),
     endMs: Number.isNaN(endMs) ? summary.startMs + summary.duration_ms : endMs,
   };
 }

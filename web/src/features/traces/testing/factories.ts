@@ -47,6 +47,8 @@ export function buildTraceSpanRow(overrides: Partial<TraceSpan> = {}): TraceSpan
     sdk_name: 'sightline-js',
     sdk_version: '0.1.0',
     ingested_at: '2026-11-26 14:20:03.000',
+    cost_usd: null,
+    cost_status: '',
     ...overrides,
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * The `eval_scores` table (migration 0005): what the enrichment stage's evaluators scored a
+ * span. Reads go through FINAL so a re-run of the same evaluator version shows once.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export const EVAL_SCORES_TABLE = 'eval_scores';
+
+export interface EvalScoreRow {
+  span_id: string;
+  evaluator: string;
+  evaluator_version: string;
+  value: number;
+  passed: boolean | null;
+  label: string;
+  comment: string;
+  created_at: string;
+}
+
+/** The eval scores of one trace, by span and evaluator; at most `limit`. */
+export async function getTraceEvalScores(
+  client: ClickHouseClient,
+  { projectId, traceId, limit = 1_000 }: { projectId: string; traceId: string; limit?: number },
+): Promise<EvalScoreRow[]> {
+  const result = await client.query({
+    query: `SELECT span_id, evaluator, evaluator_version, value, passed, label, comment, created_at
+      FROM ${EVAL_SCORES_TABLE} FINAL
+      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+      ORDER BY span_id, evaluator, evaluator_version
+      LIMIT {limit:UInt32}`,
+    query_params: { projectId, traceId, limit },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.getTraceEvalScores' },
+  });
+  return result.json<EvalScoreRow>();
+}

@@ -1,0 +1,41 @@
+/**
+ * The `findings` table (migration 0005): what the enrichment stage's detectors found in a
+ * span's text, located by field, message, part and UTF-16 offsets. Reads go through FINAL so
+ * a redelivered batch never shows a finding twice.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export const FINDINGS_TABLE = 'findings';
+
+export interface FindingRow {
+  span_id: string;
+  category: string;
+  type: string;
+  field: string;
+  message_index: number;
+  part_index: number;
+  start: number;
+  end: number;
+  score: number;
+  detector_id: string;
+  detector_version: string;
+}
+
+/** The findings of one trace, in span and text order; at most `limit`. */
+export async function getTraceFindings(
+  client: ClickHouseClient,
+  { projectId, traceId, limit = 5_000 }: { projectId: string; traceId: string; limit?: number },
+): Promise<FindingRow[]> {
+  const result = await client.query({
+    query: `SELECT span_id, category, type, field, message_index, part_index, start, end, score,
+        detector_id, detector_version
+      FROM ${FINDINGS_TABLE} FINAL
+      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+      ORDER BY span_id, field, message_index, part_index, start
+      LIMIT {limit:UInt32}`,
+    query_params: { projectId, traceId, limit },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.getTraceFindings' },
+  });
+  return result.json<FindingRow>();
+}

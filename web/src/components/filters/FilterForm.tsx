@@ -1,0 +1,98 @@
+'use client';
+/**
+ * A row of filter fields whose values live in the URL. Submitting replaces those keys (empty
+ * fields remove them), keeps every other key (the time window, sorting, columns) and drops the
+ * list cursor; "Clear" removes them all.
+ */
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import type { FormEvent } from 'react';
+import { hrefWith, type QueryChanges } from '../url/queryString.ts';
+
+export interface FilterField {
+  name: string;
+  label: string;
+  kind?: 'text' | 'number' | 'select';
+  /** For selects: the choices (an empty choice "any" is added first). */
+  options?: ReadonlyArray<{ value: string; label: string }>;
+  placeholder?: string;
+  /** Narrow numeric fields and the like. */
+  size?: 'small' | 'normal';
+  step?: string;
+}
+
+export function FilterForm({
+  fields,
+  label = 'Filters',
+}: {
+  fields: readonly FilterField[];
+  label?: string;
+}) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const params = useSearchParams();
+
+  function current(): Record<string, string | string[]> {
+    const values: Record<string, string | string[]> = {};
+    for (const key of new Set(params.keys())) {
+      const all = params.getAll(key);
+      values[key] = all.length === 1 ? all[0]! : all;
+    }
+    return values;
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const changes: QueryChanges = { cursor: null };
+    for (const field of fields) {
+      const value = data.get(field.name);
+      changes[field.name] = typeof value === 'string' ? value.trim() : null;
+    }
+    router.push(hrefWith(pathname, current(), changes));
+  }
+
+  function clear() {
+    const changes: QueryChanges = { cursor: null };
+    for (const field of fields) changes[field.name] = null;
+    router.push(hrefWith(pathname, current(), changes));
+  }
+
+  return (
+    <form className="filter-form" aria-label={label} onSubmit={submit} key={params.toString()}>
+      {fields.map((field) => {
+        const value = params.get(field.name) ?? '';
+        const className = field.size === 'small' ? 'filter-field small' : 'filter-field';
+        return (
+          <label key={field.name} className={className}>
+            <span>{field.label}</span>
+            {field.kind === 'select' ? (
+              <select name={field.name} defaultValue={value}>
+                <option value="">any</option>
+                {field.options?.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                name={field.name}
+                type={field.kind === 'number' ? 'number' : 'text'}
+                step={field.step}
+                defaultValue={value}
+                placeholder={field.placeholder}
+                maxLength={256}
+              />
+            )}
+          </label>
+        );
+      })}
+      <div className="filter-actions">
+        <button type="submit">Apply</button>
+        <button type="button" onClick={clear}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

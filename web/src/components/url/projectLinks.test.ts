@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { explorePaths, projectPath } from './projectLinks.ts';
+
+describe('projectPath', () => {
+  it('encodes every segment that comes from data', () => {
+    expect(projectPath('demo', 'users', 'a/b?c#d')).toBe('/projects/demo/users/a%2Fb%3Fc%23d');
+    expect(explorePaths.session('demo', '../../admin')).toBe(
+      '/projects/demo/sessions/..%2F..%2Fadmin',
+    );
+    expect(explorePaths.user('demo', '..')).toBe('/projects/demo/users/%2E%2E');
+    expect(explorePaths.user('demo', 'javascript:alert(1)')).toBe(
+      '/projects/demo/users/javascript%3Aalert(1)',
+    );
+  });
+});
