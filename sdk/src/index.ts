@@ -8,6 +8,7 @@
 import { Sightline } from './Sightline.ts';
 import { configFromEnv, createSdkKinesisClient, type SightlineConfig } from './config.ts';
 import { KinesisTransport } from './transport/KinesisTransport.ts';
+import { setDefaultClient } from './defaultClient.ts';
 
 export { SDK_NAME, SDK_VERSION } from './version.ts';
 import { SDK_NAME, SDK_VERSION } from './version.ts';
@@ -38,6 +39,7 @@ export {
 export type { Transport, TransportStats, QueuedItem } from './transport/types.ts';
 export { configFromEnv, SightlineConfigError, type SightlineConfig } from './config.ts';
 export { newSpanId, newTraceId } from './ids.ts';
+export { getDefaultClient, setDefaultClient } from './defaultClient.ts';
 export {
   traceLlmCall,
   followStream,
@@ -46,7 +48,10 @@ export {
   type StreamHandlers,
 } from './integrations/llmCall.ts';
 
-/** Creates a client from options, filling the rest from SIGHTLINE_* environment variables. */
+/**
+ * Creates a client from options, filling the rest from SIGHTLINE_* environment variables, and
+ * makes it the default client that integrations use when they are not given one.
+ */
 export function init(options: Partial<SightlineConfig> = {}): Sightline {
   const config = configFromEnv(process.env, options);
   const transport = new KinesisTransport({
@@ -68,7 +73,7 @@ export function init(options: Partial<SightlineConfig> = {}): Sightline {
       onError: config.onError,
     }),
   });
-  return new Sightline({
+  const sightline = new Sightline({
     transport,
     ...definedOnly({
       environment: config.environment,
@@ -80,6 +85,8 @@ export function init(options: Partial<SightlineConfig> = {}): Sightline {
       onError: config.onError,
     }),
   });
+  setDefaultClient(sightline);
+  return sightline;
 }
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
