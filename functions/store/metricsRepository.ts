@@ -1,0 +1,332 @@
+/**
+ * Dashboard metrics of model calls (spans of kind 'llm' or 'embedding'): time series,
+ * summary, breakdowns and top users. Read from the per-minute rollups of migration 0006
+ * (`span_metrics_minutely`, `span_tag_metrics_minutely` when a tag is involved) and the
+ * per-hour user rollup; ranges are therefore minute-granular (hour-granular for users):
+ * a bucket belongs to the range when it starts in [from rounded down, to).
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { InvalidQueryError } from './queryErrors.ts';
+import { rangeParams, requireLimit, type TimeRange } from './timeRange.ts';
+
+export type { TimeRange } from './timeRange.ts';
+
+export interface MetricsFilter {
+  projectId: string;
+  range: TimeRange;
+  model?: string;
+  environment?: string;
+  promptName?: string;
+  promptVersion?: string;
+  tag?: string;
+  name?: string;
+}
+
+export interface MetricsValues {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  unpricedRequests: number;
+}
+
+export type MetricsBucket = 'minute' | 'hour' | 'day';
+export type BreakdownDimension = 'model' | 'prompt_version' | 'environment' | 'tag' | 'name';
+
+export const MAX_SERIES_BUCKETS = 10_000;
+export const MAX_BREAKDOWN_LIMIT = 1_000;
+
+const BUCKET_MS: Record<MetricsBucket, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+
+const BUCKET_EXPRESSION: Record<MetricsBucket, string> = {
+  minute: 'minute',
+  hour: 'toStartOfHour(minute)',
+  day: 'toStartOfDay(minute)',
+};
+
+const DIMENSION_EXPRESSION: Record<BreakdownDimension, string> = {
+  model: 'model',
+  // A prompt version is only meaningful with its prompt: `name@version`, '' without one.
+  prompt_version: "if(prompt_name = '', '', concat(prompt_name, '@', prompt_version))",
+  environment: 'environment',
+  tag: 'tag',
+  name: 'name',
+};
+
+/** The aggregates every metrics query selects, named so they never shadow a column. */
+export const METRICS_AGGREGATES = `
+  sum(requests) AS m_requests,
+  sum(errors) AS m_errors,
+  quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ms) AS m_latency,
+  quantilesTDigestIfMerge(0.5, 0.95)(ttft_ms) AS m_ttft,
+  sum(input_tokens) AS m_input_tokens,
+  sum(output_tokens) AS m_output_tokens,
+  sum(cost_usd) AS m_cost_usd,
+  sum(unpriced) AS m_unpriced`;
+
+export interface MetricsAggregateRow {
+  m_requests: string | number;
+  m_errors: string | number;
+  m_latency: Array<number | null>;
+  m_ttft: Array<number | null>;
+  m_input_tokens: string | number;
+  m_output_tokens: string | number;
+  m_cost_usd: number;
+  m_unpriced: string | number;
+}
+
+function finiteOrNull(value: number | null | undefined, requests: number): number | null {
+  if (requests === 0 || value === null || value === undefined || !Number.isFinite(value)) {
+    return null;
+  }
+  return value;
+}
+
+export const EMPTY_METRICS: MetricsValues = {
+  requests: 0,
+  errors: 0,
+  errorRate: 0,
+  latencyP50Ms: null,
+  latencyP95Ms: null,
+  latencyP99Ms: null,
+  ttftP50Ms: null,
+  ttftP95Ms: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  unpricedRequests: 0,
+};
+
+export function toMetricsValues(row: MetricsAggregateRow | undefined): MetricsValues {
+  if (!row) return { ...EMPTY_METRICS };
+  const requests = Number(row.m_requests);
+  const errors = Number(row.m_errors);
+  const ttftCount = requests;
+  return {
+    requests,
+    errors,
+    errorRate: requests === 0 ? 0 : errors / requests,
+    latencyP50Ms: finiteOrNull(row.m_latency[0], requests),
+    latencyP95Ms: finiteOrNull(row.m_latency[1], requests),
+    latencyP99Ms: finiteOrNull(row.m_latency[2], requests),
+    ttftP50Ms: finiteOrNull(row.m_ttft[0], ttftCount),
+    ttftP95Ms: finiteOrNull(row.m_ttft[1], ttftCount),
+    inputTokens: Number(row.m_input_tokens),
+    outputTokens: Number(row.m_output_tokens),
+    costUsd: Number(row.m_cost_usd),
+    unpricedRequests: Number(row.m_unpriced),
+  };
+}
+
+interface RollupQuery {
+  table: string;
+  where: string;
+  params: Record<string, unknown>;
+}
+
+/** Which rollup answers the filter, and the bound WHERE clause on it. */
+export function metricsRollupQuery(filter: MetricsFilter, needsTag = false): RollupQuery {
+  const { fromMs, toMs } = rangeParams(filter.range);
+  const useTags = needsTag || filter.tag !== undefined;
+  const conditions = [
+    'project_id = {projectId:String}',
+    "minute >= toStartOfMinute(fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC'))",
+    "minute < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')",
+  ];
+  const params: Record<string, unknown> = { projectId: filter.projectId, fromMs, toMs };
+  const optional: Array<[keyof MetricsFilter, string]> = [
+    ['model', 'model'],
+    ['environment', 'environment'],
+    ['promptName', 'prompt_name'],
+    ['promptVersion', 'prompt_version'],
+    ['tag', 'tag'],
+    ['name', 'name'],
+  ];
+  for (const [key, column] of optional) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new InvalidQueryError(`${key} must be a string`);
+    conditions.push(`${column} = {${key}:String}`);
+    params[key] = value;
+  }
+  return {
+    table: useTags ? 'span_tag_metrics_minutely' : 'span_metrics_minutely',
+    where: conditions.join(' AND '),
+    params,
+  };
+}
+
+export async function getMetricsSummary(
+  client: ClickHouseClient,
+  { filter }: { filter: MetricsFilter },
+): Promise<MetricsValues> {
+  const { table, where, params } = metricsRollupQuery(filter);
+  const result = await client.query({
+    query: `SELECT ${METRICS_AGGREGATES} FROM ${table} WHERE ${where}`,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.metrics.summary' },
+  });
+  const [row] = await result.json<MetricsAggregateRow>();
+  return toMetricsValues(row);
+}
+
+export async function getMetricsSeries(
+  client: ClickHouseClient,
+  { filter, bucket }: { filter: MetricsFilter; bucket: MetricsBucket },
+): Promise<Array<MetricsValues & { bucketStart: string }>> {
+  const bucketMs = BUCKET_MS[bucket];
+  if (bucketMs === undefined) throw new InvalidQueryError(`Unknown bucket ${String(bucket)}`);
+  const { fromMs, toMs } = rangeParams(filter.range);
+  const firstBucket = Math.floor(fromMs / bucketMs) * bucketMs;
+  if ((toMs - firstBucket) / bucketMs > MAX_SERIES_BUCKETS) {
+    throw new InvalidQueryError(
+      `The range holds more than ${MAX_SERIES_BUCKETS} ${bucket} buckets; choose a larger bucket`,
+    );
+  }
+  const { table, where, params } = metricsRollupQuery(filter);
+  const result = await client.query({
+    query: `SELECT toUnixTimestamp(${BUCKET_EXPRESSION[bucket]}) * 1000 AS bucket_ms, ${METRICS_AGGREGATES}
+      FROM ${table} WHERE ${where}
+      GROUP BY bucket_ms ORDER BY bucket_ms`,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.metrics.series' },
+  });
+  const byBucket = new Map<number, MetricsValues>();
+  for (const row of await result.json<MetricsAggregateRow & { bucket_ms: string | number }>()) {
+    byBucket.set(Number(row.bucket_ms), toMetricsValues(row));
+  }
+  // Zero-filled so a chart shows quiet periods as quiet, not as a line across the gap.
+  const series: Array<MetricsValues & { bucketStart: string }> = [];
+  for (let start = firstBucket; start < toMs; start += bucketMs) {
+    series.push({
+      bucketStart: new Date(start).toISOString(),
+      ...(byBucket.get(start) ?? EMPTY_METRICS),
+    });
+  }
+  return series;
+}
+
+export async function getMetricsBreakdown(
+  client: ClickHouseClient,
+  {
+    filter,
+    dimension,
+    limit,
+  }: { filter: MetricsFilter; dimension: BreakdownDimension; limit: number },
+): Promise<Array<MetricsValues & { key: string }>> {
+  const expression = DIMENSION_EXPRESSION[dimension];
+  if (expression === undefined) {
+    throw new InvalidQueryError(`Unknown breakdown dimension ${String(dimension)}`);
+  }
+  requireLimit(limit, MAX_BREAKDOWN_LIMIT);
+  const { table, where, params } = metricsRollupQuery(filter, dimension === 'tag');
+  const result = await client.query({
+    query: `SELECT ${expression} AS m_key, ${METRICS_AGGREGATES}
+      FROM ${table} WHERE ${where}
+      GROUP BY m_key ORDER BY m_requests DESC, m_key LIMIT {limit:UInt32}`,
+    query_params: { ...params, limit },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.metrics.breakdown' },
+  });
+  return (await result.json<MetricsAggregateRow & { m_key: string }>()).map((row) => ({
+    key: row.m_key,
+    ...toMetricsValues(row),
+  }));
+}
+
+export interface TopUserRow {
+  userId: string;
+  requests: number;
+  errors: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Users by cost in the range. Answered from the per-hour user rollup (hour-granular range)
+ * unless the filter names a tag or span name, which that rollup does not keep: then from
+ * spans FINAL.
+ */
+export async function getTopUsersByCost(
+  client: ClickHouseClient,
+  { filter, limit }: { filter: MetricsFilter; limit: number },
+): Promise<TopUserRow[]> {
+  requireLimit(limit, MAX_BREAKDOWN_LIMIT);
+  const { fromMs, toMs } = rangeParams(filter.range);
+  const params: Record<string, unknown> = { projectId: filter.projectId, fromMs, toMs, limit };
+  const fromRollup = filter.tag === undefined && filter.name === undefined;
+  const conditions = fromRollup
+    ? [
+        'project_id = {projectId:String}',
+        "hour >= toStartOfHour(fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC'))",
+        "hour < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')",
+      ]
+    : [
+        'project_id = {projectId:String}',
+        "start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')",
+        "start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')",
+        "user_id != ''",
+      ];
+  const optional: Array<[keyof MetricsFilter, string, string]> = [
+    ['model', 'model', 'request_model'],
+    ['environment', 'environment', 'environment'],
+    ['promptName', 'prompt_name', 'prompt_name'],
+    ['promptVersion', 'prompt_version', 'prompt_version'],
+    ['tag', 'tag', 'tags'],
+    ['name', 'name', 'name'],
+  ];
+  for (const [key, rollupColumn, spanColumn] of optional) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    params[key] = value;
+    if (key === 'tag') conditions.push(`has(tags, {tag:String})`);
+    else conditions.push(`${fromRollup ? rollupColumn : spanColumn} = {${key}:String}`);
+  }
+  const query = fromRollup
+    ? `SELECT user_id, sum(requests) AS u_requests, sum(errors) AS u_errors,
+         sum(cost_usd) AS u_cost, sum(input_tokens) AS u_input, sum(output_tokens) AS u_output
+       FROM user_metrics_hourly WHERE ${conditions.join(' AND ')}
+       GROUP BY user_id ORDER BY u_cost DESC, u_requests DESC, user_id LIMIT {limit:UInt32}`
+    : `SELECT user_id, countIf(kind IN ('llm', 'embedding')) AS u_requests,
+         countIf(kind IN ('llm', 'embedding') AND status_code = 'error') AS u_errors,
+         sum(ifNull(cost_usd, 0)) AS u_cost, sum(input_tokens) AS u_input,
+         sum(output_tokens) AS u_output
+       FROM spans FINAL WHERE ${conditions.join(' AND ')}
+       GROUP BY user_id ORDER BY u_cost DESC, u_requests DESC, user_id LIMIT {limit:UInt32}`;
+  const result = await client.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.metrics.topUsers' },
+  });
+  const rows = await result.json<{
+    user_id: string;
+    u_requests: string | number;
+    u_errors: string | number;
+    u_cost: number;
+    u_input: string | number;
+    u_output: string | number;
+  }>();
+  return rows.map((row) => ({
+    userId: row.user_id,
+    requests: Number(row.u_requests),
+    errors: Number(row.u_errors),
+    costUsd: Number(row.u_cost),
+    inputTokens: Number(row.u_input),
+    outputTokens: Number(row.u_output),
+  }));
+}

@@ -1,0 +1,591 @@
+/**
+ * The dashboard, trace explorer, users and prompt-version repositories against the embedded
+ * ClickHouse engine, on a handful of factory-built spans whose numbers are worked out by
+ * hand below. Each test file owns its project ids.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpanItemSchema, type SpanItemInput } from '@sightline/sdk/contract';
+import { buildSpan, hex } from '../../test/helpers/factories.ts';
+import { parseServerEnv } from '../config/env.ts';
+import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
+import { toDateTime64 } from './dateTime.ts';
+import { insertRows } from './insertRows.ts';
+import {
+  getMetricsBreakdown,
+  getMetricsSeries,
+  getMetricsSummary,
+  getTopUsersByCost,
+} from './metricsRepository.ts';
+import { runMigrations } from './migrate.ts';
+import { comparePromptVersions, listPromptVersions } from './promptVersionsRepository.ts';
+import { InvalidQueryError } from './queryErrors.ts';
+import { toSpanRow } from './spanRows.ts';
+import { InvalidCursorError, searchTraces, type TraceListRow } from './traceSearchRepository.ts';
+import { listUsers } from './usersRepository.ts';
+
+let home: string;
+let embedded: EmbeddedClickHouse;
+let client: ClickHouseClient;
+
+const projectId = `p-${hex(6)}`;
+const otherProjectId = `p-${hex(6)}`;
+// Two days ago on a whole hour: inside the retention TTL, and minute buckets line up.
+const BASE = Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000;
+const range = { from: new Date(BASE - 6 * 3_600_000), to: new Date(BASE + 3_600_000) };
+
+interface Enrichment {
+  cost_usd?: number | null;
+  pii_types?: string[];
+  pii_count?: number;
+}
+
+function row(span: SpanItemInput, enrichment: Enrichment = {}, ingestedAt = BASE + 10_000) {
+  const parsed = SpanItemSchema.parse(span);
+  return {
+    ...toSpanRow(parsed, {
+      projectId: (span as { projectId?: string }).projectId ?? projectId,
+      ingestKeyId: 'ik_test',
+      sdkName: 'test',
+      sdkVersion: '0',
+      shardId: 'shard-0',
+      sequenceNumber: '1',
+      ingestedAt,
+      retentionDays: 90,
+    }),
+    cost_usd: enrichment.cost_usd ?? null,
+    pii_types: enrichment.pii_types ?? [],
+    pii_count: enrichment.pii_count ?? 0,
+  };
+}
+
+const traceIds = { t0: hex(16), t1: hex(16), t2: hex(16), t3: hex(16) };
+const rootSpanId = hex(8);
+
+function text(content: string) {
+  return [{ role: 'user' as const, parts: [{ type: 'text' as const, content }] }];
+}
+
+// T1: an agent run (root, an LLM call, a tool call) by u1 at BASE.
+// T2: one failing LLM call by u2 one minute later; T3: one LLM call by u1 two minutes later.
+// T0: a chain span without a user five hours earlier (no model call: no metrics).
+const spans = [
+  row(
+    buildSpan({
+      traceId: traceIds.t1,
+      spanId: rootSpanId,
+      name: 'support-agent',
+      kind: 'agent',
+      startTime: BASE,
+      endTime: BASE + 3_000,
+      status: { code: 'unset' },
+      usage: undefined,
+      requestModel: undefined,
+      responseModel: undefined,
+      userId: 'u1',
+      sessionId: 's1',
+      environment: 'prod',
+      inputMessages: undefined,
+      outputMessages: undefined,
+    }),
+  ),
+  row(
+    buildSpan({
+      traceId: traceIds.t1,
+      parentSpanId: rootSpanId,
+      startTime: BASE + 100,
+      endTime: BASE + 1_100,
+      requestModel: 'gpt-4o',
+      usage: { inputTokens: 100, outputTokens: 20 },
+      timeToFirstTokenMs: 200,
+      userId: 'u1',
+      sessionId: 's1',
+      environment: 'prod',
+      prompt: { name: 'support', version: 1 },
+      tags: ['support'],
+      inputMessages: text('How do I RESET my password?'),
+      outputMessages: text('Open settings and choose reset.'),
+    }),
+    { cost_usd: 0.01 },
+  ),
+  row(
+    buildSpan({
+      traceId: traceIds.t1,
+      parentSpanId: rootSpanId,
+      name: 'lookup_account',
+      kind: 'tool',
+      startTime: BASE + 1_200,
+      endTime: BASE + 1_300,
+      usage: undefined,
+      requestModel: undefined,
+      responseModel: undefined,
+      userId: 'u1',
+      sessionId: 's1',
+      environment: 'prod',
+      inputMessages: undefined,
+      outputMessages: undefined,
+    }),
+  ),
+  row(
+    buildSpan({
+      traceId: traceIds.t2,
+      startTime: BASE + 60_000,
+      endTime: BASE + 62_000,
+      requestModel: 'gpt-4o-mini',
+      status: { code: 'error', message: 'rate limited' },
+      usage: { inputTokens: 50, outputTokens: 10 },
+      userId: 'u2',
+      sessionId: 's3',
+      environment: 'prod',
+      prompt: { name: 'support', version: 2 },
+      tags: ['support', 'beta'],
+      inputMessages: text('A question about the refund policy for shoes (50%_off)'),
+      outputMessages: [],
+    }),
+  ),
+  row(
+    buildSpan({
+      traceId: traceIds.t3,
+      startTime: BASE + 120_000,
+      endTime: BASE + 123_000,
+      requestModel: 'gpt-4o',
+      usage: { inputTokens: 30, outputTokens: 30 },
+      userId: 'u1',
+      sessionId: 's2',
+      environment: 'staging',
+      prompt: { name: 'support', version: 1 },
+      inputMessages: text('My email is ana@example.com, please update it'),
+      outputMessages: text('Done.'),
+    }),
+    { cost_usd: 0.03, pii_types: ['email'], pii_count: 1 },
+  ),
+  row(
+    buildSpan({
+      traceId: traceIds.t0,
+      name: 'nightly-batch',
+      kind: 'chain',
+      startTime: BASE - 5 * 3_600_000,
+      endTime: BASE - 5 * 3_600_000 + 500,
+      status: { code: 'unset' },
+      usage: undefined,
+      requestModel: undefined,
+      responseModel: undefined,
+      userId: undefined,
+      sessionId: undefined,
+      environment: 'prod',
+      inputMessages: undefined,
+      outputMessages: undefined,
+    }),
+  ),
+  // Another project's call, which no query of `projectId` may count.
+  row(
+    buildSpan({
+      projectId: otherProjectId,
+      startTime: BASE + 30_000,
+      endTime: BASE + 31_000,
+      userId: 'u1',
+      prompt: { name: 'support', version: 1 },
+    } as SpanItemInput),
+    { cost_usd: 5 },
+  ),
+];
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(tmpdir(), 'sightline-read-repositories-'));
+  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
+  client = embedded.client;
+  await runMigrations(client);
+  await insertRows(client, { table: 'spans', rows: spans, issuedBy: 'test' });
+  // T3 redelivered in a later batch: spans keeps one copy (read with FINAL).
+  await insertRows(client, { table: 'spans', rows: [spans[4]], issuedBy: 'test' });
+  const evalRow = (traceId: string, value: number, passed: boolean) => ({
+    project_id: projectId,
+    trace_id: traceId,
+    span_id: '',
+    evaluator: 'helpfulness',
+    evaluator_version: '1',
+    value,
+    passed,
+    label: '',
+    comment: '',
+    created_at: toDateTime64(BASE + 20_000),
+  });
+  await insertRows(client, {
+    table: 'eval_scores',
+    rows: [evalRow(traceIds.t1, 0.9, true), evalRow(traceIds.t3, 0.2, false)],
+    issuedBy: 'test',
+  });
+});
+
+afterAll(async () => {
+  await client?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('metrics', () => {
+  it('sums the project’s model calls in the range', async () => {
+    // Act: the metrics rollup sees T3 twice (redelivered), see below.
+    const summary = await getMetricsSummary(client, {
+      filter: { projectId, range, environment: 'prod' },
+    });
+    // Assess: prod holds L1 (ok, 100/20 tokens, $0.01) and T2 (error, 50/10, unpriced).
+    expect(summary).toMatchObject({
+      requests: 2,
+      errors: 1,
+      errorRate: 0.5,
+      inputTokens: 150,
+      outputTokens: 30,
+      unpricedRequests: 1,
+      ttftP50Ms: 200,
+    });
+    expect(summary.costUsd).toBeCloseTo(0.01, 10);
+    expect(summary.latencyP50Ms).toBeGreaterThanOrEqual(1_000);
+    expect(summary.latencyP50Ms).toBeLessThanOrEqual(2_000);
+  });
+
+  it('returns a zero-filled series per bucket', async () => {
+    const series = await getMetricsSeries(client, {
+      filter: {
+        projectId,
+        range: { from: new Date(BASE), to: new Date(BASE + 4 * 60_000) },
+        environment: 'prod',
+      },
+      bucket: 'minute',
+    });
+    expect(series.map((point) => [point.bucketStart, point.requests, point.errors])).toEqual([
+      [new Date(BASE).toISOString(), 1, 0],
+      [new Date(BASE + 60_000).toISOString(), 1, 1],
+      [new Date(BASE + 120_000).toISOString(), 0, 0],
+      [new Date(BASE + 180_000).toISOString(), 0, 0],
+    ]);
+    expect(series[2]?.latencyP50Ms).toBeNull();
+  });
+
+  it.each([
+    [
+      'model',
+      [
+        ['gpt-4o', 1],
+        ['gpt-4o-mini', 1],
+      ],
+    ],
+    [
+      'tag',
+      [
+        ['support', 2],
+        ['beta', 1],
+      ],
+    ],
+    [
+      'prompt_version',
+      [
+        ['support@1', 1],
+        ['support@2', 1],
+      ],
+    ],
+    ['environment', [['prod', 2]]],
+  ] as const)('breaks prod calls down by %s', async (dimension, expected) => {
+    const rows = await getMetricsBreakdown(client, {
+      filter: { projectId, range, environment: 'prod' },
+      dimension,
+      limit: 10,
+    });
+    expect(rows.map((entry) => [entry.key, entry.requests])).toEqual(expected);
+  });
+
+  it('filters by tag through the tag rollup', async () => {
+    const summary = await getMetricsSummary(client, { filter: { projectId, range, tag: 'beta' } });
+    expect(summary).toMatchObject({ requests: 1, errors: 1, inputTokens: 50 });
+  });
+
+  it('ranks users by cost, from the rollup and from spans', async () => {
+    const fromRollup = await getTopUsersByCost(client, {
+      filter: { projectId, range, environment: 'prod' },
+      limit: 10,
+    });
+    const fromSpans = await getTopUsersByCost(client, {
+      filter: { projectId, range, environment: 'prod', name: 'chat gpt-4o-mini' },
+      limit: 10,
+    });
+    expect(fromRollup.map((user) => [user.userId, user.requests, user.errors])).toEqual([
+      ['u1', 1, 0],
+      ['u2', 1, 1],
+    ]);
+    expect(fromRollup[0]?.costUsd).toBeCloseTo(0.01, 10);
+    expect(fromSpans.map((user) => [user.userId, user.requests])).toEqual([
+      ['u1', 1],
+      ['u2', 1],
+    ]);
+  });
+
+  it.each([
+    ['an empty range', { from: new Date(BASE), to: new Date(BASE) }],
+    ['an invalid date', { from: new Date('nope'), to: new Date(BASE) }],
+  ])('refuses %s', async (_case, badRange) => {
+    await expect(
+      getMetricsSummary(client, { filter: { projectId, range: badRange } }),
+    ).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+
+  it('refuses a series with too many buckets', async () => {
+    await expect(
+      getMetricsSeries(client, {
+        filter: {
+          projectId,
+          range: { from: new Date(BASE - 30 * 86_400_000), to: new Date(BASE) },
+        },
+        bucket: 'minute',
+      }),
+    ).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+});
+
+const newestFirst = { field: 'start_time', direction: 'desc' } as const;
+
+async function traceIdsFor(filter: Partial<Parameters<typeof searchTraces>[1]['filter']>) {
+  const { rows } = await searchTraces(client, {
+    filter: { projectId, range, ...filter },
+    sort: newestFirst,
+    limit: 50,
+  });
+  return rows.map((entry) => entry.traceId);
+}
+
+describe('searchTraces', () => {
+  it('lists each trace once with its spans summed, newest first', async () => {
+    const { rows, nextCursor } = await searchTraces(client, {
+      filter: { projectId, range },
+      sort: newestFirst,
+      limit: 50,
+    });
+    expect(rows.map((entry) => entry.traceId)).toEqual([
+      traceIds.t3,
+      traceIds.t2,
+      traceIds.t1,
+      traceIds.t0,
+    ]);
+    expect(nextCursor).toBeNull();
+    const t1 = rows[2] as TraceListRow;
+    expect(t1).toMatchObject({
+      name: 'support-agent',
+      startTime: new Date(BASE).toISOString().replace('Z', '000Z'),
+      durationMs: 3_000,
+      status: 'ok',
+      model: 'gpt-4o',
+      userId: 'u1',
+      sessionId: 's1',
+      promptName: 'support',
+      promptVersion: '1',
+      environment: 'prod',
+      tags: ['support'],
+      inputTokens: 100,
+      outputTokens: 20,
+      spanCount: 3,
+      inputPreview: 'How do I RESET my password?',
+      outputPreview: 'Open settings and choose reset.',
+    });
+    expect(t1.costUsd).toBeCloseTo(0.01, 10);
+    expect(rows[3]?.costUsd).toBeNull();
+    expect(rows[0]).toMatchObject({ spanCount: 1, piiTypes: ['email'], inputTokens: 30 });
+  });
+
+  it.each([
+    ['status error', { status: 'error' }, ['t2']],
+    ['status ok (no error)', { status: 'ok' }, ['t3', 't1', 't0']],
+    ['a model', { models: ['gpt-4o-mini'] }, ['t2']],
+    ['a user', { userId: 'u1' }, ['t3', 't1']],
+    ['a session', { sessionId: 's1' }, ['t1']],
+    ['a prompt version', { promptName: 'support', promptVersion: '1' }, ['t3', 't1']],
+    ['an environment', { environment: 'staging' }, ['t3']],
+    ['all of the tags', { tags: ['support', 'beta'] }, ['t2']],
+    ['PII', { hasPii: true }, ['t3']],
+    ['no PII', { hasPii: false }, ['t2', 't1', 't0']],
+    ['a PII type', { piiType: 'email' }, ['t3']],
+    ['a cost range', { costMin: 0.02, costMax: 1 }, ['t3']],
+    ['a latency range', { latencyMinMs: 2_500 }, ['t3', 't1']],
+    ['an eval score range', { evalName: 'helpfulness', evalScoreMin: 0.5 }, ['t1']],
+    ['words in any order, any case', { text: 'Password reset' }, ['t1']],
+    ['words in the output', { text: 'settings', textMode: 'token' }, ['t1']],
+    ['a word not present', { text: 'refunds' }, []],
+    ['a substring across words', { text: 'fund pol', textMode: 'substring' }, ['t2']],
+    ['a substring with LIKE characters', { text: '50%_off', textMode: 'substring' }, ['t2']],
+    ['a substring matching nothing', { text: '50%off', textMode: 'substring' }, []],
+  ] as const)('filters by %s', async (_case, filter, expected) => {
+    const ids = await traceIdsFor(filter as never);
+    expect(ids).toEqual(expected.map((key) => traceIds[key]));
+  });
+
+  it('never shows another project’s traces', async () => {
+    const ids = await traceIdsFor({ projectId: otherProjectId });
+    expect(ids).toHaveLength(1);
+    expect(await traceIdsFor({ userId: 'u1', costMin: 1 })).toEqual([]);
+  });
+
+  // Each trace's sort values, worked out from the spans above (a missing cost sorts as 0).
+  const sortValues = {
+    t0: { start_time: 0, duration_ms: 500, cost_usd: 0, total_tokens: 0 },
+    t1: { start_time: 1, duration_ms: 3_000, cost_usd: 0.01, total_tokens: 120 },
+    t2: { start_time: 2, duration_ms: 2_000, cost_usd: 0, total_tokens: 60 },
+    t3: { start_time: 3, duration_ms: 3_000, cost_usd: 0.03, total_tokens: 60 },
+  };
+
+  it.each([
+    ['start_time', 'desc'],
+    ['start_time', 'asc'],
+    ['duration_ms', 'desc'],
+    ['cost_usd', 'asc'],
+    ['total_tokens', 'desc'],
+  ] as const)('pages by %s %s with cursors, ties broken by trace id', async (field, direction) => {
+    // Prepare
+    const sign = direction === 'asc' ? 1 : -1;
+    const expected = (Object.keys(sortValues) as Array<keyof typeof sortValues>)
+      .map((key) => ({ id: traceIds[key], value: sortValues[key][field] }))
+      .sort((a, b) => sign * (a.value - b.value || (a.id < b.id ? -1 : 1)))
+      .map((entry) => entry.id);
+    // Act
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const result = await searchTraces(client, {
+        filter: { projectId, range },
+        sort: { field, direction },
+        limit: 1,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...result.rows.map((entry) => entry.traceId));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    // Assess
+    expect(seen).toEqual(expected);
+  });
+
+  it('pages across the narrow windows it tries first', async () => {
+    const first = await searchTraces(client, {
+      filter: { projectId, range },
+      sort: newestFirst,
+      limit: 2,
+    });
+    const second = await searchTraces(client, {
+      filter: { projectId, range },
+      sort: newestFirst,
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(first.rows.map((entry) => entry.traceId)).toEqual([traceIds.t3, traceIds.t2]);
+    expect(second.rows.map((entry) => entry.traceId)).toEqual([traceIds.t1, traceIds.t0]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['garbage', 'not a cursor!'],
+    ['base64 of something else', Buffer.from('{"v":2}').toString('base64url')],
+  ])('refuses a cursor that is %s', async (_case, cursor) => {
+    await expect(
+      searchTraces(client, { filter: { projectId, range }, sort: newestFirst, limit: 5, cursor }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('refuses a cursor issued for another sort', async () => {
+    const { nextCursor } = await searchTraces(client, {
+      filter: { projectId, range },
+      sort: newestFirst,
+      limit: 1,
+    });
+    await expect(
+      searchTraces(client, {
+        filter: { projectId, range },
+        sort: { field: 'cost_usd', direction: 'desc' },
+        limit: 1,
+        cursor: nextCursor ?? undefined,
+      }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it.each([
+    ['a token search without words', { text: '!!!' }],
+    ['an empty text', { text: '   ' }],
+    ['an inverted cost range', { costMin: 2, costMax: 1 }],
+    ['a non-finite latency', { latencyMinMs: Number.NaN }],
+    ['an unknown status', { status: 'maybe' }],
+  ])('refuses %s', async (_case, filter) => {
+    await expect(
+      searchTraces(client, {
+        filter: { projectId, range, ...(filter as object) },
+        sort: newestFirst,
+        limit: 5,
+      }),
+    ).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+
+  it('refuses a limit out of bounds', async () => {
+    await expect(
+      searchTraces(client, { filter: { projectId, range }, sort: newestFirst, limit: 0 }),
+    ).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+});
+
+describe('listUsers', () => {
+  it('lists users by cost with their calls, traces and errors, page by page', async () => {
+    const first = await listUsers(client, { projectId, range, limit: 1 });
+    const second = await listUsers(client, {
+      projectId,
+      range,
+      limit: 1,
+      cursor: first.nextCursor ?? undefined,
+    });
+    // u1: L1 and T3 (T3 counted twice by the rollup: it was inserted twice).
+    expect(first.rows[0]).toMatchObject({ userId: 'u1', traces: 2, errors: 0, errorRate: 0 });
+    expect(first.rows[0]?.firstSeen).toBe(new Date(BASE).toISOString().replace('Z', '000Z'));
+    expect(second.rows).toEqual([
+      expect.objectContaining({
+        userId: 'u2',
+        requests: 1,
+        traces: 1,
+        errors: 1,
+        errorRate: 1,
+        costUsd: 0,
+        inputTokens: 50,
+        outputTokens: 10,
+      }),
+    ]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('sorts by errors', async () => {
+    const { rows } = await listUsers(client, { projectId, range, limit: 5, sort: 'errors' });
+    expect(rows.map((user) => user.userId)).toEqual(['u2', 'u1']);
+  });
+});
+
+describe('prompt versions', () => {
+  it('lists versions with their metrics', async () => {
+    const versions = await listPromptVersions(client, {
+      projectId,
+      range: { from: new Date(BASE), to: new Date(BASE + 110_000) },
+    });
+    expect(
+      versions.map((entry) => [entry.promptName, entry.promptVersion, entry.requests]),
+    ).toEqual([
+      ['support', '2', 1],
+      ['support', '1', 1],
+    ]);
+  });
+
+  it('compares two versions with their eval scores', async () => {
+    const [v1, v2] = await comparePromptVersions(client, {
+      projectId,
+      range,
+      promptName: 'support',
+      versions: ['1', '2'],
+    });
+    expect(v1?.evalScores).toEqual([
+      { evaluator: 'helpfulness', mean: expect.closeTo(0.55, 10), passRate: 0.5, count: 2 },
+    ]);
+    expect(v2).toMatchObject({ promptVersion: '2', evalScores: [] });
+    expect(v2?.metrics).toMatchObject({ requests: 1, errors: 1 });
+  });
+});
