@@ -1,7 +1,7 @@
 /**
  * The PII detector: runs every recognizer over a text, drops candidates under the score
  * threshold, and resolves overlaps so each character belongs to at most one finding (the more
- * specific type wins, then the higher score, then the longer span). Pure and synchronous;
+ * higher score wins, then the more specific type, then the longer span). Pure and synchronous;
  * never throws on any string.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
@@ -59,12 +59,12 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
   return candidates;
 }
 
-/** Keeps the best of overlapping candidates: most specific type, then score, then length. */
+/** Keeps the best of overlapping candidates: score, then type specificity, then length. */
 export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[]): PiiCandidate[] {
   const ranked = [...candidates].sort(
     (a, b) =>
-      TYPE_SPECIFICITY[b.type] - TYPE_SPECIFICITY[a.type] ||
       b.score - a.score ||
+      TYPE_SPECIFICITY[b.type] - TYPE_SPECIFICITY[a.type] ||
       b.end - b.start - (a.end - a.start) ||
       a.start - b.start,
   );

@@ -37,7 +37,7 @@ const ISSUERS: readonly IssuerRange[] = [
   range(6011, 6011, [16, 19]), // Discover
   range(644, 649, [16, 19]),
   range(65, 65, [16, 19]),
-  range(3528, 3589, [16, 17, 18, 19]), // JCB
+  range(35, 35, [16, 17, 18, 19]), // JCB (3528–3589; the rest of 35 is unassigned)
   range(1800, 1800, [15]), // JCB (legacy)
   range(2131, 2131, [15]),
   range(62, 62, [16, 17, 18, 19]), // UnionPay
@@ -74,15 +74,27 @@ export function hasIssuerPrefix(digits: string): boolean {
   );
 }
 
-/** Groups are consistent: no separators, or one separator kind between groups of 2–6. */
+/** Groups are consistent: no separators, or one separator kind between groups. */
 function splitGroups(raw: string): string[] | undefined {
   const separators = new Set(raw.replace(/\d/g, ''));
   if (separators.size > 1) return undefined;
-  const groups = raw.split(/[ -]/);
-  if (groups.length > 1 && groups.some((group) => group.length < 2 || group.length > 7)) {
-    return undefined;
-  }
-  return groups;
+  return raw.split(/[ -]/);
+}
+
+/** How cards are printed: one block, 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners). */
+function isPrintedLikeACard(groups: readonly string[]): boolean {
+  if (groups.length === 1) return true;
+  const shape = groups.map((group) => group.length).join('-');
+  return [
+    '4-4-4-4',
+    '4-4-4-4-3',
+    '4-4-4-4-2',
+    '4-4-4-1',
+    '4-6-5',
+    '4-6-4',
+    '4-4-4-3',
+    '4-4-5',
+  ].includes(shape);
 }
 
 export function recognizeCreditCard(text: string): PiiCandidate[] {
@@ -90,16 +102,18 @@ export function recognizeCreditCard(text: string): PiiCandidate[] {
   for (const match of text.matchAll(CANDIDATE)) {
     const groups = splitGroups(match[0]);
     if (!groups) continue;
-    // A trailing number after a card ("4111 1111 1111 1111 12") is not part of it: try the
-    // longest run of whole groups first.
+    // A number right after a card ("4111 1111 1111 1111 2 times") is not part of it: try
+    // the longest run of whole groups printed like a card.
     for (let count = groups.length; count >= 1; count--) {
       const used = groups.slice(0, count);
+      if (!isPrintedLikeACard(used)) continue;
       const digits = used.join('');
       if (digits.length < 12 || digits.length > 19) continue;
       if (!passesLuhn(digits) || !hasIssuerPrefix(digits)) continue;
       if (/^(\d)\1+$/.test(digits)) continue;
       const start = match.index;
       const end = start + used.join(' ').length;
+      if (count < groups.length && match[0][end - start] !== ' ') continue;
       const context = hasContextAround(text, start, end, CONTEXT);
       found.push({ type: 'CREDIT_CARD', start, end, score: context ? 1 : 0.9 });
       break;

@@ -58,11 +58,12 @@ const HONORIFICS = new Set([
 ]);
 
 const PERSON_BEFORE =
-  /(?:my name is|name is|names? ?:|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author)[\s,:]*$/;
+  /(?:my name is|name is|names? ?:|(?:last|first|full|sur|given|family|middle) ?name\W{0,3}|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author|kid|child|boss|partner|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|people call me|known as)[\s,:]*$/;
 const PERSON_AFTER =
-  /^(?:'s\b|’s\b|\s+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes)\b|,\s+(?:who|aged|born|age)\b|\s+\(\d{1,3}\))/;
+  /^(?:'s\b|’s\b|[ ]+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes|smiled|laughed|answered)\b|,[ ]+(?:who|aged|born|age|can you|can i|could you|please)\b|[ ]+\(\d{1,3}\))/;
+const STRONG_NAME_BEFORE = /(?:my name is|call me|name:|name is)\s*$/;
 const PLACE_BEFORE =
-  /(?:\b(?:in|from|to|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing)? to|flew to|fly to|trip to|originally from)\s+(?:the\s+)?)$/;
+  /(?:\b(?:in|from|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing|s)? to|flew to|fly to|flying to|trip to|going to|went to|drive to|welcome to|return(?:ing)? to|relocat(?:e|ed|ing) to)\s+(?:the\s+)?)$/;
 const ORG_AFTER =
   /^\s+(?:office|offices|inc\b|llc\b|ltd\b|corp|company|group|team|headquarters|hq\b|staff|employees|invested|later became|shares|stock)/;
 const SENTENCE_START = /(?:^|[.!?:;"“(\n]\s*|\n\s*)$/;
@@ -109,7 +110,7 @@ function isKnownName(token: Token): boolean {
 }
 
 /** Splits the text into runs of capitalised words joined by single spaces. */
-function capitalisedRuns(text: string): Token[][] {
+function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   let previous: Token | undefined;
@@ -117,7 +118,13 @@ function capitalisedRuns(text: string): Token[][] {
     const token = toToken(match[0], match.index);
     const joined =
       previous !== undefined && !previous.endsRun && text.slice(previous.end, match.index) === ' ';
-    const joinable = token.capitalised || (PARTICLES.has(token.key) && run.length > 0);
+    // In an all-lower-case text, capitals say nothing: any word that is not an ordinary
+    // English word may start a name.
+    const nameLike =
+      token.capitalised ||
+      (lowerCaseText && !isCommon(token) && /^\p{L}{2,}$/u.test(token.key)) ||
+      (!isCommon(token) && hasContextBefore(text, token.start, STRONG_NAME_BEFORE, 20));
+    const joinable = nameLike || (PARTICLES.has(token.key) && run.length > 0);
     if (!joinable || !joined || run.length >= 5) {
       if (run.length > 0) runs.push(run);
       run = [];
@@ -129,7 +136,7 @@ function capitalisedRuns(text: string): Token[][] {
   return runs;
 }
 
-function trimRun(run: Token[]): { tokens: Token[]; honorific: boolean } {
+function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorific: boolean } {
   let first = 0;
   let last = run.length - 1;
   let honorific = false;
@@ -140,7 +147,7 @@ function trimRun(run: Token[]): { tokens: Token[]; honorific: boolean } {
     const droppable =
       HONORIFICS.has(token.key) || particle || (isCommon(token) && !isKnownName(token));
     // A lone ambiguous word ("Will", "May") is read as a word, not a name.
-    const loneAmbiguous = first === last && isCommon(token) && !honorific;
+    const loneAmbiguous = first === last && isCommon(token) && !honorific && !nameContext;
     if (!droppable && !loneAmbiguous) break;
     first++;
   }
@@ -154,8 +161,11 @@ function trimRun(run: Token[]): { tokens: Token[]; honorific: boolean } {
 
 export function recognizeNames(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const run of capitalisedRuns(text)) {
-    const { tokens, honorific } = trimRun(run);
+  const people: PiiCandidate[] = [];
+  const lowerCaseText = !/\p{Lu}/u.test(text);
+  for (const run of capitalisedRuns(text, lowerCaseText)) {
+    const runContext = hasContextBefore(text, run[0]!.start, PERSON_BEFORE, 24);
+    const { tokens, honorific } = trimRun(run, runContext);
     if (tokens.length === 0) continue;
     const start = tokens[0]!.start;
     const end = tokens[tokens.length - 1]!.end;
@@ -199,13 +209,34 @@ export function recognizeNames(text: string): PiiCandidate[] {
     }
     if (shouting && !personContext) score -= 0.2;
     if (personContext) score += 0.35;
-    else if (hasContextAfter(text, end, PERSON_AFTER, 24)) score += 0.15;
+    else if (hasContextAfter(text, end, PERSON_AFTER, 24)) score += 0.25;
 
     if (!personContext && placeContext && !firstIsGiven) {
       found.push({ type: 'LOCATION', start, end, score: Math.min(0.8, score + 0.15) });
       continue;
     }
-    found.push({ type: 'PERSON', start, end, score: Math.min(0.95, score) });
+    people.push({ type: 'PERSON', start, end, score: Math.min(0.95, score) });
   }
-  return found;
+  return [...found, ...strengthenNameLists(text, people)];
+}
+
+const LIST_GAP = /^(?:,[ ]|,?[ ](?:and|or|&)[ ])$/;
+
+/**
+ * In an enumeration ("Eklund, Michael and Hodge") the members share a kind: when one member
+ * is clearly a name, the uncertain ones are names too.
+ */
+function strengthenNameLists(text: string, people: PiiCandidate[]): PiiCandidate[] {
+  let groupStart = 0;
+  for (let i = 1; i <= people.length; i++) {
+    const continues =
+      i < people.length && LIST_GAP.test(text.slice(people[i - 1]!.end, people[i]!.start));
+    if (continues) continue;
+    const group = people.slice(groupStart, i);
+    if (group.length >= 2 && group.some((member) => member.score >= 0.6)) {
+      for (const member of group) member.score = Math.max(member.score, 0.55);
+    }
+    groupStart = i;
+  }
+  return people;
 }

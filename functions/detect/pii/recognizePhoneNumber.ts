@@ -9,12 +9,17 @@ import { hasContextAround, hasContextBefore } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const CANDIDATE =
-  /(?<![\w+@/.:,-])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,6}){0,6}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.:,-]?\d)/g;
-const CONTEXT =
-  /phone|\btel\b|telephone|mobile|\bcell|\bfax\b|\bcall|\bsms\b|\btext me|whatsapp|signal|\bdesk\b|office|contact|\bph\b|\bmob\b|hotline|landline|\bdial|reach me|\bnumber\b|\bno\.|\bnum\b/;
+  /(?<![\w+@/.:-])(?<!\d,)(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,6}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.:,-]?\d)/g;
+const STRONG_CONTEXT =
+  /phone|\btel\b|telephone|mobile|\bcell|\bfax\b|\bcall|\bsms\b|\btext me|whatsapp|\bph\b|\bmob\b|hotline|landline|\bdial/;
+const WEAK_CONTEXT =
+  /signal|\bdesk\b|office|contact|reach me|\bnumber\b|\bno\.|\bnum\b|registered|message|\bwa\b/;
 const DATE_SHAPE = /^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$/;
 const THOUSANDS = /^\d{1,3}(?:[ .]\d{3})+$/;
 const SSN_SHAPE = /^\d{3}-\d{2}-\d{4}$/;
+const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** The tail of an IBAN printed in groups ("NL03 MBDN 2062 9958 35") is not a phone. */
+const IBAN_GROUPS_BEFORE = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4})+ $/;
 const MONEY_BEFORE = /[$€£¥]\s*$|\b(?:usd|eur|gbp|price|cost|total|amount)\W*$/;
 const EXTENSION = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/;
 
@@ -36,12 +41,14 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     const number = raw.replace(EXTENSION, '');
     const digitCount = number.replace(/\D/g, '').length;
     if (digitCount < 7 || digitCount > 15) continue;
-    if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number)) continue;
+    if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number)) continue;
     const start = match.index;
     const end = start + raw.length;
+    if (IBAN_GROUPS_BEFORE.test(text.slice(Math.max(0, start - 40), start))) continue;
     const international = number.startsWith('+');
     const grouped = /[ .()-]/.test(number);
-    const context = hasContextAround(text, start, end, CONTEXT);
+    const strongContext = hasContextAround(text, start, end, STRONG_CONTEXT);
+    const context = strongContext || hasContextAround(text, start, end, WEAK_CONTEXT);
     if (!context && (THOUSANDS.test(number) || hasContextBefore(text, start, MONEY_BEFORE, 16))) {
       continue;
     }
@@ -51,7 +58,7 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     else if (international) score = verdict === 'possible' ? 0.7 : 0.4;
     else if (grouped) score = 0.45;
     else score = 0.2;
-    if (context) score = Math.min(1, score + 0.25);
+    if (context) score = Math.min(1, score + (strongContext ? 0.35 : 0.25));
     found.push({ type: 'PHONE_NUMBER', start, end, score });
   }
   return found;
