@@ -43,17 +43,17 @@ interface Enrichment {
   pii_count?: number;
 }
 
-function row(span: SpanItemInput, enrichment: Enrichment = {}, ingestedAt = BASE + 10_000) {
+function row(span: SpanItemInput, enrichment: Enrichment = {}, project = projectId) {
   const parsed = SpanItemSchema.parse(span);
   return {
     ...toSpanRow(parsed, {
-      projectId: (span as { projectId?: string }).projectId ?? projectId,
+      projectId: project,
       ingestKeyId: 'ik_test',
       sdkName: 'test',
       sdkVersion: '0',
       shardId: 'shard-0',
       sequenceNumber: '1',
-      ingestedAt,
+      ingestedAt: BASE + 10_000,
       retentionDays: 90,
     }),
     cost_usd: enrichment.cost_usd ?? null,
@@ -183,13 +183,13 @@ const spans = [
   // Another project's call, which no query of `projectId` may count.
   row(
     buildSpan({
-      projectId: otherProjectId,
       startTime: BASE + 30_000,
       endTime: BASE + 31_000,
       userId: 'u1',
       prompt: { name: 'support', version: 1 },
-    } as SpanItemInput),
+    }),
     { cost_usd: 5 },
+    otherProjectId,
   ),
 ];
 
