@@ -49,7 +49,10 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
       recognizePhoneNumber(text, { defaultRegion: options.defaultRegion ?? 'US' }),
     );
     add('DATE_OF_BIRTH', () => recognizeDateOfBirth(text));
-    add('STREET_ADDRESS', () => recognizeStreetAddress(text));
+    // Address patterns lean on capitals; an all-lower-case text is read title-cased.
+    add('STREET_ADDRESS', () =>
+      recognizeStreetAddress(/\p{Lu}/u.test(text) ? text : titleCaseSameLength(text)),
+    );
   }
   if (wanted.has('PERSON') || wanted.has('LOCATION')) {
     for (const candidate of recognizeNames(text)) {
@@ -57,6 +60,33 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
     }
   }
   return candidates;
+}
+
+/** Upper-cases the first letter of each word where that keeps the UTF-16 length. */
+export function titleCaseSameLength(text: string): string {
+  return text.replace(/(?<![\p{L}\p{M}'’])\p{Ll}/gu, (letter) => {
+    const upper = letter.toUpperCase();
+    return upper.length === letter.length ? upper : letter;
+  });
+}
+
+/**
+ * A name or place inside an address ("Joaquin Suarez 2906", "Via Roma 131, Montafia") is
+ * part of the address, whatever its own score.
+ */
+function dropNamesInsideAddresses(candidates: readonly PiiCandidate[]): PiiCandidate[] {
+  const addresses = candidates.filter((candidate) => candidate.type === 'STREET_ADDRESS');
+  if (addresses.length === 0) return [...candidates];
+  return candidates.filter(
+    (candidate) =>
+      (candidate.type !== 'PERSON' && candidate.type !== 'LOCATION') ||
+      !addresses.some(
+        (address) =>
+          address.start <= candidate.start &&
+          address.end >= candidate.end &&
+          address.end - address.start > candidate.end - candidate.start,
+      ),
+  );
 }
 
 /** Keeps the best of overlapping candidates: score, then type specificity, then length. */
@@ -99,8 +129,10 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): Finding
   }
   return resolveOverlaps(
     text,
-    candidates.filter(
-      (candidate) => candidate.score >= minScore && candidate.end > candidate.start,
+    dropNamesInsideAddresses(
+      candidates.filter(
+        (candidate) => candidate.score >= minScore && candidate.end > candidate.start,
+      ),
     ),
   ).map((candidate) => ({
     category: 'pii',

@@ -61,9 +61,10 @@ const PERSON_BEFORE =
   /(?:my name is|name is|names? ?:|(?:last|first|full|sur|given|family|middle) ?name\W{0,3}|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author|kid|child|boss|partner|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|people call me|known as)[\s,:]*$/;
 const PERSON_AFTER =
   /^(?:'s\b|’s\b|[ ]+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes|smiled|laughed|answered)\b|,[ ]+(?:who|aged|born|age|can you|can i|could you|please)\b|[ ]+\(\d{1,3}\))/;
+const DETERMINER_BEFORE = /\b(?:my|your|his|her|our|their|its|the|a|an|this|that)\s+$/;
 const STRONG_NAME_BEFORE = /(?:my name is|call me|name:|name is)\s*$/;
 const PLACE_BEFORE =
-  /(?:\b(?:in|from|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing|s)? to|flew to|fly to|flying to|trip to|going to|went to|drive to|welcome to|return(?:ing)? to|relocat(?:e|ed|ing) to)\s+(?:the\s+)?)$/;
+  /(?:\b(?:in|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing|s)? to|flew to|fly to|flying to|trip to|going to|went to|drive to|welcome to|return(?:ing)? to|relocat(?:e|ed|ing) to|originally from|comes? from|native of|grew up in|home ?(?:city|town)|city|town|village)\s+(?:the\s+)?)$/;
 const ORG_AFTER =
   /^\s+(?:office|offices|inc\b|llc\b|ltd\b|corp|company|group|team|headquarters|hq\b|staff|employees|invested|later became|shares|stock)/;
 const SENTENCE_START = /(?:^|[.!?:;"“(\n]\s*|\n\s*)$/;
@@ -101,8 +102,38 @@ function toToken(raw: string, start: number): Token {
   };
 }
 
+const CONTRACTION = /^\p{L}+['’](?:m|ll|d|ve|re|t|s)$/u;
+
 function isCommon(token: Token): boolean {
-  return COMMON_WORDS.has(token.key) || HONORIFICS.has(token.key);
+  return COMMON_WORDS.has(token.key) || HONORIFICS.has(token.key) || CONTRACTION.test(token.key);
+}
+
+/** A known place at the end of a run, after any ordinary words ("I live in United Kingdom"). */
+function findPlaceInRun(run: readonly Token[]): PiiCandidate | undefined {
+  for (let first = 0; first < run.length; first++) {
+    const key = run
+      .slice(first)
+      .map((token) => token.key)
+      .join(' ');
+    if (PLACES.has(key) && (first > 0 || run.length > 1 || !isCommon(run[0]!))) {
+      return {
+        type: 'LOCATION',
+        start: run[first]!.start,
+        end: run[run.length - 1]!.end,
+        score: 0,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** "Opencounter", "Karmadata": two ordinary words run together read as a brand, not a name. */
+function isCompoundOfWords(key: string): boolean {
+  if (key.length < 7 || key.length > 24) return false;
+  for (let cut = 3; cut <= key.length - 3; cut++) {
+    if (COMMON_WORDS.has(key.slice(0, cut)) && COMMON_WORDS.has(key.slice(cut))) return true;
+  }
+  return false;
 }
 
 function isKnownName(token: Token): boolean {
@@ -122,7 +153,10 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
     // English word may start a name.
     const nameLike =
       token.capitalised ||
-      (lowerCaseText && !isCommon(token) && /^\p{L}{2,}$/u.test(token.key)) ||
+      (lowerCaseText &&
+        !isCommon(token) &&
+        /^\p{L}{2,}$/u.test(token.key) &&
+        !hasContextBefore(text, token.start, DETERMINER_BEFORE, 8)) ||
       (!isCommon(token) && hasContextBefore(text, token.start, STRONG_NAME_BEFORE, 20));
     const joinable = nameLike || (PARTICLES.has(token.key) && run.length > 0);
     if (!joinable || !joined || run.length >= 5) {
@@ -153,7 +187,16 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
   }
   while (last >= first) {
     const token = run[last]!;
-    if (!PARTICLES.has(token.key) && !(isCommon(token) && !isKnownName(token))) break;
+    const previous = run[last - 1];
+    // "Katie E Miles", "Eve Baker": a family name that is also a word, after a given name.
+    const afterGivenName =
+      last > first &&
+      previous !== undefined &&
+      (previous.initial || FIRST_NAMES.has(previous.key)) &&
+      !HONORIFICS.has(token.key);
+    if (!PARTICLES.has(token.key) && !(isCommon(token) && !isKnownName(token) && !afterGivenName)) {
+      break;
+    }
     last--;
   }
   return { tokens: run.slice(first, last + 1), honorific };
@@ -164,6 +207,12 @@ export function recognizeNames(text: string): PiiCandidate[] {
   const people: PiiCandidate[] = [];
   const lowerCaseText = !/\p{Lu}/u.test(text);
   for (const run of capitalisedRuns(text, lowerCaseText)) {
+    const place = findPlaceInRun(run);
+    if (place) {
+      const placeContext = hasContextBefore(text, place.start, PLACE_BEFORE, 24);
+      found.push({ ...place, score: placeContext ? 0.9 : 0.75 });
+      continue;
+    }
     const runContext = hasContextBefore(text, run[0]!.start, PERSON_BEFORE, 24);
     const { tokens, honorific } = trimRun(run, runContext);
     if (tokens.length === 0) continue;
@@ -177,6 +226,8 @@ export function recognizeNames(text: string): PiiCandidate[] {
     }
     const joinedKey = tokens.map((token) => token.key).join(' ');
     const placeContext = hasContextBefore(text, start, PLACE_BEFORE, 24);
+    // "is from X": a place or an employer, so only a known place is taken.
+    const fromContext = hasContextBefore(text, start, /\bfrom\s+(?:the\s+)?$/, 12);
     const personContext = honorific || hasContextBefore(text, start, PERSON_BEFORE, 24);
     const sentenceStart = hasContextBefore(text, start, SENTENCE_START, 4) || start === 0;
     const knownPlace =
@@ -184,9 +235,10 @@ export function recognizeNames(text: string): PiiCandidate[] {
     const shouting = tokens.every((token) => token.upper || token.initial);
 
     if (knownPlace && !personContext) {
-      found.push({ type: 'LOCATION', start, end, score: placeContext ? 0.9 : 0.75 });
+      found.push({ type: 'LOCATION', start, end, score: placeContext || fromContext ? 0.9 : 0.75 });
       continue;
     }
+    if (fromContext && !personContext && !placeContext) continue;
     const names = tokens.filter((token) => !token.initial);
     const firstIsGiven = FIRST_NAMES.has(tokens[0]!.key);
     const anyKnown = tokens.some(isKnownName);
@@ -204,6 +256,8 @@ export function recognizeNames(text: string): PiiCandidate[] {
       score = commonCount > 0 ? 0.35 : 0.6;
     } else if (LAST_NAMES.has(names[0]!.key)) {
       score = 0.5;
+    } else if (isCompoundOfWords(names[0]!.key)) {
+      score = 0.2;
     } else {
       score = commonCount > 0 ? 0.2 : sentenceStart ? 0.3 : 0.4;
     }
@@ -212,7 +266,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     else if (hasContextAfter(text, end, PERSON_AFTER, 24)) score += 0.25;
 
     if (!personContext && placeContext && !firstIsGiven) {
-      found.push({ type: 'LOCATION', start, end, score: Math.min(0.8, score + 0.15) });
+      found.push({ type: 'LOCATION', start, end, score: commonCount > 0 ? 0.4 : 0.6 });
       continue;
     }
     people.push({ type: 'PERSON', start, end, score: Math.min(0.95, score) });
@@ -220,6 +274,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
   return [...found, ...strengthenNameLists(text, people)];
 }
 
+const EMPLOYER_BEFORE = /\b(?:at|for|joined|with|by)\s+$/;
 const LIST_GAP = /^(?:,[ ]|,?[ ](?:and|or|&)[ ])$/;
 
 /**
@@ -233,7 +288,15 @@ function strengthenNameLists(text: string, people: PiiCandidate[]): PiiCandidate
       i < people.length && LIST_GAP.test(text.slice(people[i - 1]!.end, people[i]!.start));
     if (continues) continue;
     const group = people.slice(groupStart, i);
-    if (group.length >= 2 && group.some((member) => member.score >= 0.6)) {
+    const employer =
+      group.length >= 2 &&
+      EMPLOYER_BEFORE.test(
+        text.slice(Math.max(0, group[0]!.start - 12), group[0]!.start).toLowerCase(),
+      );
+    if (employer) {
+      // "a year at Jones, Mitchell and Williams": a firm named after its partners.
+      for (const member of group) member.score = Math.min(member.score, 0.3);
+    } else if (group.length >= 2 && group.some((member) => member.score >= 0.6)) {
       for (const member of group) member.score = Math.max(member.score, 0.55);
     }
     groupStart = i;

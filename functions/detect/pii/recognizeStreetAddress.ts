@@ -7,6 +7,7 @@
  * linear in the text length.
  */
 import { hasContextBefore } from './contextWords.ts';
+import { COMMON_WORDS } from './gazetteer.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const NUMBER = String.raw`\d{1,6}[A-Za-z]?`;
@@ -15,23 +16,29 @@ const PARTICLE = String.raw`(?:de|del|della|delle|dei|degli|des|du|da|do|dos|das
 const NAME_WORD = `(?:${CAP_WORD}|${PARTICLE})`;
 
 /** English street types (USPS and Royal Mail), full and abbreviated. */
-const STREET_TYPE = String.raw`(?:Street|St|Road|Rd|Avenue|Ave|Av|Drive|Dr|Lane|Ln|Close|Place|Pl|Way|Court|Ct|Boulevard|Blvd|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Square|Sq|Plaza|Route|Trail|Trl|Circle|Cir|Row|Hill|Hills|Green|Grove|Gardens|Gdns|Park|Walk|Bypass|Turnpike|Tpke|Mall|Loop|Point|Pt|Forks?|Flats?|Bridge|Gateway|Islands?|Squares|Streets|Cliffs?|Parks|Mews|Wharf|Quay|Alley|Expressway|Freeway|Pike|Causeway|Junction|Crossing|Heights|Ridge|View|Vale|Meadows?|Common|Commons|Harbor|Harbour|Estate|Rise|Parade|Esplanade)`;
+const STREET_TYPE = String.raw`(?:Street|St|Str|Road|Rd|Avenue|Ave|Av|Drive|Dr|Lane|Ln|Close|Place|Pl|Way|Court|Ct|Boulevard|Blvd|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Square|Sq|Plaza|Route|Trail|Trl|Circle|Cir|Row|Hill|Hills|Green|Grove|Gardens|Gdns|Park|Walk|Bypass|Turnpike|Tpke|Mall|Loop|Point|Pt|Forks?|Flats?|Bridge|Gateway|Islands?|Squares|Streets|Cliffs?|Parks|Mews|Wharf|Quay|Alley|Expressway|Freeway|Pike|Causeway|Junction|Crossing|Heights|Ridge|View|Vale|Meadows?|Common|Commons|Harbor|Harbour|Estate|Rise|Parade|Esplanade)`;
 
 /** Street words of other languages: prefixes ("Via", "Rua") and word endings ("-strasse"). */
 const FOREIGN_PREFIX = String.raw`(?:Rua|Rue|R\.|Via|Viale|Vicolo|Piazza|Piazzetta|Corso|Largo|Calle|Avenida|Avda\.|Av\.|Paseo|Carrer|Camino|Ctra\.|Plaza|Ul\.|ul\.|ulica|Trg|Plac|Aleja|Al\.|Boulevard|Avenue|Chemin|Allée|Impasse|Strada|Straße|Λεωφόρος|Οδός|Πλατεία)`;
 const FOREIGN_ENDING =
-  /(?:stra(?:ss|ß)e|str\.|gasse|weg|straat|laan|gracht|plein|dreef|hove|gade|vej|veien|vegen|vei|gata|gatan|vägen|väg|stræde|tie|katu|kuja|polku|tee|utca|u\.|tér|út|braut|vegur|allee|platz|ring|damm|ulica|trg|cesta|ulice|náměstí|rúa|gränd|torget|torg)$/i;
+  /(?:stra(?:ss|ß)e|str\.|gasse|weg|straat|laan|gracht|plein|dreef|hove|gade|vej|veien|vegen|vei|gata|gatan|vägen|väg|stræde|tie|katu|kuja|polku|tee|utca|u\.|tér|út|braut|vegur|allee|platz|damm|ulica|trg|cesta|ulice|náměstí|rúa|gränd|torget|torg)$/i;
 
 const ENGLISH_CORE = new RegExp(
   String.raw`(?<![\w.,/-])${NUMBER}(?:[ ]${NUMBER})?[ ](?:${NAME_WORD}[ ]){0,4}${STREET_TYPE}\b\.?`,
   'gu',
 );
 const NAMED_CORE = new RegExp(
-  String.raw`(?<![\w.,/-])(?:${NUMBER}[ ](?:${NUMBER}[ ])?)?(?:${FOREIGN_PREFIX}[ ])?${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}[ ]${NUMBER}\b\.?`,
+  String.raw`(?<![\w.,/-])(?:${NUMBER}[ ](?:${NUMBER}[ ])?)?(?:${FOREIGN_PREFIX}[ ])?${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}[ ]\d{1,5}(?:[a-rt-zA-Z]\b)?(?![\w])\.?`,
   'gu',
 );
+/** House number and a name without a street word: an address only next to address words. */
+const NUMBER_LED_CORE = new RegExp(
+  String.raw`(?<![\w.,/-])${NUMBER}(?:[ ]${NUMBER})?[ ]${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}`,
+  'gu',
+);
+const UNIT_BEFORE = /(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat)[ ]\d{1,5}[ ]$/i;
 const BOX_CORE =
-  /(?<![\w])(?:(?:P\.?[ ]?O\.?[ ]?Box|Postbox|PO Box)[ ]\d{1,6}|(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}|(?:USNS|USNV|USS|USCGC)[ ]\p{Lu}[\p{L}\p{M}'’-]{0,30})(?:\s{0,3}\n\s{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5})?/gu;
+  /(?<![\w])(?:(?:P\.?[ ]?O\.?[ ]?Box|Postbox|PO Box)[ ]\d{1,6}|(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}|(?:USNS|USNV|USS|USCGC)[ ]\p{Lu}[\p{L}\p{M}'’-]{0,30})(?:\s{0,3}\n\s{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5})?/giu;
 
 const ADDRESS_CONTEXT =
   /address|adres|lives? (?:on|at|in)|living (?:on|at)|located (?:at|on)|office is at|offices are|is at|send .{0,30} to|ship(?:ping)? to|deliver(?:y|ed)? to|mail(?:ing)? to|corner of|it's in|meet .{0,30} at|enter on|reside|billing|stop at|side of|moved to|visit us at/;
@@ -110,13 +117,23 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
     words.some((word) => FOREIGN_ENDING.test(word));
   const leadingNumber = /^\d/.test(core);
   if (hasStreetWord) return leadingNumber ? 0.75 : 0.65;
-  return leadingNumber ? 0.5 : 0.3;
+  return leadingNumber ? 0.45 : 0.3;
 }
 
 export function recognizeStreetAddress(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  const consider = (start: number, coreEnd: number, kind: 'english' | 'named' | 'box'): void => {
-    let score = coreScore(text.slice(start, coreEnd), kind);
+  const consider = (
+    coreStart: number,
+    coreEnd: number,
+    kind: 'english' | 'named' | 'box' | 'number',
+  ): void => {
+    let score = kind === 'number' ? 0.25 : coreScore(text.slice(coreStart, coreEnd), kind);
+    let start = coreStart;
+    const unitBefore = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
+    if (unitBefore) {
+      start -= unitBefore[0].length;
+      score += 0.1;
+    }
     let end = coreEnd;
     const cornerContext = hasContextBefore(text, start, /corner of\s*$/, 20);
     if (cornerContext) {
@@ -135,6 +152,12 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
   }
   for (const match of text.matchAll(NAMED_CORE)) {
     consider(match.index, match.index + match[0].length, 'named');
+  }
+  for (const match of text.matchAll(NUMBER_LED_CORE)) {
+    const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
+    // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
+    if (words.some((word) => COMMON_WORDS.has(word.replace(/\.$/, '').toLowerCase()))) continue;
+    consider(match.index, match.index + match[0].length, 'number');
   }
   for (const match of text.matchAll(BOX_CORE)) {
     consider(match.index, match.index + match[0].length, 'box');
