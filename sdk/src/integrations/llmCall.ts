@@ -24,6 +24,12 @@ export interface StreamHandlers<C> {
   onChunk(chunk: C): void;
   /** Attributes describing the whole stream once it ended (deferred by default). */
   onEnd(): SpanAttributes | DeferredAttributes;
+  /**
+   * Whether a chunk carries generated output. Time to first token is taken at the first such
+   * chunk; by default at the first chunk (streams that open with bookkeeping events, like the
+   * OpenAI Responses API's `response.created`, say otherwise).
+   */
+  isFirstToken?(chunk: C): boolean;
 }
 
 export interface LlmCallHandlers<T> {
@@ -96,20 +102,43 @@ function chainPromise<V>(
     throw error;
   });
   if (Object.getPrototypeOf(promise) === Promise.prototype) return settled;
+  // The caller may never await `settled` (it reads `.withResponse()` or `.asResponse()`
+  // instead): its rejection must not become an unhandled one in the host.
+  settled.catch(() => undefined);
   return new Proxy(promise as object, {
     get(target, property) {
       if (property === 'then') return settled.then.bind(settled);
       if (property === 'catch') return settled.catch.bind(settled);
       if (property === 'finally') return settled.finally.bind(settled);
       const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(target)
-        : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => unknown).bind(target);
+      if (typeof property === 'string' && DATA_WITH_RESPONSE_METHODS.has(property))
+        return () => withSettledData(method() as PromiseLike<object>, settled);
+      return method;
     },
   }) as PromiseLike<V>;
 }
 
-/** Wraps an async-iterable result so iterating it is observed; everything else passes through. */
+/**
+ * Methods of client promises that resolve to `{ data, response… }` (OpenAI's and Anthropic's
+ * `withResponse()`, Fern clients' `withRawResponse()`). Their `data` is replaced by what the
+ * caller would have awaited, so a stream read that way is followed too (Anthropic's
+ * `messages.stream()` helper reads its stream through `withResponse()`).
+ */
+const DATA_WITH_RESPONSE_METHODS = new Set(['withResponse', 'withRawResponse']);
+
+function withSettledData<V>(withResponse: PromiseLike<object>, settled: Promise<V>) {
+  return Promise.all([withResponse, settled]).then(([response, data]) => ({ ...response, data }));
+}
+
+/**
+ * Wraps an async-iterable result so iterating it is observed; everything else passes through.
+ * The stream's own methods run with the traced stream as `this`, so helpers that iterate it
+ * (e.g. `toReadableStream()`) are observed too. A method that cannot run on a proxy (it reads
+ * a `#private` field, like the Stainless clients' `Stream.tee()`) runs on the original stream
+ * instead; its output bypasses tracing, so the span ends right then, marked as such.
+ */
 export function followStream<S, C>(
   sightline: Sightline,
   span: SpanHandle,
@@ -117,28 +146,29 @@ export function followStream<S, C>(
   handlers: StreamHandlers<C>,
 ): S {
   const target = stream as unknown as AsyncIterable<C> & object;
+  let finished = false;
+  const finish = (error?: unknown) => {
+    if (finished) return;
+    finished = true;
+    try {
+      if (error !== undefined) span.recordError(error);
+      span.update(handlers.onEnd());
+    } catch (failure) {
+      sightline.reportError(failure);
+    }
+    span.end();
+  };
+  const isFirstToken = handlers.isFirstToken;
   const iterate = (): AsyncIterator<C> => {
     const source = target[Symbol.asyncIterator]();
     let first = true;
-    let finished = false;
-    const finish = (error?: unknown) => {
-      if (finished) return;
-      finished = true;
-      try {
-        if (error !== undefined) span.recordError(error);
-        span.update(handlers.onEnd());
-      } catch (failure) {
-        sightline.reportError(failure);
-      }
-      span.end();
-    };
     return {
       async next(...args: [] | [unknown]) {
         try {
           const step = await source.next(...args);
           if (step.done) finish();
           else {
-            if (first) {
+            if (first && (!isFirstToken || isFirstToken(step.value))) {
               first = false;
               span.markFirstToken();
             }
@@ -155,7 +185,7 @@ export function followStream<S, C>(
         }
       },
       async return(value?: unknown) {
-        span.update({ metadata: { 'sightline.stream': 'abandoned' } });
+        if (!finished) span.update({ metadata: { 'sightline.stream': 'abandoned' } });
         finish();
         return source.return ? source.return(value) : { done: true as const, value: value as C };
       },
@@ -166,11 +196,36 @@ export function followStream<S, C>(
       },
     };
   };
-  return new Proxy(target, {
+  const methods = new Map<PropertyKey, unknown>();
+  const proxy = new Proxy(target, {
     get(object, property, receiver) {
       if (property === Symbol.asyncIterator) return () => iterate();
       const value = Reflect.get(object, property, receiver) as unknown;
-      return value;
+      if (typeof value !== 'function' || property === 'constructor') return value;
+      let method = methods.get(property);
+      if (!method) {
+        const original = value as (...args: unknown[]) => unknown;
+        method = function (this: unknown, ...args: unknown[]) {
+          if (this !== proxy) return original.apply(this, args);
+          try {
+            return original.apply(proxy, args);
+          } catch (error) {
+            if (!isPrivateMemberError(error)) throw error;
+            if (!finished)
+              span.update({ metadata: { 'sightline.stream': `untraced ${String(property)}()` } });
+            finish();
+            return original.apply(object, args);
+          }
+        };
+        methods.set(property, method);
+      }
+      return method;
     },
-  }) as S;
+  });
+  return proxy as S;
+}
+
+/** The TypeError V8 (and TypeScript's downlevelled private fields) throw for a foreign `this`. */
+function isPrivateMemberError(error: unknown): boolean {
+  return error instanceof TypeError && /private (member|field)/i.test(error.message);
 }

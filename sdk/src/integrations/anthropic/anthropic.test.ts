@@ -1,0 +1,342 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startFakeAnthropicServer,
+  type FakeAnthropicReply,
+  type FakeAnthropicServer,
+} from '../../../../test/fakes/fakeAnthropicServer.ts';
+import type { SpanItemInput } from '../../contract/index.ts';
+import { Sightline } from '../../Sightline.ts';
+import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { wrapAnthropic } from './index.ts';
+
+let server: FakeAnthropicServer;
+let transport: MemoryTransport;
+let sightline: Sightline;
+
+beforeAll(async () => {
+  server = await startFakeAnthropicServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  transport = new MemoryTransport();
+  sightline = new Sightline({ transport, flushOnExit: false });
+});
+
+const makeClient = () =>
+  new Anthropic({ apiKey: 'sk-ant-test', baseURL: server.url, maxRetries: 0 });
+
+/** The span without what varies from run to run (ids, times). */
+function stable(span: SpanItemInput | undefined) {
+  const {
+    traceId: _traceId,
+    spanId: _spanId,
+    startTime: _startTime,
+    endTime: _endTime,
+    timeToFirstTokenMs: _ttft,
+    ...rest
+  } = span ?? ({} as SpanItemInput);
+  return rest;
+}
+
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Weather for a city',
+  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+};
+
+const conversation: Anthropic.MessageParam[] = [
+  { role: 'user', content: 'What is the weather in Paris?' },
+  {
+    role: 'assistant',
+    content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
+  },
+  {
+    role: 'user',
+    content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C and sunny' }],
+  },
+];
+
+const expectedInput = [
+  { role: 'user', parts: [{ type: 'text', content: 'What is the weather in Paris?' }] },
+  {
+    role: 'assistant',
+    parts: [
+      { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: { city: 'Paris' } },
+    ],
+  },
+  {
+    role: 'tool',
+    parts: [{ type: 'tool_call_response', id: 'toolu_1', response: '18°C and sunny' }],
+  },
+];
+
+const richReply: FakeAnthropicReply = {
+  type: 'message',
+  id: 'msg_rich',
+  model: 'claude-sonnet-4-5-20250929',
+  content: [
+    { type: 'thinking', thinking: 'The tool said 18°C; answer briefly.', signature: 'sig_1' },
+    { type: 'text', text: 'It is 18°C and sunny in Paris.' },
+    { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Lyon' } },
+  ],
+  usage: {
+    inputTokens: 40,
+    outputTokens: 25,
+    cacheReadInputTokens: 100,
+    cacheCreationInputTokens: 10,
+  },
+};
+
+const expectedRichOutput = {
+  responseId: 'msg_rich',
+  responseModel: 'claude-sonnet-4-5-20250929',
+  usage: { inputTokens: 150, outputTokens: 25, cachedInputTokens: 100 },
+  finishReasons: ['tool_use'],
+  outputMessages: [
+    {
+      role: 'assistant',
+      finishReason: 'tool_use',
+      parts: [
+        { type: 'reasoning', content: 'The tool said 18°C; answer briefly.' },
+        { type: 'text', content: 'It is 18°C and sunny in Paris.' },
+        { type: 'tool_call', id: 'toolu_2', name: 'get_weather', arguments: { city: 'Lyon' } },
+      ],
+    },
+  ],
+};
+
+describe('wrapAnthropic', () => {
+  it('traces messages.create and returns what the unwrapped client returns', async () => {
+    // Prepare
+    server.enqueue(richReply, richReply);
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
+      model: 'claude-sonnet-5-5',
+      max_tokens: 512,
+      stop_sequences: ['END'],
+      system: 'You are terse.',
+      metadata: { user_id: 'user-7' },
+      tools: [weatherTool],
+      messages: conversation,
+    };
+
+    // Act
+    const plain = await makeClient().messages.create(params);
+    const traced = await wrapAnthropic(makeClient(), sightline).messages.create(params);
+
+    // Assess
+    expect(traced).toEqual(plain);
+    const spans = transport.spans();
+    expect(spans).toHaveLength(1);
+    expect(stable(spans[0])).toEqual({
+      type: 'span',
+      name: 'anthropic.messages.create',
+      kind: 'llm',
+      status: { code: 'ok' },
+      operationName: 'chat',
+      provider: 'anthropic',
+      requestModel: 'claude-sonnet-5-5',
+      serverAddress: '127.0.0.1',
+      userId: 'user-7',
+      request: {
+        maxTokens: 512,
+        stopSequences: ['END'],
+        stream: false,
+      },
+      systemInstructions: [{ type: 'text', content: 'You are terse.' }],
+      inputMessages: expectedInput,
+      ...expectedRichOutput,
+    });
+    expect(spans[0]?.timeToFirstTokenMs).toBeUndefined();
+  });
+
+  it('follows stream: true, passing every event through unchanged', async () => {
+    // Prepare
+    server.enqueue(richReply, richReply);
+    const params: Anthropic.MessageCreateParamsStreaming = {
+      model: 'claude-sonnet-5-5',
+      max_tokens: 512,
+      stream: true,
+      messages: conversation,
+    };
+    const collect = async (stream: AsyncIterable<unknown>) => {
+      const events: unknown[] = [];
+      for await (const event of stream) events.push(event);
+      return events;
+    };
+
+    // Act
+    const plain = await collect(await makeClient().messages.create(params));
+    const wrapped = wrapAnthropic(makeClient(), { sightline });
+    const stream = await wrapped.messages.create(params);
+    const traced = await collect(stream);
+
+    // Assess
+    expect(traced).toEqual(plain);
+    expect(stream.controller).toBeInstanceOf(AbortController);
+    const [span] = transport.spans();
+    expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(span!.timeToFirstTokenMs!).toBeLessThanOrEqual(span!.endTime - span!.startTime);
+    expect(stable(span)).toEqual({
+      type: 'span',
+      name: 'anthropic.messages.create',
+      kind: 'llm',
+      status: { code: 'ok' },
+      operationName: 'chat',
+      provider: 'anthropic',
+      requestModel: 'claude-sonnet-5-5',
+      serverAddress: '127.0.0.1',
+      request: { maxTokens: 512, stream: true },
+      inputMessages: expectedInput,
+      ...expectedRichOutput,
+    });
+  });
+
+  it('traces the messages.stream() helper through its request, final message included', async () => {
+    // Prepare
+    server.enqueue({ type: 'message', content: [{ type: 'text', text: ['Bon', 'jour', '!'] }] });
+    const client = wrapAnthropic(makeClient(), sightline, { attributes: { tags: ['helper'] } });
+    const texts: string[] = [];
+
+    // Act
+    const stream = client.messages.stream({
+      model: 'claude-haiku-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Say hello in French' }],
+    });
+    stream.on('text', (text) => texts.push(text));
+    const message = await stream.finalMessage();
+
+    // Assess
+    expect(texts).toEqual(['Bon', 'jour', '!']);
+    expect(message.content).toEqual([{ type: 'text', text: 'Bonjour!' }]);
+    const spans = transport.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(stable(spans[0])).toEqual({
+      type: 'span',
+      name: 'anthropic.messages.create',
+      kind: 'llm',
+      status: { code: 'ok' },
+      operationName: 'chat',
+      provider: 'anthropic',
+      requestModel: 'claude-haiku-4-5',
+      serverAddress: '127.0.0.1',
+      tags: ['helper'],
+      request: { maxTokens: 64, stream: true },
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Say hello in French' }] }],
+      responseId: 'msg_fake0001',
+      responseModel: 'claude-haiku-4-5',
+      usage: { inputTokens: 21, outputTokens: 9, cachedInputTokens: 0 },
+      finishReasons: ['end_turn'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          finishReason: 'end_turn',
+          parts: [{ type: 'text', content: 'Bonjour!' }],
+        },
+      ],
+    });
+  });
+
+  it('records an API error and re-throws the same error object', async () => {
+    // Prepare
+    server.enqueue({
+      type: 'error',
+      status: 429,
+      message: 'Number of requests exceeded your rate limit',
+    });
+    const client = wrapAnthropic(makeClient(), sightline);
+
+    // Act
+    const thrown = await client.messages
+      .create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(thrown).toBeInstanceOf(Anthropic.RateLimitError);
+    const [span] = transport.spans();
+    expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
+    expect(span?.errorType).toBe('RateLimitError');
+    expect(span?.outputMessages).toBeUndefined();
+  });
+
+  it('ends the span failed when the stream breaks off with an error event', async () => {
+    // Prepare
+    server.enqueue({ type: 'message', streamBreak: { afterEvents: 4, mode: 'error-event' } });
+    const client = wrapAnthropic(makeClient(), sightline);
+    const received: unknown[] = [];
+
+    // Act
+    const stream = await client.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 8,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const thrown = await (async () => {
+      for await (const event of stream) received.push(event);
+    })().catch((error: unknown) => error);
+
+    // Assess
+    expect(thrown).toBeInstanceOf(Anthropic.APIError);
+    // The client drops the `ping` event the server sent before the first delta.
+    expect(received.map((event) => (event as { type: string }).type)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+    ]);
+    const [span] = transport.spans();
+    expect(span?.status?.code).toBe('error');
+    expect(span?.errorType).toBe((thrown as Error).name);
+    expect(span?.outputMessages).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Hello ' }] },
+    ]);
+  });
+
+  it('links the call to the active span and keeps withResponse() working', async () => {
+    // Prepare
+    const client = wrapAnthropic(makeClient(), sightline);
+
+    // Act
+    const { data, response } = await sightline.trace('answer', () =>
+      client.messages
+        .create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: 'hi' }],
+        })
+        .withResponse(),
+    );
+
+    // Assess
+    expect(response.headers.get('request-id')).toBe('req_fake_anthropic_1');
+    expect(data.id).toBe('msg_fake0001');
+    const spans = transport.spans();
+    const call = spans.find((span) => span.name === 'anthropic.messages.create');
+    const root = spans.find((span) => span.name === 'answer');
+    expect(call?.parentSpanId).toBe(root?.spanId);
+    expect(call?.traceId).toBe(root?.traceId);
+  });
+
+  it('calls through untraced when no client is given or set by init()', async () => {
+    // Prepare
+    const client = wrapAnthropic(makeClient());
+
+    // Act
+    const message = await client.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+    // Assess
+    expect(message.id).toBe('msg_fake0001');
+    expect(transport.spans()).toEqual([]);
+    expect(client).toBeInstanceOf(Anthropic);
+  });
+});
