@@ -61,13 +61,24 @@ const PERSON_BEFORE =
   /(?:my name is|name is|names? ?:|(?:last|first|full|sur|given|family|middle) ?name\W{0,3}|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author|kid|child|boss|partner|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|people call me|known as)[\s,:]*$/;
 const PERSON_AFTER =
   /^(?:'s\b|’s\b|[ ]+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes|smiled|laughed|answered)\b|,[ ]+(?:who|aged|born|age|can you|can i|could you|please)\b|[ ]+\(\d{1,3}\))/;
-const DETERMINER_BEFORE = /\b(?:my|your|his|her|our|their|its|the|a|an|this|that)\s+$/;
-const STRONG_NAME_BEFORE = /(?:my name is|call me|name:|name is)\s*$/;
+const DETERMINERS = new Set([
+  'my',
+  'your',
+  'his',
+  'her',
+  'our',
+  'their',
+  'its',
+  'the',
+  'a',
+  'an',
+  'this',
+  'that',
+]);
 const PLACE_BEFORE =
   /(?:\b(?:in|near|visit|visiting|towards|across|around|outside|inside|city of|town of|lives in|live in|living in|based in|born in|moved to|travel(?:l?ing|s)? to|flew to|fly to|flying to|trip to|going to|went to|drive to|welcome to|return(?:ing)? to|relocat(?:e|ed|ing) to|originally from|comes? from|native of|grew up in|home ?(?:city|town)|city|town|village)\s+(?:the\s+)?)$/;
 const ORG_AFTER =
   /^\s+(?:office|offices|inc\b|llc\b|ltd\b|corp|company|group|team|headquarters|hq\b|staff|employees|invested|later became|shares|stock)/;
-const SENTENCE_START = /(?:^|[.!?:;"“(\n]\s*|\n\s*)$/;
 
 interface Token {
   start: number;
@@ -140,8 +151,73 @@ function isKnownName(token: Token): boolean {
   return FIRST_NAMES.has(token.key) || LAST_NAMES.has(token.key);
 }
 
-/** Splits the text into runs of capitalised words joined by single spaces. */
+const PARTICLE_PATTERN = [...PARTICLES].join('|');
+/** Capitalised words joined by single spaces, with particles ("van de") between them. */
+const CAPITALISED_RUN = new RegExp(
+  String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,40}\.?(?:[ ](?:(?:${PARTICLE_PATTERN})[ ]){0,2}\p{Lu}[\p{L}\p{M}'’-]{0,40}\.?){0,5}`,
+  'gu',
+);
+/** A lower-case name right after an introduction ("my name is selma", "call me višeslav"). */
+const INTRODUCED_LOWER_CASE =
+  /(?:my name is|call me|name is|name:)[ \t]+(\p{Ll}[\p{L}\p{M}'’-]{1,40})(?![\p{L}\p{M}])/giu;
+
+/** Splits a matched run at possessives and dotted words, and into runs of at most five. */
+function splitRun(tokens: readonly Token[], runs: Token[][]): void {
+  let run: Token[] = [];
+  for (const token of tokens) {
+    run.push(token);
+    if (token.endsRun || run.length === 5) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+}
+
 function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
+  const runs: Token[][] = [];
+  if (lowerCaseText) return lowerCaseRuns(text);
+  for (const match of text.matchAll(CAPITALISED_RUN)) {
+    // Checked here rather than by a lookbehind, which would run at every position.
+    if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
+    const word = match[0];
+    // Fast path for the most common run: one ordinary word ("The", "Can") not after an
+    // introduction such as "my name is" or "Mr.".
+    if (!word.includes(' ')) {
+      const key = (word.endsWith('.') ? word.slice(0, -1) : word).toLowerCase();
+      if (
+        COMMON_WORDS.has(key) &&
+        !FIRST_NAMES.has(key) &&
+        !LAST_NAMES.has(key) &&
+        !PLACES.has(key) &&
+        !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))
+      ) {
+        continue;
+      }
+    }
+    const tokens: Token[] = [];
+    let offset = match.index;
+    for (const word of match[0].split(' ')) {
+      tokens.push(toToken(word, offset));
+      offset += word.length + 1;
+    }
+    splitRun(tokens, runs);
+  }
+  const mayIntroduce = text.includes('name') || text.includes('Name') || text.includes('call me');
+  if (!mayIntroduce) return runs;
+  for (const match of text.matchAll(INTRODUCED_LOWER_CASE)) {
+    const word = match[1]!;
+    const token = toToken(word, match.index + match[0].length - word.length);
+    if (!isCommon(token)) runs.push([token]);
+  }
+  return runs.sort((a, b) => a[0]!.start - b[0]!.start);
+}
+
+/**
+ * In an all-lower-case text, capitals say nothing: runs are made of the words that are not
+ * ordinary English words (and not right after a determiner).
+ */
+function lowerCaseRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   let previous: Token | undefined;
@@ -149,15 +225,8 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
     const token = toToken(match[0], match.index);
     const joined =
       previous !== undefined && !previous.endsRun && text.slice(previous.end, match.index) === ' ';
-    // In an all-lower-case text, capitals say nothing: any word that is not an ordinary
-    // English word may start a name.
     const nameLike =
-      token.capitalised ||
-      (lowerCaseText &&
-        !isCommon(token) &&
-        /^\p{L}{2,}$/u.test(token.key) &&
-        !hasContextBefore(text, token.start, DETERMINER_BEFORE, 8)) ||
-      (!isCommon(token) && hasContextBefore(text, token.start, STRONG_NAME_BEFORE, 20));
+      !isCommon(token) && /^\p{L}{2,}$/u.test(token.key) && !DETERMINERS.has(previous?.key ?? '');
     const joinable = nameLike || (PARTICLES.has(token.key) && run.length > 0);
     if (!joinable || !joined || run.length >= 5) {
       if (run.length > 0) runs.push(run);
@@ -202,34 +271,99 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
   return { tokens: run.slice(first, last + 1), honorific };
 }
 
+/** Letters (any cased script) and apostrophes; a cheap stand-in for \p{L} in context gates. */
+function isWordChar(char: string): boolean {
+  return char !== '' && (char.toLowerCase() !== char.toUpperCase() || char === "'" || char === '’');
+}
+
+/** The word just before `start`, lower case, skipping spaces and ",:?" (cheap context gate). */
+function wordBefore(text: string, start: number): string {
+  let end = start;
+  while (end > 0 && end > start - 4 && ' \t\n\r,:?'.includes(text.charAt(end - 1))) end--;
+  let begin = end;
+  while (begin > 0 && end - begin < 24 && isWordChar(text.charAt(begin - 1))) begin--;
+  return text.slice(begin, end).replace(/\.+$/, '').toLowerCase();
+}
+
+/** The word just after `end`, lower case, skipping spaces and commas. */
+function wordAfter(text: string, end: number): string {
+  let begin = end;
+  while (begin < text.length && begin < end + 3 && ' ,'.includes(text.charAt(begin))) begin++;
+  let stop = begin;
+  while (stop < text.length && stop - begin < 24 && isWordChar(text.charAt(stop))) stop++;
+  return text.slice(begin, stop).toLowerCase();
+}
+
+const PERSON_INTRO_WORDS = new Set(
+  (
+    "is name names am i'm im this me called named dear hi hello hey thanks you regards signed " +
+    'sincerely cheers by user customer patient client employee contact to add beneficiary ' +
+    'guardian meet met ask tell from cc attn mr mrs ms dr prof sir madam miss mx son daughter ' +
+    'wife husband brother sister mother father friend colleague manager director ceo author kid ' +
+    'child boss partner uncle aunt cousin nephew niece grandson granddaughter as'
+  ).split(' '),
+);
+const PLACE_INTRO_WORDS = new Set(
+  'in near visit visiting towards across around outside inside of to from city town village the'.split(
+    ' ',
+  ),
+);
+const ORG_NEXT_WORDS = new Set(
+  'office offices inc llc ltd corp company group headquarters hq invested later shares stock'.split(
+    ' ',
+  ),
+);
+const PERSON_NEXT_WORDS = new Set(
+  (
+    'is was has had said says shouted told wrote asked replied lives lived works worked who will ' +
+    'would and agreed spent listed left joined called sent thinks believes smiled laughed answered ' +
+    'aged born age can could please'
+  ).split(' '),
+);
+
+function isSentenceStart(text: string, start: number): boolean {
+  let at = start;
+  while (at > 0 && at > start - 4 && /[ \t]/.test(text.charAt(at - 1))) at--;
+  return at === 0 || /[.!?:;"“(\n]/.test(text.charAt(at - 1));
+}
+
 export function recognizeNames(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const people: PiiCandidate[] = [];
   const lowerCaseText = !/\p{Lu}/u.test(text);
+  const personBefore = (at: number): boolean =>
+    PERSON_INTRO_WORDS.has(wordBefore(text, at)) && hasContextBefore(text, at, PERSON_BEFORE, 24);
+  const placeBefore = (at: number): boolean =>
+    PLACE_INTRO_WORDS.has(wordBefore(text, at)) && hasContextBefore(text, at, PLACE_BEFORE, 24);
   for (const run of capitalisedRuns(text, lowerCaseText)) {
     const place = findPlaceInRun(run);
     if (place) {
-      const placeContext = hasContextBefore(text, place.start, PLACE_BEFORE, 24);
-      found.push({ ...place, score: placeContext ? 0.9 : 0.75 });
+      found.push({ ...place, score: placeBefore(place.start) ? 0.9 : 0.75 });
       continue;
     }
-    const runContext = hasContextBefore(text, run[0]!.start, PERSON_BEFORE, 24);
-    const { tokens, honorific } = trimRun(run, runContext);
+    const firstTrim = trimRun(run, false);
+    const runContext =
+      firstTrim.tokens.length === 0 || firstTrim.tokens.length === 1
+        ? personBefore(run[0]!.start)
+        : false;
+    const { tokens, honorific } = runContext ? trimRun(run, true) : firstTrim;
     if (tokens.length === 0) continue;
     const start = tokens[0]!.start;
     const end = tokens[tokens.length - 1]!.end;
     if (
       tokens.some((token) => ORG_WORDS.has(token.key)) ||
-      hasContextAfter(text, end, ORG_AFTER, 24)
+      (ORG_NEXT_WORDS.has(wordAfter(text, end)) && hasContextAfter(text, end, ORG_AFTER, 24))
     ) {
       continue;
     }
     const joinedKey = tokens.map((token) => token.key).join(' ');
-    const placeContext = hasContextBefore(text, start, PLACE_BEFORE, 24);
+    const placeContext = placeBefore(start);
     // "is from X": a place or an employer, so only a known place is taken.
-    const fromContext = hasContextBefore(text, start, /\bfrom\s+(?:the\s+)?$/, 12);
-    const personContext = honorific || hasContextBefore(text, start, PERSON_BEFORE, 24);
-    const sentenceStart = hasContextBefore(text, start, SENTENCE_START, 4) || start === 0;
+    const fromContext =
+      wordBefore(text, start) === 'from' ||
+      (wordBefore(text, start) === 'the' && hasContextBefore(text, start, /\bfrom\s+the\s+$/, 12));
+    const personContext = honorific || personBefore(start);
+    const sentenceStart = isSentenceStart(text, start);
     const knownPlace =
       PLACES.has(joinedKey) || tokens.some((token) => GEO_FEATURE_WORDS.has(token.key));
     const shouting = tokens.every((token) => token.upper || token.initial);
@@ -263,7 +397,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     }
     if (shouting && !personContext) score -= 0.2;
     if (personContext) score += 0.35;
-    else if (hasContextAfter(text, end, PERSON_AFTER, 24)) score += 0.25;
+    else if (personAfter(text, end)) score += 0.25;
 
     if (!personContext && placeContext && !firstIsGiven) {
       found.push({ type: 'LOCATION', start, end, score: commonCount > 0 ? 0.4 : 0.6 });
@@ -272,6 +406,17 @@ export function recognizeNames(text: string): PiiCandidate[] {
     people.push({ type: 'PERSON', start, end, score: Math.min(0.95, score) });
   }
   return [...found, ...strengthenNameLists(text, people)];
+}
+
+function personAfter(text: string, end: number): boolean {
+  const next = text.charAt(end);
+  const gate =
+    next === "'" ||
+    next === '’' ||
+    next === ',' ||
+    PERSON_NEXT_WORDS.has(wordAfter(text, end)) ||
+    text.startsWith(' (', end);
+  return gate && hasContextAfter(text, end, PERSON_AFTER, 24);
 }
 
 const EMPLOYER_BEFORE = /\b(?:at|for|joined|with|by)\s+$/;
