@@ -1,11 +1,16 @@
 /**
  * Runs before every request: refuses Host names the app is not configured to serve
- * (SIGHTLINE_WEB_ALLOWED_HOSTS, loopback by default). Sign-in checks join here and in each
- * page when authentication lands.
+ * (SIGHTLINE_WEB_ALLOWED_HOSTS, loopback by default), sends page requests without a session
+ * cookie to /sign-in, and tells pages their own path (for `?next=` after sign-in). The
+ * redirect is a convenience only: every page and route checks the session and the role itself.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { serverEnv } from '../functions/config/env.ts';
 import { isAllowedHost } from './src/server/allowedHost.ts';
+import { PATH_HEADER, SESSION_COOKIE_NAMES } from './src/features/auth/constants.ts';
+
+/** Paths reachable without signing in. */
+const PUBLIC_PREFIXES = ['/sign-in', '/api/', '/_next/', '/favicon'];
 
 export function proxy(request: NextRequest): NextResponse {
   if (!isAllowedHost(request.headers.get('host'), serverEnv().SIGHTLINE_WEB_ALLOWED_HOSTS)) {
@@ -17,5 +22,15 @@ export function proxy(request: NextRequest): NextResponse {
       },
     );
   }
-  return NextResponse.next();
+  const { pathname, search } = request.nextUrl;
+  const isPublic = PUBLIC_PREFIXES.some((prefix) => pathname.startsWith(prefix));
+  const hasSessionCookie = SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name));
+  if (!isPublic && !hasSessionCookie && request.method === 'GET') {
+    const signIn = new URL('/sign-in', request.url);
+    signIn.searchParams.set('next', `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, `${pathname}${search}`);
+  return NextResponse.next({ request: { headers } });
 }

@@ -39,6 +39,42 @@ const ServerEnvSchema = z.object({
   SIGHTLINE_STREAM_NAME: z.string().min(1).default('sightline-spans'),
   SIGHTLINE_PROJECTS_TABLE: z.string().min(3).default('sightline-projects'),
   SIGHTLINE_INGEST_KEYS_TABLE: z.string().min(3).default('sightline-ingest-keys'),
+  /** better-auth's users, accounts, sessions, verifications and rate-limit counters. */
+  SIGHTLINE_AUTH_TABLE: z.string().min(3).default('sightline-auth'),
+  /** Who belongs to which project, with which role. */
+  SIGHTLINE_MEMBERSHIPS_TABLE: z.string().min(3).default('sightline-memberships'),
+  /** API tokens (their SHA-256 hashes, never the tokens). */
+  SIGHTLINE_API_TOKENS_TABLE: z.string().min(3).default('sightline-api-tokens'),
+  /**
+   * Signs and encrypts session cookies (at least 32 characters). The local stack generates one
+   * per data directory; in AWS it comes from a secret. Unset, sign-in refuses to start.
+   */
+  SIGHTLINE_AUTH_SECRET: z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(z.string().min(32).optional())
+    .optional(),
+  /**
+   * The public URL people open (e.g. `https://sightline.example.com`): the OIDC callback base,
+   * and `https://` makes session cookies Secure. Unset, the URL of each request is used.
+   */
+  SIGHTLINE_WEB_URL: optionalUrl,
+  /** Admin the local stack creates on first start; without a password, one is generated. */
+  SIGHTLINE_ADMIN_EMAIL: z.email().default('admin@sightline.local'),
+  SIGHTLINE_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Sign-in attempts allowed per client address and window (better-auth rate limit). */
+  SIGHTLINE_SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGHTLINE_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Single sign-on through an OpenID Connect provider (Amazon Cognito in the CDK stack): its
+   * discovery document URL, client id and secret. All three, or none.
+   */
+  SIGHTLINE_OIDC_DISCOVERY_URL: optionalUrl,
+  SIGHTLINE_OIDC_CLIENT_ID: z.string().optional(),
+  SIGHTLINE_OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The button label on the sign-in page. */
+  SIGHTLINE_OIDC_PROVIDER_NAME: z.string().min(1).default('Single sign-on'),
   /** The project the web app shows when the URL names none (local mode: the demo project). */
   SIGHTLINE_DEFAULT_PROJECT_ID: z.string().min(2).default('demo'),
   /**

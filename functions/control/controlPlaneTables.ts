@@ -26,3 +26,61 @@ export const IngestKeyItemSchema = z.object({
 
 export type ProjectItem = z.infer<typeof ProjectItemSchema>;
 export type IngestKeyItem = z.infer<typeof IngestKeyItemSchema>;
+
+/** Project roles; web/src/server/access/permissions.ts says what each may do. */
+export const MEMBER_ROLES = ['admin', 'engineer', 'oncall', 'auditor', 'viewer'] as const;
+export const MemberRoleSchema = z.enum(MEMBER_ROLES);
+
+/** memberships: projectId (HASH) + userId (RANGE); index byUser: userId + projectId. */
+export const MembershipItemSchema = z.object({
+  projectId: ProjectIdSchema,
+  userId: z.string().min(1).max(200),
+  role: MemberRoleSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const API_TOKEN_PREFIX = 'slt';
+
+/**
+ * api-tokens: tokenId (HASH); index byProject: projectId + tokenId. A token is
+ * `slt_<tokenId>_<secret>`; only the SHA-256 of the whole token is kept.
+ */
+export const ApiTokenItemSchema = z.object({
+  tokenId: z.string().regex(/^[A-Za-z0-9]{12,40}$/),
+  projectId: ProjectIdSchema,
+  name: z.string().min(1).max(100),
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Permission names (the web app's matrix); the token can do no more than its creator. */
+  scopes: z.array(z.string().min(1)).min(1),
+  createdBy: z.string().min(1),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().optional(),
+  lastUsedAt: z.string().optional(),
+});
+
+/** The models better-auth keeps in the auth table. */
+export const AUTH_MODELS = ['user', 'account', 'session', 'verification', 'rateLimit'] as const;
+
+/**
+ * auth: one table for better-auth's records, keyed `pk` = `<model>#<id>`, with two lookup
+ * indexes whose keys are `<model>#<field>#<value>` for the fields each model is found by, and
+ * a TTL attribute on records that expire. The record's own fields sit beside these keys.
+ */
+export const AuthItemSchema = z
+  .object({
+    pk: z.string().min(3),
+    model: z.enum(AUTH_MODELS),
+    id: z.string().min(1),
+    lookup1: z.string().optional(),
+    lookup2: z.string().optional(),
+    ttl: z.number().int().optional(),
+  })
+  .catchall(z.unknown());
+
+export type MemberRole = z.infer<typeof MemberRoleSchema>;
+export type MembershipItem = z.infer<typeof MembershipItemSchema>;
+export type ApiTokenItem = z.infer<typeof ApiTokenItemSchema>;
+export type AuthModel = (typeof AUTH_MODELS)[number];
+export type AuthItem = z.infer<typeof AuthItemSchema>;

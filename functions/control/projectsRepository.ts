@@ -3,7 +3,12 @@
  * SIGHTLINE_INGEST_KEYS_TABLE).
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import {
   IngestKeyItemSchema,
   ProjectItemSchema,
@@ -73,14 +78,49 @@ export class ProjectsRepository {
     return item;
   }
 
-  async revokeIngestKey(projectId: string, keyId: string): Promise<void> {
+  /** A project's ingest keys, newest first. */
+  async listIngestKeys(projectId: string): Promise<IngestKeyItem[]> {
+    const items: IngestKeyItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tables.ingestKeysTable,
+          KeyConditionExpression: 'projectId = :p',
+          ExpressionAttributeValues: { ':p': projectId },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(IngestKeyItemSchema.parse(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Revokes a key; false when the project has no such key. */
+  async revokeIngestKey(projectId: string, keyId: string): Promise<boolean> {
     const key = await this.getIngestKey(projectId, keyId);
-    if (!key) return;
+    if (!key) return false;
     await this.#client.send(
       new PutCommand({
         TableName: this.#tables.ingestKeysTable,
         Item: { ...key, status: 'revoked' },
       }),
     );
+    return true;
+  }
+
+  /**
+   * Replaces a key: a new active key is created and the old one revoked. Producers still
+   * holding the old key are refused once warm functions' key caches expire
+   * (SIGHTLINE_KEY_CACHE_TTL_SECONDS).
+   */
+  async rotateIngestKey(projectId: string, keyId: string): Promise<IngestKeyItem | undefined> {
+    const key = await this.getIngestKey(projectId, keyId);
+    if (!key || key.status !== 'active') return undefined;
+    const replacement = await this.createIngestKey(projectId);
+    await this.revokeIngestKey(projectId, keyId);
+    return replacement;
   }
 }

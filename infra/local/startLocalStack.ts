@@ -13,7 +13,10 @@ import {
   createDynamoDocumentClient,
   createKinesisClient,
 } from '../../functions/aws/awsClients.ts';
-import { parseServerEnv, type ServerEnv } from '../../functions/config/env.ts';
+import { parseServerEnv, serverEnv, type ServerEnv } from '../../functions/config/env.ts';
+import { bootstrapAdmin } from '../../functions/control/adminBootstrap.ts';
+import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
+import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
@@ -50,6 +53,11 @@ export interface LocalStackOptions {
   web: boolean;
   region?: string;
   streamName?: string;
+  /**
+   * The first admin, created on first start (SIGHTLINE_ADMIN_EMAIL / SIGHTLINE_ADMIN_PASSWORD
+   * by default); without a password one is generated and logged once.
+   */
+  admin?: { email: string; password?: string };
   /** Progress lines for people. */
   log?: (line: string) => void;
   /** Aborting it stops a start in progress (and everything started so far). */
@@ -122,6 +130,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createControlPlaneTables(createDynamoClient(env), {
       projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
       ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+      authTable: env.SIGHTLINE_AUTH_TABLE,
+      membershipsTable: env.SIGHTLINE_MEMBERSHIPS_TABLE,
+      apiTokensTable: env.SIGHTLINE_API_TOKENS_TABLE,
     });
     const kinesisClient = createKinesisClient(env);
     stoppers.push(() => kinesisClient.destroy());
@@ -139,7 +150,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => clickhouseServer.close());
 
-    const projects = new ProjectsRepository(createDynamoDocumentClient(env), {
+    const documents = createDynamoDocumentClient(env);
+    stoppers.push(() => documents.destroy());
+    const projects = new ProjectsRepository(documents, {
       projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
       ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
     });
@@ -152,6 +165,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       keyId: DEMO_PROJECT.ingestKeyId,
       secret: secrets.demoIngestKey,
     });
+    const adminSettings = options.admin ?? {
+      email: serverEnv().SIGHTLINE_ADMIN_EMAIL,
+      password: serverEnv().SIGHTLINE_ADMIN_PASSWORD,
+    };
+    const admin = await bootstrapAdmin(
+      {
+        authRecords: new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
+        memberships: new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE),
+      },
+      {
+        email: adminSettings.email,
+        ...(adminSettings.password ? { password: adminSettings.password } : {}),
+        projectId: DEMO_PROJECT.projectId,
+      },
+    );
+    if (admin.generatedPassword) {
+      log(
+        `Created the admin ${admin.email} with the password ${admin.generatedPassword} (shown only now; sign in and keep it safe).`,
+      );
+    } else if (admin.created) {
+      log(`Created the admin ${admin.email} with the password from SIGHTLINE_ADMIN_PASSWORD.`);
+    }
 
     const logger = new Logger({ serviceName: 'sightline-local', logLevel: 'WARN' });
     const keys = new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS });
@@ -233,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           AWS_REGION: region,
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
           SIGHTLINE_HOME: home,
+          SIGHTLINE_AUTH_SECRET: secrets.authSecret,
         },
         logDirectory,
       });

@@ -1,10 +1,23 @@
-/** `/` goes to the traces list, keeping the project. */
+/** `/` goes to the overview of the signed-in user's first project. */
 import { redirect } from 'next/navigation';
-import { firstParam, type SearchParams } from '../src/server/project.ts';
+import { AppHeader } from '../src/components/AppHeader.tsx';
+import { requireSignedInUser } from '../src/server/access/requireAccess.ts';
+import { controlPlane } from '../src/server/controlPlane.ts';
 
 export const dynamic = 'force-dynamic';
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const project = firstParam(await searchParams, 'project');
-  redirect(project ? `/traces?${new URLSearchParams({ project }).toString()}` : '/traces');
+export default async function HomePage() {
+  const user = await requireSignedInUser();
+  const memberships = await controlPlane().memberships.listUserMemberships(user.userId);
+  const first = memberships.map((membership) => membership.projectId).sort()[0];
+  if (first) redirect(`/projects/${encodeURIComponent(first)}/overview`);
+  return (
+    <>
+      <AppHeader />
+      <main>
+        <h1>No projects yet</h1>
+        <p>You are not a member of any project. Ask a project admin to add you.</p>
+      </main>
+    </>
+  );
 }

@@ -34,14 +34,30 @@ export async function startDynalite(
 export interface ControlPlaneTables {
   projectsTable: string;
   ingestKeysTable: string;
+  /** Sign-in tables; created when named. */
+  authTable?: string;
+  membershipsTable?: string;
+  apiTokensTable?: string;
 }
 
-/** Key schemas match infra/stacks: projects by projectId; ingest keys by projectId + keyId. */
-export async function createControlPlaneTables(
-  client: DynamoDBClient,
-  tables: ControlPlaneTables,
-): Promise<void> {
-  const definitions = [
+type KeyDefinition = readonly [name: string, type: 'HASH' | 'RANGE'];
+
+interface TableDefinition {
+  TableName: string;
+  keys: readonly KeyDefinition[];
+  indexes?: ReadonlyArray<{ IndexName: string; keys: readonly KeyDefinition[] }>;
+}
+
+const keySchema = (keys: readonly KeyDefinition[]) =>
+  keys.map(([AttributeName, KeyType]) => ({ AttributeName, KeyType }));
+
+/**
+ * Key schemas and indexes match infra/stacks: projects by projectId; ingest keys by projectId
+ * + keyId; auth records by pk with two lookup indexes; memberships by projectId + userId with
+ * byUser; API tokens by tokenId with byProject.
+ */
+export function controlPlaneTableDefinitions(tables: ControlPlaneTables): TableDefinition[] {
+  const definitions: TableDefinition[] = [
     { TableName: tables.projectsTable, keys: [['projectId', 'HASH']] },
     {
       TableName: tables.ingestKeysTable,
@@ -50,18 +66,80 @@ export async function createControlPlaneTables(
         ['keyId', 'RANGE'],
       ],
     },
-  ] as const;
-  for (const { TableName, keys } of definitions) {
+  ];
+  if (tables.authTable) {
+    definitions.push({
+      TableName: tables.authTable,
+      keys: [['pk', 'HASH']],
+      indexes: [
+        { IndexName: 'lookup1', keys: [['lookup1', 'HASH']] },
+        { IndexName: 'lookup2', keys: [['lookup2', 'HASH']] },
+      ],
+    });
+  }
+  if (tables.membershipsTable) {
+    definitions.push({
+      TableName: tables.membershipsTable,
+      keys: [
+        ['projectId', 'HASH'],
+        ['userId', 'RANGE'],
+      ],
+      indexes: [
+        {
+          IndexName: 'byUser',
+          keys: [
+            ['userId', 'HASH'],
+            ['projectId', 'RANGE'],
+          ],
+        },
+      ],
+    });
+  }
+  if (tables.apiTokensTable) {
+    definitions.push({
+      TableName: tables.apiTokensTable,
+      keys: [['tokenId', 'HASH']],
+      indexes: [
+        {
+          IndexName: 'byProject',
+          keys: [
+            ['projectId', 'HASH'],
+            ['tokenId', 'RANGE'],
+          ],
+        },
+      ],
+    });
+  }
+  return definitions;
+}
+
+export async function createControlPlaneTables(
+  client: DynamoDBClient,
+  tables: ControlPlaneTables,
+): Promise<void> {
+  for (const { TableName, keys, indexes = [] } of controlPlaneTableDefinitions(tables)) {
+    const attributes = new Set(
+      [...keys, ...indexes.flatMap((index) => index.keys)].map(([name]) => name),
+    );
     try {
       await client.send(
         new CreateTableCommand({
           TableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: keys.map(([AttributeName]) => ({
+          AttributeDefinitions: [...attributes].map((AttributeName) => ({
             AttributeName,
             AttributeType: 'S',
           })),
-          KeySchema: keys.map(([AttributeName, KeyType]) => ({ AttributeName, KeyType })),
+          KeySchema: keySchema(keys),
+          ...(indexes.length > 0
+            ? {
+                GlobalSecondaryIndexes: indexes.map((index) => ({
+                  IndexName: index.IndexName,
+                  KeySchema: keySchema(index.keys),
+                  Projection: { ProjectionType: 'ALL' },
+                })),
+              }
+            : {}),
         }),
       );
     } catch (error) {

@@ -1,21 +1,49 @@
-/** The bar at the top of every page: product name, navigation and the project shown. */
+/**
+ * The bar at the top of every page: product name, the project's navigation (Settings only for
+ * roles that may manage the project), and who is signed in with the sign-out controls.
+ */
 import Link from 'next/link';
+import { can, type Role } from '../server/access/permissions.ts';
+import { currentUser } from '../server/access/principals.ts';
+import { SignOutControls } from '../features/auth/components/SignOutControls.tsx';
 
-export function AppHeader({ projectId }: { projectId?: string }) {
-  const query = projectId ? { project: projectId } : {};
+const PROJECT_SECTIONS = [
+  { segment: 'overview', label: 'Overview' },
+  { segment: 'traces', label: 'Traces' },
+  { segment: 'users', label: 'Users' },
+  { segment: 'prompts', label: 'Prompts' },
+] as const;
+
+export async function AppHeader({ projectId, role }: { projectId?: string; role?: Role }) {
+  const user = await currentUser();
+  const base = projectId ? `/projects/${encodeURIComponent(projectId)}` : undefined;
+  const managesProject =
+    role !== undefined &&
+    (can(role, 'members:manage') ||
+      can(role, 'ingest_keys:manage') ||
+      can(role, 'api_tokens:manage'));
   return (
     <header className="app-header">
-      <Link className="brand" href={{ pathname: '/traces', query }}>
+      <Link className="brand" href={base ? `${base}/overview` : '/'}>
         Sightline
       </Link>
-      <nav aria-label="Main">
-        <Link href={{ pathname: '/traces', query }}>Traces</Link>
-      </nav>
+      {base ? (
+        <nav aria-label="Project">
+          {PROJECT_SECTIONS.map((section) => (
+            <Link key={section.segment} href={`${base}/${section.segment}`}>
+              {section.label}
+            </Link>
+          ))}
+          {managesProject ? <Link href={`${base}/settings/members`}>Settings</Link> : null}
+        </nav>
+      ) : null}
       {projectId ? (
-        <span className="project" title="Project shown (change with ?project=)">
+        <span className="project" title="Project shown">
           Project <code>{projectId}</code>
+          {role ? <span className="role"> · {role}</span> : null}
         </span>
       ) : null}
+      {user?.email ? <SignOutControls email={user.email} /> : null}
     </header>
   );
 }

@@ -6,6 +6,8 @@ import { forbidden, notFound, redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { can, type Permission, type Role } from './permissions.ts';
 import { currentUser, findProjectRole } from './principals.ts';
+import { PATH_HEADER } from '../../features/auth/constants.ts';
+import { safeNextPath } from '../../features/auth/safeNextPath.ts';
 
 export interface Principal {
   kind: 'user' | 'api_token';
@@ -34,8 +36,7 @@ export function allows(access: ProjectAccess, permission: Permission): boolean {
 /** The path and query of the page being rendered, for `?next=` after sign-in. */
 async function currentPath(): Promise<string> {
   const requestHeaders = await headers();
-  const path = requestHeaders.get('x-sightline-path');
-  return path && path.startsWith('/') && !path.startsWith('//') ? path : '/';
+  return safeNextPath(requestHeaders.get(PATH_HEADER));
 }
 
 /** For pages that need a signed-in user but no project (the project picker, `/`). */

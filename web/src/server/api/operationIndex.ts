@@ -7,6 +7,8 @@ import { adminOperations } from '../../features/settings/api/operations.ts';
 import { authOperations } from '../../features/auth/api/operations.ts';
 import { overviewOperations } from '../../features/overview/api/operations.ts';
 import { traceOperations } from '../../features/traces/api/operations.ts';
+import { userOperations } from '../../features/users/api/operations.ts';
+import { promptOperations } from '../../features/prompts/api/operations.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- operations differ in their schema types
 export const OPERATIONS: ReadonlyArray<ApiOperation<any, any>> = [
@@ -14,4 +16,6 @@ export const OPERATIONS: ReadonlyArray<ApiOperation<any, any>> = [
   ...adminOperations,
   ...overviewOperations,
   ...traceOperations,
+  ...userOperations,
+  ...promptOperations,
 ];

@@ -1,2 +1,185 @@
-/** `/api/v1` operations of the project settings: members, ingest keys, API tokens. */
-export const adminOperations = [];
+/**
+ * `/api/v1` operations of a project's settings: members and their roles, ingest keys, API
+ * tokens. All need an admin permission; secrets (a new ingest key, a new API token, a new
+ * member's first password) appear once, in the response that created them.
+ */
+import { z } from 'zod';
+import { PERMISSIONS, ROLES } from '../../../server/access/permissions.ts';
+import { defineOperation } from '../../../server/api/operations.ts';
+
+const PROJECT_PATH = '/api/v1/projects/{projectId}';
+
+export const MemberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  createdAt: z.string(),
+});
+
+export const listMembersOperation = defineOperation({
+  id: 'listMembers',
+  method: 'GET',
+  path: `${PROJECT_PATH}/members`,
+  summary: 'The project’s members and their roles.',
+  tag: 'Admin',
+  permission: 'members:manage',
+  response: z.object({ members: z.array(MemberSchema) }),
+});
+
+export const addMemberOperation = defineOperation({
+  id: 'addMember',
+  method: 'POST',
+  path: `${PROJECT_PATH}/members`,
+  summary: 'Adds a person by email with a role (or changes the role of a member).',
+  description:
+    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`.',
+  tag: 'Admin',
+  permission: 'members:manage',
+  body: z.object({ email: z.email().max(320), role: z.enum(ROLES) }),
+  response: z.object({ member: MemberSchema, temporaryPassword: z.string().optional() }),
+  successStatus: 201,
+});
+
+export const updateMemberOperation = defineOperation({
+  id: 'updateMember',
+  method: 'PATCH',
+  path: `${PROJECT_PATH}/members/{userId}`,
+  summary: 'Changes a member’s role.',
+  tag: 'Admin',
+  permission: 'members:manage',
+  body: z.object({ role: z.enum(ROLES) }),
+  response: z.object({ member: MemberSchema }),
+});
+
+export const removeMemberOperation = defineOperation({
+  id: 'removeMember',
+  method: 'DELETE',
+  path: `${PROJECT_PATH}/members/{userId}`,
+  summary: 'Removes a member from the project.',
+  tag: 'Admin',
+  permission: 'members:manage',
+  response: z.null(),
+  successStatus: 204,
+});
+
+export const IngestKeySchema = z.object({
+  keyId: z.string(),
+  status: z.enum(['active', 'revoked']),
+  createdAt: z.string(),
+});
+
+const NewIngestKeySchema = z.object({
+  key: IngestKeySchema,
+  /** The HMAC secret producers sign with; shown only in this response. */
+  secret: z.string(),
+});
+
+export const listIngestKeysOperation = defineOperation({
+  id: 'listIngestKeys',
+  method: 'GET',
+  path: `${PROJECT_PATH}/ingest-keys`,
+  summary: 'The project’s ingest keys (never their secrets).',
+  tag: 'Admin',
+  permission: 'ingest_keys:manage',
+  response: z.object({ keys: z.array(IngestKeySchema) }),
+});
+
+export const createIngestKeyOperation = defineOperation({
+  id: 'createIngestKey',
+  method: 'POST',
+  path: `${PROJECT_PATH}/ingest-keys`,
+  summary: 'Creates an ingest key; its secret is in this response only.',
+  tag: 'Admin',
+  permission: 'ingest_keys:manage',
+  response: NewIngestKeySchema,
+  successStatus: 201,
+});
+
+export const rotateIngestKeyOperation = defineOperation({
+  id: 'rotateIngestKey',
+  method: 'POST',
+  path: `${PROJECT_PATH}/ingest-keys/{keyId}/rotate`,
+  summary: 'Replaces an active key with a new one and revokes the old one.',
+  tag: 'Admin',
+  permission: 'ingest_keys:manage',
+  response: NewIngestKeySchema,
+  successStatus: 201,
+});
+
+export const revokeIngestKeyOperation = defineOperation({
+  id: 'revokeIngestKey',
+  method: 'DELETE',
+  path: `${PROJECT_PATH}/ingest-keys/{keyId}`,
+  summary: 'Revokes an ingest key: records signed with it are refused.',
+  tag: 'Admin',
+  permission: 'ingest_keys:manage',
+  response: z.null(),
+  successStatus: 204,
+});
+
+export const ApiTokenSchema = z.object({
+  tokenId: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(PERMISSIONS)),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  status: z.enum(['active', 'expired', 'revoked']),
+});
+
+export const MAX_TOKEN_DAYS = 365;
+
+export const listApiTokensOperation = defineOperation({
+  id: 'listApiTokens',
+  method: 'GET',
+  path: `${PROJECT_PATH}/api-tokens`,
+  summary: 'The project’s API tokens (never the tokens themselves).',
+  tag: 'Admin',
+  permission: 'api_tokens:manage',
+  response: z.object({ tokens: z.array(ApiTokenSchema) }),
+});
+
+export const createApiTokenOperation = defineOperation({
+  id: 'createApiToken',
+  method: 'POST',
+  path: `${PROJECT_PATH}/api-tokens`,
+  summary:
+    'Creates a token limited to some permissions and an expiry; the token is in this response only.',
+  description:
+    'Scopes must be permissions the creator holds. A token acts for its creator: it stops working when the creator leaves the project, and it can never exceed the creator’s current role.',
+  tag: 'Admin',
+  permission: 'api_tokens:manage',
+  body: z.object({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(z.enum(PERMISSIONS)).min(1),
+    expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
+  }),
+  response: z.object({ token: z.string(), apiToken: ApiTokenSchema }),
+  successStatus: 201,
+});
+
+export const revokeApiTokenOperation = defineOperation({
+  id: 'revokeApiToken',
+  method: 'DELETE',
+  path: `${PROJECT_PATH}/api-tokens/{tokenId}`,
+  summary: 'Revokes an API token.',
+  tag: 'Admin',
+  permission: 'api_tokens:manage',
+  response: z.null(),
+  successStatus: 204,
+});
+
+export const adminOperations = [
+  listMembersOperation,
+  addMemberOperation,
+  updateMemberOperation,
+  removeMemberOperation,
+  listIngestKeysOperation,
+  createIngestKeyOperation,
+  rotateIngestKeyOperation,
+  revokeIngestKeyOperation,
+  listApiTokensOperation,
+  createApiTokenOperation,
+  revokeApiTokenOperation,
+];

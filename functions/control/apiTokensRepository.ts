@@ -1,0 +1,122 @@
+/**
+ * API tokens (SIGHTLINE_API_TOKENS_TABLE). A token reads `slt_<tokenId>_<secret>` with 192
+ * random bits of secret; the table keeps only the SHA-256 of the whole token, so a leaked
+ * table grants nothing. A slow hash is not needed for secrets that cannot be guessed.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { API_TOKEN_PREFIX, ApiTokenItemSchema, type ApiTokenItem } from './controlPlaneTables.ts';
+
+export const API_TOKENS_BY_PROJECT_INDEX = 'byProject';
+
+const TOKEN_PATTERN = /^slt_([A-Za-z0-9]{12,40})_([A-Za-z0-9_-]{32,64})$/;
+
+export const hashApiToken = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** The token id inside a presented token, or undefined when it is not shaped like one. */
+export function parseApiToken(token: string): { tokenId: string } | undefined {
+  const match = TOKEN_PATTERN.exec(token);
+  return match ? { tokenId: match[1]! } : undefined;
+}
+
+export class ApiTokensRepository {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.#client = client;
+    this.#table = table;
+  }
+
+  /** Creates a token; the token itself is returned once and is not stored. */
+  async createToken(input: {
+    projectId: string;
+    name: string;
+    scopes: string[];
+    createdBy: string;
+    expiresAt: Date;
+  }): Promise<{ token: string; item: ApiTokenItem }> {
+    const tokenId = randomBytes(12).toString('hex');
+    const token = `${API_TOKEN_PREFIX}_${tokenId}_${randomBytes(24).toString('base64url')}`;
+    const item = ApiTokenItemSchema.parse({
+      tokenId,
+      projectId: input.projectId,
+      name: input.name,
+      tokenHash: hashApiToken(token),
+      scopes: input.scopes,
+      createdBy: input.createdBy,
+      createdAt: new Date().toISOString(),
+      expiresAt: input.expiresAt.toISOString(),
+    });
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(tokenId)',
+      }),
+    );
+    return { token, item };
+  }
+
+  async getToken(tokenId: string): Promise<ApiTokenItem | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: { tokenId }, ConsistentRead: true }),
+    );
+    return Item ? ApiTokenItemSchema.parse(Item) : undefined;
+  }
+
+  /** The token's record when the presented token is genuine, unrevoked and unexpired. */
+  async verifyToken(token: string, now = new Date()): Promise<ApiTokenItem | undefined> {
+    const parsed = parseApiToken(token);
+    if (!parsed) return undefined;
+    const item = await this.getToken(parsed.tokenId);
+    if (!item) return undefined;
+    const presented = Buffer.from(hashApiToken(token), 'hex');
+    const stored = Buffer.from(item.tokenHash, 'hex');
+    if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
+    if (item.revokedAt || Date.parse(item.expiresAt) <= now.getTime()) return undefined;
+    return item;
+  }
+
+  async listProjectTokens(projectId: string): Promise<ApiTokenItem[]> {
+    const items: ApiTokenItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: API_TOKENS_BY_PROJECT_INDEX,
+          KeyConditionExpression: 'projectId = :p',
+          ExpressionAttributeValues: { ':p': projectId },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(ApiTokenItemSchema.parse(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Revokes a project's token; false when the project has no such token. */
+  async revokeToken(projectId: string, tokenId: string): Promise<boolean> {
+    const item = await this.getToken(tokenId);
+    if (!item || item.projectId !== projectId) return false;
+    if (item.revokedAt) return true;
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { tokenId },
+        UpdateExpression: 'SET revokedAt = :now',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+    return true;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * better-auth's records (users, accounts, sessions, verifications, rate-limit counters) in
+ * the auth table (SIGHTLINE_AUTH_TABLE). Records are found by id with GetItem, by the fields
+ * each model is looked up by through two lookup indexes, and otherwise by scanning the
+ * model's records (admin listings and expiry sweeps only, which are rare and small).
+ */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { AuthItemSchema, type AuthItem, type AuthModel } from './controlPlaneTables.ts';
+
+export type AuthRecord = Record<string, unknown> & { id: string };
+
+export type WhereOperator =
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'in'
+  | 'not_in'
+  | 'contains'
+  | 'starts_with'
+  | 'ends_with';
+
+export interface WhereClause {
+  field: string;
+  value: unknown;
+  operator: WhereOperator;
+  connector: 'AND' | 'OR';
+}
+
+/** Which fields of each model the two lookup indexes find records by. */
+const LOOKUP_FIELDS: Record<AuthModel, readonly [string?, string?]> = {
+  user: ['email'],
+  session: ['token', 'userId'],
+  account: ['userId', 'accountId'],
+  verification: ['identifier'],
+  rateLimit: ['key'],
+};
+
+export const AUTH_LOOKUP_INDEXES = ['lookup1', 'lookup2'] as const;
+
+/** Expired records linger a day before DynamoDB's TTL sweeps them (reads check expiry). */
+const TTL_GRACE_SECONDS = 86_400;
+
+const lookupKey = (model: string, field: string, value: unknown) =>
+  `${model}#${field}#${String(value)}`;
+
+/** Dates compare as their ISO strings, which is how records store them. */
+function comparable(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function matchesClause(record: AuthRecord, clause: WhereClause): boolean {
+  const actual = comparable(record[clause.field]);
+  const expected = comparable(clause.value);
+  switch (clause.operator) {
+    case 'eq':
+      return actual === expected;
+    case 'ne':
+      return actual !== expected;
+    case 'lt':
+      return expected != null && actual != null && (actual as number) < (expected as number);
+    case 'lte':
+      return expected != null && actual != null && (actual as number) <= (expected as number);
+    case 'gt':
+      return expected != null && actual != null && (actual as number) > (expected as number);
+    case 'gte':
+      return expected != null && actual != null && (actual as number) >= (expected as number);
+    case 'in':
+      return Array.isArray(expected) && expected.map(comparable).includes(actual);
+    case 'not_in':
+      return Array.isArray(expected) && !expected.map(comparable).includes(actual);
+    case 'contains':
+      return typeof actual === 'string' && actual.includes(String(expected));
+    case 'starts_with':
+      return typeof actual === 'string' && actual.startsWith(String(expected));
+    case 'ends_with':
+      return typeof actual === 'string' && actual.endsWith(String(expected));
+  }
+}
+
+/** AND binds tighter than OR, as in SQL: `a AND b OR c` = `(a AND b) OR c`. */
+export function matchesWhere(record: AuthRecord, where: readonly WhereClause[]): boolean {
+  if (where.length === 0) return true;
+  const groups: WhereClause[][] = [[]];
+  where.forEach((clause, index) => {
+    if (index > 0 && clause.connector === 'OR') groups.push([]);
+    groups.at(-1)!.push(clause);
+  });
+  return groups.some((group) => group.every((clause) => matchesClause(record, clause)));
+}
+
+function recordOf(item: AuthItem): AuthRecord {
+  const { pk: _pk, model: _model, lookup1: _l1, lookup2: _l2, ttl: _ttl, ...record } = item;
+  return record as AuthRecord;
+}
+
+function expirySeconds(record: AuthRecord): number | undefined {
+  const expiresAt = record.expiresAt;
+  if (typeof expiresAt === 'string') {
+    const time = Date.parse(expiresAt);
+    if (!Number.isNaN(time)) return Math.ceil(time / 1000) + TTL_GRACE_SECONDS;
+  }
+  if (typeof record.lastRequest === 'number') {
+    return Math.ceil(record.lastRequest / 1000) + TTL_GRACE_SECONDS;
+  }
+  return undefined;
+}
+
+export class AuthRecordStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.#client = client;
+    this.#table = table;
+  }
+
+  #itemOf(model: AuthModel, record: AuthRecord): AuthItem {
+    const [field1, field2] = LOOKUP_FIELDS[model];
+    const item: AuthItem = { ...record, pk: `${model}#${record.id}`, model, id: record.id };
+    if (field1 && record[field1] != null) item.lookup1 = lookupKey(model, field1, record[field1]);
+    if (field2 && record[field2] != null) item.lookup2 = lookupKey(model, field2, record[field2]);
+    const ttl = expirySeconds(record);
+    if (ttl !== undefined) item.ttl = ttl;
+    return AuthItemSchema.parse(item);
+  }
+
+  async put(model: AuthModel, record: AuthRecord): Promise<AuthRecord> {
+    await this.#client.send(
+      new PutCommand({ TableName: this.#table, Item: this.#itemOf(model, record) }),
+    );
+    return record;
+  }
+
+  /** Creates a record; fails if one with the same id exists. */
+  async create(model: AuthModel, record: AuthRecord): Promise<AuthRecord> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: this.#itemOf(model, record),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  }
+
+  async get(model: AuthModel, id: string): Promise<AuthRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: `${model}#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? recordOf(AuthItemSchema.parse(Item)) : undefined;
+  }
+
+  /** Every record of the model matching `where`, using the cheapest access path it allows. */
+  async find(model: AuthModel, where: readonly WhereClause[]): Promise<AuthRecord[]> {
+    const candidates = await this.#candidates(model, where);
+    return candidates.filter((record) => matchesWhere(record, where));
+  }
+
+  async #candidates(model: AuthModel, where: readonly WhereClause[]): Promise<AuthRecord[]> {
+    const allAnd = where.every((clause, index) => index === 0 || clause.connector === 'AND');
+    if (allAnd) {
+      const byId = where.find((clause) => clause.field === 'id' && clause.operator === 'eq');
+      if (byId) {
+        const record = await this.get(model, String(byId.value));
+        return record ? [record] : [];
+      }
+      const [field1, field2] = LOOKUP_FIELDS[model];
+      for (const [index, field] of [field1, field2].entries()) {
+        const clause = where.find((c) => c.field === field && c.operator === 'eq');
+        if (field && clause && clause.value != null) {
+          return this.#query(AUTH_LOOKUP_INDEXES[index]!, lookupKey(model, field, clause.value));
+        }
+      }
+    }
+    return this.#scan(model);
+  }
+
+  async #query(index: string, key: string): Promise<AuthRecord[]> {
+    const records: AuthRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: index,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': index },
+          ExpressionAttributeValues: { ':k': key },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(recordOf(AuthItemSchema.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  async #scan(model: AuthModel): Promise<AuthRecord[]> {
+    const records: AuthRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: '#m = :m',
+          ExpressionAttributeNames: { '#m': 'model' },
+          ExpressionAttributeValues: { ':m': model },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(recordOf(AuthItemSchema.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  async delete(model: AuthModel, id: string): Promise<void> {
+    await this.#client.send(
+      new DeleteCommand({ TableName: this.#table, Key: { pk: `${model}#${id}` } }),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Creates and finds sign-in users in the auth table the way better-auth keeps them (a user
+ * record and a `credential` account holding the scrypt hash of the password). Used where
+ * users are made outside a sign-up form: the launcher's admin bootstrap, and admins adding a
+ * member whose email has no user yet.
+ */
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from 'better-auth/crypto';
+import { generateId } from 'better-auth';
+import type { AuthRecordStore } from './authRecordStore.ts';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** A password of 144 random bits, readable enough to copy once. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function findUserByEmail(
+  store: AuthRecordStore,
+  email: string,
+): Promise<AuthUser | undefined> {
+  const [user] = await store.find('user', [
+    { field: 'email', value: normalizeEmail(email), operator: 'eq', connector: 'AND' },
+  ]);
+  return user
+    ? { id: user.id, email: String(user.email), name: String(user.name ?? '') }
+    : undefined;
+}
+
+export async function findUserById(
+  store: AuthRecordStore,
+  userId: string,
+): Promise<AuthUser | undefined> {
+  const user = await store.get('user', userId);
+  return user
+    ? { id: user.id, email: String(user.email), name: String(user.name ?? '') }
+    : undefined;
+}
+
+/** Creates a user who signs in with this email and password. */
+export async function createPasswordUser(
+  store: AuthRecordStore,
+  input: { email: string; password: string; name?: string },
+): Promise<AuthUser> {
+  const email = normalizeEmail(input.email);
+  const now = new Date().toISOString();
+  const userId = generateId();
+  const name = input.name ?? email.split('@')[0] ?? email;
+  await store.create('user', {
+    id: userId,
+    email,
+    name,
+    emailVerified: false,
+    image: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await store.create('account', {
+    id: generateId(),
+    accountId: userId,
+    providerId: 'credential',
+    userId,
+    password: await hashPassword(input.password),
+    createdAt: now,
+    updatedAt: now,
+  });
+  return { id: userId, email, name };
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { betterAuth } from 'better-auth';
+import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { parseServerEnv } from '../config/env.ts';
+import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
+import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
+import { AuthRecordStore, matchesWhere, type WhereClause } from './authRecordStore.ts';
+import { createPasswordUser } from './authUsers.ts';
+import { dynamoAuthAdapter } from './dynamoAuthAdapter.ts';
+import { bootstrapAdmin } from './adminBootstrap.ts';
+import { MembershipsRepository } from './membershipsRepository.ts';
+
+const clause = (field: string, value: unknown, extra: Partial<WhereClause> = {}): WhereClause => ({
+  field,
+  value,
+  operator: 'eq',
+  connector: 'AND',
+  ...extra,
+});
+
+describe('matchesWhere', () => {
+  const record = { id: 'a', email: 'x@y.z', count: 3, expiresAt: '2026-01-02T00:00:00.000Z' };
+  it.each([
+    [[clause('email', 'x@y.z')], true],
+    [[clause('email', 'x@y.z'), clause('count', 4)], false],
+    [[clause('count', 4), clause('email', 'x@y.z', { connector: 'OR' })], true],
+    [[clause('expiresAt', new Date('2026-02-01'), { operator: 'lt' })], true],
+    [[clause('expiresAt', new Date('2025-12-01'), { operator: 'lt' })], false],
+    [[clause('id', ['b', 'a'], { operator: 'in' })], true],
+    [[clause('email', '@y', { operator: 'contains' })], true],
+  ] as const)('%j → %s', (where, expected) => {
+    expect(matchesWhere(record, where as unknown as WhereClause[])).toBe(expected);
+  });
+});
+
+describe('better-auth on the DynamoDB adapter (dynalite)', () => {
+  let dynalite: LocalService;
+  let store: AuthRecordStore;
+  let memberships: MembershipsRepository;
+  let auth: ReturnType<typeof createAuth>;
+
+  function createAuth() {
+    return betterAuth({
+      secret: 'a-test-secret-that-is-long-enough-0123456789',
+      baseURL: 'http://127.0.0.1:3000',
+      database: dynamoAuthAdapter(store),
+      emailAndPassword: { enabled: true, disableSignUp: true },
+      rateLimit: {
+        enabled: true,
+        storage: 'database',
+        customRules: { '/sign-in/email': { window: 60, max: 3 } },
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
+    await createControlPlaneTables(createDynamoClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+      authTable: env.SIGHTLINE_AUTH_TABLE,
+      membershipsTable: env.SIGHTLINE_MEMBERSHIPS_TABLE,
+    });
+    const documents = createDynamoDocumentClient(env);
+    store = new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE);
+    memberships = new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE);
+    auth = createAuth();
+  });
+
+  afterAll(async () => {
+    await dynalite.close();
+  });
+
+  const signIn = (email: string, password: string) =>
+    auth.handler(
+      new Request('http://127.0.0.1:3000/api/auth/sign-in/email', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' },
+        body: JSON.stringify({ email, password }),
+      }),
+    );
+
+  it('signs in a user created outside better-auth, and reads the session back', async () => {
+    // Prepare
+    await createPasswordUser(store, {
+      email: 'Ada@Example.com',
+      password: 'correct horse battery',
+    });
+
+    // Act
+    const response = await signIn('ada@example.com', 'correct horse battery');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    const session = await auth.api.getSession({ headers: new Headers({ cookie }) });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(cookie).toMatch(/better-auth\.session_token=.*HttpOnly/i);
+    expect(session?.user.email).toBe('ada@example.com');
+    const [account] = await store.find('account', [clause('userId', session!.user.id)]);
+    expect(String(account?.password)).not.toContain('correct horse');
+  });
+
+  it('refuses a wrong password and then rate-limits the address', async () => {
+    await createPasswordUser(store, { email: 'bob@example.com', password: 'bobs real password' });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      statuses.push((await signIn('bob@example.com', 'not the password')).status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([401, 401]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('bootstraps one admin once, with a generated password it reports once', async () => {
+    const first = await bootstrapAdmin(
+      { authRecords: store, memberships },
+      { email: 'root@example.com', projectId: 'demo' },
+    );
+    const second = await bootstrapAdmin(
+      { authRecords: store, memberships },
+      { email: 'root@example.com', projectId: 'demo' },
+    );
+    expect(first.created).toBe(true);
+    expect(first.generatedPassword).toMatch(/^[\w-]{24}$/);
+    expect(second).toEqual({ email: 'root@example.com', created: false });
+    const [user] = await store.find('user', [clause('email', 'root@example.com')]);
+    expect((await memberships.getMembership('demo', user!.id))?.role).toBe('admin');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The better-auth instance: email + password sign-in (scrypt hashes, no self sign-up: admins
+ * add people), optional single sign-on through an OIDC provider, sessions and rate-limit
+ * counters in DynamoDB, httpOnly SameSite=Lax cookies (Secure over https).
+ */
+import { betterAuth } from 'better-auth';
+import { nextCookies } from 'better-auth/next-js';
+import { genericOAuth } from 'better-auth/plugins/generic-oauth';
+import {
+  ConfigurationError,
+  serverEnv,
+  type ServerEnv,
+} from '../../../../../functions/config/env.ts';
+import { dynamoAuthAdapter } from '../../../../../functions/control/dynamoAuthAdapter.ts';
+import { controlPlane } from '../../../server/controlPlane.ts';
+import {
+  OIDC_PROVIDER_ID,
+  SESSION_EXPIRES_IN_SECONDS,
+  SESSION_UPDATE_AGE_SECONDS,
+} from '../constants.ts';
+
+/** The origin a request was made to (its Host is checked against the allowed hosts first). */
+export function requestOrigin(request: Request): string | undefined {
+  const host = request.headers.get('host');
+  if (!host) return undefined;
+  const protocol =
+    request.headers.get('x-forwarded-proto') === 'https'
+      ? 'https'
+      : new URL(request.url).protocol.replace(':', '');
+  return `${protocol}://${host}`;
+}
+
+export function oidcConfigured(env: ServerEnv): boolean {
+  const given = [
+    env.SIGHTLINE_OIDC_DISCOVERY_URL,
+    env.SIGHTLINE_OIDC_CLIENT_ID,
+    env.SIGHTLINE_OIDC_CLIENT_SECRET,
+  ];
+  if (given.every((value) => !value)) return false;
+  if (given.some((value) => !value)) {
+    throw new ConfigurationError(
+      'Single sign-on needs SIGHTLINE_OIDC_DISCOVERY_URL, SIGHTLINE_OIDC_CLIENT_ID and SIGHTLINE_OIDC_CLIENT_SECRET together.',
+    );
+  }
+  return true;
+}
+
+function createAuth(env: ServerEnv) {
+  if (!env.SIGHTLINE_AUTH_SECRET) {
+    throw new ConfigurationError(
+      'SIGHTLINE_AUTH_SECRET is not set: sign-in needs a secret of at least 32 characters (the local stack generates one).',
+    );
+  }
+  const secure = env.SIGHTLINE_WEB_URL?.startsWith('https://') ?? false;
+  const signInRule = {
+    window: env.SIGHTLINE_SIGN_IN_WINDOW_SECONDS,
+    max: env.SIGHTLINE_SIGN_IN_MAX_ATTEMPTS,
+  };
+  return betterAuth({
+    appName: 'Sightline',
+    secret: env.SIGHTLINE_AUTH_SECRET,
+    ...(env.SIGHTLINE_WEB_URL ? { baseURL: env.SIGHTLINE_WEB_URL } : {}),
+    basePath: '/api/auth',
+    database: dynamoAuthAdapter(controlPlane().authRecords),
+    emailAndPassword: {
+      enabled: true,
+      // People are added by project admins (or the launcher's bootstrap), never by themselves.
+      disableSignUp: true,
+      minPasswordLength: 12,
+      maxPasswordLength: 256,
+    },
+    session: {
+      expiresIn: SESSION_EXPIRES_IN_SECONDS,
+      updateAge: SESSION_UPDATE_AGE_SECONDS,
+    },
+    account: {
+      accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID] },
+    },
+    // The Host header is checked against SIGHTLINE_WEB_ALLOWED_HOSTS before any route runs,
+    // so the request's own origin is one of the app's origins.
+    trustedOrigins: (request: Request) => {
+      const origin = requestOrigin(request);
+      return origin ? [origin] : [];
+    },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 100,
+      customRules: {
+        '/sign-in/email': signInRule,
+        '/sign-in/oauth2': signInRule,
+      },
+    },
+    advanced: {
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+    },
+    plugins: [
+      ...(oidcConfigured(env)
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: OIDC_PROVIDER_ID,
+                  discoveryUrl: env.SIGHTLINE_OIDC_DISCOVERY_URL!,
+                  clientId: env.SIGHTLINE_OIDC_CLIENT_ID!,
+                  clientSecret: env.SIGHTLINE_OIDC_CLIENT_SECRET!,
+                  scopes: ['openid', 'email', 'profile'],
+                  pkce: true,
+                },
+              ],
+            }),
+          ]
+        : []),
+      // Lets server actions set cookies through better-auth.
+      nextCookies(),
+    ],
+  });
+}
+
+export type SightlineAuth = ReturnType<typeof createAuth>;
+
+const holder = globalThis as typeof globalThis & { sightlineAuth?: SightlineAuth };
+
+export function getAuth(): SightlineAuth {
+  holder.sightlineAuth ??= createAuth(serverEnv());
+  return holder.sightlineAuth;
+}

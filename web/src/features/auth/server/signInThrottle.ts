@@ -1,0 +1,34 @@
+/**
+ * Limits sign-in attempts per email address, on top of better-auth's per-client-address
+ * limit: a client can send any X-Forwarded-For it likes, so the address alone does not stop
+ * password guessing against one account. Counters live in the auth table (rateLimit records)
+ * so every web process shares them. Two attempts racing may both pass; the limit is a
+ * brake on guessing, not an exact quota.
+ */
+import type { AuthRecordStore } from '../../../../../functions/control/authRecordStore.ts';
+import { normalizeEmail } from '../../../../../functions/control/authUsers.ts';
+
+export interface ThrottleDecision {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+export async function recordSignInAttempt(
+  store: AuthRecordStore,
+  input: { email: string; maxAttempts: number; windowSeconds: number; now?: number },
+): Promise<ThrottleDecision> {
+  const now = input.now ?? Date.now();
+  const id = `email:${normalizeEmail(input.email)}`;
+  const existing = await store.get('rateLimit', id);
+  const windowMs = input.windowSeconds * 1000;
+  const windowStart = typeof existing?.windowStart === 'number' ? existing.windowStart : 0;
+  const count = typeof existing?.count === 'number' ? existing.count : 0;
+  if (!existing || now - windowStart >= windowMs) {
+    await store.put('rateLimit', { id, key: id, count: 1, windowStart: now, lastRequest: now });
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+  if (count >= input.maxAttempts) return { allowed: false, retryAfterSeconds };
+  await store.put('rateLimit', { id, key: id, count: count + 1, windowStart, lastRequest: now });
+  return { allowed: true, retryAfterSeconds: 0 };
+}
