@@ -63,7 +63,7 @@ export function traceLlmCall<T>(
   try {
     result = sightline.withSpan(active, call);
   } catch (error) {
-    active.recordError(error).end();
+    recordCallError(active, error).end();
     throw error;
   }
   const settle = (value: Awaited<T>): Awaited<T> => {
@@ -82,7 +82,7 @@ export function traceLlmCall<T>(
     // Keep the library's own promise subclass (e.g. OpenAI's APIPromise with .withResponse())
     // when it has one: chain through `then` only on what the caller awaits.
     return chainPromise(result as PromiseLike<Awaited<T>>, settle, (error) => {
-      active.recordError(error).end();
+      recordCallError(active, error).end();
     }) as T;
   }
   return settle(result as Awaited<T>) as T;
@@ -147,12 +147,15 @@ export function followStream<S, C>(
 ): S {
   const target = stream as unknown as AsyncIterable<C> & object;
   let finished = false;
-  const finish = (error?: unknown) => {
+  /** `ending` says how a stream that did not run to its end ended (kept in metadata). */
+  const finish = (error?: unknown, ending?: string) => {
     if (finished) return;
     finished = true;
     try {
-      if (error !== undefined) span.recordError(error);
+      if (error !== undefined) recordCallError(span, error);
       span.update(handlers.onEnd());
+      // Deferred, so it merges with the metadata onEnd may have set instead of replacing it.
+      if (ending) span.update(() => ({ metadata: { 'sightline.stream': ending } }));
     } catch (failure) {
       sightline.reportError(failure);
     }
@@ -185,8 +188,7 @@ export function followStream<S, C>(
         }
       },
       async return(value?: unknown) {
-        if (!finished) span.update({ metadata: { 'sightline.stream': 'abandoned' } });
-        finish();
+        finish(undefined, 'abandoned');
         return source.return ? source.return(value) : { done: true as const, value: value as C };
       },
       async throw(error?: unknown) {
@@ -211,9 +213,7 @@ export function followStream<S, C>(
             return original.apply(proxy, args);
           } catch (error) {
             if (!isPrivateMemberError(error)) throw error;
-            if (!finished)
-              span.update({ metadata: { 'sightline.stream': `untraced ${String(property)}()` } });
-            finish();
+            finish(undefined, `untraced ${String(property)}()`);
             return original.apply(object, args);
           }
         };
@@ -223,6 +223,23 @@ export function followStream<S, C>(
     },
   });
   return proxy as S;
+}
+
+/**
+ * Marks the span failed. Client libraries' errors often keep the generic `name` "Error" (the
+ * Stainless clients' `RateLimitError`, `APIError`…), so the error type is then their class name.
+ */
+function recordCallError(span: SpanHandle, error: unknown): SpanHandle {
+  span.recordError(error);
+  try {
+    const name = (error as { name?: unknown } | null)?.name;
+    const className = (error as object | null)?.constructor?.name;
+    if (name === 'Error' && typeof className === 'string' && className && className !== 'Error')
+      span.update({ errorType: className });
+  } catch {
+    // A hostile error object keeps the type recordError gave it.
+  }
+  return span;
 }
 
 /** The TypeError V8 (and TypeScript's downlevelled private fields) throw for a foreign `this`. */

@@ -1,0 +1,112 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Sightline } from '../Sightline.ts';
+import { MemoryTransport } from '../testing/memoryTransport.ts';
+import { followStream, traceLlmCall } from './llmCall.ts';
+
+/** A stream class like the Stainless clients' Stream: iterable, a helper using `this`, a #private field. */
+class ClientStream implements AsyncIterable<string> {
+  readonly #label: string;
+  constructor(
+    private readonly values: string[],
+    label = 'client-stream',
+  ) {
+    this.#label = label;
+  }
+  async *[Symbol.asyncIterator]() {
+    for (const value of this.values) yield value;
+  }
+  /** Reads the stream through `this` (like `toReadableStream()`). */
+  async joined(): Promise<string> {
+    let text = '';
+    for await (const value of this) text += value;
+    return text;
+  }
+  /** Touches a #private field (like `tee()`), so it cannot run with a proxy as `this`. */
+  label(): string {
+    return this.#label;
+  }
+}
+
+class ClientLibraryError extends Error {}
+
+let transport: MemoryTransport;
+let sightline: Sightline;
+
+beforeEach(() => {
+  transport = new MemoryTransport();
+  sightline = new Sightline({ transport, flushOnExit: false });
+});
+
+function followed(values: string[], isFirstToken?: (chunk: string) => boolean) {
+  const span = sightline.startSpan('stream', { kind: 'llm' });
+  const seen: string[] = [];
+  const stream = followStream(sightline, span, new ClientStream(values), {
+    onChunk: (chunk: string) => seen.push(chunk),
+    onEnd: () => ({ metadata: { seen: seen.join('|') } }),
+    ...(isFirstToken ? { isFirstToken } : {}),
+  });
+  return stream;
+}
+
+describe('followStream', () => {
+  it('takes time to first token at the first chunk that carries output', async () => {
+    // Prepare
+    let firstOutputAt = 0;
+    const stream = followed(['created', 'in_progress', 'delta:Hi'], (chunk) => {
+      if (!chunk.startsWith('delta:')) return false;
+      firstOutputAt = performance.timeOrigin + performance.now();
+      return true;
+    });
+
+    // Act
+    for await (const _chunk of stream);
+
+    // Assess
+    const [span] = transport.spans();
+    expect(span?.metadata).toEqual({ seen: 'created|in_progress|delta:Hi' });
+    expect(span!.startTime + span!.timeToFirstTokenMs!).toBeGreaterThanOrEqual(firstOutputAt);
+  });
+
+  it('runs the stream’s own helpers on the traced stream', async () => {
+    // Act
+    const text = await followed(['a', 'b']).joined();
+
+    // Assess
+    expect(text).toBe('ab');
+    expect(transport.spans()[0]?.metadata).toEqual({ seen: 'a|b' });
+  });
+
+  it('runs a helper that needs #private fields on the original stream and ends the span', () => {
+    // Act
+    const label = followed(['a']).label();
+
+    // Assess
+    expect(label).toBe('client-stream');
+    expect(transport.spans()[0]?.metadata).toEqual({
+      seen: '',
+      'sightline.stream': 'untraced label()',
+    });
+  });
+});
+
+describe('traceLlmCall errors', () => {
+  it('names the error type after the class when the error keeps the name "Error"', async () => {
+    // Prepare
+    const failure = new ClientLibraryError('rate limited');
+
+    // Act
+    const caught = await traceLlmCall(
+      sightline,
+      { name: 'call', attributes: {} },
+      () => Promise.reject(failure),
+      {},
+    ).catch((error: unknown) => error);
+
+    // Assess
+    expect(caught).toBe(failure);
+    expect(transport.spans()[0]).toMatchObject({
+      status: { code: 'error', message: 'rate limited' },
+      errorType: 'ClientLibraryError',
+    });
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Tracing of OpenAI-format client methods — `chat.completions.create`, `responses.create`,
+ * `embeddings.create` — shared by every client that speaks that format (`openai`,
+ * `together-ai`, and through `baseURL` any OpenAI-compatible server). At call time it only
+ * copies references (the body, its messages or input array); the mapping runs later on the
+ * transport's drain. Methods are traced by replacing them on the client's own resource
+ * objects, never on the library's prototypes: the libraries' helpers (`chat.completions.stream`,
+ * `.parse`, `.runTools`, `responses.stream`) call `client.chat.completions.create` /
+ * `client.responses.create` on the client itself, so they are traced through the same span.
+ */
+import type { SpanKind } from '../../contract/index.ts';
+import type { SpanAttributes } from '../../SpanHandle.ts';
+import {
+  serverAddressOf,
+  traceIntegrationCall,
+  type IntegrationOptions,
+} from '../integrationOptions.ts';
+import type { LlmCallHandlers } from '../llmCall.ts';
+import {
+  ChatCompletionChunkAccumulator,
+  chatCompletionAttributes,
+  chatRequestAttributes,
+} from './chatCompletionsMapping.ts';
+import { embeddingsRequestAttributes, embeddingsResponseAttributes } from './embeddingsMapping.ts';
+import { isObject, type Json } from './openAiJson.ts';
+import { providerFromHost } from './providerFromBaseUrl.ts';
+import {
+  ResponseEventAccumulator,
+  isResponseOutputEvent,
+  responseAttributes,
+  responsesRequestAttributes,
+} from './responsesMapping.ts';
+
+export interface OpenAiCompatibleOptions extends IntegrationOptions {
+  /**
+   * `gen_ai.provider.name` for every call; by default it is derived from the client's base URL
+   * (`openai` for hosts that are not known providers).
+   */
+  provider?: string;
+}
+
+/** What the traced methods need to know about the client, read at call time. */
+export interface ClientDescription {
+  /** Prefix of span names, e.g. `openai` for `openai.chat.completions.create`. */
+  spanPrefix: string;
+  /** The client's base URL (it can change after wrapping). */
+  baseURL(): unknown;
+  /** Provider when neither the options nor a known host say otherwise. */
+  defaultProvider?: string;
+}
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Tracer = (original: AnyFunction, self: unknown, args: unknown[]) => unknown;
+
+const ORIGINAL = Symbol.for('sightline.original');
+
+/**
+ * Replaces `resource[method]` (an own property shadowing the prototype's) with a traced one.
+ * Wrapping again replaces the tracing, never stacks it.
+ */
+export function traceMethod(resource: unknown, method: string, tracer: Tracer): void {
+  if (!isObject(resource)) return;
+  const current = resource[method];
+  if (typeof current !== 'function') return;
+  const original = ((current as { [ORIGINAL]?: AnyFunction })[ORIGINAL] ?? current) as AnyFunction;
+  const traced = function (this: unknown, ...args: unknown[]) {
+    return tracer(original, this, args);
+  };
+  Object.defineProperty(traced, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(traced, ORIGINAL, { value: original });
+  Object.defineProperty(resource, method, {
+    value: traced,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+function describeTarget(options: OpenAiCompatibleOptions, client: ClientDescription) {
+  const serverAddress = serverAddressOf(client.baseURL());
+  const known = serverAddress ? providerFromHost(serverAddress) : undefined;
+  const provider =
+    options.provider ??
+    (known !== undefined && known !== 'openai' ? known : (client.defaultProvider ?? 'openai'));
+  return { provider, serverAddress };
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+interface TracedCall {
+  name: string;
+  kind: SpanKind;
+  attributes: () => SpanAttributes;
+  handlers: LlmCallHandlers<unknown>;
+}
+
+function run(
+  options: OpenAiCompatibleOptions,
+  call: TracedCall,
+  original: AnyFunction,
+  self: unknown,
+  args: unknown[],
+): unknown {
+  return traceIntegrationCall(
+    options,
+    { name: call.name, kind: call.kind, attributes: call.attributes },
+    () => original.apply(self, args),
+    call.handlers,
+  );
+}
+
+export function chatCompletionsTracer(
+  options: OpenAiCompatibleOptions,
+  client: ClientDescription,
+): Tracer {
+  return (original, self, args) => {
+    const body = args[0];
+    if (!isObject(body)) return original.apply(self, args);
+    const params: Json = { ...body };
+    const messages = Array.isArray(body.messages) ? [...(body.messages as unknown[])] : [];
+    const target = describeTarget(options, client);
+    return run(
+      options,
+      {
+        name: `${client.spanPrefix}.chat.completions.create`,
+        kind: 'llm',
+        attributes: () => chatRequestAttributes({ params, messages, ...target }),
+        handlers: {
+          onResult: (completion) => () => chatCompletionAttributes(completion),
+          stream: (result) => {
+            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
+            const chunks = new ChatCompletionChunkAccumulator();
+            return {
+              onChunk: (chunk) => chunks.add(chunk),
+              onEnd: () => () => chunks.attributes(),
+            };
+          },
+        },
+      },
+      original,
+      self,
+      args,
+    );
+  };
+}
+
+export function responsesTracer(
+  options: OpenAiCompatibleOptions,
+  client: ClientDescription,
+): Tracer {
+  return (original, self, args) => {
+    const body = args[0];
+    if (!isObject(body)) return original.apply(self, args);
+    const params: Json = { ...body };
+    const input = Array.isArray(body.input) ? [...(body.input as unknown[])] : body.input;
+    const target = describeTarget(options, client);
+    return run(
+      options,
+      {
+        name: `${client.spanPrefix}.responses.create`,
+        kind: 'llm',
+        attributes: () => responsesRequestAttributes({ params, input, ...target }),
+        handlers: {
+          onResult: (response) => () => responseAttributes(response),
+          stream: (result) => {
+            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
+            const events = new ResponseEventAccumulator();
+            return {
+              onChunk: (event) => events.add(event),
+              onEnd: () => () => events.attributes(),
+              isFirstToken: isResponseOutputEvent,
+            };
+          },
+        },
+      },
+      original,
+      self,
+      args,
+    );
+  };
+}
+
+export function embeddingsTracer(
+  options: OpenAiCompatibleOptions,
+  client: ClientDescription,
+): Tracer {
+  return (original, self, args) => {
+    const body = args[0];
+    if (!isObject(body)) return original.apply(self, args);
+    const params: Json = { ...body };
+    const input = Array.isArray(body.input) ? [...(body.input as unknown[])] : body.input;
+    const target = describeTarget(options, client);
+    return run(
+      options,
+      {
+        name: `${client.spanPrefix}.embeddings.create`,
+        kind: 'embedding',
+        attributes: () => embeddingsRequestAttributes({ params, input, ...target }),
+        handlers: { onResult: (response) => () => embeddingsResponseAttributes(response) },
+      },
+      original,
+      self,
+      args,
+    );
+  };
+}
