@@ -18,6 +18,12 @@ export interface FilterField {
   /** Narrow numeric fields and the like. */
   size?: 'small' | 'normal';
   step?: string;
+  /** Several values, typed comma-separated, kept as a repeated URL key. */
+  list?: boolean;
+  /** Label of a select's empty choice (default "any"). */
+  emptyLabel?: string;
+  /** Shown under "More filters". */
+  advanced?: boolean;
 }
 
 export function FilterForm({
@@ -46,7 +52,13 @@ export function FilterForm({
     const changes: QueryChanges = { cursor: null };
     for (const field of fields) {
       const value = data.get(field.name);
-      changes[field.name] = typeof value === 'string' ? value.trim() : null;
+      const text = typeof value === 'string' ? value.trim() : '';
+      changes[field.name] = field.list
+        ? text
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean)
+        : text;
     }
     router.push(hrefWith(pathname, current(), changes));
   }
@@ -57,36 +69,49 @@ export function FilterForm({
     router.push(hrefWith(pathname, current(), changes));
   }
 
+  const renderField = (field: FilterField) => {
+    const value = field.list
+      ? params.getAll(field.name).join(', ')
+      : (params.get(field.name) ?? '');
+    const className = field.size === 'small' ? 'filter-field small' : 'filter-field';
+    return (
+      <label key={field.name} className={className}>
+        <span>{field.label}</span>
+        {field.kind === 'select' ? (
+          <select name={field.name} defaultValue={value}>
+            <option value="">{field.emptyLabel ?? 'any'}</option>
+            {field.options?.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            name={field.name}
+            type={field.kind === 'number' ? 'number' : 'text'}
+            step={field.step}
+            defaultValue={value}
+            placeholder={field.placeholder}
+            maxLength={256}
+          />
+        )}
+      </label>
+    );
+  };
+  const basic = fields.filter((field) => !field.advanced);
+  const advanced = fields.filter((field) => field.advanced);
+  const advancedActive = advanced.some((field) => params.has(field.name));
+
   return (
     <form className="filter-form" aria-label={label} onSubmit={submit} key={params.toString()}>
-      {fields.map((field) => {
-        const value = params.get(field.name) ?? '';
-        const className = field.size === 'small' ? 'filter-field small' : 'filter-field';
-        return (
-          <label key={field.name} className={className}>
-            <span>{field.label}</span>
-            {field.kind === 'select' ? (
-              <select name={field.name} defaultValue={value}>
-                <option value="">any</option>
-                {field.options?.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                name={field.name}
-                type={field.kind === 'number' ? 'number' : 'text'}
-                step={field.step}
-                defaultValue={value}
-                placeholder={field.placeholder}
-                maxLength={256}
-              />
-            )}
-          </label>
-        );
-      })}
+      {basic.map(renderField)}
+      {advanced.length > 0 ? (
+        <details className="more-filters" open={advancedActive}>
+          <summary>More filters{advancedActive ? ' (active)' : ''}</summary>
+          <div className="filter-form-row">{advanced.map(renderField)}</div>
+        </details>
+      ) : null}
       <div className="filter-actions">
         <button type="submit">Apply</button>
         <button type="button" onClick={clear}>

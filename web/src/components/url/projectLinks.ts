@@ -20,3 +20,16 @@ export const explorePaths = {
   session: (projectId: string, sessionId: string) => projectPath(projectId, 'sessions', sessionId),
   prompts: (projectId: string) => projectPath(projectId, 'prompts'),
 };
+
+/**
+ * A dynamic route segment as the app router hands it over: Next.js passes some characters
+ * still percent-encoded, so decode once, and keep the text as given when it is not valid
+ * percent-encoding (an id may contain a bare `%`).
+ */
+export function pathParam(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,12 +1,4 @@
-/** Limits and intervals of the traces pages. */
-export const TRACES_PAGE = {
-  /** Rows in the recent spans list. */
-  recentSpansLimit: 200,
-  /** How far back the recent spans list looks. */
-  recentSpansSinceHours: 24 * 7,
-  /** How often the list re-renders on the server while visible. */
-  refreshIntervalMs: 5_000,
-} as const;
+/** Limits of the trace pages. */
 
 /**
  * Trace content is written by whoever holds an ingest key: it is shown as text only, and

@@ -1,15 +1,11 @@
 /**
- * What the traces pages render: rows from the spans repository with numbers normalised
- * (ClickHouse returns UInt64 as strings) and times parsed to epoch milliseconds.
+ * What the trace detail renders: the spans of the trace API (numbers normalised, content
+ * blanked for roles that may not read it) with times parsed to epoch milliseconds.
  */
-import type { SpanSummary, TraceSpan } from '../../../../functions/store/spansRepository.ts';
+import type { TraceSpanView } from './api/operations.ts';
 
-export interface SpanListItem extends SpanSummary {
+export interface TraceSpanItem extends TraceSpanView {
   /** `start_time` as epoch milliseconds (NaN when unparseable). */
-  startMs: number;
-}
-
-export interface TraceSpanItem extends TraceSpan {
   startMs: number;
   endMs: number;
 }

@@ -22,7 +22,7 @@ import { OverviewDashboard } from '../../../../src/features/overview/components/
 import { OVERVIEW_FILTER_FIELDS } from '../../../../src/features/overview/components/overviewFilters.ts';
 import { loadOverview } from '../../../../src/features/overview/server/loadOverview.ts';
 import { requirePageAccess } from '../../../../src/server/access/requireAccess.ts';
-import { pageProblemFor } from '../../../../src/server/errors.ts';
+import { explorePageProblem } from '../../../../src/components/pageProblem.ts';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Overview · Sightline' };
@@ -56,7 +56,7 @@ export default async function OverviewPage({
     const data = await loadOverview(projectId, parsed);
     body = <OverviewDashboard projectId={projectId} query={query} data={{ ...data, range }} />;
   } catch (error) {
-    const problem = pageProblemFor(error);
+    const problem = explorePageProblem(error);
     if (!problem) throw error;
     body = <ErrorPanel problem={problem} />;
   }

@@ -11,6 +11,12 @@ import {
   type ParsedColumn,
 } from '../server/parseMessages.ts';
 import { CappedText } from './CappedText.tsx';
+import type { TextRange } from './highlightText.ts';
+
+/** Findings of a message part, by message index (-1 for system instructions) and part index. */
+export type HighlightLookup = (messageIndex: number, partIndex: number) => TextRange[];
+
+const NO_HIGHLIGHTS: HighlightLookup = () => [];
 
 const KNOWN_ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -18,15 +24,15 @@ function roleClass(role: string): string {
   return `message role-${KNOWN_ROLES.has(role) ? role : 'other'}`;
 }
 
-function PartView({ part }: { part: MessagePart }) {
+function PartView({ part, highlights }: { part: MessagePart; highlights: TextRange[] }) {
   switch (part.type) {
     case 'text':
-      return <CappedText text={part.content} />;
+      return <CappedText text={part.content} highlights={highlights} />;
     case 'reasoning':
       return (
-        <details className="part-reasoning">
+        <details className="part-reasoning" open={highlights.length > 0}>
           <summary>Reasoning ({formatCount(part.content.length)} characters)</summary>
-          <CappedText text={part.content} />
+          <CappedText text={part.content} highlights={highlights} />
         </details>
       );
     case 'tool_call':
@@ -62,8 +68,8 @@ function PartView({ part }: { part: MessagePart }) {
   }
 }
 
-function DisplayPartView({ part }: { part: DisplayPart }) {
-  if (part.kind === 'part') return <PartView part={part.part} />;
+function DisplayPartView({ part, highlights }: { part: DisplayPart; highlights: TextRange[] }) {
+  if (part.kind === 'part') return <PartView part={part.part} highlights={highlights} />;
   return (
     <div className="part-unrecognised">
       <div className="part-label muted">Part not in the wire contract format (raw JSON)</div>
@@ -72,7 +78,15 @@ function DisplayPartView({ part }: { part: DisplayPart }) {
   );
 }
 
-function MessageView({ message }: { message: DisplayMessage }) {
+function MessageView({
+  message,
+  messageIndex,
+  highlightsFor,
+}: {
+  message: DisplayMessage;
+  messageIndex: number;
+  highlightsFor: HighlightLookup;
+}) {
   if (message.kind === 'unrecognised') {
     return (
       <div className="message role-other">
@@ -92,7 +106,7 @@ function MessageView({ message }: { message: DisplayMessage }) {
       </div>
       {message.parts.length === 0 ? <p className="muted">(no parts)</p> : null}
       {message.parts.map((part, index) => (
-        <DisplayPartView key={index} part={part} />
+        <DisplayPartView key={index} part={part} highlights={highlightsFor(messageIndex, index)} />
       ))}
     </div>
   );
@@ -107,26 +121,43 @@ function RawColumn({ text, reason }: { text: string; reason: string }) {
   );
 }
 
-export function SystemInstructions({ column }: { column: ParsedColumn<DisplayPart> }) {
+export function SystemInstructions({
+  column,
+  highlightsFor = NO_HIGHLIGHTS,
+}: {
+  column: ParsedColumn<DisplayPart>;
+  highlightsFor?: HighlightLookup;
+}) {
   if (column.kind === 'empty') return null;
   if (column.kind === 'raw') return <RawColumn text={column.text} reason={column.reason} />;
   return (
     <div className="message role-system">
       <div className="message-role">system instructions</div>
       {column.items.map((part, index) => (
-        <DisplayPartView key={index} part={part} />
+        <DisplayPartView key={index} part={part} highlights={highlightsFor(-1, index)} />
       ))}
     </div>
   );
 }
 
-export function MessageList({ column }: { column: ParsedColumn<DisplayMessage> }) {
+export function MessageList({
+  column,
+  highlightsFor = NO_HIGHLIGHTS,
+}: {
+  column: ParsedColumn<DisplayMessage>;
+  highlightsFor?: HighlightLookup;
+}) {
   if (column.kind === 'empty') return null;
   if (column.kind === 'raw') return <RawColumn text={column.text} reason={column.reason} />;
   return (
     <>
       {column.items.map((message, index) => (
-        <MessageView key={index} message={message} />
+        <MessageView
+          key={index}
+          message={message}
+          messageIndex={index}
+          highlightsFor={highlightsFor}
+        />
       ))}
     </>
   );

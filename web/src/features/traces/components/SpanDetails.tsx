@@ -1,5 +1,7 @@
 /** Everything stored about one span: attributes, the conversation, and the raw row. */
 import type { ReactNode } from 'react';
+import { formatCost } from '../../../components/format/humanFormat.ts';
+import type { EvalScoreView, FindingView } from '../api/operations.ts';
 import { formatCount, formatDuration, formatTimestamp } from '../displayFormat.ts';
 import {
   parseMessagesColumn,
@@ -11,6 +13,7 @@ import type { TraceSpanItem } from '../types.ts';
 import { CappedText } from './CappedText.tsx';
 import { MessageList, SystemInstructions } from './Conversation.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { findingLabel, spanHighlights } from './findingLocations.ts';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -30,7 +33,69 @@ function rowForDisplay(span: TraceSpanItem): Record<string, unknown> {
   return row;
 }
 
-export function SpanDetails({ span }: { span: TraceSpanItem }) {
+const COST_STATUS_TEXT: Record<string, string> = {
+  unknown_model: 'unpriced (no price for this model)',
+  no_usage: 'unpriced (no token usage reported)',
+};
+
+function costText(span: TraceSpanItem): string {
+  if (span.cost_usd !== null) return formatCost({ costUsd: span.cost_usd });
+  return COST_STATUS_TEXT[span.cost_status] ?? 'unpriced';
+}
+
+function EvalScoresTable({ scores }: { scores: readonly EvalScoreView[] }) {
+  return (
+    <table className="data-table compact eval-scores">
+      <thead>
+        <tr>
+          <th>Evaluator</th>
+          <th className="numeric">Score</th>
+          <th>Result</th>
+          <th>Label / comment</th>
+        </tr>
+      </thead>
+      <tbody>
+        {scores.map((score, index) => (
+          <tr key={index}>
+            <td>
+              {score.evaluator.slice(0, 128)}{' '}
+              <span className="muted mono">{score.evaluatorVersion.slice(0, 32)}</span>
+            </td>
+            <td className="numeric">
+              {Number.isFinite(score.value) ? score.value.toFixed(3) : '—'}
+            </td>
+            <td>
+              {score.passed === null ? (
+                <span className="muted">—</span>
+              ) : (
+                <span className={score.passed ? 'badge status-ok' : 'badge status-error'}>
+                  {score.passed ? 'pass' : 'fail'}
+                </span>
+              )}
+            </td>
+            <td className="ellipsis" title={score.comment.slice(0, 500)}>
+              {score.label.slice(0, 128)}
+              {score.comment ? <span className="muted"> {score.comment.slice(0, 300)}</span> : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SpanDetails({
+  span,
+  findings = [],
+  evalScores = [],
+  contentHidden = false,
+}: {
+  span: TraceSpanItem;
+  findings?: readonly FindingView[];
+  evalScores?: readonly EvalScoreView[];
+  contentHidden?: boolean;
+}) {
+  const highlights = spanHighlights(findings);
   const model =
     span.response_model && span.response_model !== span.request_model
       ? `${span.request_model || '—'} → ${span.response_model}`
@@ -69,6 +134,7 @@ export function SpanDetails({ span }: { span: TraceSpanItem }) {
         <Field label="Cached / reasoning tokens">
           {formatCount(span.cached_input_tokens)} / {formatCount(span.reasoning_tokens)}
         </Field>
+        <Field label="Cost">{costText(span)}</Field>
         <Field label="Finish reasons">
           {span.finish_reasons.length > 0 ? span.finish_reasons.join(', ') : '—'}
         </Field>
@@ -146,12 +212,45 @@ export function SpanDetails({ span }: { span: TraceSpanItem }) {
         </>
       ) : null}
 
+      <h3>Findings</h3>
+      {findings.length === 0 ? (
+        <p className="muted" data-testid="no-findings">
+          No findings in this span (PII, secrets and injection are marked here once the enrichment
+          stage has scanned it).
+        </p>
+      ) : (
+        <ul className="findings-list">
+          {findings.slice(0, 200).map((finding, index) => (
+            <li key={index}>
+              <span className="tag finding-tag">{finding.type.slice(0, 64)}</span>{' '}
+              <span className="muted">
+                {findingLabel(finding)} in {finding.field.slice(0, 64)} message{' '}
+                {finding.messageIndex}, part {finding.partIndex}, characters {finding.start}–
+                {finding.end}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>Eval scores</h3>
+      {evalScores.length === 0 ? (
+        <p className="muted" data-testid="no-eval-scores">
+          No eval scores for this span.
+        </p>
+      ) : (
+        <EvalScoresTable scores={evalScores} />
+      )}
+
+      {contentHidden ? (
+        <p className="note">Messages and raw values are hidden: your role cannot read content.</p>
+      ) : null}
       {hasMessages ? (
         <>
           <h3>Input</h3>
           <div className="conversation">
-            <SystemInstructions column={system} />
-            <MessageList column={input} />
+            <SystemInstructions column={system} highlightsFor={highlights.system} />
+            <MessageList column={input} highlightsFor={highlights.input} />
           </div>
         </>
       ) : null}
@@ -159,7 +258,7 @@ export function SpanDetails({ span }: { span: TraceSpanItem }) {
         <>
           <h3>Output</h3>
           <div className="conversation">
-            <MessageList column={output} />
+            <MessageList column={output} highlightsFor={highlights.output} />
           </div>
         </>
       ) : null}

@@ -1,13 +1,10 @@
-/** Links between the traces pages; ids are encoded even though they are validated at ingest. */
+/** Links to a trace (optionally at one span); ids are encoded even though they are validated. */
 import type { UrlObject } from 'node:url';
+import { explorePaths } from '../../../components/url/projectLinks.ts';
 
 export function traceHref(projectId: string, traceId: string, spanId?: string): UrlObject {
   return {
-    pathname: `/traces/${encodeURIComponent(traceId)}`,
-    query: spanId ? { project: projectId, span: spanId } : { project: projectId },
+    pathname: explorePaths.trace(projectId, traceId),
+    query: spanId ? { span: spanId } : {},
   };
-}
-
-export function tracesListHref(projectId: string): UrlObject {
-  return { pathname: '/traces', query: { project: projectId } };
 }

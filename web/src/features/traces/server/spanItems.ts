@@ -1,11 +1,13 @@
 /**
- * Turns rows from the spans repository into the items the pages render. ClickHouse returns
- * UInt64 columns as strings by default (64-bit integers do not fit a JSON number), and a
- * row's shape is only as good as what was stored, so every field is coerced defensively.
+ * Turns rows from the spans repository into the spans the trace API returns and the pages
+ * render. ClickHouse returns UInt64 columns as strings by default (64-bit integers do not fit
+ * a JSON number), and a row's shape is only as good as what was stored, so every field is
+ * coerced defensively.
  */
-import type { SpanSummary, TraceSpan } from '../../../../../functions/store/spansRepository.ts';
+import type { TraceSpan } from '../../../../../functions/store/spansRepository.ts';
 import { fromDateTime64 } from '../../../../../functions/store/dateTime.ts';
-import type { SpanListItem, TraceSpanItem } from '../types.ts';
+import type { TraceSpanView } from '../api/operations.ts';
+import type { TraceSpanItem } from '../types.ts';
 
 export function toNumber(value: unknown): number {
   const parsed = typeof value === 'number' ? value : Number(value);
@@ -37,32 +39,62 @@ function parseTime(text: unknown): number {
   return typeof text === 'string' ? fromDateTime64(text) : Number.NaN;
 }
 
-export function toSpanListItem(row: SpanSummary): SpanListItem {
+/** A stored span as the trace API returns it. */
+export function toTraceSpanView(row: TraceSpan): TraceSpanView {
   return {
-    ...row,
+    trace_id: toText(row.trace_id),
+    span_id: toText(row.span_id),
+    parent_span_id: toText(row.parent_span_id),
+    name: toText(row.name),
+    kind: toText(row.kind),
+    start_time: toText(row.start_time),
+    end_time: toText(row.end_time),
     duration_ms: toNumber(row.duration_ms),
+    status_code: toText(row.status_code),
+    status_message: toText(row.status_message),
+    error_type: toText(row.error_type),
+    operation_name: toText(row.operation_name),
+    provider: toText(row.provider),
+    request_model: toText(row.request_model),
+    response_model: toText(row.response_model),
+    response_id: toText(row.response_id),
+    request_params: toText(row.request_params),
     input_tokens: toNumber(row.input_tokens),
     output_tokens: toNumber(row.output_tokens),
     total_tokens: toNumber(row.total_tokens),
-    startMs: parseTime(row.start_time),
-  };
-}
-
-export function toTraceSpanItem(row: TraceSpan): TraceSpanItem {
-  const summary = toSpanListItem(row);
-  const endMs = parseTime(row.end_time);
-  return {
-    ...row,
-    ...summary,
     cached_input_tokens: toNumber(row.cached_input_tokens),
     reasoning_tokens: toNumber(row.reasoning_tokens),
-    time_to_first_token_ms: toNullableNumber(row.time_to_first_token_ms),
     finish_reasons: toTextArray(row.finish_reasons),
+    time_to_first_token_ms: toNullableNumber(row.time_to_first_token_ms),
+    system_instructions: toText(row.system_instructions),
+    input_messages: toText(row.input_messages),
+    output_messages: toText(row.output_messages),
+    tool_name: toText(row.tool_name),
+    tool_call_id: toText(row.tool_call_id),
+    user_id: toText(row.user_id),
+    session_id: toText(row.session_id),
+    prompt_name: toText(row.prompt_name),
+    prompt_version: toText(row.prompt_version),
+    prompt_variables: toText(row.prompt_variables),
+    environment: toText(row.environment),
+    release: toText(row.release),
     tags: toTextArray(row.tags),
     metadata: toTextRecord(row.metadata),
     truncated: row.truncated === true || toText(row.truncated) === 'true',
+    sdk_name: toText(row.sdk_name),
+    sdk_version: toText(row.sdk_version),
     cost_usd: toNullableNumber(row.cost_usd),
     cost_status: toText(row.cost_status),
-    endMs: Number.isNaN(endMs) ? summary.startMs + summary.duration_ms : endMs,
+  };
+}
+
+/** A span of the trace API with its times parsed, for the trace page. */
+export function toTraceSpanItem(view: TraceSpanView): TraceSpanItem {
+  const startMs = parseTime(view.start_time);
+  const endMs = parseTime(view.end_time);
+  return {
+    ...view,
+    startMs,
+    endMs: Number.isNaN(endMs) ? startMs + view.duration_ms : endMs,
   };
 }

@@ -30,7 +30,7 @@ import {
   type TraceSpanView,
 } from '../api/operations.ts';
 import { readStore } from './readStore.ts';
-import { toNumber, toTraceSpanItem } from './spanItems.ts';
+import { toNumber, toTraceSpanView } from './spanItems.ts';
 
 export function canReadContent(access: ProjectAccess): boolean {
   return allows(access, 'traces:read_content');
@@ -118,16 +118,10 @@ async function readOptionalTable<T>(
 }
 
 function toSpanView(
-  row: Parameters<typeof toTraceSpanItem>[0],
+  row: Parameters<typeof toTraceSpanView>[0],
   contentHidden: boolean,
 ): TraceSpanView {
-  const {
-    startMs: _startMs,
-    endMs: _endMs,
-    project_id: _project,
-    ingested_at: _ingested,
-    ...item
-  } = toTraceSpanItem(row);
+  const item = toTraceSpanView(row);
   if (!contentHidden) return item;
   const blanked: TraceSpanView = { ...item, metadata: {} };
   for (const field of TRACE_CONTENT_FIELDS) blanked[field] = '';

@@ -58,8 +58,9 @@ export function buildTraceSpanItem(
 ): TraceSpanItem {
   const startMs = overrides.startMs ?? 1_000;
   const duration = overrides.duration_ms ?? 100;
+  const { project_id: _project, ingested_at: _ingested, ...row } = buildTraceSpanRow(overrides);
   return {
-    ...buildTraceSpanRow(overrides),
+    ...row,
     startMs,
     endMs: overrides.endMs ?? startMs + duration,
     duration_ms: duration,

@@ -1,0 +1,75 @@
+/** The filter fields of the trace explorer (URL keys of TraceSearchQuerySchema). */
+import type { FilterField } from '../../../components/filters/FilterForm.tsx';
+
+export const TRACE_FILTER_FIELDS: readonly FilterField[] = [
+  { name: 'text', label: 'Text in input/output', placeholder: 'words…' },
+  {
+    name: 'textMode',
+    label: 'Match',
+    kind: 'select',
+    emptyLabel: 'whole words',
+    options: [{ value: 'substring', label: 'substring (slower)' }],
+  },
+  { name: 'model', label: 'Model', placeholder: 'a, b', list: true },
+  {
+    name: 'status',
+    label: 'Status',
+    kind: 'select',
+    options: [
+      { value: 'ok', label: 'ok' },
+      { value: 'error', label: 'error' },
+    ],
+  },
+  { name: 'userId', label: 'User' },
+  { name: 'sessionId', label: 'Session', advanced: true },
+  { name: 'promptName', label: 'Prompt', advanced: true },
+  { name: 'promptVersion', label: 'Prompt version', advanced: true, size: 'small' },
+  { name: 'environment', label: 'Environment', advanced: true },
+  { name: 'tag', label: 'Tags (all of)', placeholder: 'a, b', list: true, advanced: true },
+  {
+    name: 'hasPii',
+    label: 'PII',
+    kind: 'select',
+    advanced: true,
+    options: [
+      { value: 'true', label: 'has PII' },
+      { value: 'false', label: 'no PII' },
+    ],
+  },
+  { name: 'piiType', label: 'Finding type', placeholder: 'EMAIL', advanced: true },
+  { name: 'evalName', label: 'Evaluator', advanced: true },
+  {
+    name: 'evalScoreMin',
+    label: 'Score ≥',
+    kind: 'number',
+    step: 'any',
+    size: 'small',
+    advanced: true,
+  },
+  {
+    name: 'evalScoreMax',
+    label: 'Score ≤',
+    kind: 'number',
+    step: 'any',
+    size: 'small',
+    advanced: true,
+  },
+  {
+    name: 'costMin',
+    label: 'Cost ≥ $',
+    kind: 'number',
+    step: 'any',
+    size: 'small',
+    advanced: true,
+  },
+  {
+    name: 'costMax',
+    label: 'Cost ≤ $',
+    kind: 'number',
+    step: 'any',
+    size: 'small',
+    advanced: true,
+  },
+  { name: 'latencyMinMs', label: 'Latency ≥ ms', kind: 'number', size: 'small', advanced: true },
+  { name: 'latencyMaxMs', label: 'Latency ≤ ms', kind: 'number', size: 'small', advanced: true },
+];
