@@ -75,17 +75,34 @@ export function titleCaseSameLength(text: string): string {
  * part of the address, whatever its own score.
  */
 function dropNamesInsideAddresses(candidates: readonly PiiCandidate[]): PiiCandidate[] {
-  const addresses = candidates.filter((candidate) => candidate.type === 'STREET_ADDRESS');
+  const addresses = candidates
+    .filter((candidate) => candidate.type === 'STREET_ADDRESS')
+    .sort((a, b) => a.start - b.start);
   if (addresses.length === 0) return [...candidates];
+  // furthestEnd[i]: the furthest end among addresses[0..i], so one binary search answers
+  // "does an address starting at or before this name reach past its end?".
+  const furthestEnd: number[] = [];
+  for (const address of addresses) {
+    furthestEnd.push(Math.max(address.end, furthestEnd[furthestEnd.length - 1] ?? 0));
+  }
+  const isInsideAddress = (candidate: PiiCandidate): boolean => {
+    let low = 0;
+    let high = addresses.length - 1;
+    let last = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (addresses[middle]!.start <= candidate.start) {
+        last = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return last >= 0 && furthestEnd[last]! >= candidate.end;
+  };
   return candidates.filter(
     (candidate) =>
-      (candidate.type !== 'PERSON' && candidate.type !== 'LOCATION') ||
-      !addresses.some(
-        (address) =>
-          address.start <= candidate.start &&
-          address.end >= candidate.end &&
-          address.end - address.start > candidate.end - candidate.start,
-      ),
+      (candidate.type !== 'PERSON' && candidate.type !== 'LOCATION') || !isInsideAddress(candidate),
   );
 }
 
@@ -98,19 +115,28 @@ export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[
       b.end - b.start - (a.end - a.start) ||
       a.start - b.start,
   );
+  // Which characters are already taken: checking a candidate costs its length, so the whole
+  // resolution is linear in the text length however many candidates there are.
+  const taken = new Uint8Array(text.length);
+  const firstTaken = (candidate: PiiCandidate): number => {
+    for (let at = candidate.start; at < candidate.end; at++) if (taken[at]) return at;
+    return -1;
+  };
   const kept: PiiCandidate[] = [];
+  const keep = (candidate: PiiCandidate): void => {
+    kept.push(candidate);
+    taken.fill(1, candidate.start, candidate.end);
+  };
   for (const candidate of ranked) {
-    const overlapping = kept.filter(
-      (other) => candidate.end > other.start && candidate.start < other.end,
-    );
-    if (overlapping.length === 0) {
-      kept.push(candidate);
+    const clash = firstTaken(candidate);
+    if (clash < 0) {
+      keep(candidate);
     } else if (candidate.type === 'STREET_ADDRESS') {
       // An address block often ends in a phone line: keep the address up to the phone.
-      let cut = Math.min(...overlapping.map((other) => other.start));
+      let cut = clash;
       while (cut > candidate.start && /[\s,;]/.test(text[cut - 1] ?? '')) cut--;
       if (cut - candidate.start >= (candidate.end - candidate.start) / 2) {
-        kept.push({ ...candidate, end: cut });
+        keep({ ...candidate, end: cut });
       }
     }
   }

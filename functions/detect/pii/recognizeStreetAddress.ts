@@ -156,7 +156,11 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
   for (const match of text.matchAll(NUMBER_LED_CORE)) {
     const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
     // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
-    if (words.some((word) => COMMON_WORDS.has(word.replace(/\.$/, '').toLowerCase()))) continue;
+    const ordinary = (word: string): boolean => {
+      const bare = word.replace(/\.$/, '');
+      return bare.length < 3 || bare === bare.toUpperCase() || COMMON_WORDS.has(bare.toLowerCase());
+    };
+    if (words.some(ordinary)) continue;
     consider(match.index, match.index + match[0].length, 'number');
   }
   for (const match of text.matchAll(BOX_CORE)) {

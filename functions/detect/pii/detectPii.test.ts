@@ -1,0 +1,345 @@
+import { describe, expect, it } from 'vitest';
+import { detectPii, PII_DETECTOR, PII_TYPES, PRESIDIO_ENTITY } from './detectPii.ts';
+
+interface ExpectedSpan {
+  type: string;
+  value: string;
+}
+
+interface DetectionCase {
+  name: string;
+  text: string;
+  expected: ExpectedSpan[];
+}
+
+/** Builds a case whose expected offsets are those of each value's first occurrence. */
+const detectionCase = (name: string, text: string, ...expected: ExpectedSpan[]): DetectionCase => ({
+  name,
+  text,
+  expected,
+});
+const span = (type: string, value: string): ExpectedSpan => ({ type, value });
+
+function expectedFindings(text: string, expected: readonly ExpectedSpan[]) {
+  return expected.map(({ type, value }) => {
+    const start = text.indexOf(value);
+    if (start < 0) throw new Error(`test case error: ${value} not in ${text}`);
+    return { type, start, end: start + value.length };
+  });
+}
+
+function detectedSpans(text: string, types: readonly string[]) {
+  return detectPii(text)
+    .filter((finding) => types.includes(finding.type))
+    .map(({ type, start, end }) => ({ type, start, end }));
+}
+
+const CASES: Record<string, DetectionCase[]> = {
+  EMAIL: [
+    detectionCase(
+      'plain',
+      'Contact me at jane.doe@example.com please.',
+      span('EMAIL', 'jane.doe@example.com'),
+    ),
+    detectionCase(
+      'plus tag, subdomain',
+      'cc: a+tag@mail.corp.co.uk.',
+      span('EMAIL', 'a+tag@mail.corp.co.uk'),
+    ),
+    detectionCase(
+      'in angle brackets',
+      'reply-to: <Li_Chen99@uni-bonn.de>',
+      span('EMAIL', 'Li_Chen99@uni-bonn.de'),
+    ),
+    detectionCase('no top-level domain', 'user@localhost is local'),
+    detectionCase('no local part', 'mention @handle on the site'),
+    detectionCase('empty label', 'x@.com and name@domain.'),
+  ],
+  PHONE_NUMBER: [
+    detectionCase(
+      'US grouped',
+      'Call me at (212) 555-0147 tomorrow.',
+      span('PHONE_NUMBER', '(212) 555-0147'),
+    ),
+    detectionCase(
+      'international',
+      'Desk: +44 20 7946 0958',
+      span('PHONE_NUMBER', '+44 20 7946 0958'),
+    ),
+    detectionCase(
+      'trunk prefix in parentheses',
+      'fax +46 (0)8 928 571 38',
+      span('PHONE_NUMBER', '+46 (0)8 928 571 38'),
+    ),
+    detectionCase(
+      'extension',
+      'Office: 345-899-3560x4587',
+      span('PHONE_NUMBER', '345-899-3560x4587'),
+    ),
+    detectionCase(
+      'unvalidated, with context',
+      'Phone:\n60-56-85-91',
+      span('PHONE_NUMBER', '60-56-85-91'),
+    ),
+    detectionCase('a price', 'It costs $1 299 000 in total.'),
+    detectionCase('a date', 'Released on 2024-01-15 worldwide.'),
+    detectionCase('a version', 'Upgrade to 10.2.3.4 now.'),
+    detectionCase('thousands', 'We sold 10 000 000 units.'),
+  ],
+  CREDIT_CARD: [
+    detectionCase(
+      'visa compact',
+      'My card 4111111111111111 expired.',
+      span('CREDIT_CARD', '4111111111111111'),
+    ),
+    detectionCase(
+      'mastercard grouped',
+      'charge 5555 5555 5555 4444 now',
+      span('CREDIT_CARD', '5555 5555 5555 4444'),
+    ),
+    detectionCase(
+      'amex dashed',
+      'amex 3782-822463-10005 ok',
+      span('CREDIT_CARD', '3782-822463-10005'),
+    ),
+    detectionCase('Luhn fails', 'My card 4111111111111112 expired.'),
+    detectionCase('unknown issuer', 'ref 9111111111111111 filed'),
+    detectionCase('mixed separators', 'card 4111 1111-1111 1111'),
+  ],
+  IBAN: [
+    detectionCase(
+      'compact',
+      'My IBAN is GB82WEST12345698765432.',
+      span('IBAN', 'GB82WEST12345698765432'),
+    ),
+    detectionCase(
+      'grouped',
+      'pay DE89 3704 0044 0532 0130 00 today',
+      span('IBAN', 'DE89 3704 0044 0532 0130 00'),
+    ),
+    detectionCase(
+      'lower case',
+      'iban gb82west12345698765432',
+      span('IBAN', 'gb82west12345698765432'),
+    ),
+    detectionCase('wrong check digits', 'My IBAN is GB83WEST12345698765432.'),
+    detectionCase('wrong length', 'My IBAN is GB82WEST1234569876543.'),
+  ],
+  US_SSN: [
+    detectionCase('dashed', 'SSN: 536-22-8709', span('US_SSN', '536-22-8709')),
+    detectionCase(
+      'compact with context',
+      'social security number 536228709',
+      span('US_SSN', '536228709'),
+    ),
+    detectionCase('area 000', 'SSN: 000-22-8709'),
+    detectionCase('area 666', 'SSN: 666-22-8709'),
+    detectionCase('area 9xx', 'SSN: 912-22-8709'),
+    detectionCase('group 00', 'SSN: 536-00-8709'),
+    detectionCase('serial 0000', 'SSN: 536-22-0000'),
+    detectionCase('published example', 'SSN: 078-05-1120'),
+    detectionCase('compact without context', 'order 536228709 shipped'),
+  ],
+  IP_ADDRESS: [
+    detectionCase(
+      'IPv4',
+      'The server at 192.168.10.24 is down.',
+      span('IP_ADDRESS', '192.168.10.24'),
+    ),
+    detectionCase(
+      'IPv6 full',
+      'host 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up',
+      span('IP_ADDRESS', '2001:0db8:85a3:0000:0000:8a2e:0370:7334'),
+    ),
+    detectionCase(
+      'IPv6 compressed',
+      'route fe80::1ff:fe23:4567:890a via eth0',
+      span('IP_ADDRESS', 'fe80::1ff:fe23:4567:890a'),
+    ),
+    detectionCase('octet over 255', 'The server at 999.1.1.1 is down.'),
+    detectionCase('five parts', 'value 1.2.3.4.5 here'),
+    detectionCase('C++ scope', 'use std::vector and a::b'),
+    detectionCase('version string', 'Upgrade to version 1.2.3.4 now.'),
+  ],
+  DATE_OF_BIRTH: [
+    detectionCase('numeric', 'I was born on 6/24/1991.', span('DATE_OF_BIRTH', '6/24/1991')),
+    detectionCase(
+      'month name',
+      'Date of birth: July 4, 1976',
+      span('DATE_OF_BIRTH', 'July 4, 1976'),
+    ),
+    detectionCase('ISO', 'DOB 1984-04-27', span('DATE_OF_BIRTH', '1984-04-27')),
+    detectionCase('no birth context', 'The meeting is on 6/24/2025.'),
+    detectionCase('impossible month', 'born on 13/45/1990'),
+  ],
+  STREET_ADDRESS: [
+    detectionCase(
+      'US street',
+      'Ship it to 1600 Pennsylvania Avenue, Washington, DC 20500.',
+      span('STREET_ADDRESS', '1600 Pennsylvania Avenue, Washington, DC 20500'),
+    ),
+    detectionCase(
+      'European street word',
+      'Our office is at Kopfhölzistrasse 45, Zürich',
+      span('STREET_ADDRESS', 'Kopfhölzistrasse 45, Zürich'),
+    ),
+    detectionCase(
+      'multi-line with unit',
+      'Address:\n974 Via Roma 131\n Apt. 425\n Montafia\n Italy 39767',
+      span('STREET_ADDRESS', '974 Via Roma 131\n Apt. 425\n Montafia\n Italy 39767'),
+    ),
+    detectionCase(
+      'military',
+      'The office is at PSC 0413, Box 8144\nAPO AA 42323',
+      span('STREET_ADDRESS', 'PSC 0413, Box 8144\nAPO AA 42323'),
+    ),
+    detectionCase('a time', 'The meeting is at 5 PM sharp.'),
+    detectionCase('a count of things', 'She bought 3 Apple Watches last year.'),
+    detectionCase('a year', 'During 1971, the company grew.'),
+  ],
+  PERSON: [
+    detectionCase('introduced', 'My name is Rubija', span('PERSON', 'Rubija')),
+    detectionCase(
+      'honorific',
+      'Please ask Mr. Fábio Barros to call.',
+      span('PERSON', 'Fábio Barros'),
+    ),
+    detectionCase(
+      'given and family name',
+      'I want to add Thelma Mitchell as a beneficiary',
+      span('PERSON', 'Thelma Mitchell'),
+    ),
+    detectionCase(
+      'middle initial',
+      'Janka M. Szász\nNetwork administrator',
+      span('PERSON', 'Janka M. Szász'),
+    ),
+    detectionCase(
+      'possessive',
+      "Maite Lemmens's killers were sentenced",
+      span('PERSON', 'Maite Lemmens'),
+    ),
+    detectionCase(
+      'a list of names',
+      'They had 3: Hleb, Sheila and Donna.',
+      span('PERSON', 'Hleb'),
+      span('PERSON', 'Sheila'),
+      span('PERSON', 'Donna'),
+    ),
+    detectionCase('lower-case text', 'my name is selma', span('PERSON', 'selma')),
+    detectionCase('sentence-start words', 'Can you write a Dockerfile? The build fails.'),
+    detectionCase('a company', 'She works at Stillwater Supercomputing Inc. now'),
+    detectionCase('brand words', 'We migrated from Opencounter last year.'),
+  ],
+  LOCATION: [
+    detectionCase(
+      'country',
+      'I will be travelling to Canada next week',
+      span('LOCATION', 'Canada'),
+    ),
+    detectionCase(
+      'multi-word place',
+      'I am cambodian but I live in United Kingdom.',
+      span('LOCATION', 'United Kingdom'),
+    ),
+    detectionCase(
+      'unknown place after "in"',
+      'I am in Sutri for a business trip',
+      span('LOCATION', 'Sutri'),
+    ),
+    detectionCase('no place', 'I am in a hurry for a business trip'),
+  ],
+};
+
+describe('detectPii', () => {
+  describe.each(Object.entries(CASES))('%s', (type, cases) => {
+    it.each(cases)('$name', ({ text, expected }) => {
+      // Act
+      const found = detectedSpans(text, [type]);
+
+      // Assess
+      expect(found).toEqual(expectedFindings(text, expected));
+    });
+  });
+
+  it('reports JavaScript (UTF-16) offsets after astral characters', () => {
+    // Prepare
+    const text = '😀👍 mail 𝒳 to jane@example.com';
+
+    // Act
+    const [finding] = detectPii(text);
+
+    // Assess
+    expect(finding).toMatchObject({ type: 'EMAIL', start: text.indexOf('jane'), end: text.length });
+    expect(text.slice(finding!.start, finding!.end)).toBe('jane@example.com');
+  });
+
+  it('returns findings sorted by start without overlaps, each with the detector reference', () => {
+    // Prepare
+    const text =
+      'Dreux Joly\nPSC 3294, Box 9168\nAPO AA 61487\n+46 (0)8 928 571 38 fax\ncard 4111 1111 1111 1111, mail d.joly@example.org';
+
+    // Act
+    const findings = detectPii(text);
+
+    // Assess
+    expect(findings.map((finding) => finding.type)).toEqual([
+      'PERSON',
+      'STREET_ADDRESS',
+      'PHONE_NUMBER',
+      'CREDIT_CARD',
+      'EMAIL',
+    ]);
+    for (let i = 1; i < findings.length; i++) {
+      expect(findings[i]!.start).toBeGreaterThanOrEqual(findings[i - 1]!.end);
+    }
+    for (const finding of findings) {
+      expect(finding).toMatchObject({ category: 'pii', detector: PII_DETECTOR });
+      expect(finding.score).toBeGreaterThanOrEqual(0.5);
+      expect(finding.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('prefers a checksummed card over a phone reading of the same digits', () => {
+    // Prepare
+    const text = 'Call 4111 1111 1111 1111';
+
+    // Act
+    const findings = detectPii(text);
+
+    // Assess
+    expect(findings.map((finding) => finding.type)).toEqual(['CREDIT_CARD']);
+  });
+
+  it('keeps only the requested types and honours the score threshold', () => {
+    // Prepare
+    const text = 'My name is Rubija, mail rubija@example.com';
+
+    // Act
+    const onlyEmail = detectPii(text, { types: ['EMAIL'] });
+    const strict = detectPii(text, { minScore: 0.99 });
+
+    // Assess
+    expect(onlyEmail.map((finding) => finding.type)).toEqual(['EMAIL']);
+    expect(strict).toEqual([]);
+  });
+
+  it('reads national numbers in the configured default region', () => {
+    // Prepare
+    const text = 'ring 020 7946 0958';
+
+    // Act
+    const british = detectPii(text, { defaultRegion: 'GB', types: ['PHONE_NUMBER'] });
+    const american = detectPii(text, { defaultRegion: 'US', types: ['PHONE_NUMBER'] });
+
+    // Assess
+    expect(british.map((finding) => text.slice(finding.start, finding.end))).toEqual([
+      '020 7946 0958',
+    ]);
+    expect(american).toEqual([]);
+  });
+
+  it('exports every type with its Presidio entity name', () => {
+    expect(PII_TYPES.every((type) => typeof PRESIDIO_ENTITY[type] === 'string')).toBe(true);
+  });
+});
