@@ -113,6 +113,15 @@ function toToken(raw: string, start: number): Token {
   };
 }
 
+/** Capitalised words that name times, never people: "by Friday", "in June". */
+const CALENDAR_WORDS = new Set(
+  (
+    'monday tuesday wednesday thursday friday saturday sunday january february march april may ' +
+    'june july august september october november december today tomorrow yesterday christmas ' +
+    'easter noon midnight'
+  ).split(' '),
+);
+
 const CONTRACTION = /^\p{L}+['’](?:m|ll|d|ve|re|t|s)$/u;
 
 function isCommon(token: Token): boolean {
@@ -126,7 +135,10 @@ function findPlaceInRun(run: readonly Token[]): PiiCandidate | undefined {
       .slice(first)
       .map((token) => token.key)
       .join(' ');
-    if (PLACES.has(key) && (first > 0 || run.length > 1 || !isCommon(run[0]!))) {
+    const leadIsOrdinary = run
+      .slice(0, first)
+      .every((token) => isCommon(token) && !isKnownName(token));
+    if (PLACES.has(key) && leadIsOrdinary && (first > 0 || run.length > 1 || !isCommon(run[0]!))) {
       return {
         type: 'LOCATION',
         start: run[first]!.start,
@@ -248,13 +260,16 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
     if (HONORIFICS.has(token.key)) honorific = true;
     const particle = PARTICLES.has(token.key);
     const droppable =
-      HONORIFICS.has(token.key) || particle || (isCommon(token) && !isKnownName(token));
+      HONORIFICS.has(token.key) ||
+      particle ||
+      (isCommon(token) && !isKnownName(token) && !(nameContext && first === last));
     // A lone ambiguous word ("Will", "May") is read as a word, not a name.
     const loneAmbiguous = first === last && isCommon(token) && !honorific && !nameContext;
     if (!droppable && !loneAmbiguous) break;
     first++;
   }
   while (last >= first) {
+    if (nameContext && first === last) break;
     const token = run[last]!;
     const previous = run[last - 1];
     // "Katie E Miles", "Eve Baker": a family name that is also a word, after a given name.
@@ -348,6 +363,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
         : false;
     const { tokens, honorific } = runContext ? trimRun(run, true) : firstTrim;
     if (tokens.length === 0) continue;
+    if (tokens.length === 1 && CALENDAR_WORDS.has(tokens[0]!.key)) continue;
     const start = tokens[0]!.start;
     const end = tokens[tokens.length - 1]!.end;
     if (
