@@ -32,8 +32,12 @@ function isPlausibleNumericDate(first: string, second: string, third: string): b
   return a >= 1 && b >= 1 && ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
 }
 
+/** Cheap gate: without a birth word anywhere there is no date of birth to find. */
+const ANY_BIRTH_WORD = /[Bb]orn|[Bb]irth|BIRTH|BORN|DOB|[Dd]ob\b|[Dd]\.[Oo]\.[Bb]|[Bb]-?[Dd]ay/;
+
 export function recognizeDateOfBirth(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
+  if (!ANY_BIRTH_WORD.test(text)) return found;
   const report = (start: number, length: number): void => {
     if (hasContextBefore(text, start, BIRTH_CONTEXT, BIRTH_WINDOW)) {
       found.push({ type: 'DATE_OF_BIRTH', start, end: start + length, score: 0.85 });

@@ -192,20 +192,18 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   for (const match of text.matchAll(CAPITALISED_RUN)) {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
-    const word = match[0];
-    // Fast path for the most common run: one ordinary word ("The", "Can") not after an
-    // introduction such as "my name is" or "Mr.".
-    if (!word.includes(' ')) {
-      const key = (word.endsWith('.') ? word.slice(0, -1) : word).toLowerCase();
-      if (
-        COMMON_WORDS.has(key) &&
-        !FIRST_NAMES.has(key) &&
-        !LAST_NAMES.has(key) &&
-        !PLACES.has(key) &&
-        !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))
-      ) {
-        continue;
-      }
+    // Fast path for the most common runs: ordinary words ("The", "Federal Reserve") that are
+    // neither names nor places, and not after an introduction such as "my name is" or "Mr.".
+    const keys = match[0].split(' ').map((word) => word.replace(/['’]s$|\.$/, '').toLowerCase());
+    const ordinary = keys.every(
+      (key) => COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key),
+    );
+    if (
+      ordinary &&
+      !keys.some((_key, at) => PLACES.has(keys.slice(at).join(' '))) &&
+      !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))
+    ) {
+      continue;
     }
     const tokens: Token[] = [];
     let offset = match.index;
@@ -346,10 +344,19 @@ export function recognizeNames(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const people: PiiCandidate[] = [];
   const lowerCaseText = !/\p{Lu}/u.test(text);
+  let cachedAt = -1;
+  let cachedWord = '';
+  const previousWord = (at: number): string => {
+    if (at !== cachedAt) {
+      cachedAt = at;
+      cachedWord = wordBefore(text, at);
+    }
+    return cachedWord;
+  };
   const personBefore = (at: number): boolean =>
-    PERSON_INTRO_WORDS.has(wordBefore(text, at)) && hasContextBefore(text, at, PERSON_BEFORE, 24);
+    PERSON_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PERSON_BEFORE, 24);
   const placeBefore = (at: number): boolean =>
-    PLACE_INTRO_WORDS.has(wordBefore(text, at)) && hasContextBefore(text, at, PLACE_BEFORE, 24);
+    PLACE_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PLACE_BEFORE, 24);
   for (const run of capitalisedRuns(text, lowerCaseText)) {
     const place = findPlaceInRun(run);
     if (place) {
@@ -376,8 +383,8 @@ export function recognizeNames(text: string): PiiCandidate[] {
     const placeContext = placeBefore(start);
     // "is from X": a place or an employer, so only a known place is taken.
     const fromContext =
-      wordBefore(text, start) === 'from' ||
-      (wordBefore(text, start) === 'the' && hasContextBefore(text, start, /\bfrom\s+the\s+$/, 12));
+      previousWord(start) === 'from' ||
+      (previousWord(start) === 'the' && hasContextBefore(text, start, /\bfrom\s+the\s+$/, 12));
     const personContext = honorific || personBefore(start);
     const sentenceStart = isSentenceStart(text, start);
     const knownPlace =
