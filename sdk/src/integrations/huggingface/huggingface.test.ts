@@ -1,0 +1,242 @@
+import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FAKE_TGI_MODEL,
+  startFakeHuggingFaceServer,
+  type FakeHuggingFaceReply,
+  type FakeHuggingFaceServer,
+} from '../../../../test/fakes/fakeHuggingFaceServer.ts';
+import type { SpanItemInput } from '../../contract/index.ts';
+import { Sightline } from '../../Sightline.ts';
+import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { wrapHuggingFace } from './index.ts';
+
+let server: FakeHuggingFaceServer;
+let transport: MemoryTransport;
+let sightline: Sightline;
+
+beforeAll(async () => {
+  server = await startFakeHuggingFaceServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  transport = new MemoryTransport();
+  sightline = new Sightline({ transport, flushOnExit: false });
+});
+
+const makeClient = () => new InferenceClient('hf_test', { endpointUrl: server.url });
+
+function stable(span: SpanItemInput | undefined) {
+  const {
+    traceId: _traceId,
+    spanId: _spanId,
+    startTime: _startTime,
+    endTime: _endTime,
+    timeToFirstTokenMs: _ttft,
+    parentSpanId: _parent,
+    ...rest
+  } = span ?? ({} as SpanItemInput);
+  return rest;
+}
+
+const messages = [
+  { role: 'system', content: 'Reply in one sentence.' },
+  { role: 'user', content: 'What is a transformer?' },
+];
+
+const chatRequestSpan = {
+  type: 'span',
+  kind: 'llm',
+  status: { code: 'ok' },
+  operationName: 'chat',
+  provider: 'huggingface',
+  serverAddress: '127.0.0.1',
+  systemInstructions: [{ type: 'text', content: 'Reply in one sentence.' }],
+  inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'What is a transformer?' }] }],
+};
+
+describe('wrapHuggingFace', () => {
+  it('traces chatCompletion and returns what the unwrapped client returns', async () => {
+    // Prepare
+    const reply: FakeHuggingFaceReply = {
+      type: 'chat',
+      text: 'A neural network built on attention.',
+      usage: { inputTokens: 30, outputTokens: 8 },
+    };
+    server.enqueue(reply, reply);
+    const args = { messages, max_tokens: 64, temperature: 0.5, top_p: 0.95, seed: 3 };
+
+    // Act
+    const plain = await makeClient().chatCompletion(args);
+    const traced = await wrapHuggingFace(makeClient(), sightline).chatCompletion(args);
+
+    // Assess
+    expect(traced).toEqual(plain);
+    expect(stable(transport.spans()[0])).toEqual({
+      ...chatRequestSpan,
+      name: 'huggingface.chatCompletion',
+      request: { maxTokens: 64, temperature: 0.5, topP: 0.95, seed: 3, stream: false },
+      responseModel: FAKE_TGI_MODEL,
+      usage: { inputTokens: 30, outputTokens: 8 },
+      finishReasons: ['stop'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          finishReason: 'stop',
+          parts: [{ type: 'text', content: 'A neural network built on attention.' }],
+        },
+      ],
+    });
+  });
+
+  it('follows chatCompletionStream, passing every chunk through unchanged', async () => {
+    // Prepare
+    const reply: FakeHuggingFaceReply = { type: 'chat', text: ['Attention', ' is', ' all', '.'] };
+    server.enqueue(reply, reply);
+    const collect = async (stream: AsyncIterable<unknown>) => {
+      const chunks: unknown[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return chunks;
+    };
+
+    // Act
+    const plain = await collect(makeClient().chatCompletionStream({ messages }));
+    const traced = await collect(
+      wrapHuggingFace(makeClient(), { sightline }).chatCompletionStream({ messages }),
+    );
+
+    // Assess
+    expect(traced).toEqual(plain);
+    const [span] = transport.spans();
+    expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(stable(span)).toEqual({
+      ...chatRequestSpan,
+      name: 'huggingface.chatCompletionStream',
+      request: { stream: true },
+      responseModel: FAKE_TGI_MODEL,
+      usage: { inputTokens: 14, outputTokens: 7 },
+      finishReasons: ['stop'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          finishReason: 'stop',
+          parts: [{ type: 'text', content: 'Attention is all.' }],
+        },
+      ],
+    });
+  });
+
+  it('records an error event inside the stream and re-throws it', async () => {
+    // Prepare
+    server.enqueue({ type: 'chat', text: ['one', ' two', ' three'], errorAfterChunks: 2 });
+    const client = wrapHuggingFace(makeClient(), sightline);
+    const received: unknown[] = [];
+
+    // Act
+    const thrown = await (async () => {
+      for await (const chunk of client.chatCompletionStream({ messages })) received.push(chunk);
+    })().catch((error: unknown) => error);
+
+    // Assess
+    expect(thrown).toBeInstanceOf(InferenceClientProviderApiError);
+    expect(received).toHaveLength(2);
+    const [span] = transport.spans();
+    expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
+    expect(span?.errorType).toBe('ProviderApiError');
+    expect(span?.outputMessages).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'one two' }] },
+    ]);
+  });
+
+  it('traces textGeneration', async () => {
+    // Prepare
+    server.enqueue({ type: 'completion', text: ' a sequence model.' });
+    const client = wrapHuggingFace(makeClient(), sightline);
+
+    // Act
+    const output = await client.textGeneration({
+      inputs: 'A transformer is',
+      parameters: { max_new_tokens: 20, temperature: 0.7, top_k: 50, stop: ['.'] },
+    });
+
+    // Assess
+    expect(output).toEqual({ generated_text: ' a sequence model.' });
+    expect(stable(transport.spans()[0])).toEqual({
+      type: 'span',
+      name: 'huggingface.textGeneration',
+      kind: 'llm',
+      status: { code: 'ok' },
+      operationName: 'text_completion',
+      provider: 'huggingface',
+      serverAddress: '127.0.0.1',
+      request: { maxTokens: 20, temperature: 0.7, topK: 50, stopSequences: ['.'] },
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'A transformer is' }] }],
+      outputMessages: [
+        { role: 'assistant', parts: [{ type: 'text', content: ' a sequence model.' }] },
+      ],
+    });
+  });
+
+  it('traces featureExtraction as an embedding span, inside the active trace', async () => {
+    // Prepare
+    const client = wrapHuggingFace(makeClient(), sightline);
+
+    // Act
+    const vectors = await sightline.trace('index', () =>
+      client.featureExtraction({
+        model: 'BAAI/bge-small-en-v1.5',
+        inputs: ['alpha', 'beta gamma'],
+      }),
+    );
+
+    // Assess
+    expect(vectors).toEqual([
+      [0.5, 0.125, -0.5],
+      [1, 0.125, -0.5],
+    ]);
+    const spans = transport.spans();
+    const call = spans.find((span) => span.name === 'huggingface.featureExtraction');
+    expect(call?.parentSpanId).toBe(spans.find((span) => span.name === 'index')?.spanId);
+    expect(stable(call)).toEqual({
+      type: 'span',
+      name: 'huggingface.featureExtraction',
+      kind: 'embedding',
+      status: { code: 'ok' },
+      operationName: 'embeddings',
+      provider: 'huggingface',
+      requestModel: 'BAAI/bge-small-en-v1.5',
+      serverAddress: '127.0.0.1',
+      inputMessages: [
+        {
+          role: 'user',
+          parts: [
+            { type: 'text', content: 'alpha' },
+            { type: 'text', content: 'beta gamma' },
+          ],
+        },
+      ],
+      metadata: { 'embeddings.count': 2, 'embeddings.dimensions': 3 },
+    });
+  });
+
+  it('records an HTTP error and re-throws the same error object; keeps the client type', async () => {
+    // Prepare
+    server.enqueue({
+      type: 'error',
+      status: 422,
+      error: 'Input validation error: `inputs` must have less than 4096 tokens',
+    });
+    const client = wrapHuggingFace(makeClient(), sightline);
+
+    // Act
+    const thrown = await client.chatCompletion({ messages }).catch((error: unknown) => error);
+
+    // Assess
+    expect(client).toBeInstanceOf(InferenceClient);
+    expect(thrown).toBeInstanceOf(InferenceClientProviderApiError);
+    const [span] = transport.spans();
+    expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
+    expect(span?.errorType).toBe('ProviderApiError');
+    expect(span?.outputMessages).toBeUndefined();
+  });
+});
