@@ -91,10 +91,63 @@ function fitMessages(messages: readonly Message[], state: FitState): Message[] {
   );
 }
 
+/** The smallest limit any field has: a string this short fits anywhere. */
+const SAFE_CHARS = 64;
+
+/** Strings ≤ SAFE_CHARS, lists and maps ≤ SAFE_CHARS entries, shallow: fits every limit. */
+function isSmall(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.length <= SAFE_CHARS;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 4) return false;
+  let entries = 0;
+  for (const key in value) {
+    entries += 1;
+    if (entries > SAFE_CHARS || key.length > SAFE_CHARS) return false;
+    if (!isSmall((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+function partsFit(parts: unknown, maxTextChars: number): boolean {
+  if (!Array.isArray(parts) || parts.length > WIRE_LIMITS.maxPartsPerMessage) return false;
+  for (const part of parts as Array<Record<string, unknown>>) {
+    for (const key in part) {
+      const value = part[key];
+      if (key === 'content' && typeof value === 'string') {
+        if (value.length > maxTextChars) return false;
+      } else if (!isSmall(value, 1)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A cheap scan that allocates nothing: true when the item certainly fits as it is (the common
+ * case), so the copying fit below runs only for items that may need it.
+ */
+function fitsAsIs(item: ItemInput, maxTextChars: number): boolean {
+  for (const key in item) {
+    const value = (item as Record<string, unknown>)[key];
+    if (key === 'inputMessages' || key === 'outputMessages') {
+      if (!Array.isArray(value) || value.length > WIRE_LIMITS.maxMessages) return false;
+      for (const message of value as Array<Record<string, unknown>>) {
+        for (const field in message) {
+          const entry = message[field];
+          if (field === 'parts' ? !partsFit(entry, maxTextChars) : !isSmall(entry, 1)) return false;
+        }
+      }
+    } else if (key === 'systemInstructions') {
+      if (!partsFit(value, maxTextChars)) return false;
+    } else if (!isSmall(value)) return false;
+  }
+  return true;
+}
+
 export function truncateItem(
   item: ItemInput,
   maxTextChars: number = WIRE_LIMITS.maxTextChars,
 ): { item: ItemInput; truncated: boolean } {
+  if (fitsAsIs(item, maxTextChars)) return { item, truncated: false };
   const state: FitState = { truncated: false, maxTextChars };
   const fitted = fitDeep(item, state) as Record<string, unknown>;
 

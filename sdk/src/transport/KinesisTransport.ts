@@ -17,6 +17,7 @@ import {
   encodeRecord,
   groupItems,
   MAX_ITEMS_BYTES,
+  DEFAULT_GZIP_LEVEL,
   type EncodedRecord,
   type RecordSigner,
 } from './encodeRecords.ts';
@@ -25,8 +26,13 @@ import type { QueuedItem, Transport, TransportStats } from './types.ts';
 /** PutRecords accepts at most 500 entries and 5 MiB per request. */
 const PUT_RECORDS_MAX_ENTRIES = 500;
 const PUT_RECORDS_MAX_BYTES = 5 * 1_048_576;
-/** Serialised JSON gathered per drain round before it is encoded and put. */
-const ROUND_MAX_BYTES = 4 * 1_048_576;
+/**
+ * Serialised JSON gathered per drain round before it is encoded and put, and the bytes of one
+ * PutRecords request: the AWS SDK serialises and signs (hashes) a request body synchronously, so
+ * a 5 MiB request would hold the host's event loop for several milliseconds.
+ */
+const ROUND_MAX_BYTES = 1_048_576;
+const DEFAULT_MAX_REQUEST_BYTES = 512 * 1_024;
 const ROUND_MAX_ITEMS = 5_000;
 /** What a deferred item is assumed to weigh until it is built. */
 const DEFERRED_ITEM_BYTES = 2_048;
@@ -49,6 +55,10 @@ export interface KinesisTransportOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   gzip?: boolean;
+  /** gzip level (1 fastest … 9 smallest). Default 1. */
+  gzipLevel?: number;
+  /** Bytes of record data per PutRecords request (Kinesis allows 5 MiB). Default 512 KiB. */
+  maxRequestBytes?: number;
   /** Uncompressed bytes per record; small enough that signing one takes well under 1 ms. */
   recordTargetBytes?: number;
   /** How long one slice of background serialisation may hold the event loop. */
@@ -112,6 +122,8 @@ export class KinesisTransport implements Transport {
       retryBaseMs: 100,
       retryMaxMs: 5_000,
       gzip: true,
+      gzipLevel: DEFAULT_GZIP_LEVEL,
+      maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
       recordTargetBytes: 256 * 1_024,
       sliceMs: 0.5,
       ...options,
@@ -226,7 +238,10 @@ export class KinesisTransport implements Transport {
       const records: PendingRecord[] = [];
       for (const group of groupItems(jsons, this.#options.recordTargetBytes)) {
         records.push({
-          record: await encodeRecord(group, this.#options.signer, { gzip: this.#options.gzip }),
+          record: await encodeRecord(group, this.#options.signer, {
+            gzip: this.#options.gzip,
+            gzipLevel: this.#options.gzipLevel,
+          }),
           partitionKey: randomBytes(8).toString('hex'),
         });
       }
@@ -280,7 +295,7 @@ export class KinesisTransport implements Transport {
         );
       }
       const failed: PendingRecord[] = [];
-      for (const chunk of chunkForPutRecords(pending)) {
+      for (const chunk of chunkForPutRecords(pending, this.#options.maxRequestBytes)) {
         try {
           const response = await this.#options.client.send(
             new PutRecordsCommand({
@@ -307,7 +322,8 @@ export class KinesisTransport implements Transport {
   }
 }
 
-function chunkForPutRecords(records: PendingRecord[]): PendingRecord[][] {
+function chunkForPutRecords(records: PendingRecord[], maxRequestBytes: number): PendingRecord[][] {
+  const maxBytes = Math.min(maxRequestBytes, PUT_RECORDS_MAX_BYTES);
   const chunks: PendingRecord[][] = [];
   let current: PendingRecord[] = [];
   let bytes = 0;
@@ -315,7 +331,7 @@ function chunkForPutRecords(records: PendingRecord[]): PendingRecord[][] {
     const size = entry.record.data.length + entry.partitionKey.length;
     if (
       current.length > 0 &&
-      (current.length >= PUT_RECORDS_MAX_ENTRIES || bytes + size > PUT_RECORDS_MAX_BYTES)
+      (current.length >= PUT_RECORDS_MAX_ENTRIES || bytes + size > maxBytes)
     ) {
       chunks.push(current);
       current = [];

@@ -52,10 +52,13 @@ export function groupItems(itemJsons: readonly string[], maxBytes = MAX_ITEMS_BY
   return groups;
 }
 
+/** gzip level 1: about 4× faster than the default level for ~10% larger records. */
+export const DEFAULT_GZIP_LEVEL = 1;
+
 export async function encodeRecord(
   itemJsons: readonly string[],
   signer: RecordSigner,
-  options: { gzip: boolean; now?: number },
+  options: { gzip: boolean; gzipLevel?: number; now?: number },
 ): Promise<EncodedRecord> {
   const itemsBytes = Buffer.from(`[${itemJsons.join(',')}]`);
   const header: EnvelopeHeader = {
@@ -67,5 +70,10 @@ export async function encodeRecord(
     sentAt: options.now ?? Date.now(),
   };
   const body = frameRecord(header, itemsBytes);
-  return { data: options.gzip ? await gzip(body) : body, itemCount: itemJsons.length };
+  return {
+    data: options.gzip
+      ? await gzip(body, { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL })
+      : body,
+    itemCount: itemJsons.length,
+  };
 }

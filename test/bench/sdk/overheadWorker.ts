@@ -1,0 +1,156 @@
+/**
+ * One measurement in a fresh process (so no tracer's globals or heap leak into another's):
+ *   overhead  — per-call time of untraced and traced calls, interleaved in rounds;
+ *   heap      — heap growth while 10,000 traced calls stay buffered (run with --expose-gc);
+ *   eventLoop — event-loop delay while making traced calls at a fixed rate into a real Kinesis.
+ * Prints one JSON line.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { percentile } from '../percentile.ts';
+import { baseline, createVariant, type Variant, type VariantName } from './variants.ts';
+
+interface WorkerArgs {
+  mode: 'overhead' | 'heap' | 'eventLoop';
+  variant: VariantName;
+  endpoint: string;
+  streamName?: string;
+  rounds?: number;
+  callsPerRound?: number;
+  ratePerSecond?: number;
+  seconds?: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
+
+async function timeCalls(variant: Variant, count: number, into: number[]): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const started = performance.now();
+    await variant.call();
+    into.push(performance.now() - started);
+  }
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+async function measureOverhead(): Promise<Record<string, number>> {
+  const traced = createVariant(args.variant, { endpoint: args.endpoint });
+  const rounds = args.rounds ?? 30;
+  const perRound = args.callsPerRound ?? 1_000;
+  await timeCalls(baseline, 3_000, []);
+  await timeCalls(traced, 3_000, []);
+  const base: number[] = [];
+  const withTracing: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    if (round % 2 === 0) {
+      await timeCalls(baseline, perRound, base);
+      await timeCalls(traced, perRound, withTracing);
+    } else {
+      await timeCalls(traced, perRound, withTracing);
+      await timeCalls(baseline, perRound, base);
+    }
+  }
+  await traced.flush();
+  await traced.shutdown();
+  base.sort((a, b) => a - b);
+  withTracing.sort((a, b) => a - b);
+  const us = 1_000;
+  return {
+    calls: withTracing.length,
+    baseMeanUs: mean(base) * us,
+    tracedMeanUs: mean(withTracing) * us,
+    addedMeanUs: (mean(withTracing) - mean(base)) * us,
+    baseP99Us: percentile(base, 99) * us,
+    tracedP99Us: percentile(withTracing, 99) * us,
+    addedP99Us: (percentile(withTracing, 99) - percentile(base, 99)) * us,
+  };
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the heap measurement with --expose-gc');
+  for (let index = 0; index < 3; index += 1) gc();
+}
+
+async function measureHeap(): Promise<Record<string, number>> {
+  const traced = createVariant(args.variant, { endpoint: args.endpoint, holdEverything: true });
+  await timeCalls(traced, 200, []);
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const spans = 10_000;
+  await timeCalls(traced, spans, []);
+  collectGarbage();
+  const after = process.memoryUsage().heapUsed;
+  await traced.shutdown();
+  return { spans, heapGrowthBytes: after - before, bytesPerSpan: (after - before) / spans };
+}
+
+async function runAtRate(variant: Variant, ratePerSecond: number, seconds: number) {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const perTick = Math.round(ratePerSecond / 100);
+  const ticks = seconds * 100;
+  const inFlight: Promise<unknown>[] = [];
+  histogram.enable();
+  const started = performance.now();
+  for (let tick = 0; tick < ticks; tick += 1) {
+    for (let index = 0; index < perTick; index += 1) inFlight.push(variant.call());
+    const due = started + (tick + 1) * 10;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1_000;
+  histogram.disable();
+  return {
+    calls: inFlight.length,
+    achievedRate: inFlight.length / elapsed,
+    p50Ms: histogram.percentile(50) / 1e6,
+    p99Ms: histogram.percentile(99) / 1e6,
+    maxMs: histogram.max / 1e6,
+  };
+}
+
+async function measureEventLoop(): Promise<Record<string, number>> {
+  const rate = args.ratePerSecond ?? 5_000;
+  const seconds = args.seconds ?? 10;
+  const traced = createVariant(args.variant, {
+    endpoint: args.endpoint,
+    ...(args.streamName ? { streamName: args.streamName } : {}),
+  });
+  await runAtRate(baseline, rate, 2);
+  const untracedRun = await runAtRate(baseline, rate, seconds);
+  const tracedRun = await runAtRate(traced, rate, seconds);
+  await traced.flush();
+  const stats = traced.stats?.() ?? { sent: Number.NaN, dropped: Number.NaN, queued: Number.NaN };
+  await traced.shutdown();
+  return {
+    rate,
+    seconds,
+    untracedP99Ms: untracedRun.p99Ms,
+    tracedP99Ms: tracedRun.p99Ms,
+    addedP99Ms: tracedRun.p99Ms - untracedRun.p99Ms,
+    untracedMaxMs: untracedRun.maxMs,
+    tracedMaxMs: tracedRun.maxMs,
+    achievedRate: tracedRun.achievedRate,
+    calls: tracedRun.calls,
+    sent: stats.sent,
+    dropped: stats.dropped,
+  };
+}
+
+const measure =
+  args.mode === 'heap'
+    ? measureHeap
+    : args.mode === 'eventLoop'
+      ? measureEventLoop
+      : measureOverhead;
+measure().then(
+  (result) => {
+    process.stdout.write(
+      `${JSON.stringify({ variant: args.variant, mode: args.mode, ...result })}\n`,
+    );
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+    process.exit(1);
+  },
+);
