@@ -9,6 +9,8 @@ import type { PiiCandidate } from './piiTypes.ts';
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
 const IPV6 =
   /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+/** Cheap gate before the IPv6 scan: a "::" or two hex digits around a colon. */
+const MAYBE_IPV6 = /::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/;
 const VERSION_CONTEXT = /(?:\bv|version|release|ver\.?)\s*$/;
 const IP_CONTEXT = /\bip\b|address|host|server|client|gateway|dns/;
 
@@ -21,7 +23,7 @@ export function recognizeIpAddress(text: string): PiiCandidate[] {
     const score = hasContextBefore(text, start, IP_CONTEXT) ? 0.95 : 0.85;
     found.push({ type: 'IP_ADDRESS', start, end: start + match[0].length, score });
   }
-  if (!text.includes(':')) return found;
+  if (!MAYBE_IPV6.test(text)) return found;
   for (const match of text.matchAll(IPV6)) {
     const candidate = match[0];
     if (isIP(candidate) !== 6) continue;

@@ -125,7 +125,11 @@ const CALENDAR_WORDS = new Set(
 const CONTRACTION = /^\p{L}+['’](?:m|ll|d|ve|re|t|s)$/u;
 
 function isCommon(token: Token): boolean {
-  return COMMON_WORDS.has(token.key) || HONORIFICS.has(token.key) || CONTRACTION.test(token.key);
+  return (
+    COMMON_WORDS.has(token.key) ||
+    HONORIFICS.has(token.key) ||
+    ((token.key.includes("'") || token.key.includes('’')) && CONTRACTION.test(token.key))
+  );
 }
 
 /** A known place at the end of a run, after any ordinary words ("I live in United Kingdom"). */
@@ -186,6 +190,28 @@ function splitRun(tokens: readonly Token[], runs: Token[][]): void {
   if (run.length > 0) runs.push(run);
 }
 
+function bareKey(word: string): string {
+  let bare = word;
+  if (bare.endsWith('.')) bare = bare.slice(0, -1);
+  else if (bare.endsWith("'s") || bare.endsWith('’s')) bare = bare.slice(0, -2);
+  return bare.toLowerCase();
+}
+
+function isOrdinaryWord(key: string): boolean {
+  return COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key);
+}
+
+function isOrdinaryRun(run: string): boolean {
+  if (!run.includes(' ')) {
+    const key = bareKey(run);
+    return isOrdinaryWord(key) && !PLACES.has(key);
+  }
+  const keys = run.split(' ').map(bareKey);
+  return (
+    keys.every(isOrdinaryWord) && !keys.some((_key, at) => PLACES.has(keys.slice(at).join(' ')))
+  );
+}
+
 function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   const runs: Token[][] = [];
   if (lowerCaseText) return lowerCaseRuns(text);
@@ -194,15 +220,7 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
     // Fast path for the most common runs: ordinary words ("The", "Federal Reserve") that are
     // neither names nor places, and not after an introduction such as "my name is" or "Mr.".
-    const keys = match[0].split(' ').map((word) => word.replace(/['’]s$|\.$/, '').toLowerCase());
-    const ordinary = keys.every(
-      (key) => COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key),
-    );
-    if (
-      ordinary &&
-      !keys.some((_key, at) => PLACES.has(keys.slice(at).join(' '))) &&
-      !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))
-    ) {
+    if (isOrdinaryRun(match[0]) && !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))) {
       continue;
     }
     const tokens: Token[] = [];
@@ -286,7 +304,9 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
 
 /** Letters (any cased script) and apostrophes; a cheap stand-in for \p{L} in context gates. */
 function isWordChar(char: string): boolean {
-  return char !== '' && (char.toLowerCase() !== char.toUpperCase() || char === "'" || char === '’');
+  const code = char.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 39;
+  return char.toLowerCase() !== char.toUpperCase() || char === '’';
 }
 
 /** The word just before `start`, lower case, skipping spaces and ",:?" (cheap context gate). */

@@ -20,6 +20,7 @@ const STREET_TYPE = String.raw`(?:Street|St|Str|Road|Rd|Avenue|Ave|Av|Drive|Dr|L
 
 /** Street words of other languages: prefixes ("Via", "Rua") and word endings ("-strasse"). */
 const FOREIGN_PREFIX = String.raw`(?:Rua|Rue|R\.|Via|Viale|Vicolo|Piazza|Piazzetta|Corso|Largo|Calle|Avenida|Avda\.|Av\.|Paseo|Carrer|Camino|Ctra\.|Plaza|Ul\.|ul\.|ulica|Trg|Plac|Aleja|Al\.|Boulevard|Avenue|Chemin|Allée|Impasse|Strada|Straße|Λεωφόρος|Οδός|Πλατεία)`;
+const WHOLE_FOREIGN_PREFIX = new RegExp(`^${FOREIGN_PREFIX}$`, 'u');
 const FOREIGN_ENDING =
   /(?:stra(?:ss|ß)e|str\.|gasse|weg|straat|laan|gracht|plein|dreef|hove|gade|vej|veien|vegen|vei|gata|gatan|vägen|väg|stræde|tie|katu|kuja|polku|tee|utca|u\.|tér|út|braut|vegur|allee|platz|damm|ulica|trg|cesta|ulice|náměstí|rúa|gränd|torget|torg)$/i;
 
@@ -28,7 +29,7 @@ const ENGLISH_CORE = new RegExp(
   'gu',
 );
 const NAMED_CORE = new RegExp(
-  String.raw`(?<![\w.,/-])(?:${NUMBER}[ ](?:${NUMBER}[ ])?)?(?:${FOREIGN_PREFIX}[ ])?${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}[ ]\d{1,5}(?:[a-rt-zA-Z]\b)?(?![\w])\.?`,
+  String.raw`(?=[\d\p{Lu}u])(?<![\w.,/-])(?:${NUMBER}[ ](?:${NUMBER}[ ])?)?(?:${FOREIGN_PREFIX}[ ])?${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}[ ]\d{1,5}(?:[a-rt-zA-Z]\b)?(?![\w])\.?`,
   'gu',
 );
 /** House number and a name without a street word: an address only next to address words. */
@@ -113,11 +114,13 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
     .trim()
     .split(/\s+/);
   const hasStreetWord =
-    new RegExp(`^${FOREIGN_PREFIX}$`, 'u').test(words[0] ?? '') ||
-    words.some((word) => FOREIGN_ENDING.test(word));
+    WHOLE_FOREIGN_PREFIX.test(words[0] ?? '') || words.some((word) => FOREIGN_ENDING.test(word));
   const leadingNumber = /^\d/.test(core);
   if (hasStreetWord) return leadingNumber ? 0.75 : 0.65;
-  return leadingNumber ? 0.45 : 0.3;
+  if (leadingNumber) return 0.45;
+  // "Room 204", "Chapter 12": one ordinary word before a number is rarely a street.
+  const single = words.length === 1 ? (words[0] ?? '').replace(/\.$/, '').toLowerCase() : '';
+  return single && COMMON_WORDS.has(single) ? 0.1 : 0.3;
 }
 
 export function recognizeStreetAddress(text: string): PiiCandidate[] {
