@@ -285,7 +285,8 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
     first++;
   }
   while (last >= first) {
-    if (nameContext && first === last) break;
+    // After "my name is" or "Mr.", a capitalised word is part of the name even if ordinary.
+    if (nameContext && (first === last || !PARTICLES.has(run[last]!.key))) break;
     const token = run[last]!;
     const previous = run[last - 1];
     // "Katie E Miles", "Eve Baker": a family name that is also a word, after a given name.

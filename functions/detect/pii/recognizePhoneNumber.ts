@@ -54,7 +54,7 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     }
     const verdict = validate(number, options.defaultRegion);
     let score: number;
-    if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.6;
+    if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.45;
     else if (international) score = verdict === 'possible' ? 0.7 : 0.4;
     else if (grouped) score = 0.45;
     else score = 0.2;

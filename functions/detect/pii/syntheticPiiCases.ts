@@ -177,7 +177,58 @@ interface Template {
   sentences: readonly string[];
 }
 
+const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+export function makeFullName(random: Random): string {
+  return `${capitalise(pick(random, GIVEN))} ${capitalise(pick(random, FAMILY))}`;
+}
+
+const CITIES = ['Paris', 'Nairobi', 'Toronto', 'Osaka', 'Lisbon', 'Denver', 'Mumbai', 'Krakow'];
+
+/** Ordinary requests with capitalised words, numbers and dates but no personal data. */
+const ORDINARY_TEXTS: readonly string[] = [
+  'Deploy the Kubernetes cluster with Terraform before Friday.',
+  'The Federal Reserve raised rates by 25 basis points in March.',
+  'Write a Python function that parses ISO 8601 dates.',
+  'Chapter 12 starts on page 210 of the Second Edition.',
+  'Meet the Marketing Team in Room 204 at 10:30.',
+  'Our Q3 revenue grew 12% to 4 500 000 dollars.',
+  'Use React Native 0.72 with Expo SDK 49.',
+  'Error 503 from the API Gateway after 30 seconds.',
+  'The Second World War ended in 1945, after six years.',
+  'Tracking number 1Z999AA10123456784 was delivered.',
+];
+
 const TEMPLATES: readonly Template[] = [
+  {
+    type: 'PERSON',
+    make: makeFullName,
+    sentences: [
+      'Please ask {} to call me back.',
+      'My name is {}.',
+      'Dear {}, thanks for the update.',
+      'The report was written by {} last week.',
+    ],
+  },
+  {
+    type: 'LOCATION',
+    make: (random) => pick(random, CITIES),
+    sentences: [
+      'I live in {} with my family.',
+      'We are moving to {} next year.',
+      'She was born in {}.',
+    ],
+  },
+  {
+    type: 'NONE',
+    make: (random) => pick(random, ORDINARY_TEXTS),
+    sentences: ['{}'],
+  },
+  {
+    type: 'NONE',
+    make: (random) => `${between(random, 2, 9)}${digits(random, 9)}`,
+    sentences: ['order id {} shipped', 'Invoice {} is attached.'],
+  },
   {
     type: 'EMAIL',
     make: makeEmail,
