@@ -21,12 +21,15 @@ describe('preview', () => {
 });
 
 describe('readColumnVisibility', () => {
-  it.each([[null], ['not json'], ['[1,2]'], ['{"__proto__":{"polluted":true}}']])(
-    'falls back to the defaults for %j',
-    (stored) => {
-      expect(readColumnVisibility(stored)).toEqual(defaultColumnVisibility());
-    },
-  );
+  it.each([
+    [null],
+    ['not json'],
+    ['[1,2]'],
+    ['{"__proto__":{"polluted":true}}'],
+    ['{"toString":true}'],
+  ])('falls back to the defaults for %j', (stored) => {
+    expect(readColumnVisibility(stored)).toEqual(defaultColumnVisibility());
+  });
 
   it('applies known columns and ignores unknown ones', () => {
     const visibility = readColumnVisibility('{"traceId":true,"name":false,"evil":true}');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseMessagesColumn, parsePartsColumn, prettyJsonValue } from './parseMessages.ts';
+import {
+  jsonNestsDeeperThan,
+  parseMessagesColumn,
+  parsePartsColumn,
+  prettyJson,
+  prettyJsonValue,
+} from './parseMessages.ts';
 
 describe('parseMessagesColumn', () => {
   it.each([
@@ -71,5 +77,40 @@ describe('prettyJsonValue', () => {
 
   it('pretty-prints objects', () => {
     expect(prettyJsonValue({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}');
+  });
+});
+
+describe('hostile JSON', () => {
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  it.each([
+    [deep(10), false],
+    [deep(65), true],
+    ['{"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', false],
+    ['"\\\\"' + deep(70), true],
+    ['"\\"[[["', false],
+  ])('jsonNestsDeeperThan(%j, 64) is %s', (text, expected) => {
+    expect(jsonNestsDeeperThan(text, 64)).toBe(expected);
+  });
+
+  it('shows deeply nested values as their raw text instead of recursing', () => {
+    const text = deep(100_000);
+
+    expect(prettyJsonValue(text)).toBe(text);
+    expect(parseMessagesColumn(text)).toEqual({
+      kind: 'raw',
+      text,
+      reason: 'nested more than 64 levels deep',
+    });
+  });
+
+  it('never throws on values JSON cannot format', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    let nested: unknown = [];
+    for (let level = 0; level < 200_000; level += 1) nested = [nested];
+
+    expect(prettyJson(circular)).toMatch(/cannot be displayed/);
+    expect(prettyJson(nested)).toMatch(/cannot be displayed/);
   });
 });

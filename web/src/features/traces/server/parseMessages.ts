@@ -32,12 +32,40 @@ const MessageShellSchema = z.object({
   parts: z.array(z.unknown()),
 });
 
-/** Pretty JSON of any value; never throws. */
+/**
+ * JSON nested deeper than this is shown as the raw text it arrived as: formatting it would
+ * recurse that deep (and a producer can send thousands of levels).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays/objects deeper than `limit`; a linear scan, no parsing. */
+export function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c /* \\ */) index += 1;
+      else if (code === 0x22 /* " */) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b /* [ */ || code === 0x7b /* { */) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === 0x5d /* ] */ || code === 0x7d /* } */) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** Pretty JSON of any value; never throws (a cycle or extreme nesting gives a placeholder). */
 export function prettyJson(value: unknown): string {
   try {
     return JSON.stringify(value, null, 2) ?? String(value);
   } catch {
-    return String(value);
+    // String(value) could recurse just as deep, so it is not a safe fallback.
+    return '[value cannot be displayed: nested too deeply or circular]';
   }
 }
 
@@ -49,6 +77,7 @@ export function prettyJsonValue(value: unknown): string {
   if (typeof value !== 'string') return prettyJson(value);
   const trimmed = value.trim();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
+  if (jsonNestsDeeperThan(trimmed, MAX_JSON_DEPTH)) return value;
   try {
     return prettyJson(JSON.parse(trimmed));
   } catch {
@@ -58,6 +87,9 @@ export function prettyJsonValue(value: unknown): string {
 
 function parseJsonArray(text: string): ParsedColumn<unknown> {
   if (text.trim() === '') return { kind: 'empty' };
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return { kind: 'raw', text, reason: `nested more than ${MAX_JSON_DEPTH} levels deep` };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

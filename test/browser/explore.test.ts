@@ -1,0 +1,296 @@
+/**
+ * The explore pages in real headless Chromium against `sightline start` with seeded data:
+ * the overview shows the seeded numbers, the explorer filters and opens traces, hostile trace
+ * content renders inert and bounded, invalid filters are refused with reasons, and nothing of
+ * another project leaks through a page or the API. Saves the README's screenshots.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCredentialsFrom, launchBrowser, screenshot, signIn } from '../helpers/browser.ts';
+import {
+  clickhouseForStack,
+  startStackProcess,
+  type StackProcess,
+} from '../helpers/localStackProcess.ts';
+import {
+  HOSTILE_EMAIL,
+  HOSTILE_MARKER,
+  HUGE_TEXT_CHARS,
+  seedExploreData,
+  type ExploreSeed,
+} from './exploreSeed.ts';
+
+let home: string;
+let stack: StackProcess;
+let clickhouse: ClickHouseClient;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seed: ExploreSeed;
+let baseUrl: string;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(tmpdir(), 'sightline-explore-'));
+  stack = await startStackProcess(home, ['--no-demo']);
+  baseUrl = stack.info.web!.url;
+  clickhouse = clickhouseForStack(stack.info);
+  seed = await seedExploreData(clickhouse, stack.info.demoProject.projectId);
+  browser = await launchBrowser();
+  ({ context, page } = await signIn(browser, baseUrl, adminCredentialsFrom(stack.output())));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+}, 420_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await clickhouse?.close();
+  await stack?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+const projectPath = (...segments: string[]) => ['/projects', seed.projectId, ...segments].join('/');
+
+// The API's documented JSON shapes, read loosely: each test asserts the fields it needs.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ApiJson = any;
+
+async function api(pathname: string): Promise<{ status: number; body: ApiJson }> {
+  const response = await context.request.get(pathname);
+  return { status: response.status(), body: await response.json() };
+}
+
+describe('overview', () => {
+  it('shows the seeded numbers and draws the charts', async () => {
+    await page.goto(projectPath('overview?range=24h'));
+
+    await expect
+      .poll(() => page.getByTestId('stat-requests').locator('.stat-value').textContent())
+      .toBe(String(seed.requests));
+    const errorRate = ((seed.errors / seed.requests) * 100).toFixed(1);
+    expect(await page.getByTestId('stat-error-rate').locator('.stat-value').textContent()).toBe(
+      `${errorRate}%`,
+    );
+    // One of the eleven calls has no price: the cost says so instead of hiding it.
+    expect(await page.getByTestId('stat-cost').textContent()).toContain('1 requests unpriced');
+    expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
+    const byModel = page.getByRole('region', { name: 'By model' });
+    expect(await byModel.getByRole('link', { name: 'claude-3-5-haiku' }).count()).toBe(1);
+    await screenshot(page, 'overview');
+  });
+
+  it('keeps filters in the URL and applies them', async () => {
+    await page.goto(projectPath('overview?range=24h'));
+    await page
+      .getByRole('region', { name: 'By model' })
+      .getByRole('link', { name: 'claude-3-5-haiku' })
+      .click();
+
+    await page.waitForURL(/model=claude-3-5-haiku/);
+    await expect
+      .poll(() => page.getByTestId('stat-requests').locator('.stat-value').textContent())
+      .toBe(String(seed.claudeTraces));
+    const summary = await api(
+      `/api/v1/projects/${seed.projectId}/metrics/summary?range=24h&model=claude-3-5-haiku`,
+    );
+    expect(summary.status).toBe(200);
+    expect(summary.body.summary.requests).toBe(seed.claudeTraces);
+  });
+});
+
+describe('trace explorer', () => {
+  it('lists the traces and filters them by user through the form', async () => {
+    await page.goto(projectPath('traces?range=24h'));
+    const rows = page.getByTestId('traces-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(seed.traceIds.length);
+    await screenshot(page, 'traces');
+
+    await page.getByLabel('User', { exact: true }).fill('user-alice');
+    await page.getByRole('button', { name: 'Apply' }).click();
+
+    await page.waitForURL(/userId=user-alice/);
+    await expect.poll(() => rows.count()).toBe(seed.tracesByUser['user-alice']);
+  });
+
+  it('sorts on the server by a column header', async () => {
+    await page.goto(projectPath('traces?range=24h'));
+    await page.getByRole('link', { name: /^Latency/ }).click();
+    await page.waitForURL(/sort=duration_ms/);
+
+    const api1 = await api(
+      `/api/v1/projects/${seed.projectId}/traces?range=24h&sort=duration_ms&direction=desc`,
+    );
+    const durations = api1.body.rows.map((row: { durationMs: number }) => row.durationMs);
+    expect(durations).toEqual([...durations].sort((a, b) => b - a));
+  });
+
+  it('finds traces with PII and opens one, with the finding marked in the text', async () => {
+    await page.goto(projectPath('traces?range=24h&hasPii=true'));
+    const rows = page.getByTestId('traces-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+
+    await rows.first().getByRole('link').first().click();
+    await page.waitForURL(new RegExp(`/traces/${seed.hostileTraceId}`));
+
+    const mark = page.locator('mark.finding-mark');
+    await expect.poll(() => mark.count()).toBe(1);
+    expect(await mark.textContent()).toBe(HOSTILE_EMAIL);
+    expect(await page.getByText('helpfulness').count()).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile trace content', () => {
+  it('renders inert and bounded', async () => {
+    await page.goto(projectPath('traces', seed.hostileTraceId));
+    await page.getByRole('heading', { level: 1 }).waitFor();
+
+    const state = await page.evaluate((marker) => {
+      const main = document.querySelector('main')!;
+      return {
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        injectedImages: main.querySelectorAll('img').length,
+        injectedScripts: [...document.scripts].filter((s) => s.text.includes(marker)).length,
+        injectedFrames: document.querySelectorAll('iframe, svg[onload]').length,
+        javascriptLinks: [...document.querySelectorAll('a')].filter((a) =>
+          a.href.toLowerCase().startsWith('javascript:'),
+        ).length,
+        textLength: document.body.innerText.length,
+        heading: document.querySelector('h1')?.textContent,
+      };
+    }, HOSTILE_MARKER);
+
+    expect(dialogs).toEqual([]);
+    expect(state.pwned).toBeUndefined();
+    expect(state.injectedImages).toBe(0);
+    expect(state.injectedScripts).toBe(0);
+    expect(state.injectedFrames).toBe(0);
+    expect(state.javascriptLinks).toBe(0);
+    // The markup is shown as the text it is.
+    expect(state.heading).toContain('<img src=x onerror=');
+    // The million-character part is cut (20k shown, the rest behind "show more", capped).
+    expect(state.textLength).toBeLessThan(HUGE_TEXT_CHARS / 2);
+    expect(await page.getByText(/Truncated for display/).count()).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'trace-detail');
+  });
+
+  it('shows the tool span with invalid UTF-8 and the deeply nested parameters', async () => {
+    await page.goto(projectPath('traces', `${seed.hostileTraceId}?span=${seed.hostileToolSpanId}`));
+    await page.getByRole('heading', { name: /lookup_order/ }).waitFor();
+    expect(await page.locator('.span-details').textContent()).toContain('\uFFFD');
+
+    await page.goto(projectPath('traces', seed.hostileTraceId));
+    const params = page.getByRole('heading', { name: 'Request parameters' });
+    await params.waitFor();
+    expect(dialogs).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('answers invalid filters with 400 and the reasons, and pages with a readable panel', async () => {
+    const response = await api(
+      `/api/v1/projects/${seed.projectId}/traces?costMin=cheap&range=2y&sort=name`,
+    );
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    const paths = response.body.error.issues.map((issue: { path: string[] }) =>
+      issue.path.join('.'),
+    );
+    expect(paths).toEqual(expect.arrayContaining(['query.costMin', 'query.range', 'query.sort']));
+
+    await page.goto(projectPath('traces?costMin=cheap'));
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('costMin');
+  });
+
+  it.each([
+    ['a tampered cursor', '/traces?cursor=AAAA'],
+    ['a trace id that is no trace id', '/traces/not-a-trace'],
+    ['a window reversed', '/metrics/summary?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z'],
+    ['an unknown breakdown', '/metrics/breakdown?dimension=password'],
+  ])('refuses %s with 400', async (_what, suffix) => {
+    const response = await api(`/api/v1/projects/${seed.projectId}${suffix}`);
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('project isolation', () => {
+  it("never shows another project's trace, by id or by search", async () => {
+    const byId = await api(`/api/v1/projects/${seed.projectId}/traces/${seed.otherTraceId}`);
+    const byUser = await api(
+      `/api/v1/projects/${seed.projectId}/traces?range=24h&userId=${seed.otherUserId}`,
+    );
+    const byText = await api(
+      `/api/v1/projects/${seed.projectId}/traces?range=24h&text=confidential`,
+    );
+    const otherProject = await api(`/api/v1/projects/${seed.otherProjectId}/traces?range=24h`);
+    const otherTrace = await api(
+      `/api/v1/projects/${seed.otherProjectId}/traces/${seed.otherTraceId}`,
+    );
+
+    expect(byId.status).toBe(404);
+    expect(byUser.body.rows).toEqual([]);
+    expect(byText.body.rows).toEqual([]);
+    expect(otherProject.status).toBe(404);
+    expect(otherTrace.status).toBe(404);
+
+    const response = await page.goto(projectPath('traces', seed.otherTraceId));
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('body')).not.toContain('other-project-secret-call');
+    const otherPage = await page.goto(
+      `/projects/${seed.otherProjectId}/traces/${seed.otherTraceId}`,
+    );
+    expect(otherPage?.status()).toBe(404);
+    expect(await page.textContent('body')).not.toContain('other-project-secret-call');
+  });
+});
+
+describe('users, sessions and prompts', () => {
+  it('lists users with their usage and opens one', async () => {
+    await page.goto(projectPath('users?range=24h'));
+    const table = page.getByTestId('users-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    await screenshot(page, 'users');
+
+    await table.getByRole('link', { name: 'user-bob' }).click();
+    await page.waitForURL(/users\/user-bob/);
+    await expect
+      .poll(() => page.getByTestId('traces-table').locator('tbody tr').count())
+      .toBe(seed.tracesByUser['user-bob']);
+  });
+
+  it('shows a session as one conversation in order', async () => {
+    await page.goto(projectPath('sessions', 'session-alice-1'));
+    const turns = page.locator('.session-turn');
+    await expect.poll(() => turns.count()).toBe(seed.tracesByUser['user-alice']);
+    expect(await turns.first().textContent()).toContain('Question number 0');
+  });
+
+  it('compares two prompt versions side by side', async () => {
+    await page.goto(projectPath('prompts?range=24h'));
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/name=support/);
+
+    const compare = page.getByTestId('prompt-compare');
+    await compare.waitFor();
+    expect(await compare.textContent()).toContain('v1 vs v2');
+    const response = await api(
+      `/api/v1/projects/${seed.projectId}/prompts/compare?range=24h&name=support&a=1&b=2`,
+    );
+    expect(
+      response.body.versions.map((v: { metrics: { requests: number } }) => v.metrics.requests),
+    ).toEqual([5, 5]);
+    await screenshot(page, 'prompts-compare');
+  });
+});
