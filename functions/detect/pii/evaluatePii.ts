@@ -100,6 +100,16 @@ export interface Evaluation {
   misses: Array<{ id: string; type: string; value: string }>;
 }
 
+function rates(entry: { correct: number; reported: number; found: number; labelled: number }) {
+  const precision = entry.reported === 0 ? 1 : entry.correct / entry.reported;
+  const recall = entry.labelled === 0 ? Number.NaN : entry.found / entry.labelled;
+  const fScore = (beta: number) =>
+    precision + recall === 0
+      ? 0
+      : ((1 + beta * beta) * precision * recall) / (beta * beta * precision + recall);
+  return { precision, recall, f1: fScore(1), f2: fScore(2) };
+}
+
 export function evaluatePii(cases: readonly LabelledCase[]): Evaluation {
   const counts = new Map<
     string,
@@ -148,18 +158,23 @@ export function evaluatePii(cases: readonly LabelledCase[]): Evaluation {
       }
     }
   }
-  const scores = [...PII_TYPES]
+  const scores: TypeScores[] = [...PII_TYPES]
     .filter((type) => counts.has(type))
     .map((type) => {
       const entry = counts.get(type)!;
-      const precision = entry.reported === 0 ? 1 : entry.correct / entry.reported;
-      const recall = entry.labelled === 0 ? Number.NaN : entry.found / entry.labelled;
-      const fScore = (beta: number) =>
-        precision + recall === 0
-          ? 0
-          : ((1 + beta * beta) * precision * recall) / (beta * beta * precision + recall);
-      return { type, ...entry, precision, recall, f1: fScore(1), f2: fScore(2) };
+      return { type, ...entry, ...rates(entry) };
     });
+  const total = scores.reduce(
+    (sum, score) => ({
+      labelled: sum.labelled + score.labelled,
+      found: sum.found + score.found,
+      exact: sum.exact + score.exact,
+      reported: sum.reported + score.reported,
+      correct: sum.correct + score.correct,
+    }),
+    { labelled: 0, found: 0, exact: 0, reported: 0, correct: 0 },
+  );
+  scores.push({ type: 'ALL (micro-average)', ...total, ...rates(total) });
   return { scores, falsePositives, misses };
 }
 
