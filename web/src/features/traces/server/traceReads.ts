@@ -88,9 +88,7 @@ export async function readTraceList(
       ...(query.cursor ? { cursor: query.cursor } : {}),
     }),
   );
-  const rows = contentHidden
-    ? page.rows.map((row) => ({ ...row, inputPreview: '', outputPreview: '' }))
-    : page.rows;
+  const rows = contentHidden ? page.rows.map(withoutPreviews) : page.rows;
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
@@ -117,15 +115,18 @@ async function readOptionalTable<T>(
   }
 }
 
-function toSpanView(
-  row: Parameters<typeof toTraceSpanView>[0],
-  contentHidden: boolean,
-): TraceSpanView {
-  const item = toTraceSpanView(row);
-  if (!contentHidden) return item;
-  const blanked: TraceSpanView = { ...item, metadata: {} };
+/** A span as a role without `traces:read_content` may see it: no text a user or model wrote. */
+export function withoutContent(span: TraceSpanView): TraceSpanView {
+  const blanked: TraceSpanView = { ...span, metadata: {} };
   for (const field of TRACE_CONTENT_FIELDS) blanked[field] = '';
   return blanked;
+}
+
+/** A trace list row without its input and output previews. */
+export function withoutPreviews<R extends { inputPreview: string; outputPreview: string }>(
+  row: R,
+): R {
+  return { ...row, inputPreview: '', outputPreview: '' };
 }
 
 /** One trace of the caller's project; `null` when the project has no span with this id. */
@@ -146,7 +147,9 @@ export async function readTrace(
   return {
     traceId,
     contentHidden,
-    spans: spans.map((row) => toSpanView(row, contentHidden)),
+    spans: spans.map((row) =>
+      contentHidden ? withoutContent(toTraceSpanView(row)) : toTraceSpanView(row),
+    ),
     findings: findings.map((row): FindingView => ({
       spanId: row.span_id,
       category: row.category,
