@@ -37,6 +37,13 @@ export {
   type OverflowPolicy,
 } from './transport/KinesisTransport.ts';
 export type { Transport, TransportStats, QueuedItem } from './transport/types.ts';
+export {
+  wrapLambdaHandler,
+  type LambdaContextLike,
+  type LambdaHandler,
+  type WrapLambdaOptions,
+} from './serverless/lambda.ts';
+export { flushWithin, flushInBackground } from './serverless/flushWithin.ts';
 export { configFromEnv, SightlineConfigError, type SightlineConfig } from './config.ts';
 export { newSpanId, newTraceId } from './ids.ts';
 export { getDefaultClient, setDefaultClient } from './defaultClient.ts';

@@ -3,6 +3,7 @@
  * bounded by the invocation's remaining time, so a frozen or recycled execution environment
  * loses nothing that was traced during the invocation.
  */
+import { getDefaultClient } from '../defaultClient.ts';
 import type { Sightline } from '../Sightline.ts';
 import type { SpanAttributes, SpanHandle } from '../SpanHandle.ts';
 import { flushWithin } from './flushWithin.ts';
@@ -17,7 +18,8 @@ export interface LambdaContextLike {
 }
 
 export interface WrapLambdaOptions<E> {
-  sightline: Sightline;
+  /** Defaults to the client `init()` created. */
+  sightline?: Sightline;
   /** Span name; defaults to the function name. */
   name?: string;
   /** Attributes from the event (user, session, route…). */
@@ -35,10 +37,11 @@ export type LambdaHandler<E, C extends LambdaContextLike, R> = (
 
 export function wrapLambdaHandler<E, C extends LambdaContextLike, R>(
   handler: LambdaHandler<E, C, R>,
-  options: WrapLambdaOptions<E>,
+  options: WrapLambdaOptions<E> = {},
 ): (event: E, context: C) => Promise<R> {
-  const { sightline } = options;
   return async (event, context) => {
+    const sightline = options.sightline ?? getDefaultClient();
+    if (!sightline) return handler(event, context);
     let span: SpanHandle | undefined;
     try {
       span = sightline.startSpan(
