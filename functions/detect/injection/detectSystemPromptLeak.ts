@@ -1,0 +1,84 @@
+/**
+ * System-prompt leakage in a model output: how much of the system prompt the output
+ * reproduces word for word, measured with word n-grams (lower-cased). The score is the larger
+ * of the share of the prompt's n-grams found in the output and the longest verbatim run
+ * (in words) over LONG_RUN_WORDS; the label is 'leak' at or above LEAK_THRESHOLD.
+ * Paraphrased or translated leaks are not caught (see docs/detection.md).
+ */
+import type { Verdict } from '../types.ts';
+import { SYSTEM_PROMPT_LEAK_DETECTOR } from './constants.ts';
+
+const NGRAM = 5;
+/** A verbatim run this long (in words) alone scores 1. */
+const LONG_RUN_WORDS = 50;
+export const LEAK_THRESHOLD = 0.5;
+/** Prompts shorter than this (in words) are too generic to call any overlap a leak. */
+const MIN_PROMPT_WORDS = 8;
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c > 127;
+}
+
+function words(text: string): string[] {
+  const out: string[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < length && isWordChar(text.charCodeAt(i))) i++;
+    out.push(text.slice(start, i).toLowerCase());
+  }
+  return out;
+}
+
+function ngramKeys(tokens: readonly string[], n: number): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i + n <= tokens.length; i++) keys.push(tokens.slice(i, i + n).join(' '));
+  return keys;
+}
+
+export interface PromptLeakMeasure {
+  /** Share of the system prompt's distinct n-grams that occur in the output. */
+  coverage: number;
+  /** Longest run of output words copied verbatim from the system prompt. */
+  longestRunWords: number;
+}
+
+export function measurePromptLeak(systemPrompt: string, output: string): PromptLeakMeasure {
+  const promptWords = words(systemPrompt);
+  if (promptWords.length < MIN_PROMPT_WORDS) return { coverage: 0, longestRunWords: 0 };
+  const promptGrams = new Set(ngramKeys(promptWords, NGRAM));
+  const found = new Set<string>();
+  let run = 0;
+  let longest = 0;
+  for (const key of ngramKeys(words(output), NGRAM)) {
+    if (promptGrams.has(key)) {
+      found.add(key);
+      run++;
+      if (run > longest) longest = run;
+    } else {
+      run = 0;
+    }
+  }
+  return {
+    coverage: promptGrams.size > 0 ? found.size / promptGrams.size : 0,
+    longestRunWords: longest > 0 ? longest + NGRAM - 1 : 0,
+  };
+}
+
+export function detectSystemPromptLeak(systemPrompt: string, output: string): Verdict {
+  if (typeof systemPrompt !== 'string' || typeof output !== 'string') {
+    return { score: 0, label: 'no_leak', detector: SYSTEM_PROMPT_LEAK_DETECTOR };
+  }
+  const { coverage, longestRunWords } = measurePromptLeak(systemPrompt, output);
+  const score = Math.min(1, Math.max(coverage, longestRunWords / LONG_RUN_WORDS));
+  return {
+    score,
+    label: score >= LEAK_THRESHOLD ? 'leak' : 'no_leak',
+    detector: SYSTEM_PROMPT_LEAK_DETECTOR,
+  };
+}
