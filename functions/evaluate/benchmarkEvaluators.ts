@@ -1,0 +1,162 @@
+/**
+ * Times the deterministic evaluators on realistic ~2 KB LLM spans (a mix of prose answers,
+ * JSON answers with a declared schema, refusals, non-English conversations and assertion
+ * rules) and prints the mean, p50 and p99 per span and each evaluator's share.
+ *
+ *   npx tsx functions/evaluate/benchmarkEvaluators.ts [spans=20000]
+ */
+import type { SpanItem } from '../../sdk/src/contract/items.ts';
+import { evaluateSpan, EVALUATOR_NAMES } from './evaluateSpan.ts';
+import type { EvaluatorConfig } from './types.ts';
+
+const QUESTIONS = [
+  'Can you explain how to configure retries for the payment webhook in our Node service? We keep seeing duplicate charges when the provider times out after 30 seconds.',
+  'Summarise the attached incident report for the weekly ops review and list the follow-up actions with owners.',
+  'Write a short product description for a waterproof hiking backpack with a 30 litre capacity.',
+  "Pouvez-vous m'expliquer comment configurer les sauvegardes automatiques de la base de données chaque nuit ?",
+];
+const PARAGRAPH =
+  'The webhook handler should treat every delivery as at-least-once. Store the provider event id in a table with a unique constraint before performing side effects, and return early when the insert conflicts. Retries then become harmless, and the timeout at 30 seconds only delays the acknowledgement instead of charging twice. ';
+const FRENCH =
+  'Pour configurer les sauvegardes automatiques, créez une tâche planifiée qui exécute la commande de sauvegarde chaque nuit à deux heures, puis vérifiez que les fichiers sont copiés vers un stockage externe et que la rétention est de trente jours. ';
+
+function answerFor(kind: number): {
+  text: string;
+  metadata?: Record<string, string>;
+  outputType?: string;
+} {
+  if (kind === 1) {
+    const items = Array.from({ length: 18 }, (_, i) => ({
+      action: `Follow-up action number ${i + 1} for the incident review`,
+      owner: `owner${i}@example.com`,
+      due: '2026-12-01',
+    }));
+    return {
+      text: JSON.stringify({ summary: PARAGRAPH, actions: items }),
+      outputType: 'json',
+      metadata: {
+        'sightline.output_schema': JSON.stringify({
+          type: 'object',
+          required: ['summary', 'actions'],
+          properties: {
+            summary: { type: 'string' },
+            actions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['action', 'owner'],
+                properties: {
+                  action: { type: 'string' },
+                  owner: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+                },
+              },
+            },
+          },
+        }),
+      },
+    };
+  }
+  if (kind === 2) {
+    return {
+      text:
+        "I'm sorry, but I can't help with writing that description as requested. " +
+        'However, I can suggest a neutral product description that focuses on the features. '.repeat(
+          20,
+        ),
+    };
+  }
+  if (kind === 3) return { text: FRENCH.repeat(8) };
+  return { text: PARAGRAPH.repeat(6) };
+}
+
+function buildSpan(i: number): SpanItem {
+  const kind = i % 4;
+  const answer = answerFor(kind);
+  return {
+    type: 'span',
+    traceId: 'a'.repeat(31) + (i % 10),
+    spanId: 'b'.repeat(15) + (i % 10),
+    name: 'chat',
+    kind: 'llm',
+    startTime: 1_760_000_000_000 + i,
+    endTime: 1_760_000_000_500 + i,
+    status: { code: 'ok' },
+    request:
+      answer.outputType === undefined ? { maxTokens: 1024 } : { outputType: answer.outputType },
+    finishReasons: ['stop'],
+    inputMessages: [
+      {
+        role: 'system',
+        parts: [{ type: 'text', content: 'You are a helpful assistant for the operations team.' }],
+      },
+      { role: 'user', parts: [{ type: 'text', content: QUESTIONS[kind] ?? '' }] },
+    ],
+    outputMessages: [
+      {
+        role: 'assistant',
+        parts: [{ type: 'text', content: answer.text.slice(0, 1800) }],
+        finishReason: 'stop',
+      },
+    ],
+    ...(answer.metadata === undefined ? {} : { metadata: answer.metadata }),
+  };
+}
+
+const CONFIG: EvaluatorConfig = {
+  assertions: [
+    {
+      name: 'no-internal-hosts',
+      field: 'output',
+      kind: 'not_contains',
+      pattern: 'internal.corp',
+      flags: 'i',
+    },
+    { name: 'mentions-id', field: 'output', kind: 'regex', pattern: '\\bevent id\\b', flags: 'i' },
+  ],
+  findings: { outputPiiCount: 0, outputSecretCount: 0 },
+};
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+function main(): void {
+  const count = Number(process.argv[2] ?? 20_000);
+  const spans = Array.from({ length: 64 }, (_, i) => buildSpan(i));
+  const bytes = spans.reduce((s, span) => s + JSON.stringify(span).length, 0) / spans.length;
+  for (let i = 0; i < 2_000; i += 1) evaluateSpan(spans[i % spans.length] as SpanItem, CONFIG);
+
+  const durations: number[] = [];
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 1) {
+    const t0 = process.hrtime.bigint();
+    evaluateSpan(spans[i % spans.length] as SpanItem, CONFIG);
+    durations.push(Number(process.hrtime.bigint() - t0) / 1_000);
+  }
+  const totalMicros = Number(process.hrtime.bigint() - started) / 1_000;
+  durations.sort((a, b) => a - b);
+
+  // Share per evaluator: time the chain with each evaluator disabled in turn.
+  const perEvaluator: string[] = [];
+  const sample = Math.min(count, 5_000);
+  const timeWith = (config: EvaluatorConfig): number => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < sample; i += 1) evaluateSpan(spans[i % spans.length] as SpanItem, config);
+    return Number(process.hrtime.bigint() - t0) / 1_000 / sample;
+  };
+  const full = timeWith(CONFIG);
+  for (const name of EVALUATOR_NAMES) {
+    const without = timeWith({ ...CONFIG, disabled: [name] });
+    perEvaluator.push(`  ${name.padEnd(18)} ${Math.max(0, full - without).toFixed(1)} µs`);
+  }
+  process.stdout.write(
+    [
+      `spans=${count} mean span size=${Math.round(bytes)} bytes (JSON)`,
+      `mean ${(totalMicros / count).toFixed(1)} µs/span  p50 ${percentile(durations, 0.5).toFixed(1)} µs  p99 ${percentile(durations, 0.99).toFixed(1)} µs  => ${Math.round((count / totalMicros) * 1e6)} spans/s`,
+      `per evaluator (chain time minus chain time without it, ${sample} spans):`,
+      ...perEvaluator,
+    ].join('\n') + '\n',
+  );
+}
+
+main();

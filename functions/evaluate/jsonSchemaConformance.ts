@@ -1,0 +1,125 @@
+/**
+ * `json_schema`: does the output conform to the JSON Schema the call declared? A call
+ * declares its schema as a JSON string in the metadata entry `sightline.output_schema`
+ * (the SDK's metadata values are strings of up to 4,096 characters). Schemas are compiled
+ * with Ajv once and cached; `pattern` keywords go through the same safety check as assertion
+ * rules, so a schema cannot make validation backtrack for ever. A malformed or unsafe schema
+ * gives an error score (`passed: null`), never an exception.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { SpanItem } from '../../sdk/src/contract/items.ts';
+import { EVALUATORS, OUTPUT_SCHEMA_METADATA_KEY } from './constants.ts';
+import { parseJsonOutput } from './jsonValid.ts';
+import { compileSafeRegex } from './safeRegex.ts';
+import { metadataString, readSpanTexts, type SpanTexts } from './spanText.ts';
+import type { EvalScore } from './types.ts';
+
+const MAX_SCHEMA_CHARS = 65_536;
+const MAX_CACHED_SCHEMAS = 256;
+
+function safeRegExp(pattern: string, flags: string) {
+  const { regex, maxInputChars } = compileSafeRegex(pattern, flags);
+  return {
+    test: (value: string) =>
+      regex.test(value.length > maxInputChars ? value.slice(0, maxInputChars) : value),
+  };
+}
+safeRegExp.code = 'safeRegExp';
+
+const ajv = new Ajv({
+  strict: false,
+  allErrors: false,
+  validateFormats: false,
+  code: { regExp: safeRegExp },
+});
+
+type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; reason: string };
+const compiled = new Map<string, CompiledSchema>();
+
+function compileSchema(source: string): CompiledSchema {
+  const cached = compiled.get(source);
+  if (cached !== undefined) return cached;
+  let result: CompiledSchema;
+  if (source.length > MAX_SCHEMA_CHARS) {
+    result = { ok: false, reason: `schema longer than ${MAX_SCHEMA_CHARS} characters` };
+  } else {
+    try {
+      const schema = JSON.parse(source) as unknown;
+      if (typeof schema !== 'object' && typeof schema !== 'boolean') {
+        throw new Error('a JSON Schema must be an object or a boolean');
+      }
+      result = { ok: true, validate: ajv.compile(schema as object) };
+    } catch (error) {
+      result = { ok: false, reason: `invalid schema: ${(error as Error).message.slice(0, 200)}` };
+    }
+  }
+  if (compiled.size >= MAX_CACHED_SCHEMAS) {
+    const oldest = compiled.keys().next().value;
+    if (oldest !== undefined) compiled.delete(oldest);
+  }
+  compiled.set(source, result);
+  return result;
+}
+
+export function jsonSchemaConformance(
+  span: SpanItem,
+  texts: SpanTexts = readSpanTexts(span),
+): EvalScore | null {
+  const source = metadataString(span, OUTPUT_SCHEMA_METADATA_KEY);
+  if (source === undefined || texts.output === undefined) return null;
+  if (texts.output.trim() === '' && texts.outputHasToolCalls) return null;
+  const { name, version } = EVALUATORS.jsonSchemaConformance;
+  const schema = compileSchema(source);
+  if (!schema.ok) {
+    return {
+      evaluator: name,
+      version,
+      value: 0,
+      passed: null,
+      label: 'error',
+      comment: schema.reason,
+    };
+  }
+  if (texts.producerTruncated) {
+    return {
+      evaluator: name,
+      version,
+      value: 0,
+      passed: null,
+      label: 'unknown',
+      comment: 'the producer truncated the output; it cannot be validated',
+    };
+  }
+  const parsed = parseJsonOutput(texts.output);
+  if (!parsed.ok) {
+    return {
+      evaluator: name,
+      version,
+      value: 0,
+      passed: false,
+      label: 'not_json',
+      comment: parsed.reason,
+    };
+  }
+  let valid: boolean;
+  try {
+    valid = schema.validate(parsed.value) === true;
+  } catch (error) {
+    // A schema whose validation throws (e.g. an unsafe pattern met at run time) is the
+    // schema's fault, not the output's.
+    return {
+      evaluator: name,
+      version,
+      value: 0,
+      passed: null,
+      label: 'error',
+      comment: `validation failed: ${(error as Error).message.slice(0, 200)}`,
+    };
+  }
+  if (valid) return { evaluator: name, version, value: 1, passed: true, label: 'conforms' };
+  const errors = (schema.validate.errors ?? [])
+    .slice(0, 3)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+    .join('; ');
+  return { evaluator: name, version, value: 0, passed: false, label: 'violates', comment: errors };
+}

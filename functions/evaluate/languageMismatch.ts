@@ -1,0 +1,380 @@
+/**
+ * `language_mismatch`: the answer is in a different language from the user's question.
+ * Identification is layered for speed (franc costs ~1 ms per text, the whole evaluator chain
+ * has ~100 µs): the writing system decides most pairs (Cyrillic vs Latin, Japanese vs
+ * Chinese by kana); within Latin script, counts of the commonest function words decide when
+ * one language clearly leads; only otherwise does franc-min run, restricted to the languages
+ * of that script, on the first 300 characters. Texts shorter than 40 letters (10 for CJK) are
+ * skipped, and so are calls that ask for another language (translate, "answer in French").
+ */
+import { francAll } from 'franc-min';
+import type { SpanItem } from '../../sdk/src/contract/items.ts';
+import { EVALUATORS } from './constants.ts';
+import { readSpanTexts, type SpanTexts } from './spanText.ts';
+import type { EvalScore } from './types.ts';
+
+const SAMPLE_CHARS = 600;
+const FRANC_CHARS = 300;
+const MIN_LETTERS = 40;
+const MIN_CJK_CHARS = 10;
+const MAX_SYSTEM_SCAN = 20_000;
+
+type Script =
+  | 'latin'
+  | 'cyrillic'
+  | 'greek'
+  | 'arabic'
+  | 'hebrew'
+  | 'devanagari'
+  | 'han'
+  | 'kana'
+  | 'hangul'
+  | 'thai';
+
+/** Languages franc may choose between, per script (franc-min's ISO 639-3 codes). */
+const FRANC_CANDIDATES: Partial<Record<Script, string[]>> = {
+  // The widely written Latin-script languages only: each candidate costs franc time.
+  latin: [
+    'spa',
+    'eng',
+    'por',
+    'ind',
+    'fra',
+    'deu',
+    'vie',
+    'ita',
+    'tur',
+    'pol',
+    'swh',
+    'ron',
+    'hau',
+    'nld',
+    'hrv',
+    'ces',
+    'hun',
+    'swe',
+    'tgl',
+    'zlm',
+    'uzn',
+    'azj',
+    'som',
+    'zul',
+  ],
+  cyrillic: ['rus', 'ukr', 'bos', 'srp', 'uzn', 'azj', 'koi', 'bel', 'bul', 'kaz'],
+  arabic: ['arb', 'urd', 'pes', 'zlm', 'skr', 'pbu'],
+  devanagari: ['hin', 'mar', 'mai', 'bho', 'npi', 'mag'],
+};
+
+const SCRIPT_LANGUAGE: Partial<Record<Script, string>> = {
+  greek: 'ell',
+  hebrew: 'heb',
+  thai: 'tha',
+  hangul: 'kor',
+  kana: 'jpn',
+  han: 'cmn',
+};
+
+const FUNCTION_WORDS: Record<string, readonly string[]> = {
+  eng: [
+    'the',
+    'and',
+    'is',
+    'are',
+    'of',
+    'to',
+    'that',
+    'it',
+    'you',
+    'for',
+    'with',
+    'this',
+    'what',
+    'how',
+    'can',
+    'be',
+    'have',
+    'not',
+    'was',
+    'will',
+    'your',
+    'from',
+    'they',
+    'which',
+  ],
+  fra: [
+    'le',
+    'les',
+    'et',
+    'est',
+    'des',
+    'une',
+    'du',
+    'pour',
+    'dans',
+    'pas',
+    'vous',
+    'je',
+    'il',
+    'ce',
+    'sur',
+    'avec',
+    'qui',
+    'au',
+    'sont',
+    'mais',
+    'nous',
+    'votre',
+    'cette',
+    'aux',
+  ],
+  deu: [
+    'der',
+    'die',
+    'das',
+    'und',
+    'ist',
+    'nicht',
+    'ich',
+    'sie',
+    'es',
+    'ein',
+    'eine',
+    'zu',
+    'mit',
+    'den',
+    'auf',
+    'für',
+    'wie',
+    'von',
+    'sich',
+    'auch',
+    'dem',
+    'wir',
+    'ihr',
+    'oder',
+  ],
+  spa: [
+    'el',
+    'los',
+    'las',
+    'y',
+    'es',
+    'que',
+    'en',
+    'una',
+    'por',
+    'para',
+    'con',
+    'se',
+    'del',
+    'lo',
+    'como',
+    'más',
+    'pero',
+    'está',
+    'su',
+    'al',
+    'puede',
+    'esta',
+    'usted',
+    'muy',
+  ],
+  por: [
+    'o',
+    'os',
+    'as',
+    'é',
+    'que',
+    'em',
+    'um',
+    'uma',
+    'para',
+    'com',
+    'não',
+    'do',
+    'da',
+    'no',
+    'na',
+    'mais',
+    'você',
+    'ao',
+    'dos',
+    'das',
+    'seu',
+    'sua',
+    'pode',
+    'também',
+  ],
+  ita: [
+    'il',
+    'gli',
+    'e',
+    'è',
+    'di',
+    'che',
+    'un',
+    'una',
+    'per',
+    'con',
+    'non',
+    'sono',
+    'della',
+    'del',
+    'si',
+    'come',
+    'anche',
+    'ma',
+    'questo',
+    'alla',
+    'nel',
+    'può',
+    'più',
+    'le',
+  ],
+  nld: [
+    'de',
+    'het',
+    'een',
+    'en',
+    'is',
+    'van',
+    'dat',
+    'niet',
+    'ik',
+    'je',
+    'op',
+    'te',
+    'zijn',
+    'met',
+    'voor',
+    'wat',
+    'hoe',
+    'er',
+    'maar',
+    'ook',
+    'u',
+    'kan',
+    'bij',
+    'deze',
+  ],
+};
+const wordLanguages = new Map<string, string[]>();
+for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
+  for (const word of words) wordLanguages.set(word, [...(wordLanguages.get(word) ?? []), language]);
+}
+
+const ASKS_FOR_LANGUAGE =
+  /\b(?:translat\w*|traduc\w*|traduz\w*|tradu[ci]\w*|übersetz\w*|vertaal\w*|(?:answer|respond|reply|write|speak|answers|responses) (?:only |always )?in (?:\w+ )?(?:\p{Lu}\w+|the user's language))/iu;
+const CODE_OR_LINK = /```[^`]*(?:`(?!``)[^`]*)*(?:```|$)|`[^`\n]*`|https?:\/\/\S+/g;
+
+function scriptOf(code: number): Script | null {
+  if (
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0xc0 && code <= 0x24f)
+  )
+    return 'latin';
+  if (code >= 0x400 && code <= 0x4ff) return 'cyrillic';
+  if (code >= 0x370 && code <= 0x3ff) return 'greek';
+  if (code >= 0x600 && code <= 0x6ff) return 'arabic';
+  if (code >= 0x590 && code <= 0x5ff) return 'hebrew';
+  if (code >= 0x900 && code <= 0x97f) return 'devanagari';
+  if (code >= 0x3040 && code <= 0x30ff) return 'kana';
+  if (code >= 0x4e00 && code <= 0x9fff) return 'han';
+  if (code >= 0xac00 && code <= 0xd7af) return 'hangul';
+  if (code >= 0xe00 && code <= 0xe7f) return 'thai';
+  return null;
+}
+
+interface Identified {
+  language: string;
+  method: 'script' | 'function-words' | 'franc';
+}
+
+/** Identifies the language of a text, or null when it is too short or unclear. */
+export function identifyLanguage(raw: string): Identified | null {
+  const text = raw
+    .slice(0, SAMPLE_CHARS * 4)
+    .replace(CODE_OR_LINK, ' ')
+    .slice(0, SAMPLE_CHARS);
+  const counts = new Map<Script, number>();
+  let letters = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const script = scriptOf(text.charCodeAt(i));
+    if (script === null) continue;
+    letters += 1;
+    counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  const kana = counts.get('kana') ?? 0;
+  const han = counts.get('han') ?? 0;
+  if (kana + han > 0) counts.set(kana > 0.1 * (kana + han) ? 'kana' : 'han', kana + han);
+  let dominant: Script | null = null;
+  let most = 0;
+  for (const [script, count] of counts) {
+    if (
+      count > most &&
+      !(script === 'kana' && kana <= 0.1 * (kana + han)) &&
+      !(script === 'han' && kana > 0.1 * (kana + han))
+    ) {
+      dominant = script;
+      most = count;
+    }
+  }
+  if (dominant === null) return null;
+  const cjk =
+    dominant === 'kana' || dominant === 'han' || dominant === 'hangul' || dominant === 'thai';
+  if (most < (cjk ? MIN_CJK_CHARS : MIN_LETTERS) || most < 0.5 * letters) return null;
+  const byScript = SCRIPT_LANGUAGE[dominant];
+  if (byScript !== undefined) return { language: byScript, method: 'script' };
+  if (dominant === 'latin') {
+    const votes = new Map<string, number>();
+    const words = text.toLowerCase().split(/[^\p{L}]+/u);
+    for (const word of words) {
+      for (const language of wordLanguages.get(word) ?? [])
+        votes.set(language, (votes.get(language) ?? 0) + 1);
+    }
+    const ranked = [...votes].sort((a, b) => b[1] - a[1]);
+    const [first, second] = ranked;
+    if (first !== undefined && first[1] >= 4 && first[1] >= 2 * (second?.[1] ?? 0)) {
+      return { language: first[0], method: 'function-words' };
+    }
+  }
+  const candidates = FRANC_CANDIDATES[dominant];
+  if (candidates === undefined) return null;
+  const [best] = francAll(text.slice(0, FRANC_CHARS), { only: candidates, minLength: 10 });
+  if (best === undefined || best[0] === 'und') return null;
+  return { language: best[0], method: 'franc' };
+}
+
+function asksForAnotherLanguage(span: SpanItem, texts: SpanTexts): boolean {
+  if (ASKS_FOR_LANGUAGE.test(texts.lastUserInput.slice(0, MAX_SYSTEM_SCAN))) return true;
+  const system = (span as { systemInstructions?: unknown }).systemInstructions;
+  const systemText = Array.isArray(system)
+    ? system
+        .map((part) => (part as { content?: unknown })?.content ?? '')
+        .filter((c) => typeof c === 'string')
+        .join('\n')
+    : '';
+  return ASKS_FOR_LANGUAGE.test(`${systemText}\n${texts.input}`.slice(0, MAX_SYSTEM_SCAN));
+}
+
+export function languageMismatch(
+  span: SpanItem,
+  texts: SpanTexts = readSpanTexts(span),
+): EvalScore | null {
+  if (texts.output === undefined || texts.lastUserInput === '') return null;
+  const question = identifyLanguage(texts.lastUserInput);
+  if (question === null) return null;
+  const answer = identifyLanguage(texts.output);
+  if (answer === null) return null;
+  if (asksForAnotherLanguage(span, texts)) return null;
+  const mismatch = question.language !== answer.language;
+  return {
+    evaluator: EVALUATORS.languageMismatch.name,
+    version: EVALUATORS.languageMismatch.version,
+    value: mismatch ? 1 : 0,
+    passed: !mismatch,
+    label: mismatch ? 'mismatch' : 'match',
+    comment: `question ${question.language} (${question.method}), answer ${answer.language} (${answer.method})`,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Feature hashing for the linear text classifiers: FNV-1a over UTF-16 code units, folded
+ * into a fixed number of buckets, so features need no vocabulary and the model is one array.
+ * Built for the ingest hot path: no per-feature allocation, and de-duplication by a reusable
+ * stamp array instead of a Set.
+ */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Continues an FNV-1a hash over `text`. */
+export function extendHash(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+/** Continues a hash with one UTF-16 code unit. */
+export function extendHashCode(hash: number, code: number): number {
+  return Math.imul(hash ^ code, FNV_PRIME) >>> 0;
+}
+
+/** The seed for a feature namespace (hash it once, at module load). */
+export function namespaceSeed(namespace: string): number {
+  return extendHash(FNV_OFFSET, namespace);
+}
+
+/** Joins two hashes into the hash of a pair (e.g. a bigram's two words). */
+export function combineHashes(first: number, second: number): number {
+  return Math.imul((first ^ 0x9e3779b9) + Math.imul(second, 0x85ebca6b), FNV_PRIME) >>> 0;
+}
+
+const stampsByBits = new Map<number, { stamps: Uint32Array; generation: number }>();
+
+/** Collects hashed feature indices (value 1 each, each bucket at most once). */
+export class HashedFeatures {
+  readonly indices: number[] = [];
+  private readonly mask: number;
+  private readonly stamps: Uint32Array;
+  private readonly generation: number;
+
+  constructor(bits: number) {
+    this.mask = (1 << bits) - 1;
+    let scratch = stampsByBits.get(bits);
+    if (scratch === undefined) {
+      scratch = { stamps: new Uint32Array(1 << bits), generation: 0 };
+      stampsByBits.set(bits, scratch);
+    }
+    scratch.generation = (scratch.generation + 1) >>> 0;
+    if (scratch.generation === 0) {
+      scratch.stamps.fill(0);
+      scratch.generation = 1;
+    }
+    this.stamps = scratch.stamps;
+    this.generation = scratch.generation;
+  }
+
+  /** Adds a feature by its hash. Valid until the next HashedFeatures of the same size is made. */
+  addHash(hash: number): void {
+    const index = hash & this.mask;
+    if (this.stamps[index] !== this.generation) {
+      this.stamps[index] = this.generation;
+      this.indices.push(index);
+    }
+  }
+
+  /** Adds the feature `value` in namespace `seed`. */
+  add(seed: number, value: string): void {
+    this.addHash(extendHash(seed, value));
+  }
+
+  /** Adds the feature (`first`, `second`) in namespace `seed`. */
+  addPair(seed: number, first: string, second: string): void {
+    this.addHash(extendHash(extendHashCode(extendHash(seed, first), 0x1f), second));
+  }
+}

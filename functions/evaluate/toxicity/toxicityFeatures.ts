@@ -1,0 +1,154 @@
+/**
+ * The toxicity classifier's features: hashed word unigrams and bigrams, character 3- to
+ * 5-grams inside words (so "b1tchhh" and "bitches" share features), and lexicon hits by
+ * category. Tokens are normalised first: leetspeak digits folded to letters, runs of three or
+ * more letters squeezed to two, and social-media noise (mentions, links, "RT", entities) dropped.
+ */
+import {
+  combineHashes,
+  extendHash,
+  extendHashCode,
+  HashedFeatures,
+  namespaceSeed,
+} from '../linearModel/featureHashing.ts';
+import { tokenizeWords } from '../linearModel/tokenize.ts';
+import {
+  INSULT_WORDS,
+  PROFANITY_STEMS,
+  PROFANITY_WORDS,
+  SLUR_STEMS,
+  SLUR_WORDS,
+} from './toxicityLexicon.ts';
+
+export const TOXICITY_FEATURE_BITS = 16;
+export const TOXICITY_CLASSES = ['neither', 'offensive_language', 'hate_speech'] as const;
+/** Long texts are read in part: abuse in a chat message is rarely only past this point. */
+const MAX_SCANNED_CHARS = 4_000;
+const MAX_TOKENS = 300;
+const MAX_CHAR_GRAM_TOKENS = 80;
+
+const LEET: Record<string, string | undefined> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+};
+const NOISE = /@\w+|https?:\/\/\S+|&#?\w+;|\brt\b/g;
+
+const slurWords = new Set<string>(SLUR_WORDS);
+const profanityWords = new Set<string>(PROFANITY_WORDS);
+const insultWords = new Set<string>(INSULT_WORDS);
+
+function needsNormalising(token: string): boolean {
+  let hasLetter = false;
+  let hasLeetDigit = false;
+  for (let i = 0; i < token.length; i += 1) {
+    const code = token.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) hasLeetDigit ||= LEET[token[i] as string] !== undefined;
+    else hasLetter = true;
+    if (i >= 2 && code === token.charCodeAt(i - 1) && code === token.charCodeAt(i - 2)) return true;
+  }
+  return hasLetter && hasLeetDigit;
+}
+
+/** Folds leetspeak digits (in tokens that also hold letters) and squeezes letter runs to two. */
+function normaliseToken(token: string): string {
+  if (!needsNormalising(token)) return token;
+  const hasLetter = /[^0-9]/.test(token);
+  let out = '';
+  let last = '';
+  let run = 0;
+  for (const raw of token) {
+    const ch = hasLetter ? (LEET[raw] ?? raw) : raw;
+    run = ch === last ? run + 1 : 1;
+    last = ch;
+    if (run <= 2) out += ch;
+  }
+  return out;
+}
+
+type LexiconCategory = 'slur' | 'profanity' | 'insult';
+
+/** Stems indexed by their first three characters, so a token is checked against a handful. */
+const stemsByPrefix = new Map<number, { stem: string; category: LexiconCategory }[]>();
+const prefixKey = (text: string): number =>
+  (text.charCodeAt(0) << 20) ^ (text.charCodeAt(1) << 10) ^ text.charCodeAt(2);
+for (const [stems, category] of [
+  [SLUR_STEMS, 'slur'],
+  [PROFANITY_STEMS, 'profanity'],
+] as const) {
+  for (const stem of stems) {
+    const key = prefixKey(stem);
+    stemsByPrefix.set(key, [...(stemsByPrefix.get(key) ?? []), { stem, category }]);
+  }
+}
+
+function lexiconCategory(token: string): LexiconCategory | null {
+  if (slurWords.has(token)) return 'slur';
+  if (profanityWords.has(token)) return 'profanity';
+  if (token.length < 3) return null;
+  for (const entry of stemsByPrefix.get(prefixKey(token)) ?? []) {
+    if (token.startsWith(entry.stem)) return entry.category;
+  }
+  if (insultWords.has(token)) return 'insult';
+  return null;
+}
+
+const SEED = {
+  word: namespaceSeed('w'),
+  bigram: namespaceSeed('w2'),
+  lexicon: namespaceSeed('lex'),
+  lexiconCount: namespaceSeed('lex-count'),
+  charGram: namespaceSeed('c'),
+  flag: namespaceSeed('flag'),
+};
+const SPACE = 0x20;
+
+/** Adds the character 3-, 4- and 5-grams of ` token ` without building substrings. */
+function addCharGrams(features: HashedFeatures, token: string): void {
+  const length = token.length + 2;
+  const codeAt = (i: number): number =>
+    i === 0 || i === length - 1 ? SPACE : token.charCodeAt(i - 1);
+  for (let start = 0; start + 3 <= length; start += 1) {
+    let h = SEED.charGram;
+    for (let k = 0; k < 5 && start + k < length; k += 1) {
+      h = extendHashCode(h, codeAt(start + k));
+      if (k >= 2) features.addHash(h);
+    }
+  }
+}
+
+/** Hashed feature indices for a text (a user message or an answer). */
+export function toxicityFeatures(input: string): number[] {
+  const features = new HashedFeatures(TOXICITY_FEATURE_BITS);
+  const text = input.slice(0, MAX_SCANNED_CHARS).toLowerCase().replace(NOISE, ' ');
+  const tokens = tokenizeWords(text, MAX_TOKENS).map(normaliseToken);
+  const counts = { slur: 0, profanity: 0, insult: 0 };
+  // Each token is hashed once; word and bigram features combine those hashes.
+  const hashes = tokens.map((token) => extendHash(0, token));
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as string;
+    const hash = hashes[i] as number;
+    features.addHash(combineHashes(SEED.word, hash));
+    const next = hashes[i + 1];
+    if (next !== undefined) features.addHash(combineHashes(combineHashes(SEED.bigram, hash), next));
+    const category = lexiconCategory(token);
+    if (category !== null) {
+      counts[category] += 1;
+      features.addPair(SEED.lexicon, category, token.length > 12 ? token.slice(0, 12) : token);
+    }
+    if (i < MAX_CHAR_GRAM_TOKENS && token.length >= 3 && token.length <= 12) {
+      addCharGrams(features, token);
+    }
+  }
+  for (const category of ['slur', 'profanity', 'insult'] as const) {
+    const count = counts[category];
+    if (count > 0) features.addPair(SEED.lexiconCount, category, count >= 3 ? '3+' : String(count));
+  }
+  if (counts.slur > 0 && counts.profanity > 0) features.add(SEED.flag, 'slur-and-profanity');
+  return features.indices;
+}
