@@ -74,10 +74,16 @@ export function titleCaseSameLength(text: string): string {
  * A name or place inside an address ("Joaquin Suarez 2906", "Via Roma 131, Montafia") is
  * part of the address, whatever its own score.
  */
-function dropNamesInsideAddresses(candidates: readonly PiiCandidate[]): PiiCandidate[] {
-  const addresses = candidates
-    .filter((candidate) => candidate.type === 'STREET_ADDRESS')
-    .sort((a, b) => a.start - b.start);
+function dropNamesInsideAddresses(
+  text: string,
+  candidates: readonly PiiCandidate[],
+): PiiCandidate[] {
+  // Only addresses that win among themselves count: a weaker reading that runs on into the
+  // next sentence must not swallow a name.
+  const addresses = resolveOverlaps(
+    text,
+    candidates.filter((candidate) => candidate.type === 'STREET_ADDRESS'),
+  );
   if (addresses.length === 0) return [...candidates];
   // furthestEnd[i]: the furthest end among addresses[0..i], so one binary search answers
   // "does an address starting at or before this name reach past its end?".
@@ -156,6 +162,7 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): Finding
   return resolveOverlaps(
     text,
     dropNamesInsideAddresses(
+      text,
       candidates.filter(
         (candidate) => candidate.score >= minScore && candidate.end > candidate.start,
       ),

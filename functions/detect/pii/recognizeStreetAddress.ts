@@ -75,6 +75,8 @@ function extendAddress(text: string, coreEnd: number): Extension {
     const separatorLength = stickyMatch(SEPARATOR, text, end);
     if (separatorLength < 0) break;
     const lineBreak = text.slice(end, end + separatorLength).search(/[,;\n]/) >= 0;
+    // After a full stop only a new line continues the address: ". Thanks, Anna" does not.
+    if (!lineBreak && text[end - 1] === '.') break;
     const at = end + separatorLength;
     const unitLength = stickyMatch(UNIT, text, at);
     if (unitLength > 0) {
@@ -94,7 +96,7 @@ function extendAddress(text: string, coreEnd: number): Extension {
       const place = text.slice(at, placeEnd);
       const shouting = place === place.toUpperCase();
       // A place after a mere space must stand out (capitals) or follow a unit or number.
-      const allowed = lineBreak || shouting || pieces > 0 || /\d\.?$/.test(text.slice(0, end));
+      const allowed = lineBreak || shouting || pieces > 0 || /\d/.test(text.charAt(end - 1));
       if (allowed && stickyMatch(PLACE_TERMINATOR, text, placeEnd) >= 0 && text[placeEnd] !== ':') {
         end = placeEnd;
         pieces++;
@@ -121,6 +123,17 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
   // "Room 204", "Chapter 12": one ordinary word before a number is rarely a street.
   const single = words.length === 1 ? (words[0] ?? '').replace(/\.$/, '').toLowerCase() : '';
   return single && COMMON_WORDS.has(single) ? 0.1 : 0.3;
+}
+
+function* linesWithDigits(text: string): Generator<{ line: string; offset: number }> {
+  let offset = 0;
+  while (offset <= text.length) {
+    const newline = text.indexOf('\n', offset);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(offset, end);
+    if (/\d/.test(line)) yield { line, offset };
+    offset = end + 1;
+  }
 }
 
 export function recognizeStreetAddress(text: string): PiiCandidate[] {
@@ -150,21 +163,26 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
     if (hasContextBefore(text, start, ADDRESS_CONTEXT)) score += 0.25;
     found.push({ type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) });
   };
-  for (const match of text.matchAll(ENGLISH_CORE)) {
-    consider(match.index, match.index + match[0].length, 'english');
-  }
-  for (const match of text.matchAll(NAMED_CORE)) {
-    consider(match.index, match.index + match[0].length, 'named');
-  }
-  for (const match of text.matchAll(NUMBER_LED_CORE)) {
-    const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
-    // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
-    const ordinary = (word: string): boolean => {
-      const bare = word.replace(/\.$/, '');
-      return bare.length < 3 || bare === bare.toUpperCase() || COMMON_WORDS.has(bare.toLowerCase());
-    };
-    if (words.some(ordinary)) continue;
-    consider(match.index, match.index + match[0].length, 'number');
+  // Street cores sit on one line and contain a digit: only lines with a digit are scanned.
+  for (const { line, offset } of linesWithDigits(text)) {
+    for (const match of line.matchAll(ENGLISH_CORE)) {
+      consider(offset + match.index, offset + match.index + match[0].length, 'english');
+    }
+    for (const match of line.matchAll(NAMED_CORE)) {
+      consider(offset + match.index, offset + match.index + match[0].length, 'named');
+    }
+    for (const match of line.matchAll(NUMBER_LED_CORE)) {
+      const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
+      // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
+      const ordinary = (word: string): boolean => {
+        const bare = word.replace(/\.$/, '');
+        return (
+          bare.length < 3 || bare === bare.toUpperCase() || COMMON_WORDS.has(bare.toLowerCase())
+        );
+      };
+      if (words.some(ordinary)) continue;
+      consider(offset + match.index, offset + match.index + match[0].length, 'number');
+    }
   }
   for (const match of text.matchAll(BOX_CORE)) {
     consider(match.index, match.index + match[0].length, 'box');
