@@ -63,9 +63,11 @@ const ServerEnvSchema = z.object({
   /** Admin the local stack creates on first start; without a password, one is generated. */
   SIGHTLINE_ADMIN_EMAIL: z.email().default('admin@sightline.local'),
   SIGHTLINE_ADMIN_PASSWORD: z.string().min(12).optional(),
-  /** Sign-in attempts allowed per client address and window (better-auth rate limit). */
+  /** Sign-in attempts allowed per email address and window, successful ones included. */
   SIGHTLINE_SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
-  SIGHTLINE_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SIGHTLINE_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Sign-in attempts allowed per client address and minute (better-auth's rate limit). */
+  SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   /**
    * Single sign-on through an OpenID Connect provider (Amazon Cognito in the CDK stack): its
    * discovery document URL, client id and secret. All three, or none.

@@ -305,6 +305,16 @@ describe('SightlineStack', () => {
           { AttributeName: 'keyId', KeyType: 'RANGE' },
         ],
       ],
+      ['auth records', 'authTable', [{ AttributeName: 'pk', KeyType: 'HASH' }]],
+      [
+        'memberships',
+        'membershipsTable',
+        [
+          { AttributeName: 'projectId', KeyType: 'HASH' },
+          { AttributeName: 'userId', KeyType: 'RANGE' },
+        ],
+      ],
+      ['API tokens', 'apiTokensTable', [{ AttributeName: 'tokenId', KeyType: 'HASH' }]],
     ] as const)(
       '%s: on-demand, PITR, KMS, protected from deletion',
       (_name, property, keySchema) => {
@@ -328,6 +338,46 @@ describe('SightlineStack', () => {
         });
       },
     );
+  });
+
+  describe('sign-in', () => {
+    it.each([
+      ['authTable', ['lookup1', 'lookup2']],
+      ['membershipsTable', ['byUser']],
+      ['apiTokensTable', ['byProject']],
+    ] as const)('%s has the lookup indexes the repositories query', (property, indexes) => {
+      const resource = template.toJSON().Resources[logicalId(stack, stack[property])];
+      const names = (
+        resource.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }>
+      ).map((index) => index.IndexName);
+      expect(names).toEqual(indexes);
+    });
+
+    it('expires sign-in records through the ttl attribute', () => {
+      const resource = template.toJSON().Resources[logicalId(stack, stack.authTable)];
+      expect(resource.Properties.TimeToLiveSpecification).toEqual({
+        AttributeName: 'ttl',
+        Enabled: true,
+      });
+    });
+
+    it('has a user pool without self sign-up, with MFA and a strong password policy', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        MfaConfiguration: 'ON',
+        Policies: {
+          PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }),
+        },
+      });
+    });
+
+    it('has a web client using the authorization code flow with a secret, back to the web app', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['code'],
+        CallbackURLs: ['http://localhost:3000/api/auth/oauth2/callback/oidc'],
+      });
+    });
   });
 
   describe('ClickHouse secret', () => {
@@ -407,6 +457,11 @@ describe('SightlineStack', () => {
       'SpanStreamArn',
       'ProjectsTableName',
       'IngestKeysTableName',
+      'AuthTableName',
+      'MembershipsTableName',
+      'ApiTokensTableName',
+      'OidcDiscoveryUrl',
+      'OidcClientId',
       'ClickHouseSecretArn',
       'IngestOnFailureQueueUrl',
     ]) {

@@ -1,7 +1,8 @@
 /**
- * The Sightline production stack: the span stream, the control-plane tables, the ClickHouse
- * connection secret, the customer-managed key that encrypts all of them, and the ingest
- * function that joins them.
+ * The Sightline production stack: the span stream, the control-plane tables (projects, ingest
+ * keys, sign-in records, memberships, API tokens), the ClickHouse connection secret, the
+ * customer-managed key that encrypts all of them, the ingest function that joins them, and
+ * the Cognito user pool the web app signs people in with (OIDC).
  */
 import {
   CfnOutput,
@@ -11,6 +12,7 @@ import {
   Validations,
   type StackProps,
 } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -26,6 +28,23 @@ export interface SightlineStackProps extends StackProps {
   projectsTableName?: string;
   /** @default 'sightline-ingest-keys' */
   ingestKeysTableName?: string;
+  /** @default 'sightline-auth' */
+  authTableName?: string;
+  /** @default 'sightline-memberships' */
+  membershipsTableName?: string;
+  /** @default 'sightline-api-tokens' */
+  apiTokensTableName?: string;
+  /**
+   * The web app's public URL: the Cognito app client's callback is
+   * `<webUrl>/api/auth/oauth2/callback/oidc`.
+   * @default 'http://localhost:3000'
+   */
+  webUrl?: string;
+  /**
+   * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`),
+   * globally unique. Without it the user pool has no OAuth endpoints until a domain is added.
+   */
+  authDomainPrefix?: string;
   /** @default 'sightline/clickhouse' */
   clickHouseSecretName?: string;
   /**
@@ -41,6 +60,11 @@ export class SightlineStack extends Stack {
   readonly stream: kinesis.Stream;
   readonly projectsTable: dynamodb.Table;
   readonly ingestKeysTable: dynamodb.Table;
+  readonly authTable: dynamodb.Table;
+  readonly membershipsTable: dynamodb.Table;
+  readonly apiTokensTable: dynamodb.Table;
+  readonly userPool: cognito.UserPool;
+  readonly webClient: cognito.UserPoolClient;
   readonly clickHouseSecret: secretsmanager.Secret;
   readonly ingest: IngestFunction;
 
@@ -99,6 +123,81 @@ export class SightlineStack extends Stack {
       sortKey: { name: 'keyId', type: dynamodb.AttributeType.STRING },
     });
 
+    // Key schemas and indexes match infra/local/services/dynalite.ts.
+    this.authTable = this.controlPlaneTable('AuthTable', {
+      tableName: props.authTableName ?? 'sightline-auth',
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+    });
+    for (const index of ['lookup1', 'lookup2']) {
+      this.authTable.addGlobalSecondaryIndex({
+        indexName: index,
+        partitionKey: { name: index, type: dynamodb.AttributeType.STRING },
+      });
+    }
+    this.membershipsTable = this.controlPlaneTable('MembershipsTable', {
+      tableName: props.membershipsTableName ?? 'sightline-memberships',
+      partitionKey: { name: 'projectId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+    });
+    this.membershipsTable.addGlobalSecondaryIndex({
+      indexName: 'byUser',
+      partitionKey: { name: 'userId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'projectId', type: dynamodb.AttributeType.STRING },
+    });
+    this.apiTokensTable = this.controlPlaneTable('ApiTokensTable', {
+      tableName: props.apiTokensTableName ?? 'sightline-api-tokens',
+      partitionKey: { name: 'tokenId', type: dynamodb.AttributeType.STRING },
+    });
+    this.apiTokensTable.addGlobalSecondaryIndex({
+      indexName: 'byProject',
+      partitionKey: { name: 'projectId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'tokenId', type: dynamodb.AttributeType.STRING },
+    });
+
+    // People sign in to the web app through this pool (OIDC, docs/security.md); nobody signs
+    // themselves up, and everyone uses a second factor.
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: 'sightline-users',
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    if (props.authDomainPrefix) {
+      this.userPool.addDomain('SignInDomain', {
+        cognitoDomain: { domainPrefix: props.authDomainPrefix },
+        managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+      });
+    }
+    const webUrl = (props.webUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+    this.webClient = this.userPool.addClient('WebClient', {
+      userPoolClientName: 'sightline-web',
+      generateSecret: true,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${webUrl}/api/auth/oauth2/callback/oidc`],
+        logoutUrls: [`${webUrl}/sign-in`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    });
+
     this.clickHouseSecret = new secretsmanager.Secret(this, 'ClickHouseSecret', {
       secretName: props.clickHouseSecretName ?? 'sightline/clickhouse',
       description:
@@ -139,6 +238,13 @@ export class SightlineStack extends Stack {
     new CfnOutput(this, 'SpanStreamArn', { value: this.stream.streamArn });
     new CfnOutput(this, 'ProjectsTableName', { value: this.projectsTable.tableName });
     new CfnOutput(this, 'IngestKeysTableName', { value: this.ingestKeysTable.tableName });
+    new CfnOutput(this, 'AuthTableName', { value: this.authTable.tableName });
+    new CfnOutput(this, 'MembershipsTableName', { value: this.membershipsTable.tableName });
+    new CfnOutput(this, 'ApiTokensTableName', { value: this.apiTokensTable.tableName });
+    new CfnOutput(this, 'OidcDiscoveryUrl', {
+      value: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}/.well-known/openid-configuration`,
+    });
+    new CfnOutput(this, 'OidcClientId', { value: this.webClient.userPoolClientId });
     new CfnOutput(this, 'ClickHouseSecretArn', { value: this.clickHouseSecret.secretArn });
     new CfnOutput(this, 'IngestOnFailureQueueUrl', {
       value: this.ingest.onFailureQueue.queueUrl,
@@ -149,7 +255,10 @@ export class SightlineStack extends Stack {
 
   private controlPlaneTable(
     id: string,
-    keys: Pick<dynamodb.TableProps, 'tableName' | 'partitionKey' | 'sortKey'>,
+    keys: Pick<
+      dynamodb.TableProps,
+      'tableName' | 'partitionKey' | 'sortKey' | 'timeToLiveAttribute'
+    >,
   ): dynamodb.Table {
     // Table, not TableV2: TableV2 cannot render a customer-managed key in a
     // region-agnostic stack, and this app must synthesize without an account or region.

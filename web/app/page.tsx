@@ -13,7 +13,7 @@ export default async function HomePage() {
   if (first) redirect(`/projects/${encodeURIComponent(first)}/overview`);
   return (
     <>
-      <AppHeader />
+      <AppHeader email={user.email} />
       <main>
         <h1>No projects yet</h1>
         <p>You are not a member of any project. Ask a project admin to add you.</p>

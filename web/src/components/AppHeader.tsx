@@ -4,7 +4,6 @@
  */
 import Link from 'next/link';
 import { can, type Role } from '../server/access/permissions.ts';
-import { currentUser } from '../server/access/principals.ts';
 import { SignOutControls } from '../features/auth/components/SignOutControls.tsx';
 
 const PROJECT_SECTIONS = [
@@ -14,8 +13,19 @@ const PROJECT_SECTIONS = [
   { segment: 'prompts', label: 'Prompts' },
 ] as const;
 
-export async function AppHeader({ projectId, role }: { projectId?: string; role?: Role }) {
-  const user = await currentUser();
+/**
+ * Plain (not async, no server imports) so error and not-found pages, which may be client
+ * components, can render it too; pages that know who is signed in pass `email`.
+ */
+export function AppHeader({
+  projectId,
+  role,
+  email,
+}: {
+  projectId?: string;
+  role?: Role;
+  email?: string;
+}) {
   const base = projectId ? `/projects/${encodeURIComponent(projectId)}` : undefined;
   const managesProject =
     role !== undefined &&
@@ -43,7 +53,7 @@ export async function AppHeader({ projectId, role }: { projectId?: string; role?
           {role ? <span className="role"> · {role}</span> : null}
         </span>
       ) : null}
-      {user?.email ? <SignOutControls email={user.email} /> : null}
+      {email ? <SignOutControls email={email} /> : null}
     </header>
   );
 }

@@ -21,7 +21,7 @@ export default async function ProjectLayout({
   const access = await requirePageAccess(projectId, 'metrics:read');
   return (
     <>
-      <AppHeader projectId={projectId} role={access.role} />
+      <AppHeader projectId={projectId} role={access.role} email={access.principal.email} />
       {children}
     </>
   );

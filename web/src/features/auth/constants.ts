@@ -7,10 +7,6 @@ export const SESSION_EXPIRES_IN_SECONDS = 7 * 24 * 3600;
 /** A session used after this long is extended to a full SESSION_EXPIRES_IN_SECONDS again. */
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 3600;
 
-/** Sign-in attempts allowed for one email address per window, whatever the client address. */
-export const SIGN_IN_ATTEMPTS_PER_EMAIL = 10;
-export const SIGN_IN_EMAIL_WINDOW_SECONDS = 15 * 60;
-
 /** better-auth's session cookie, without and with the `__Secure-` prefix it gets over https. */
 export const SESSION_COOKIE_NAMES = [
   'better-auth.session_token',

@@ -7,10 +7,6 @@
 import { serverEnv } from '../../../../../functions/config/env.ts';
 import { getAuth } from '../../../../src/features/auth/server/auth.ts';
 import { recordSignInAttempt } from '../../../../src/features/auth/server/signInThrottle.ts';
-import {
-  SIGN_IN_ATTEMPTS_PER_EMAIL,
-  SIGN_IN_EMAIL_WINDOW_SECONDS,
-} from '../../../../src/features/auth/constants.ts';
 import { isSameOriginRequest } from '../../../../src/server/access/sameOrigin.ts';
 import { controlPlane } from '../../../../src/server/controlPlane.ts';
 
@@ -41,11 +37,8 @@ export async function POST(request: Request): Promise<Response> {
     if (email) {
       const decision = await recordSignInAttempt(controlPlane().authRecords, {
         email,
-        maxAttempts: Math.max(
-          SIGN_IN_ATTEMPTS_PER_EMAIL,
-          serverEnv().SIGHTLINE_SIGN_IN_MAX_ATTEMPTS,
-        ),
-        windowSeconds: SIGN_IN_EMAIL_WINDOW_SECONDS,
+        maxAttempts: serverEnv().SIGHTLINE_SIGN_IN_MAX_ATTEMPTS,
+        windowSeconds: serverEnv().SIGHTLINE_SIGN_IN_WINDOW_SECONDS,
       });
       if (!decision.allowed) {
         return json(429, 'RATE_LIMITED', 'Too many sign-in attempts. Try again later.', {

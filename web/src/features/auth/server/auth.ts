@@ -52,10 +52,7 @@ function createAuth(env: ServerEnv) {
     );
   }
   const secure = env.SIGHTLINE_WEB_URL?.startsWith('https://') ?? false;
-  const signInRule = {
-    window: env.SIGHTLINE_SIGN_IN_WINDOW_SECONDS,
-    max: env.SIGHTLINE_SIGN_IN_MAX_ATTEMPTS,
-  };
+  const signInRule = { window: 60, max: env.SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS };
   return betterAuth({
     appName: 'Sightline',
     secret: env.SIGHTLINE_AUTH_SECRET,
