@@ -1,7 +1,7 @@
 /**
  * Command: measures the injection detector and prints the numbers quoted in docs/detection.md.
  *   npx tsx functions/detect/injection/evaluateInjection.ts [--data path/to/injection_dev.jsonl]
- * Quality: 5-fold cross-validation by template family (nested: each outer training part runs the
+ * Quality: 3× repeated 5-fold cross-validation by template family (nested: each outer training part runs the
  * full training recipe, so calibration and threshold never see the test fold), reporting TPR and
  * FPR at the chosen threshold, ROC AUC and per-kind rates (indirect injection separately) as mean
  * and standard deviation over folds. Speed: the shipped model on 2 KB texts.
@@ -20,6 +20,8 @@ import { calibrate } from './injectionModel.ts';
 import { scoreInjection } from './scoreInjection.ts';
 
 const EVALUATION_SEED = 7;
+/** Cross-validation is repeated with different fold assignments: families are few, folds vary. */
+const REPEATS = 3;
 
 function rocAuc(scores: number[], labels: number[]): number {
   const pairs = scores.map((s, i) => [s, labels[i] ?? 0] as const).sort((a, b) => a[0] - b[0]);
@@ -54,20 +56,22 @@ function print(line: string): void {
 
 function crossValidate(examples: PreparedExample[]): void {
   const folds = TRAINING_SETTINGS.folds;
-  const foldOf = assignFolds(
-    examples.map((e) => e.example),
-    folds,
-    EVALUATION_SEED,
-  );
   const tpr: number[] = [];
   const fpr: number[] = [];
   const auc: number[] = [];
   const perKind = new Map<string, number[]>();
   const pooled: { score: number; flagged: boolean; example: PreparedExample }[] = [];
-  for (let fold = 0; fold < folds; fold++) {
+  for (let run = 0; run < REPEATS * folds; run++) {
+    const repeat = Math.floor(run / folds);
+    const fold = run % folds;
+    const foldOf = assignFolds(
+      examples.map((e) => e.example),
+      folds,
+      EVALUATION_SEED + repeat,
+    );
     const train = examples.filter((_, i) => foldOf[i] !== fold);
     const test = examples.filter((_, i) => foldOf[i] === fold);
-    const { model } = fitCalibratedModel(train, EVALUATION_SEED + 100 * (fold + 1));
+    const { model } = fitCalibratedModel(train, EVALUATION_SEED + 100 * (run + 1));
     const scores = marginsFor(model, test).map((m) => calibrate(model, m));
     const labels = test.map((e) => e.example.label);
     const flagged = scores.map((s) => s >= model.threshold);
@@ -88,25 +92,27 @@ function crossValidate(examples: PreparedExample[]): void {
       perKind.set(kind, [...(perKind.get(kind) ?? []), k.flagged / k.total]);
     }
     print(
-      `fold ${fold + 1}: n=${test.length} threshold=${model.threshold.toFixed(3)} ` +
-        `TPR=${tpr[fold]?.toFixed(3)} FPR=${fpr[fold]?.toFixed(3)} AUC=${auc[fold]?.toFixed(4)}`,
+      `repeat ${repeat + 1} fold ${fold + 1}: n=${test.length} threshold=${model.threshold.toFixed(3)} ` +
+        `TPR=${tpr[run]?.toFixed(3)} FPR=${fpr[run]?.toFixed(3)} AUC=${auc[run]?.toFixed(4)}`,
     );
   }
   print('');
-  print(`${folds}-fold cross-validation by template family (mean ± sd over folds)`);
+  print(
+    `${REPEATS}× ${folds}-fold cross-validation by template family (mean ± sd over ${REPEATS * folds} folds)`,
+  );
   print(`  TPR at threshold        ${meanSd(tpr)}`);
   print(`  FPR at threshold        ${meanSd(fpr)}`);
   print(`  ROC AUC                 ${meanSd(auc)}`);
   print('  flagged rate per kind (attack kinds = detection rate, benign kinds = FPR):');
   for (const [kind, rates] of [...perKind].sort()) {
-    const total = pooled.filter((p) => p.example.example.kind === kind).length;
+    const total = pooled.filter((p) => p.example.example.kind === kind).length / REPEATS;
     print(`    ${kind.padEnd(22)} ${meanSd(rates)}   (n=${total})`);
   }
   const indirectSources = pooled.filter(
     (p) => p.example.example.label === 1 && INDIRECT_SOURCES.has(p.example.example.source),
   );
   print(
-    `  indirect injection detected (pooled): ${indirectSources.filter((p) => p.flagged).length}/${indirectSources.length}`,
+    `  indirect injection detected (pooled over repeats): ${indirectSources.filter((p) => p.flagged).length}/${indirectSources.length}`,
   );
   const misses = pooled
     .filter((p) => p.flagged !== (p.example.example.label === 1))

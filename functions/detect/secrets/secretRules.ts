@@ -255,7 +255,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     lowerCaseGate: true,
     type: SecretType.GENERIC_HIGH_ENTROPY_SECRET,
     pattern:
-      /(?<keyword>passw(?:or)?d|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|credentials?|bearer)[A-Za-z0-9_.-]{0,30}["']?(?:\s{0,3}(?::=|=>|[:=])\s{0,3}|\s{1,3}(?:is|was)\s{1,3}|\s{1,3})["'`]?(?<value>[^\s"'`,;<>]{8,256})(?![^\s"'`,;<>])/dgi,
+      /(?<keyword>passw(?:or)?d|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|credentials?|bearer)[A-Za-z0-9_.-]{0,30}["']?(?:\s{0,3}(?::=|=>|[:=])\s{0,3}|\s{1,3}(?:is|was)\s{1,3}|\s{1,3})["'`]?(?<value>[^\s"'`,;<>]{10,256})(?![^\s"'`,;<>])/dgi,
     priority: 10,
     score: (match) => {
       const value = match.value;
