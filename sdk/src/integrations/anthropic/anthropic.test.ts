@@ -339,4 +339,36 @@ describe('wrapAnthropic', () => {
     expect(transport.spans()).toEqual([]);
     expect(client).toBeInstanceOf(Anthropic);
   });
+
+  it('ends the span of a helper stream the caller aborts', async () => {
+    // Prepare
+    server.enqueue({
+      type: 'message',
+      content: [{ type: 'text', text: ['a ', 'b ', 'c ', 'd ', 'e'] }],
+    });
+    const client = wrapAnthropic(makeClient(), sightline);
+
+    // Act
+    const stream = client.messages.stream({
+      model: 'claude-haiku-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'letters' }],
+    });
+    stream.on('text', () => stream.abort());
+    const outcome = await stream.done().catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(Anthropic.APIUserAbortError);
+    expect(stream.aborted).toBe(true);
+    const spans = transport.spans();
+    expect(spans).toHaveLength(1);
+    // The client ends an aborted stream's iteration quietly: the span ends with what arrived,
+    // no stop reason, and says the stream was aborted.
+    expect(spans[0]?.status).toEqual({ code: 'ok' });
+    expect(spans[0]?.metadata).toEqual({ 'sightline.stream': 'aborted' });
+    expect(spans[0]?.finishReasons).toBeUndefined();
+    expect(spans[0]?.outputMessages).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'a ' }] },
+    ]);
+  });
 });

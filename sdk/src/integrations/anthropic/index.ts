@@ -94,7 +94,15 @@ function traceMessagesCreate(
         const accumulator = new AnthropicStreamAccumulator();
         return {
           onChunk: (event) => accumulator.captureStreamEvent(event),
-          onEnd: () => () => accumulator.attributes(),
+          onEnd: () => {
+            // An aborted stream (`stream.controller.abort()`, MessageStream.abort()) just stops:
+            // the client ends its iteration quietly, so say why the message is cut short.
+            const aborted = (result as { controller?: AbortController }).controller?.signal.aborted;
+            return () => ({
+              ...accumulator.attributes(),
+              ...(aborted ? { metadata: { 'sightline.stream': 'aborted' } } : {}),
+            });
+          },
         };
       },
     },
