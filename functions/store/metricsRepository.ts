@@ -1,9 +1,9 @@
 /**
  * Dashboard metrics of model calls (spans of kind 'llm' or 'embedding'): time series,
- * summary, breakdowns and top users. Read from the per-minute rollups of migration 0006
- * (`span_metrics_minutely`, `span_tag_metrics_minutely` when a tag is involved) and the
- * per-hour user rollup; ranges are therefore minute-granular (hour-granular for users):
- * a bucket belongs to the range when it starts in [from rounded down, to).
+ * summary, breakdowns and top users. Read from the rollups of migrations 0006/0007 (per
+ * minute and per hour; the per-tag tables when a tag is involved) and the per-hour user
+ * rollup; ranges are therefore minute-granular (hour-granular for users): a minute belongs
+ * to the range when it starts in [from rounded down to the minute, to).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { InvalidQueryError } from './queryErrors.ts';
@@ -130,20 +130,27 @@ export function toMetricsValues(row: MetricsAggregateRow | undefined): MetricsVa
 }
 
 interface RollupQuery {
-  table: string;
-  where: string;
+  /** A subquery with the rollup rows of the range and filter (column `minute` = row start). */
+  source: string;
   params: Record<string, unknown>;
 }
 
-/** Which rollup answers the filter, and the bound WHERE clause on it. */
-export function metricsRollupQuery(filter: MetricsFilter, needsTag = false): RollupQuery {
+const HOUR_MS = 3_600_000;
+
+/**
+ * Which rollups answer the filter, as one bound subquery: whole hours from the hourly tier
+ * (0007) and the partial hours at the range's edges from the per-minute tier (0006), or the
+ * per-minute tier alone when minute buckets are asked for. With a tag in the filter or the
+ * breakdown, the per-tag tables.
+ */
+export function metricsRollupQuery(
+  filter: MetricsFilter,
+  options: { needsTag?: boolean; minuteBuckets?: boolean } = {},
+): RollupQuery {
   const { fromMs, toMs } = rangeParams(filter.range);
-  const useTags = needsTag || filter.tag !== undefined;
-  const conditions = [
-    'project_id = {projectId:String}',
-    "minute >= toStartOfMinute(fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC'))",
-    "minute < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')",
-  ];
+  const useTags = options.needsTag === true || filter.tag !== undefined;
+  const prefix = useTags ? 'span_tag_metrics' : 'span_metrics';
+  const conditions = ['project_id = {projectId:String}'];
   const params: Record<string, unknown> = { projectId: filter.projectId, fromMs, toMs };
   const optional: Array<[keyof MetricsFilter, string]> = [
     ['model', 'model'],
@@ -160,9 +167,34 @@ export function metricsRollupQuery(filter: MetricsFilter, needsTag = false): Rol
     conditions.push(`${column} = {${key}:String}`);
     params[key] = value;
   }
+  const columns = `${useTags ? 'tag, ' : ''}model, environment, prompt_name, prompt_version, name,
+    requests, errors, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, unpriced`;
+  const minuteFrom = "toStartOfMinute(fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC'))";
+  const minuteTo = "fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')";
+  // Whole hours: from the first hour starting at or after the range's first minute, to the
+  // last hour ending at or before its end.
+  const firstWholeHour = Math.ceil((Math.floor(fromMs / 60_000) * 60_000) / HOUR_MS) * HOUR_MS;
+  const lastWholeHourEnd = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  const filters = conditions.join(' AND ');
+  if (options.minuteBuckets === true || firstWholeHour >= lastWholeHourEnd) {
+    return {
+      source: `(SELECT minute, ${columns} FROM ${prefix}_minutely
+        WHERE ${filters} AND minute >= ${minuteFrom} AND minute < ${minuteTo})`,
+      params,
+    };
+  }
+  params.hoursFromMs = firstWholeHour;
+  params.hoursToMs = lastWholeHourEnd;
+  const hoursFrom = "fromUnixTimestamp64Milli({hoursFromMs:Int64}, 'UTC')";
+  const hoursTo = "fromUnixTimestamp64Milli({hoursToMs:Int64}, 'UTC')";
   return {
-    table: useTags ? 'span_tag_metrics_minutely' : 'span_metrics_minutely',
-    where: conditions.join(' AND '),
+    source: `(
+      SELECT hour AS minute, ${columns} FROM ${prefix}_hourly
+      WHERE ${filters} AND hour >= ${hoursFrom} AND hour < ${hoursTo}
+      UNION ALL
+      SELECT minute, ${columns} FROM ${prefix}_minutely
+      WHERE ${filters} AND ((minute >= ${minuteFrom} AND minute < ${hoursFrom})
+        OR (minute >= ${hoursTo} AND minute < ${minuteTo})))`,
     params,
   };
 }
@@ -171,9 +203,9 @@ export async function getMetricsSummary(
   client: ClickHouseClient,
   { filter }: { filter: MetricsFilter },
 ): Promise<MetricsValues> {
-  const { table, where, params } = metricsRollupQuery(filter);
+  const { source, params } = metricsRollupQuery(filter);
   const result = await client.query({
-    query: `SELECT ${METRICS_AGGREGATES} FROM ${table} WHERE ${where}`,
+    query: `SELECT ${METRICS_AGGREGATES} FROM ${source}`,
     query_params: params,
     format: 'JSONEachRow',
     clickhouse_settings: { log_comment: 'web.metrics.summary' },
@@ -195,10 +227,10 @@ export async function getMetricsSeries(
       `The range holds more than ${MAX_SERIES_BUCKETS} ${bucket} buckets; choose a larger bucket`,
     );
   }
-  const { table, where, params } = metricsRollupQuery(filter);
+  const { source, params } = metricsRollupQuery(filter, { minuteBuckets: bucket === 'minute' });
   const result = await client.query({
     query: `SELECT toUnixTimestamp(${BUCKET_EXPRESSION[bucket]}) * 1000 AS bucket_ms, ${METRICS_AGGREGATES}
-      FROM ${table} WHERE ${where}
+      FROM ${source}
       GROUP BY bucket_ms ORDER BY bucket_ms`,
     query_params: params,
     format: 'JSONEachRow',
@@ -232,10 +264,10 @@ export async function getMetricsBreakdown(
     throw new InvalidQueryError(`Unknown breakdown dimension ${String(dimension)}`);
   }
   requireLimit(limit, MAX_BREAKDOWN_LIMIT);
-  const { table, where, params } = metricsRollupQuery(filter, dimension === 'tag');
+  const { source, params } = metricsRollupQuery(filter, { needsTag: dimension === 'tag' });
   const result = await client.query({
     query: `SELECT ${expression} AS m_key, ${METRICS_AGGREGATES}
-      FROM ${table} WHERE ${where}
+      FROM ${source}
       GROUP BY m_key ORDER BY m_requests DESC, m_key LIMIT {limit:UInt32}`,
     query_params: { ...params, limit },
     format: 'JSONEachRow',

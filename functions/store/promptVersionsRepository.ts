@@ -32,10 +32,10 @@ export async function listPromptVersions(
   client: ClickHouseClient,
   { projectId, range }: { projectId: string; range: TimeRange },
 ): Promise<Array<{ promptName: string; promptVersion: string } & MetricsValues>> {
-  const { table, where, params } = metricsRollupQuery({ projectId, range });
+  const { source, params } = metricsRollupQuery({ projectId, range });
   const result = await client.query({
     query: `SELECT prompt_name AS p_name, prompt_version AS p_version, ${METRICS_AGGREGATES}
-      FROM ${table} WHERE ${where} AND prompt_name != ''
+      FROM ${source} WHERE prompt_name != ''
       GROUP BY p_name, p_version
       ORDER BY p_name, toUInt64OrZero(p_version) DESC, p_version DESC
       LIMIT 10000`,
@@ -70,10 +70,10 @@ export async function comparePromptVersions(
   if (typeof promptName !== 'string' || promptName.length === 0 || promptName.length > 1000) {
     throw new InvalidQueryError('promptName is required');
   }
-  const { table, where, params } = metricsRollupQuery({ projectId, range, promptName });
+  const { source, params } = metricsRollupQuery({ projectId, range, promptName });
   const metricsResult = await client.query({
     query: `SELECT prompt_version AS p_version, ${METRICS_AGGREGATES}
-      FROM ${table} WHERE ${where} AND prompt_version IN {versions:Array(String)}
+      FROM ${source} WHERE prompt_version IN {versions:Array(String)}
       GROUP BY p_version`,
     query_params: { ...params, versions },
     format: 'JSONEachRow',

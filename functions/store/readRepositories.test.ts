@@ -246,6 +246,22 @@ describe('metrics', () => {
     expect(summary.latencyP50Ms).toBeLessThanOrEqual(2_000);
   });
 
+  it.each([
+    ['partial first hour from the minute tier', BASE + 60_000, BASE + 2 * 3_600_000, 1, 1],
+    ['whole hour plus a partial last hour', BASE - 3_600_000, BASE + 30 * 60_000, 2, 1],
+    // Minute-granular: the minute starting at BASE holds L1 although the range starts 30 s later.
+    ['range inside one hour', BASE + 30_000, BASE + 61_000, 2, 1],
+  ])('answers a range with a %s', async (_case, fromMs, toMs, requests, errors) => {
+    const summary = await getMetricsSummary(client, {
+      filter: {
+        projectId,
+        range: { from: new Date(fromMs), to: new Date(toMs) },
+        environment: 'prod',
+      },
+    });
+    expect(summary).toMatchObject({ requests, errors });
+  });
+
   it('returns a zero-filled series per bucket', async () => {
     const series = await getMetricsSeries(client, {
       filter: {
