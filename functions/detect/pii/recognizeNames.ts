@@ -212,6 +212,17 @@ function isOrdinaryRun(run: string): boolean {
   );
 }
 
+/**
+ * One word in capitals ("SSN", "AWS") or with a capital inside it ("PostgreSQL",
+ * "TCPConnectWrap") is an acronym or an identifier, not a name ("McDonald" excepted).
+ */
+function isCodeOrAcronym(run: string): boolean {
+  if (run.includes(' ')) return false;
+  const bare = run.endsWith('.') ? run.slice(0, -1) : run;
+  if (bare === bare.toUpperCase()) return !PLACES.has(bare.toLowerCase());
+  return /\p{Ll}\p{Lu}/u.test(bare) && !/^(?:Mc|Mac|Di|De|La|Le|Van|Von|O['’])/.test(bare);
+}
+
 function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   const runs: Token[][] = [];
   if (lowerCaseText) return lowerCaseRuns(text);
@@ -222,6 +233,10 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
     // neither names nor places, and not after an introduction such as "my name is" or "Mr.".
     if (isOrdinaryRun(match[0]) && !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))) {
       continue;
+    }
+    if (isCodeOrAcronym(match[0])) {
+      const before = wordBefore(text, match.index);
+      if (!PERSON_INTRO_WORDS.has(before) && !PLACE_INTRO_WORDS.has(before)) continue;
     }
     const tokens: Token[] = [];
     let offset = match.index;
