@@ -46,8 +46,18 @@ export function readVercelAiSdk(read: AttributeReader, out: SpanAttributes, kind
   const responseId = read.string('ai.response.id');
   if (responseId && !out.responseId) out.responseId = responseId;
 
+  // Derived or echoed values: the token breakdowns (read below where they matter), Vercel's
+  // own `operation.name` / `resource.name`, and request headers (never sent on).
+  const cacheRead = read.count('ai.usage.inputTokenDetails.cacheReadTokens');
+  read.prefixed('ai.usage.inputTokenDetails');
+  read.prefixed('ai.usage.outputTokenDetails');
+  read.prefixed('ai.request.headers');
+  read.raw('operation.name');
+  read.raw('resource.name');
+
   const modelCall = kind === 'llm' || kind === 'embedding';
   if (modelCall) {
+    read.raw('ai.usage.totalTokens');
     const usage = { ...out.usage };
     fill(
       usage,
@@ -55,7 +65,7 @@ export function readVercelAiSdk(read: AttributeReader, out: SpanAttributes, kind
       read.count('ai.usage.inputTokens', 'ai.usage.promptTokens', 'ai.usage.tokens'),
     );
     fill(usage, 'outputTokens', read.count('ai.usage.outputTokens', 'ai.usage.completionTokens'));
-    fill(usage, 'cachedInputTokens', read.count('ai.usage.cachedInputTokens'));
+    fill(usage, 'cachedInputTokens', read.count('ai.usage.cachedInputTokens') ?? cacheRead);
     fill(usage, 'reasoningTokens', read.count('ai.usage.reasoningTokens'));
     const defined = Object.fromEntries(
       Object.entries(usage).filter(([, value]) => value !== undefined),
