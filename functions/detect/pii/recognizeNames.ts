@@ -4,6 +4,7 @@
  * organisation words, initials) and by the words around them ("my name is", "Mr.", "lives in").
  * One pass over the words, constant work per word.
  */
+import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
 import { hasContextAfter, hasContextBefore } from './contextWords.ts';
 import {
   COMMON_WORDS,
@@ -173,6 +174,7 @@ const CAPITALISED_RUN = new RegExp(
   String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,40}\.?(?:[ ](?:(?:${PARTICLE_PATTERN})[ ]){0,2}\p{Lu}[\p{L}\p{M}'’-]{0,40}\.?){0,5}`,
   'gu',
 );
+const CAPITALISED_RUN_ASCII = asciiTwin(CAPITALISED_RUN);
 /** A lower-case name right after an introduction ("my name is selma", "call me višeslav"). */
 const INTRODUCED_LOWER_CASE =
   /(?:my name is|call me|name is|name:)[ \t]+(\p{Ll}[\p{L}\p{M}'’-]{1,40})(?![\p{L}\p{M}])/giu;
@@ -226,7 +228,8 @@ function isCodeOrAcronym(run: string): boolean {
 function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   const runs: Token[][] = [];
   if (lowerCaseText) return lowerCaseRuns(text);
-  for (const match of text.matchAll(CAPITALISED_RUN)) {
+  const pattern = hasOnlyAsciiLetters(text) ? CAPITALISED_RUN_ASCII : CAPITALISED_RUN;
+  for (const match of text.matchAll(pattern)) {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
     // Fast path for the most common runs: ordinary words ("The", "Federal Reserve") that are

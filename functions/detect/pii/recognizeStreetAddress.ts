@@ -6,6 +6,7 @@
  * city, state, country and postal code. Every piece is a bounded, sticky regex, so the scan is
  * linear in the text length.
  */
+import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
 import { hasContextBefore } from './contextWords.ts';
 import { COMMON_WORDS } from './gazetteer.ts';
 import type { PiiCandidate } from './piiTypes.ts';
@@ -37,6 +38,9 @@ const NUMBER_LED_CORE = new RegExp(
   String.raw`(?<![\w.,/-])${NUMBER}(?:[ ]${NUMBER})?[ ]${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}`,
   'gu',
 );
+const ENGLISH_CORE_ASCII = asciiTwin(ENGLISH_CORE);
+const NAMED_CORE_ASCII = asciiTwin(NAMED_CORE);
+const NUMBER_LED_CORE_ASCII = asciiTwin(NUMBER_LED_CORE);
 const UNIT_BEFORE = /(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat)[ ]\d{1,5}[ ]$/i;
 const BOX_CORE =
   /(?<![\w])(?:(?:P\.?[ ]?O\.?[ ]?Box|Postbox|PO Box)[ ]\d{1,6}|(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}|(?:USNS|USNV|USS|USCGC)[ ]\p{Lu}[\p{L}\p{M}'’-]{0,30})(?:\s{0,3}\n\s{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5})?/giu;
@@ -164,14 +168,15 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
     found.push({ type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) });
   };
   // Street cores sit on one line and contain a digit: only lines with a digit are scanned.
+  const ascii = hasOnlyAsciiLetters(text);
   for (const { line, offset } of linesWithDigits(text)) {
-    for (const match of line.matchAll(ENGLISH_CORE)) {
+    for (const match of line.matchAll(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'english');
     }
-    for (const match of line.matchAll(NAMED_CORE)) {
+    for (const match of line.matchAll(ascii ? NAMED_CORE_ASCII : NAMED_CORE)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'named');
     }
-    for (const match of line.matchAll(NUMBER_LED_CORE)) {
+    for (const match of line.matchAll(ascii ? NUMBER_LED_CORE_ASCII : NUMBER_LED_CORE)) {
       const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
       // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
       const ordinary = (word: string): boolean => {
