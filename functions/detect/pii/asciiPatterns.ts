@@ -5,8 +5,8 @@
  * faster.
  */
 
-// Built from a string so the control-character range is explicit rather than a literal.
-const NON_ASCII_LETTER = new RegExp('[^\\u0000-\\u007F\\u2000-\\u206F]');
+/** Anything beyond ASCII except the General Punctuation block (U+2000–U+206F). */
+const NON_ASCII_LETTER = /[\u0080-\u1FFF\u2070-\uFFFF]/;
 
 /** True when every letter is ASCII (General Punctuation such as ’ — “ is allowed). */
 export function hasOnlyAsciiLetters(text: string): boolean {
