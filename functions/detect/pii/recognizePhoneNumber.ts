@@ -52,6 +52,9 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     if (!context && (THOUSANDS.test(number) || hasContextBefore(text, start, MONEY_BEFORE, 16))) {
       continue;
     }
+    // A bare run of digits with no phone word scores under any threshold whatever its
+    // validity: skip the (comparatively costly) parse.
+    if (!international && !grouped && !context) continue;
     const verdict = validate(number, options.defaultRegion);
     let score: number;
     if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.45;
