@@ -76,13 +76,31 @@ export function traceMethod(resource: unknown, method: string, tracer: Tracer): 
   });
 }
 
-function describeTarget(options: OpenAiCompatibleOptions, client: ClientDescription) {
-  const serverAddress = serverAddressOf(client.baseURL());
+interface Target {
+  provider: string;
+  serverAddress: string | undefined;
+}
+
+/** The last base URL's target per options and client: parsing a URL per call would cost more. */
+const targets = new WeakMap<
+  OpenAiCompatibleOptions,
+  WeakMap<ClientDescription, [unknown, Target]>
+>();
+
+function describeTarget(options: OpenAiCompatibleOptions, client: ClientDescription): Target {
+  const baseURL = client.baseURL();
+  let byClient = targets.get(options);
+  if (!byClient) targets.set(options, (byClient = new WeakMap()));
+  const cached = byClient.get(client);
+  if (cached && cached[0] === baseURL) return cached[1];
+  const serverAddress = serverAddressOf(baseURL);
   const known = serverAddress ? providerFromHost(serverAddress) : undefined;
   const provider =
     options.provider ??
     (known !== undefined && known !== 'openai' ? known : (client.defaultProvider ?? 'openai'));
-  return { provider, serverAddress };
+  const target = { provider, serverAddress };
+  byClient.set(client, [baseURL, target]);
+  return target;
 }
 
 function isAsyncIterable(value: unknown): boolean {
