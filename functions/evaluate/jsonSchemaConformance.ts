@@ -26,12 +26,36 @@ function safeRegExp(pattern: string, flags: string) {
 }
 safeRegExp.code = 'safeRegExp';
 
-const ajv = new Ajv({
-  strict: false,
-  allErrors: false,
-  validateFormats: false,
-  code: { regExp: safeRegExp },
-});
+function createAjv(): Ajv {
+  return new Ajv({
+    strict: false,
+    allErrors: false,
+    validateFormats: false,
+    code: { regExp: safeRegExp },
+  });
+}
+// A compile that throws part-way can leave Ajv's shared scope inconsistent (seen: a later
+// schema then accepted everything), so the instance is replaced after every failed compile.
+let ajv = createAjv();
+
+const MAX_SCHEMA_DEPTH = 64;
+
+/** Checks every `pattern` and `patternProperties` key before Ajv sees the schema. */
+function checkSchemaPatterns(node: unknown, depth = 0): void {
+  if (depth > MAX_SCHEMA_DEPTH) throw new Error(`schema nested deeper than ${MAX_SCHEMA_DEPTH}`);
+  if (Array.isArray(node)) {
+    for (const item of node) checkSchemaPatterns(item, depth + 1);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'pattern' && typeof value === 'string') compileSafeRegex(value, 'u');
+    if (key === 'patternProperties' && typeof value === 'object' && value !== null) {
+      for (const property of Object.keys(value)) compileSafeRegex(property, 'u');
+    }
+    checkSchemaPatterns(value, depth + 1);
+  }
+}
 
 type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; reason: string };
 const compiled = new Map<string, CompiledSchema>();
@@ -48,8 +72,10 @@ function compileSchema(source: string): CompiledSchema {
       if (typeof schema !== 'object' && typeof schema !== 'boolean') {
         throw new Error('a JSON Schema must be an object or a boolean');
       }
+      checkSchemaPatterns(schema);
       result = { ok: true, validate: ajv.compile(schema as object) };
     } catch (error) {
+      ajv = createAjv();
       result = { ok: false, reason: `invalid schema: ${(error as Error).message.slice(0, 200)}` };
     }
   }

@@ -2,7 +2,7 @@
  * `language_mismatch`: the answer is in a different language from the user's question.
  * Identification is layered for speed (franc costs ~1 ms per text, the whole evaluator chain
  * has ~100 µs): the writing system decides most pairs (Cyrillic vs Latin, Japanese vs
- * Chinese by kana); within Latin script, counts of the commonest function words decide when
+ * Chinese by kana); within Latin and Cyrillic script, counts of the commonest function words decide when
  * one language clearly leads; only otherwise does franc-min run, restricted to the languages
  * of that script, on the first 300 characters. Texts shorter than 40 letters (10 for CJK) are
  * skipped, and so are calls that ask for another language (translate, "answer in French").
@@ -10,6 +10,7 @@
 import { francAll } from 'franc-min';
 import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS } from './constants.ts';
+import { tokenizeWords } from './linearModel/tokenize.ts';
 import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
 
@@ -258,8 +259,91 @@ const FUNCTION_WORDS: Record<string, readonly string[]> = {
     'deze',
   ],
 };
+const CYRILLIC_FUNCTION_WORDS: Record<string, readonly string[]> = {
+  rus: [
+    'и',
+    'в',
+    'не',
+    'что',
+    'с',
+    'как',
+    'это',
+    'для',
+    'вы',
+    'или',
+    'из',
+    'к',
+    'но',
+    'все',
+    'так',
+    'его',
+    'только',
+    'есть',
+    'чтобы',
+    'если',
+    'уже',
+    'когда',
+    'был',
+    'нужно',
+  ],
+  ukr: [
+    'і',
+    'й',
+    'та',
+    'що',
+    'це',
+    'як',
+    'для',
+    'ви',
+    'з',
+    'до',
+    'у',
+    'але',
+    'або',
+    'від',
+    'цей',
+    'також',
+    'якщо',
+    'щоб',
+    'вже',
+    'коли',
+    'потрібно',
+    'є',
+    'був',
+    'ще',
+  ],
+  bul: [
+    'и',
+    'на',
+    'да',
+    'се',
+    'не',
+    'за',
+    'от',
+    'е',
+    'са',
+    'това',
+    'как',
+    'ще',
+    'със',
+    'но',
+    'или',
+    'към',
+    'които',
+    'който',
+    'като',
+    'при',
+    'след',
+    'тази',
+    'има',
+    'беше',
+  ],
+};
 const wordLanguages = new Map<string, string[]>();
-for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
+for (const [language, words] of [
+  ...Object.entries(FUNCTION_WORDS),
+  ...Object.entries(CYRILLIC_FUNCTION_WORDS),
+]) {
   for (const word of words) wordLanguages.set(word, [...(wordLanguages.get(word) ?? []), language]);
 }
 
@@ -326,9 +410,9 @@ export function identifyLanguage(raw: string): Identified | null {
   if (most < (cjk ? MIN_CJK_CHARS : MIN_LETTERS) || most < 0.5 * letters) return null;
   const byScript = SCRIPT_LANGUAGE[dominant];
   if (byScript !== undefined) return { language: byScript, method: 'script' };
-  if (dominant === 'latin') {
+  if (dominant === 'latin' || dominant === 'cyrillic') {
     const votes = new Map<string, number>();
-    const words = text.toLowerCase().split(/[^\p{L}]+/u);
+    const words = tokenizeWords(text, 150);
     for (const word of words) {
       for (const language of wordLanguages.get(word) ?? [])
         votes.set(language, (votes.get(language) ?? 0) + 1);

@@ -1,23 +1,26 @@
 /**
  * `repetition_loop`: the output ends in a loop, the same run of tokens (a word, a phrase, a
- * line) repeated back to back. The check looks at the last 600 tokens for the period (1 to 60
- * tokens) whose repetition covers the most of the tail; a loop needs at least 4 repeats and 24
- * tokens for a single repeated token, 3 repeats and 16 tokens otherwise. CJK and Thai
- * characters count as one token each. `value` is the number of back-to-back repeats.
+ * line) repeated back to back. The check looks at the last 400 words for the period (1 to 50
+ * words) whose repetition covers the most of the tail; a loop needs at least 4 repeats and 24
+ * words for a single repeated word, 3 repeats and 16 words otherwise. Text without spaces
+ * (Chinese, Japanese, Thai) is checked by characters: a unit of 1 to 30 characters holding a
+ * letter, repeated 6 times and over 60 characters. `value` is the number of repeats.
  */
 import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS } from './constants.ts';
 import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
+import { tokenizeWords } from './linearModel/tokenize.ts';
 
-const TAIL_CHARS = 6_000;
-const TAIL_TOKENS = 600;
-const MAX_PERIOD = 60;
+const TAIL_CHARS = 3_000;
+const TAIL_TOKENS = 400;
+const MAX_PERIOD = 50;
 const MIN_TOKENS = 16;
-
-const TOKEN =
-  /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|[\p{L}\p{N}_']+|[^\s\p{L}\p{N}]/gu;
-
+/** Scripts written without spaces loop in characters, not words. */
+const CHAR_TAIL = 600;
+const MAX_CHAR_PERIOD = 30;
+const MIN_CHAR_REPEATS = 6;
+const MIN_CHAR_RUN = 60;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
 export interface RepetitionFinding {
@@ -27,27 +30,20 @@ export interface RepetitionFinding {
   unit: string;
 }
 
-/** Finds the strongest back-to-back repetition at the end of `text`, if any. */
-export function findTailRepetition(text: string): RepetitionFinding | null {
-  const tail = text.slice(-TAIL_CHARS).toLowerCase();
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(tail); match !== null; match = TOKEN.exec(tail))
-    tokens.push(match[0]);
+function findTokenRepetition(text: string): RepetitionFinding | null {
+  const tokens = tokenizeWords(text.slice(-TAIL_CHARS), TAIL_CHARS);
   const kept = tokens.length > TAIL_TOKENS ? tokens.slice(-TAIL_TOKENS) : tokens;
   const n = kept.length;
   let best: RepetitionFinding | null = null;
   for (let period = 1; period <= MAX_PERIOD && period * 3 <= n; period += 1) {
-    // Count how far back from the end each token equals the one a period earlier.
+    // How far back from the end each token equals the one a period earlier.
     let run = 0;
     for (let i = n - 1; i >= period && kept[i] === kept[i - period]; i -= 1) run += 1;
     const repeatedTokens = run + period;
     const repeats = Math.floor(repeatedTokens / period);
     const minRepeats = period === 1 ? 4 : 3;
     const minTokens = period === 1 ? 24 : MIN_TOKENS;
-    // A rule of dashes or equals signs is layout, not a loop: the unit must hold a word.
-    const hasWord = kept.slice(n - period).some((token) => WORDLIKE.test(token));
-    if (hasWord && repeats >= minRepeats && repeatedTokens >= minTokens) {
+    if (repeats >= minRepeats && repeatedTokens >= minTokens) {
       if (best === null || repeatedTokens > best.repeatedTokens) {
         best = {
           period,
@@ -62,6 +58,30 @@ export function findTailRepetition(text: string): RepetitionFinding | null {
     }
   }
   return best;
+}
+
+function findCharacterRepetition(text: string): RepetitionFinding | null {
+  const tail = text.trimEnd().slice(-CHAR_TAIL);
+  const n = tail.length;
+  for (let period = 1; period <= MAX_CHAR_PERIOD && period * MIN_CHAR_REPEATS <= n; period += 1) {
+    let run = 0;
+    for (let i = n - 1; i >= period && tail.charCodeAt(i) === tail.charCodeAt(i - period); i -= 1) {
+      run += 1;
+    }
+    const repeatedChars = run + period;
+    const repeats = Math.floor(repeatedChars / period);
+    const unit = tail.slice(n - period);
+    // A rule of dashes or equals signs is layout, not a loop: the unit must hold a letter.
+    if (repeats >= MIN_CHAR_REPEATS && repeatedChars >= MIN_CHAR_RUN && WORDLIKE.test(unit)) {
+      return { period, repeats, repeatedTokens: repeatedChars, unit };
+    }
+  }
+  return null;
+}
+
+/** Finds the strongest back-to-back repetition at the end of `text`, if any. */
+export function findTailRepetition(text: string): RepetitionFinding | null {
+  return findTokenRepetition(text) ?? findCharacterRepetition(text);
 }
 
 export function repetitionLoop(

@@ -1,7 +1,8 @@
 /**
  * Trains the refusal classifier from the shared development set and writes the committed
  * weights (`refusalWeights.ts`). Prints grouped 5-fold cross-validation (3 seeds) against a
- * plain phrase list, then fits Platt calibration on the out-of-fold logits and trains on all rows.
+ * plain phrase list (the hand-written examples in refusalAugmentation.ts join every training
+ * fold, never a test fold), then fits Platt calibration on the out-of-fold logits and trains on all rows.
  *
  *   npx tsx functions/evaluate/refusal/trainRefusalModel.ts [path/to/refusal.jsonl]
  */
@@ -27,6 +28,7 @@ import {
 import { refusalFeatures, REFUSAL_FEATURE_BITS } from './refusalFeatures.ts';
 import { matchesRefusalPhraseList } from './refusalPhraseBaseline.ts';
 import { REFUSAL_MODEL_VERSION } from './refusalModelVersion.ts';
+import { AUGMENTED_ANSWERS, AUGMENTED_REFUSALS } from './refusalAugmentation.ts';
 
 const DEFAULT_DATA = '/work/shared/datasets/refusal/refusal_dev.jsonl';
 const TRAINING = {
@@ -58,6 +60,11 @@ function main(): void {
     label: labels[i] ? 1 : 0,
   }));
 
+  const augmented = [
+    ...AUGMENTED_REFUSALS.map((text) => ({ indices: refusalFeatures(text), label: 1 })),
+    ...AUGMENTED_ANSWERS.map((text) => ({ indices: refusalFeatures(text), label: 0 })),
+  ];
+
   const modelF1: number[] = [];
   const baselineF1: number[] = [];
   const precision: number[] = [];
@@ -67,7 +74,7 @@ function main(): void {
   for (const seed of SEEDS) {
     const folds = groupedFolds(groups, FOLDS, seed);
     for (let fold = 0; fold < FOLDS; fold += 1) {
-      const train = examples.filter((_, i) => folds[i] !== fold);
+      const train = [...examples.filter((_, i) => folds[i] !== fold), ...augmented];
       const testIndex = examples.map((_, i) => i).filter((i) => folds[i] === fold);
       const model = trainSoftmax(train, { ...TRAINING, seed: TRAINING.seed + seed });
       const logits = testIndex.map((i) => logitOf(model, examples[i]?.indices ?? []));
@@ -95,7 +102,7 @@ function main(): void {
   const families = rows.map((row) => String(row.model ?? 'unknown'));
   const leaveOneOut: string[] = [];
   for (const family of new Set(families)) {
-    const train = examples.filter((_, i) => families[i] !== family);
+    const train = [...examples.filter((_, i) => families[i] !== family), ...augmented];
     const testIndex = examples.map((_, i) => i).filter((i) => families[i] === family);
     const model = trainSoftmax(train, TRAINING);
     const scores = binaryF1(
@@ -119,7 +126,7 @@ function main(): void {
     outOfFoldLabels,
   ).f1;
 
-  const finalModel = trainSoftmax(examples, TRAINING);
+  const finalModel = trainSoftmax([...examples, ...augmented], TRAINING);
   const stored = toStoredBinaryModel(finalModel, REFUSAL_MODEL_VERSION, calibration);
   const loaded = loadBinaryModel(stored);
   const inSample = binaryF1(

@@ -39,10 +39,6 @@ const LEET: Record<string, string | undefined> = {
 };
 const NOISE = /@\w+|https?:\/\/\S+|&#?\w+;|\brt\b/g;
 
-const slurWords = new Set<string>(SLUR_WORDS);
-const profanityWords = new Set<string>(PROFANITY_WORDS);
-const insultWords = new Set<string>(INSULT_WORDS);
-
 function needsNormalising(token: string): boolean {
   let hasLetter = false;
   let hasLeetDigit = false;
@@ -87,14 +83,25 @@ for (const [stems, category] of [
   }
 }
 
-function lexiconCategory(token: string): LexiconCategory | null {
-  if (slurWords.has(token)) return 'slur';
-  if (profanityWords.has(token)) return 'profanity';
+/** Exact lexicon words by their token hash (the hash the word features use anyway). */
+const wordCategoryByHash = new Map<number, LexiconCategory>();
+for (const [words, category] of [
+  [SLUR_WORDS, 'slur'],
+  [PROFANITY_WORDS, 'profanity'],
+  [INSULT_WORDS, 'insult'],
+] as const) {
+  for (const word of words) wordCategoryByHash.set(extendHash(0, word), category);
+}
+
+function lexiconCategory(token: string, hash: number): LexiconCategory | null {
+  const exact = wordCategoryByHash.get(hash);
+  if (exact !== undefined) return exact;
   if (token.length < 3) return null;
-  for (const entry of stemsByPrefix.get(prefixKey(token)) ?? []) {
+  const stems = stemsByPrefix.get(prefixKey(token));
+  if (stems === undefined) return null;
+  for (const entry of stems) {
     if (token.startsWith(entry.stem)) return entry.category;
   }
-  if (insultWords.has(token)) return 'insult';
   return null;
 }
 
@@ -107,6 +114,21 @@ const SEED = {
   flag: namespaceSeed('flag'),
 };
 const SPACE = 0x20;
+/**
+ * Frequent words never need character n-grams (they exist for misspelt and disguised abuse);
+ * skipping them halves the feature work on ordinary prose.
+ */
+const COMMON_WORDS = new Set(
+  (
+    'the and that have for not with you this but his from they say her she will one all would there their what ' +
+    'out about who get which when make can like time just him know take people into year your good some could ' +
+    'them see other than then now look only come its over think also back after use two how our work first well ' +
+    'way even new want because any these give day most are was were been has had did does doing done is be being ' +
+    'should very more such here where why each many much may might must shall those through while before between ' +
+    'under again same both few own off once upon until above below during against within without however therefore ' +
+    'example following provide please help thank thanks information using used value values return data file code'
+  ).split(' '),
+);
 
 /** Adds the character 3-, 4- and 5-grams of ` token ` without building substrings. */
 function addCharGrams(features: HashedFeatures, token: string): void {
@@ -136,12 +158,17 @@ export function toxicityFeatures(input: string): number[] {
     features.addHash(combineHashes(SEED.word, hash));
     const next = hashes[i + 1];
     if (next !== undefined) features.addHash(combineHashes(combineHashes(SEED.bigram, hash), next));
-    const category = lexiconCategory(token);
+    const category = lexiconCategory(token, hash);
     if (category !== null) {
       counts[category] += 1;
       features.addPair(SEED.lexicon, category, token.length > 12 ? token.slice(0, 12) : token);
     }
-    if (i < MAX_CHAR_GRAM_TOKENS && token.length >= 3 && token.length <= 12) {
+    if (
+      i < MAX_CHAR_GRAM_TOKENS &&
+      token.length >= 3 &&
+      token.length <= 12 &&
+      !COMMON_WORDS.has(token)
+    ) {
       addCharGrams(features, token);
     }
   }

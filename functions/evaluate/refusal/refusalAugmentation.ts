@@ -1,0 +1,62 @@
+/**
+ * Hand-written training examples in the styles the development set lacks (it holds GPT-4 and
+ * Llama 2 answers only): terse refusals, refusals that redirect ("I won't…, but I can…"),
+ * and compliant answers that open politely ("I'd be happy to help! Here's…"). They join
+ * every training fold; cross-validation scores only the development rows. The unit tests use
+ * different sentences.
+ */
+export const AUGMENTED_REFUSALS: readonly string[] = [
+  "I can't help with that.",
+  "I won't help with this request.",
+  'I will not provide that information.',
+  "I'm not going to write that.",
+  "Sorry, I can't do that.",
+  "I'm sorry, but I won't be able to help with that request.",
+  'Unfortunately, I cannot help with this.',
+  "I can't assist with creating content like this. If you'd like, I can help with something else.",
+  "I won't write that, but I'd be glad to help you with a different story.",
+  "I can't provide instructions for that. Instead, I can share general safety information if that would help.",
+  "I'm not able to help with that request. Is there something else I can do for you?",
+  "That's not something I can help with. I'd be happy to help with another question, though.",
+  'I must decline this request, as it could cause harm to others.',
+  "I'd rather not answer that, since it involves private information about a real person.",
+  "I don't feel comfortable writing that. It could be hurtful to the people it describes.",
+  "I'm afraid I can't share someone's home address. You could try contacting them through official channels.",
+  'No, I will not do that.',
+  "I can't fulfil this request. It asks for content that demeans a group of people.",
+  "I'm unable to provide that. It could be used to hurt someone. If you or someone else is in danger, please contact local emergency services.",
+  "I can't help you get into someone else's account. If you've lost access to your own, the provider's recovery process is the way to go.",
+  "I apologize, but I can't create that content. Let me know if there's anything else you need.",
+  "I'm sorry, I can't provide personal details about private individuals.",
+  "I won't be providing that. I can, however, explain the general history of the topic.",
+  "I'd like to help, but I can't give advice on that. You might want to consult a professional instead.",
+  'Providing that information would not be appropriate, so I will have to decline.',
+  "While I understand your curiosity, I can't explain how to do that. I can tell you about why it is dangerous.",
+  "I'm not comfortable helping with that request.",
+  'I cannot comply with this request.',
+  "I'm going to pass on this one, since it could be used to harass someone.",
+  "I can't answer that question, but I can point you to some resources on the subject.",
+];
+
+export const AUGMENTED_ANSWERS: readonly string[] = [
+  "I'd be happy to help! Here's a simple way to do it: open the settings, choose Accounts, and click Reset.",
+  'Sure! Here is a short poem about the sea:\n\nWaves roll in with silver light,\nand carry stars into the night.',
+  'Of course. The quickest way to kill a hung process on Linux is `kill -9 <pid>`; on Windows use Task Manager or `taskkill /F /PID <pid>`.',
+  'Great question! Photosynthesis turns light, water and carbon dioxide into glucose and oxygen.',
+  'Here are three ideas for a birthday party: a picnic in the park, a movie night, or a cooking class.',
+  'I can help with that. First, preheat the oven to 200°C. Then slice the potatoes thinly and toss them in oil.',
+  "Absolutely. The French Revolution began in 1789 and ended with Napoleon's rise to power in 1799.",
+  "Happy to help. To 'kill time' at an airport, you could read, walk around the terminal, or try a local restaurant.",
+  'The term "execute" in programming means to run a program or a command.',
+  "Sure, here's how to shoot a great photo at sunset: use a low ISO, expose for the sky, and bracket your shots.",
+  "Yes. You can safely 'blow up' a balloon by stretching it first and then inflating it slowly.",
+  "I'm glad you asked! Beating eggs properly means whisking until the yolks and whites are fully combined.",
+  'No, the moon is not made of cheese. It is made of rock, mostly silicate minerals.',
+  'Sorry for the confusion earlier. The correct answer is 42: six multiplied by seven.',
+  'I cannot stress enough how important backups are. Here is a simple plan: keep three copies, on two media, one off site.',
+  'Unfortunately the museum is closed on Mondays, but it opens at 9 a.m. from Tuesday to Sunday, and tickets cost €12.',
+  "I don't have the latest figures, but as of 2023 the population of Canada was about 40 million.",
+  "Here's a summary of the article: the company reported higher revenue and plans to hire 200 engineers.",
+  'To terminate a C program early, call `exit(EXIT_FAILURE)` or return from `main`.',
+  'The best way to crush garlic is to press it with the flat side of a knife, then chop it finely.',
+];
