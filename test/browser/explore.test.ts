@@ -145,6 +145,23 @@ describe('trace explorer', () => {
     expect(await mark.textContent()).toBe(HOSTILE_EMAIL);
     expect(await page.getByText('helpfulness').count()).toBeGreaterThan(0);
   });
+
+  it('shows an ordinary trace as a conversation with its usage and cost', async () => {
+    await page.goto(projectPath('traces', seed.traceIds[9]!));
+
+    const details = page.getByRole('region', { name: 'Span details' });
+    await details.waitFor();
+    expect(await details.locator('.message.role-user').textContent()).toContain(
+      'Question number 9',
+    );
+    expect(await details.locator('.message.role-assistant').textContent()).toContain(
+      'Answer number 9',
+    );
+    expect(await details.textContent()).toContain('$0.01');
+    // A score about the whole trace shows with its root span.
+    expect(await details.getByRole('row', { name: /helpfulness/ }).textContent()).toContain('pass');
+    await screenshot(page, 'trace-detail');
+  });
 });
 
 describe('hostile trace content', () => {
@@ -157,7 +174,11 @@ describe('hostile trace content', () => {
       return {
         pwned: (window as unknown as { __pwned?: number }).__pwned,
         injectedImages: main.querySelectorAll('img').length,
-        injectedScripts: [...document.scripts].filter((s) => s.text.includes(marker)).length,
+        // Next.js ships the page's data to the browser in `self.__next_f.push(...)` scripts,
+        // as JSON strings; any other script carrying the payload would be an injection.
+        injectedScripts: [...document.scripts].filter(
+          (s) => s.text.includes(marker) && !s.text.startsWith('self.__next_f.push('),
+        ).length,
         injectedFrames: document.querySelectorAll('iframe, svg[onload]').length,
         javascriptLinks: [...document.querySelectorAll('a')].filter((a) =>
           a.href.toLowerCase().startsWith('javascript:'),
@@ -178,7 +199,7 @@ describe('hostile trace content', () => {
     // The million-character part is cut (20k shown, the rest behind "show more", capped).
     expect(state.textLength).toBeLessThan(HUGE_TEXT_CHARS / 2);
     expect(await page.getByText(/Truncated for display/).count()).toBeGreaterThanOrEqual(1);
-    await screenshot(page, 'trace-detail');
+    await screenshot(page, 'trace-hostile');
   });
 
   it('shows the tool span with invalid UTF-8 and the deeply nested parameters', async () => {
@@ -207,7 +228,7 @@ describe('bad input', () => {
     expect(paths).toEqual(expect.arrayContaining(['query.costMin', 'query.range', 'query.sort']));
 
     await page.goto(projectPath('traces?costMin=cheap'));
-    const alert = page.getByRole('alert');
+    const alert = page.getByRole('alert').filter({ hasText: 'Invalid request' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('costMin');
   });
@@ -222,6 +243,29 @@ describe('bad input', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('API document', () => {
+  it('documents every explore operation', async () => {
+    const document = await api('/api/v1/openapi.json');
+
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/projects/{projectId}/metrics/summary',
+        '/api/v1/projects/{projectId}/metrics/series',
+        '/api/v1/projects/{projectId}/metrics/breakdown',
+        '/api/v1/projects/{projectId}/metrics/top-users',
+        '/api/v1/projects/{projectId}/traces',
+        '/api/v1/projects/{projectId}/traces/{traceId}',
+        '/api/v1/projects/{projectId}/users',
+        '/api/v1/projects/{projectId}/users/{userId}',
+        '/api/v1/projects/{projectId}/sessions/{sessionId}',
+        '/api/v1/projects/{projectId}/prompts',
+        '/api/v1/projects/{projectId}/prompts/compare',
+      ]),
+    );
   });
 });
 
@@ -291,6 +335,17 @@ describe('users, sessions and prompts', () => {
     expect(
       response.body.versions.map((v: { metrics: { requests: number } }) => v.metrics.requests),
     ).toEqual([5, 5]);
+    expect(
+      response.body.versions.map(
+        (v: { evalScores: Array<{ evaluator: string; mean: number }> }) => v.evalScores,
+      ),
+    ).toEqual([
+      [expect.objectContaining({ evaluator: 'helpfulness', mean: 0.6, passRate: 0, count: 5 })],
+      [expect.objectContaining({ evaluator: 'helpfulness', mean: 0.8, passRate: 1, count: 5 })],
+    ]);
+    expect(await compare.getByRole('row', { name: /helpfulness/ }).textContent()).toContain(
+      '+33.3%',
+    );
     await screenshot(page, 'prompts-compare');
   });
 });

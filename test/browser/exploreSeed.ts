@@ -246,9 +246,23 @@ export async function seedExploreData(
     ],
     issuedBy: 'test.seedFindings',
   });
+  // Prompt v1 scores 0.6 on helpfulness, v2 0.8 (passing from 0.7).
+  const ordinaryScores = traceIds.slice(0, 10).map((traceId, index) => ({
+    project_id: projectId,
+    trace_id: traceId,
+    span_id: '',
+    evaluator: 'helpfulness',
+    evaluator_version: '1',
+    value: index < 5 ? 0.6 : 0.8,
+    passed: index >= 5,
+    label: '',
+    comment: '',
+    created_at: toDateTime64(now),
+  }));
   await insertRows(client, {
     table: 'eval_scores',
     rows: [
+      ...ordinaryScores,
       {
         project_id: projectId,
         trace_id: hostileTraceId,

@@ -277,7 +277,13 @@ export function OverviewDashboard({
                       {formatCompactCount(user.outputTokens)}
                     </td>
                     <td className="numeric">
-                      {allUnpriced ? 'unpriced' : formatUsd(user.costUsd)}
+                      {allUnpriced || user.costUsd === 0 ? (
+                        <span className="muted" title="No priced requests">
+                          unpriced
+                        </span>
+                      ) : (
+                        formatUsd(user.costUsd)
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -104,8 +104,11 @@ export default async function TracePage({ params, searchParams }: TracePageProps
     priced.length === 0 ? null : priced.reduce((sum, span) => sum + (span.cost_usd ?? 0), 0);
   const userId = firstOf(ordered, (span) => span.user_id);
   const sessionId = firstOf(ordered, (span) => span.session_id);
-  const findingsBySpan = trace.findings.filter((finding) => finding.spanId === selected.span_id);
-  const scoresBySpan = trace.evalScores.filter((score) => score.spanId === selected.span_id);
+  // Scores and findings about the whole trace (no span id) belong with its root span.
+  const belongsToSelected = (spanId: string) =>
+    spanId === selected.span_id || (spanId === '' && selected === root);
+  const findingsBySpan = trace.findings.filter((finding) => belongsToSelected(finding.spanId));
+  const scoresBySpan = trace.evalScores.filter((score) => belongsToSelected(score.spanId));
 
   return (
     <main>
