@@ -6,6 +6,7 @@ import {
   type FakeAnthropicServer,
 } from '../../../../test/fakes/fakeAnthropicServer.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
+import { setDefaultClient } from '../../defaultClient.ts';
 import { Sightline } from '../../Sightline.ts';
 import { MemoryTransport } from '../../testing/memoryTransport.ts';
 import { wrapAnthropic } from './index.ts';
@@ -370,5 +371,25 @@ describe('wrapAnthropic', () => {
     expect(spans[0]?.outputMessages).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: 'a ' }] },
     ]);
+  });
+
+  it('uses the default client set by init() when none is given, looked up at call time', async () => {
+    // Prepare
+    const client = wrapAnthropic(makeClient());
+    setDefaultClient(sightline);
+
+    // Act
+    try {
+      await client.messages.create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    } finally {
+      setDefaultClient(undefined);
+    }
+
+    // Assess
+    expect(transport.spans().map((span) => span.name)).toEqual(['anthropic.messages.create']);
   });
 });
