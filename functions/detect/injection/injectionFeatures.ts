@@ -28,7 +28,7 @@ export function prepareInjectionText(raw: string): PreparedText {
     visible = raw.replace(INVISIBLE, '') + (smuggled ? `\n${smuggled}` : '');
   }
   const lower = visible.toLowerCase();
-  return { lower, heuristics: findHeuristicHits(lower, raw) };
+  return { lower, heuristics: findHeuristicHits(lower, raw, counts) };
 }
 
 /** Up to MAX_MODEL_WINDOWS windows of MODEL_WINDOW characters, evenly spread over the text. */

@@ -335,14 +335,17 @@ export const HEURISTIC_IDS = [...HEURISTIC_RULES.map((r) => r.id), ...EXTRA_SIGN
  * Which signals fire on a text. `lowerText` is the lower-cased text with invisible characters
  * removed; `rawText` is the original (for invisible and encoded payloads).
  */
-export function findHeuristicHits(lowerText: string, rawText: string): number[] {
+export function findHeuristicHits(
+  lowerText: string,
+  rawText: string,
+  invisible: InvisibleCharacterCounts = countInvisibleCharacters(rawText),
+): number[] {
   const fired: number[] = [];
   const hasWord = markWords(lowerText);
   HEURISTIC_RULES.forEach((rule, i) => {
     const triggers = TRIGGER_HASHES[i] ?? [];
     if (triggers.some(hasWord) && rule.pattern.test(lowerText)) fired.push(i);
   });
-  const invisible = countInvisibleCharacters(rawText);
   const base = HEURISTIC_RULES.length;
   if (invisible.invisible >= 3) fired.push(base);
   if (invisible.tags >= 3) fired.push(base + 1);
