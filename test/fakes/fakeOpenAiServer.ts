@@ -35,7 +35,11 @@ export interface FakeToolCall {
   arguments: string;
 }
 
-/** Breaking a stream off: after `afterChunks` data chunks, close the socket or send an error event. */
+/**
+ * Breaking a stream off after `afterChunks` events: close the socket, or report an error the way
+ * the API does (a `data: {"error": …}` line for chat completions, an `error` event for the
+ * Responses API).
+ */
 export interface FakeStreamFailure {
   afterChunks: number;
   mode: 'disconnect' | 'error-event';
@@ -199,7 +203,7 @@ async function respond(
         response,
         chatCompletionChunks(reply, requestModel, includeUsage).map((data) => ({ data })),
         reply,
-        true,
+        'chat',
       );
     case 'completion':
       if (!stream) return sendJson(response, completionBody(reply, requestModel), reply.headers);
@@ -207,11 +211,11 @@ async function respond(
         response,
         completionChunks(reply, requestModel, includeUsage).map((data) => ({ data })),
         reply,
-        true,
+        'chat',
       );
     case 'responses':
       if (!stream) return sendJson(response, responseBody(reply, requestModel), reply.headers);
-      return sendEvents(response, responseEvents(reply, requestModel), reply, false);
+      return sendEvents(response, responseEvents(reply, requestModel), reply, 'responses');
   }
 }
 
@@ -641,7 +645,7 @@ async function sendEvents(
   response: ServerResponse,
   events: SseEvent[],
   reply: ModelReplyBase,
-  done: boolean,
+  format: 'chat' | 'responses',
 ): Promise<void> {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -657,11 +661,14 @@ async function sendEvents(
         response.socket?.destroy();
         return;
       }
-      // OpenAI reports a failure inside a stream as a data line carrying `error`.
-      const error = {
-        error: { message: failure.message ?? 'stream failed', type: 'server_error' },
-      };
-      response.end(`data: ${JSON.stringify(error)}\n\n`);
+      const message = failure.message ?? 'stream failed';
+      // Chat completions report a failure inside a stream as a data line carrying `error`; the
+      // Responses API sends an `error` event (which the client yields rather than throws).
+      response.end(
+        format === 'chat'
+          ? `data: ${JSON.stringify({ error: { message, type: 'server_error' } })}\n\n`
+          : `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: index })}\n\n`,
+      );
       return;
     }
     // One write per event, with a turn of the event loop between them, so clients see chunks
@@ -671,7 +678,7 @@ async function sendEvents(
     );
     await new Promise((resolve) => setImmediate(resolve));
   }
-  response.end(done ? 'data: [DONE]\n\n' : undefined);
+  response.end(format === 'chat' ? 'data: [DONE]\n\n' : undefined);
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -75,7 +75,7 @@ export class SightlineCallbackHandler extends BaseCallbackHandler {
       { runId, parentRunId, tags, metadata },
       runName ?? serializedName(llm, 'chat_model'),
       'llm',
-      { operationName: 'chat' },
+      { operationName: 'chat', ...serializedProvider(llm) },
       () => ({ ...invocationAttributes(invocation, metadata), ...chatMessagesAttributes(batch) }),
     );
   }
@@ -96,7 +96,7 @@ export class SightlineCallbackHandler extends BaseCallbackHandler {
       { runId, parentRunId, tags, metadata },
       runName ?? serializedName(llm, 'llm'),
       'llm',
-      { operationName: 'text_completion' },
+      { operationName: 'text_completion', ...serializedProvider(llm) },
       () => ({
         ...invocationAttributes(invocation, metadata),
         inputMessages: promptMessages(batch),
@@ -283,6 +283,16 @@ function serializedName(serialized: unknown, fallback: string): string {
   const id = Array.isArray(serialized.id) ? serialized.id : [];
   const last: unknown = id[id.length - 1];
   return typeof last === 'string' && last ? last : fallback;
+}
+
+/**
+ * The provider from the class path (`["langchain", "chat_models", "openai", "ChatOpenAI"]`),
+ * for models that send no `ls_provider` metadata (which wins when present).
+ */
+function serializedProvider(serialized: unknown): SpanAttributes {
+  const id = isObject(serialized) && Array.isArray(serialized.id) ? serialized.id : [];
+  const provider: unknown = id.length >= 3 ? id[id.length - 2] : undefined;
+  return typeof provider === 'string' && provider ? { provider } : {};
 }
 
 /** The run id, the caller's tags and the primitive metadata LangChain passes with a run. */

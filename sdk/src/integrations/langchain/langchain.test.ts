@@ -3,7 +3,7 @@ import { StringOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { BaseRetriever } from '@langchain/core/retrievers';
 import { tool } from '@langchain/core/tools';
-import { ChatOpenAI } from '@langchain/openai';
+import { ChatOpenAI, OpenAI as OpenAILLM } from '@langchain/openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -209,6 +209,49 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
       status: { code: 'error', message: (caught as Error).message },
     });
     expect(transport.spans()[0]?.errorType).toBeTruthy();
+  });
+});
+
+describe('SightlineCallbackHandler with a completion LLM', () => {
+  it('records handleLLMStart prompts as a text_completion span', async () => {
+    // Prepare
+    fake.enqueue({
+      type: 'completion',
+      text: 'Once upon a time.',
+      usage: { inputTokens: 5, outputTokens: 4 },
+    });
+    const llm = new OpenAILLM({
+      model: 'gpt-3.5-turbo-instruct',
+      temperature: 0.5,
+      apiKey: 'sk-test',
+      maxRetries: 0,
+      configuration: { baseURL: fake.baseURL },
+    });
+
+    // Act
+    const text = await llm.invoke('Start a story.', { callbacks: [handler] });
+
+    // Assess
+    expect(text).toBe('Once upon a time.');
+    expect(fake.requests.at(-1)?.path).toBe('/v1/completions');
+    expect(transport.spans()[0]).toMatchObject({
+      name: 'OpenAI',
+      kind: 'llm',
+      operationName: 'text_completion',
+      provider: 'openai',
+      requestModel: 'gpt-3.5-turbo-instruct',
+      request: { temperature: 0.5 },
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Start a story.' }] }],
+      usage: { inputTokens: 5, outputTokens: 4 },
+      finishReasons: ['stop'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          parts: [{ type: 'text', content: 'Once upon a time.' }],
+          finishReason: 'stop',
+        },
+      ],
+    });
   });
 });
 

@@ -257,6 +257,7 @@ export function llmResultAttributes(result: unknown): SpanAttributes {
       message && isObject(message.response_metadata) ? message.response_metadata : {};
     const finishReason =
       str(info.finish_reason) ??
+      str(info.finishReason) ??
       str(responseMetadata.finish_reason) ??
       str(responseMetadata.stop_reason);
     if (finishReason) finishReasons.push(finishReason);

@@ -729,3 +729,27 @@ describe('OpenAI-compatible servers through wrapOpenAI', () => {
     expect(providerFromHost(host)).toBe(provider);
   });
 });
+
+describe('wrapOpenAI responses.create stream errors', () => {
+  it('marks the span failed when the stream carries an error event', async () => {
+    // Prepare
+    fake.enqueue({
+      type: 'responses',
+      text: ['Par', 'is', '.'],
+      streamFailure: { afterChunks: 5, mode: 'error-event', message: 'model overloaded' },
+    });
+
+    // Act
+    const events = await collect(
+      await tracedClient().responses.create({ model: 'gpt-4.1', input: 'x', stream: true }),
+    );
+
+    // Assess
+    expect(events.at(-1)).toMatchObject({ type: 'error', message: 'model overloaded' });
+    expect(transport.spans()[0]).toMatchObject({
+      status: { code: 'error', message: 'model overloaded' },
+      errorType: 'server_error',
+      outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Par' }] }],
+    });
+  });
+});

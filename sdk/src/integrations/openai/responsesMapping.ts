@@ -261,6 +261,7 @@ const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'resp
 export class ResponseEventAccumulator {
   #created: Json | undefined;
   #final: Json | undefined;
+  #error: Json | undefined;
   readonly #deltas: string[] = [];
 
   add(event: unknown): void {
@@ -270,18 +271,25 @@ export class ResponseEventAccumulator {
     else if (FINAL_EVENTS.has(event.type) && isObject(event.response)) this.#final = event.response;
     else if (event.type === 'response.output_text.delta' && typeof event.delta === 'string')
       this.#deltas.push(event.delta);
+    // The API reports a failure inside the stream as an `error` event, not as an HTTP error.
+    else if (event.type === 'error') this.#error = event;
   }
 
   attributes(): SpanAttributes {
-    if (this.#final) return responseAttributes(this.#final);
-    // Cut short before the final event: what was streamed so far, without a finish reason.
-    const attributes = responseAttributes({
-      ...this.#created,
-      status: undefined,
-      output: [
-        { type: 'message', content: [{ type: 'output_text', text: this.#deltas.join('') }] },
-      ],
-    });
+    const attributes = this.#final
+      ? responseAttributes(this.#final)
+      : // Cut short before the final event: what was streamed so far, without a finish reason.
+        responseAttributes({
+          ...this.#created,
+          status: undefined,
+          output: [
+            { type: 'message', content: [{ type: 'output_text', text: this.#deltas.join('') }] },
+          ],
+        });
+    if (this.#error) {
+      attributes.status = { code: 'error', message: str(this.#error.message) ?? 'stream error' };
+      attributes.errorType = str(this.#error.code) ?? 'error';
+    }
     return attributes;
   }
 }
