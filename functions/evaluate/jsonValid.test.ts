@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsonValid } from './jsonValid.ts';
-import { buildLlmSpan } from './testing/spanFactory.ts';
+import { buildLlmSpan, type LlmSpanOptions } from './testing/spanFactory.ts';
 
 describe('jsonValid', () => {
-  describe.each([
+  describe.each<{ case: string; options: LlmSpanOptions; passed: boolean | null; label: string }>([
     {
       case: 'valid JSON, outputType json',
       options: { outputType: 'json', answer: '{"a": [1, 2]}' },
