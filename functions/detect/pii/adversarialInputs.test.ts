@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectPii } from './detectPii.ts';
+import { seededRandom } from './syntheticPiiCases.ts';
 
 /**
  * Inputs built to trigger catastrophic backtracking or edge cases in the recognizers. They
@@ -72,5 +73,45 @@ describe('detectPii on adversarial input', () => {
 
   it('returns nothing for a value that is not a string', () => {
     expect(detectPii(undefined as unknown as string)).toEqual([]);
+  });
+
+  it('keeps its output contract on random strings of tricky characters', () => {
+    // Prepare
+    const random = seededRandom(99);
+    const alphabet = [
+      ...'0123456789 @.:-+()/#,\n\'"Aa',
+      'Mr. ',
+      'Via ',
+      ' Street',
+      'GB82',
+      '::',
+      '\ud800',
+      '\udc00',
+      'é',
+      '😀',
+      '\u0000',
+    ];
+    const texts = Array.from({ length: 500 }, () =>
+      Array.from(
+        { length: Math.floor(random() * 120) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join(''),
+    );
+
+    for (const text of texts) {
+      // Act
+      const findings = detectPii(text);
+
+      // Assess
+      let previousEnd = 0;
+      for (const finding of findings) {
+        expect(finding.start).toBeGreaterThanOrEqual(previousEnd);
+        expect(finding.end).toBeGreaterThan(finding.start);
+        expect(finding.end).toBeLessThanOrEqual(text.length);
+        expect(finding.score).toBeGreaterThanOrEqual(0.5);
+        expect(finding.score).toBeLessThanOrEqual(1);
+        previousEnd = finding.end;
+      }
+    }
   });
 });
