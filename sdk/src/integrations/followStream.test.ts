@@ -110,3 +110,33 @@ describe('traceLlmCall errors', () => {
     });
   });
 });
+
+describe('followStream with a failing handler', () => {
+  it('reports a throwing isFirstToken to onError and still passes every chunk through', async () => {
+    // Prepare
+    const reported: unknown[] = [];
+    const client = new Sightline({
+      transport,
+      flushOnExit: false,
+      onError: (error) => reported.push(error),
+    });
+    const failure = new Error('mapping bug');
+    const span = client.startSpan('stream', { kind: 'llm' });
+    const stream = followStream(client, span, new ClientStream(['a', 'b']), {
+      onChunk: () => {},
+      onEnd: () => ({}),
+      isFirstToken: () => {
+        throw failure;
+      },
+    });
+
+    // Act
+    const received: string[] = [];
+    for await (const chunk of stream) received.push(chunk);
+
+    // Assess
+    expect(received).toEqual(['a', 'b']);
+    expect(reported).toEqual([failure]);
+    expect(transport.spans()[0]?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+});

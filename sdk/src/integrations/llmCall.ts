@@ -161,7 +161,15 @@ export function followStream<S, C>(
     }
     span.end();
   };
-  const isFirstToken = handlers.isFirstToken;
+  const carriesOutput = (chunk: C): boolean => {
+    if (!handlers.isFirstToken) return true;
+    try {
+      return handlers.isFirstToken(chunk);
+    } catch (failure) {
+      sightline.reportError(failure);
+      return true;
+    }
+  };
   const iterate = (): AsyncIterator<C> => {
     const source = target[Symbol.asyncIterator]();
     let first = true;
@@ -171,7 +179,7 @@ export function followStream<S, C>(
           const step = await source.next(...args);
           if (step.done) finish();
           else {
-            if (first && (!isFirstToken || isFirstToken(step.value))) {
+            if (first && carriesOutput(step.value)) {
               first = false;
               span.markFirstToken();
             }
