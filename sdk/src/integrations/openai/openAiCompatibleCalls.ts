@@ -68,12 +68,16 @@ export function traceMethod(resource: unknown, method: string, tracer: Tracer): 
   };
   Object.defineProperty(traced, 'name', { value: original.name, configurable: true });
   Object.defineProperty(traced, ORIGINAL, { value: original });
-  Object.defineProperty(resource, method, {
-    value: traced,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  try {
+    Object.defineProperty(resource, method, {
+      value: traced,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  } catch {
+    // A frozen resource cannot be traced; the client keeps working untraced.
+  }
 }
 
 interface Target {

@@ -480,6 +480,20 @@ describe('wrapOpenAI chat.completions.create', () => {
     expect(transport.spans()).toEqual([]);
   });
 
+  it('leaves a frozen client working, untraced, instead of throwing', async () => {
+    // Prepare
+    const client = plainClient();
+    Object.freeze(client.chat.completions);
+
+    // Act
+    const wrapped = wrapOpenAI(client, sightline);
+    const completion = await wrapped.chat.completions.create(chatParams());
+
+    // Assess
+    expect(completion.choices[0]?.message.content).toBe('Hello from the fake server.');
+    expect(transport.spans()).toEqual([]);
+  });
+
   it('wrapping twice traces once, with the newer options', async () => {
     // Prepare
     const client = wrapOpenAI(wrapOpenAI(plainClient(), sightline, { name: 'first' }), sightline, {
