@@ -3,7 +3,7 @@
  * (`POST /v2/chat`) as JSON or, with `stream: true`, Cohere's named server-sent events
  * (message-start, content-start/delta/end, tool-plan-delta, tool-call-start/delta/end,
  * message-end with finish reason and usage), v2 embed (`POST /v2/embed`, embeddings by type),
- * v1 chat (`POST /v1/chat`), and Cohere's error JSON (`{ "message": … }`) with its status.
+ * v1 chat (`POST /v1/chat`, streamed as newline-delimited JSON events), and Cohere's error JSON (`{ "message": … }`) with its status.
  * Replies are scripted in order; unscripted requests get a default reply per endpoint.
  */
 import type { ServerResponse } from 'node:http';
@@ -83,7 +83,10 @@ async function respond(
     case 'embed':
       return sendJson(response, embedBody(reply, request.body));
     case 'chat':
-      if (request.path === '/v1/chat') return sendJson(response, v1ChatBody(reply));
+      if (request.path === '/v1/chat')
+        return request.body?.stream === true
+          ? sendJsonLines(response, v1ChatEvents(reply))
+          : sendJson(response, v1ChatBody(reply));
       if (request.body?.stream !== true) return sendJson(response, v2ChatBody(reply));
       return sendSse(response, v2ChatEvents(reply), {
         ...(reply.disconnectAfterEvents !== undefined
@@ -224,6 +227,31 @@ function v1ChatBody(reply: CohereChatReply) {
     finish_reason: finishReason(reply),
     meta: { api_version: { version: '1' }, ...usageBody(reply.usage) },
   };
+}
+
+/** v1 streams: one JSON event per line (`stream-start`, `text-generation`…, `stream-end`). */
+export function v1ChatEvents(reply: CohereChatReply): unknown[] {
+  const body = v1ChatBody(reply);
+  const texts = reply.text !== undefined ? pieces(reply.text) : splitText(FAKE_COHERE_TEXT);
+  return [
+    { is_finished: false, event_type: 'stream-start', generation_id: body.generation_id },
+    ...texts.map((text) => ({ is_finished: false, event_type: 'text-generation', text })),
+    {
+      is_finished: true,
+      event_type: 'stream-end',
+      finish_reason: body.finish_reason,
+      response: body,
+    },
+  ];
+}
+
+async function sendJsonLines(response: ServerResponse, events: unknown[]): Promise<void> {
+  response.writeHead(200, { 'content-type': 'application/stream+json' });
+  for (const event of events) {
+    response.write(`${JSON.stringify(event)}\n`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  response.end();
 }
 
 /** A deterministic vector per text. */

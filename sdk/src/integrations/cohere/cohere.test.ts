@@ -346,4 +346,53 @@ describe('wrapCohere', () => {
       { role: 'assistant', parts: [{ type: 'text', content: 'one ' }] },
     ]);
   });
+
+  it('follows the v1 chatStream, its stream-end response included', async () => {
+    // Prepare
+    const reply: FakeCohereReply = {
+      type: 'chat',
+      id: 'v1-stream',
+      text: ['Ciao', ' a', ' tutti'],
+    };
+    server.enqueue(reply, reply);
+    const request = { model: 'command-r', message: 'Greet in Italian' };
+    const collect = async (stream: AsyncIterable<unknown>) => {
+      const events: unknown[] = [];
+      for await (const event of stream) events.push(event);
+      return events;
+    };
+
+    // Act
+    const plain = await collect(await new CohereClient(clientOptions()).chatStream(request));
+    const traced = await collect(
+      await wrapCohere(new CohereClient(clientOptions()), sightline).chatStream(request),
+    );
+
+    // Assess
+    expect(traced).toEqual(plain);
+    const [span] = transport.spans();
+    expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(stable(span)).toEqual({
+      type: 'span',
+      name: 'cohere.chatStream',
+      kind: 'llm',
+      status: { code: 'ok' },
+      operationName: 'chat',
+      provider: 'cohere',
+      requestModel: 'command-r',
+      serverAddress: '127.0.0.1',
+      request: { stream: true },
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Greet in Italian' }] }],
+      responseId: 'v1-stream',
+      usage: { inputTokens: 31, outputTokens: 8 },
+      finishReasons: ['COMPLETE'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          finishReason: 'COMPLETE',
+          parts: [{ type: 'text', content: 'Ciao a tutti' }],
+        },
+      ],
+    });
+  });
 });

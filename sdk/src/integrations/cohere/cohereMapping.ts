@@ -288,6 +288,36 @@ export class CohereStreamAccumulator {
   }
 }
 
+/**
+ * v1 stream events (`stream-start`, `text-generation`, …, `stream-end`): the `stream-end` event
+ * carries the whole response; without it (a stream cut short) the text generated so far.
+ */
+export class CohereV1StreamAccumulator {
+  readonly #events: Json[] = [];
+
+  add(event: unknown): void {
+    if (isObject(event)) this.#events.push(event);
+  }
+
+  attributes(): SpanAttributes {
+    const end = this.#events.find((event) => field(event, 'eventType') === 'stream-end');
+    if (end && isObject(end.response))
+      return cohereChatResponseAttributes({
+        ...end.response,
+        finishReason: field(end.response, 'finishReason') ?? field(end, 'finishReason'),
+      });
+    const start = this.#events.find((event) => field(event, 'eventType') === 'stream-start');
+    const text = this.#events
+      .filter((event) => field(event, 'eventType') === 'text-generation')
+      .map((event) => str(event.text) ?? '')
+      .join('');
+    return cohereChatResponseAttributes({
+      responseId: start ? field(start, 'generationId') : undefined,
+      text,
+    });
+  }
+}
+
 export function cohereEmbedRequestAttributes(
   params: Json,
   serverAddress: string | undefined,

@@ -1,14 +1,14 @@
 /**
  * Cohere integration (`@sightline/sdk/cohere`): `wrapCohere(client)` returns the same client
  * with chat and embeddings traced. On `CohereClientV2`: `chat`, `chatStream` (v2 events) and
- * `embed`. On the v1 `CohereClient`: `chat` (non-streamed), `embed`, and the same v2 methods
- * under `client.v2`.
+ * `embed`. On the v1 `CohereClient`: `chat`, `chatStream` (v1 events), `embed`, and the same v2
+ * methods under `client.v2`.
  *
  *   import { CohereClientV2 } from 'cohere-ai';
  *   import { wrapCohere } from '@sightline/sdk/cohere';
  *   const cohere = wrapCohere(new CohereClientV2({ token }));
  *
- * Not traced: the v1 `chatStream` (its newline-delimited event format), `generate`, `rerank`.
+ * Not traced: `generate`, `rerank`, `classify`, `summarize`.
  */
 import type { Sightline } from '../../Sightline.ts';
 import {
@@ -20,6 +20,7 @@ import {
 import { proxyWithOverrides } from '../proxyOverrides.ts';
 import {
   CohereStreamAccumulator,
+  CohereV1StreamAccumulator,
   cohereChatRequestAttributes,
   cohereChatResponseAttributes,
   cohereEmbedRequestAttributes,
@@ -47,10 +48,7 @@ function wrapClient<T extends object>(client: T, options: IntegrationOptions): T
   return proxyWithOverrides(client, {
     chat: (chat) => tracedChat(chat as AnyFunction, client, options, server, false),
     chatStream: (chatStream) =>
-      // Only v2 events are mapped; the v1 stream passes through untraced.
-      'v2' in client
-        ? chatStream
-        : tracedChat(chatStream as AnyFunction, client, options, server, true),
+      tracedChat(chatStream as AnyFunction, client, options, server, true),
     embed: (embed) => tracedEmbed(embed as AnyFunction, client, options, server),
     v2: (v2) => wrapClient(v2 as object, options),
   });
@@ -92,7 +90,10 @@ function tracedChat(
         onResult: (response) => () => cohereChatResponseAttributes(response),
         stream: (result) => {
           if (!stream || !isAsyncIterable(result)) return undefined;
-          const events = new CohereStreamAccumulator();
+          // v2 requests carry `messages`; v1 ones a `message` and stream other events.
+          const events = Array.isArray(params.messages)
+            ? new CohereStreamAccumulator()
+            : new CohereV1StreamAccumulator();
           return { onChunk: (event) => events.add(event), onEnd: () => () => events.attributes() };
         },
       },
