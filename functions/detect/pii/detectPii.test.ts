@@ -156,6 +156,11 @@ const CASES: Record<string, DetectionCase[]> = {
       'route fe80::1ff:fe23:4567:890a via eth0',
       span('IP_ADDRESS', 'fe80::1ff:fe23:4567:890a'),
     ),
+    detectionCase(
+      'IPv4-mapped IPv6',
+      'client ::ffff:192.0.2.128 connected',
+      span('IP_ADDRESS', '::ffff:192.0.2.128'),
+    ),
     detectionCase('octet over 255', 'The server at 999.1.1.1 is down.'),
     detectionCase('five parts', 'value 1.2.3.4.5 here'),
     detectionCase('C++ scope', 'use std::vector and a::b'),

@@ -8,7 +8,7 @@ import type { PiiCandidate } from './piiTypes.ts';
 
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
 const IPV6 =
-  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])/g;
 /** Cheap gate before the IPv6 scan: a "::" or two hex digits around a colon. */
 const MAYBE_IPV6 = /::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/;
 const VERSION_CONTEXT = /(?:\bv|version|release|ver\.?)\s*$/;
@@ -32,7 +32,7 @@ export function recognizeIpAddress(text: string): PiiCandidate[] {
     if (candidate.includes('::') ? groups.length < 2 : groups.length < 8) continue;
     if (groups.join('').replace(/\./g, '').length < 4) continue;
     const start = match.index;
-    found.push({ type: 'IP_ADDRESS', start, end: start + candidate.length, score: 0.9 });
+    found.push({ type: 'IP_ADDRESS', start, end: start + candidate.length, score: 0.95 });
   }
   return found;
 }
