@@ -87,6 +87,16 @@ describe('overview', () => {
     await screenshot(page, 'overview');
   });
 
+  it('says so when a window has no requests', async () => {
+    const day = 86_400_000;
+    const from = new Date(Date.now() - 10 * day).toISOString();
+    const to = new Date(Date.now() - 9 * day).toISOString();
+
+    await page.goto(projectPath(`overview?${new URLSearchParams({ from, to })}`));
+
+    expect(await page.getByTestId('empty-state').textContent()).toContain('No requests');
+  });
+
   it('keeps filters in the URL and applies them', async () => {
     await page.goto(projectPath('overview?range=24h'));
     await page
@@ -243,6 +253,53 @@ describe('bad input', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('roles', () => {
+  it('shows a viewer the numbers but no trace content, on pages and in the API', async () => {
+    const added = await context.request.post(`/api/v1/projects/${seed.projectId}/members`, {
+      data: { email: 'viewer@example.com', role: 'viewer' },
+      headers: { origin: baseUrl },
+    });
+    expect(added.status()).toBe(201);
+    const { temporaryPassword } = await added.json();
+    const viewer = await signIn(browser, baseUrl, {
+      email: 'viewer@example.com',
+      password: temporaryPassword,
+    });
+    try {
+      const trace = await viewer.context.request.get(
+        `/api/v1/projects/${seed.projectId}/traces/${seed.hostileTraceId}`,
+      );
+      const body = await trace.json();
+      expect(body.contentHidden).toBe(true);
+      expect(JSON.stringify(body)).not.toContain(HOSTILE_EMAIL);
+      expect(body.spans[0].input_messages).toBe('');
+      const search = await viewer.context.request.get(
+        `/api/v1/projects/${seed.projectId}/traces?range=24h&text=order`,
+      );
+      expect(search.status()).toBe(403);
+      const list = await (
+        await viewer.context.request.get(`/api/v1/projects/${seed.projectId}/traces?range=24h`)
+      ).json();
+      expect(list.rows).toHaveLength(seed.traceIds.length);
+      expect(list.rows.every((row: { inputPreview: string }) => row.inputPreview === '')).toBe(
+        true,
+      );
+
+      await viewer.page.goto(projectPath('traces', seed.traceIds[9]!));
+      await viewer.page.getByRole('region', { name: 'Span details' }).waitFor();
+      const text = await viewer.page.textContent('body');
+      expect(text).toContain('your role cannot read content');
+      expect(text).not.toContain('Question number 9');
+      await viewer.page.goto(projectPath('overview?range=24h'));
+      await expect
+        .poll(() => viewer.page.getByTestId('stat-requests').locator('.stat-value').textContent())
+        .toBe(String(seed.requests));
+    } finally {
+      await viewer.context.close();
+    }
   });
 });
 
