@@ -21,6 +21,11 @@ import {
   chatCompletionAttributes,
   chatRequestAttributes,
 } from './chatCompletionsMapping.ts';
+import {
+  CompletionChunkAccumulator,
+  completionAttributes,
+  completionRequestAttributes,
+} from './completionsMapping.ts';
 import { embeddingsRequestAttributes, embeddingsResponseAttributes } from './embeddingsMapping.ts';
 import { isObject, type Json } from './openAiJson.ts';
 import { providerFromHost } from './providerFromBaseUrl.ts';
@@ -158,6 +163,41 @@ export function chatCompletionsTracer(
           stream: (result) => {
             if (params.stream !== true || !isAsyncIterable(result)) return undefined;
             const chunks = new ChatCompletionChunkAccumulator();
+            return {
+              onChunk: (chunk) => chunks.add(chunk),
+              onEnd: () => () => chunks.attributes(),
+            };
+          },
+        },
+      },
+      original,
+      self,
+      args,
+    );
+  };
+}
+
+export function completionsTracer(
+  options: OpenAiCompatibleOptions,
+  client: ClientDescription,
+): Tracer {
+  return (original, self, args) => {
+    const body = args[0];
+    if (!isObject(body)) return original.apply(self, args);
+    const params: Json = { ...body };
+    const prompt = Array.isArray(body.prompt) ? [...(body.prompt as unknown[])] : body.prompt;
+    const target = describeTarget(options, client);
+    return run(
+      options,
+      {
+        name: `${client.spanPrefix}.completions.create`,
+        kind: 'llm',
+        attributes: () => completionRequestAttributes({ params, prompt, ...target }),
+        handlers: {
+          onResult: (completion) => () => completionAttributes(completion),
+          stream: (result) => {
+            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
+            const chunks = new CompletionChunkAccumulator();
             return {
               onChunk: (chunk) => chunks.add(chunk),
               onEnd: () => () => chunks.attributes(),

@@ -767,3 +767,46 @@ describe('wrapOpenAI responses.create stream errors', () => {
     });
   });
 });
+
+describe('wrapOpenAI completions.create (legacy)', () => {
+  it('records a text completion, JSON and streamed', async () => {
+    // Prepare
+    scriptTwice({ type: 'completion', text: ['Once ', 'upon ', 'a time.'], id: 'cmpl-1' });
+    const params = { model: 'gpt-3.5-turbo-instruct', prompt: 'Start a story.', max_tokens: 20 };
+
+    // Act
+    const completion = await tracedClient().completions.create(params);
+    const chunks = await collect(
+      await tracedClient().completions.create({
+        ...params,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
+
+    // Assess
+    expect(completion.choices[0]?.text).toBe('Once upon a time.');
+    expect(chunks.map((chunk) => chunk.choices[0]?.text ?? '').join('')).toBe('Once upon a time.');
+    const expected = {
+      name: 'openai.completions.create',
+      kind: 'llm',
+      operationName: 'text_completion',
+      requestModel: 'gpt-3.5-turbo-instruct',
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Start a story.' }] }],
+      responseId: 'cmpl-1',
+      usage: { inputTokens: 12, outputTokens: 6 },
+      finishReasons: ['stop'],
+      outputMessages: [
+        {
+          role: 'assistant',
+          parts: [{ type: 'text', content: 'Once upon a time.' }],
+          finishReason: 'stop',
+        },
+      ],
+    };
+    const [json, streamed] = transport.spans();
+    expect(json).toMatchObject({ ...expected, request: { maxTokens: 20, stream: false } });
+    expect(streamed).toMatchObject({ ...expected, request: { maxTokens: 20, stream: true } });
+    expect(streamed?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+});
