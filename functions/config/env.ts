@@ -67,7 +67,12 @@ const ServerEnvSchema = z.object({
   SIGHTLINE_SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   SIGHTLINE_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Sign-in attempts allowed per client address and minute (better-auth's rate limit). */
-  SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(30),
   /**
    * Single sign-on through an OpenID Connect provider (Amazon Cognito in the CDK stack): its
    * discovery document URL, client id and secret. All three, or none.
@@ -94,6 +99,15 @@ const ServerEnvSchema = z.object({
     ),
   /** How long a verified ingest key stays cached in a warm function, in seconds. */
   SIGHTLINE_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * Content protection keys (functions/enrich/loadVault.ts). Local mode: a file holding 32
+   * random bytes (base64url), from which the data-key wrapping key and the redaction HMAC key
+   * are derived. AWS: a KMS key wraps data keys, and a Secrets Manager secret holds the
+   * redaction HMAC master key.
+   */
+  SIGHTLINE_VAULT_KEY_FILE: z.string().min(1).optional(),
+  SIGHTLINE_VAULT_KMS_KEY_ID: z.string().min(1).optional(),
+  SIGHTLINE_REDACTION_KEY_SECRET_ARN: z.string().min(1).optional(),
 });
 
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;

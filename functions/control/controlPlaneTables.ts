@@ -11,6 +11,8 @@ export const ProjectItemSchema = z.object({
   name: z.string().min(1).max(200),
   retentionDays: z.number().int().min(1).max(3650).default(DEFAULT_RETENTION_DAYS),
   createdAt: z.string(),
+  /** Enrichment policy (redaction, originals, assertions, prices); functions/enrich/policy.ts parses it. */
+  policy: z.unknown().optional(),
 });
 
 export const IngestKeyStatusSchema = z.enum(['active', 'revoked']);

@@ -29,6 +29,12 @@ import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
 import { DEAD_LETTER_REASONS } from './constants.ts';
 import { createIngestHandler, type IngestHandler } from './handler.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
+import { vaultFromMasterKey } from '../enrich/loadVault.ts';
+import { openRecord, SEALED_RECORD_PREFIX } from '../enrich/originalsVault.ts';
+import { recordAad } from './prepareIngestBatch.ts';
+import { randomBytes as vaultKeyBytes } from 'node:crypto';
+
+const testVault = vaultFromMasterKey(vaultKeyBytes(32));
 
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 const logger = new Logger({ serviceName: 'ingest-test', logLevel: 'SILENT' });
@@ -41,7 +47,7 @@ let handler: IngestHandler;
 
 function handlerWith(client: ClickHouseClient): IngestHandler {
   const keys = new IngestKeyCache(controlPlane.projects, { ttlSeconds: 60 });
-  return createIngestHandler(async () => ({ clickhouse: client, keys, logger }));
+  return createIngestHandler(async () => ({ clickhouse: client, keys, vault: testVault, logger }));
 }
 
 async function newProject(): Promise<RecordKey> {
@@ -91,7 +97,8 @@ describe('ingest handler', () => {
       expect.objectContaining({
         trace_id: spans[3]!.traceId,
         request_model: 'gpt-4o-mini',
-        output_text: 'Paris.',
+        // Locations are personal data under the default policy: masked, numbered per trace.
+        output_text: expect.stringMatching(/^\[LOCATION_\d\]\.$/),
       }),
     ]);
   });
@@ -179,11 +186,18 @@ describe('ingest handler', () => {
       expect(row).toMatchObject({
         reason,
         shard_id: 'shardId-000000000000',
-        raw_base64: record.kinesis.data,
         stream_arn: record.eventSourceARN,
       });
+      expect(row!.raw_base64.startsWith(SEALED_RECORD_PREFIX)).toBe(true);
       expect(row!.detail.length).toBeGreaterThan(0);
     });
+    // Sealed raw records open with the vault's key, bound to their place in the stream.
+    const first = badRecords[0]!;
+    const sealed = bySequence.get(first.kinesis.sequenceNumber)!.raw_base64;
+    expect(await openRecord(testVault.keys, sealed, recordAad(first))).toBe(first.kinesis.data);
+    await expect(openRecord(testVault.keys, sealed, recordAad(badRecords[1]!))).rejects.toThrow(
+      /does not open/,
+    );
   });
 
   it('stores a span whose strings hold lone UTF-16 surrogates, with U+FFFD in their place', async () => {
@@ -242,8 +256,10 @@ describe('ingest handler', () => {
     expect(row).toMatchObject({
       reason: DEAD_LETTER_REASONS.rejectedByStore,
       claimed_project_id: key.projectId,
-      raw_base64: poison.kinesis.data,
     });
+    expect(await openRecord(testVault.keys, row!.raw_base64, recordAad(poison))).toBe(
+      poison.kinesis.data,
+    );
     expect(row!.detail).toContain('252');
   });
 
@@ -294,6 +310,7 @@ describe('ingest handler', () => {
     const withStaleCredentials = createIngestHandler(async () => ({
       clickhouse: stale,
       keys,
+      vault: testVault,
       logger,
       reset: () => (resets += 1),
     }));

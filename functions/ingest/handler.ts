@@ -17,6 +17,8 @@ import type {
 import { createDynamoDocumentClient } from '../aws/awsClients.ts';
 import { serverEnv } from '../config/env.ts';
 import { ProjectsRepository } from '../control/projectsRepository.ts';
+import { loadVault } from '../enrich/loadVault.ts';
+import type { Vault } from '../enrich/originalsVault.ts';
 import { createClickHouseClient } from '../store/clickhouseClient.ts';
 import { clickHouseErrorOf } from '../store/clickhouseErrors.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
@@ -26,6 +28,8 @@ import { describeStoreError, writeIngestBatch } from './writeIngestBatch.ts';
 export interface IngestDependencies {
   clickhouse: ClickHouseClient;
   keys: IngestKeyCache;
+  /** Keys that seal originals and dead letters and key the redaction HMAC. */
+  vault: Vault;
   logger: Logger;
   now?: () => number;
   /** Drop these dependencies so the next invocation builds fresh ones (new credentials). */
@@ -44,8 +48,15 @@ export function createIngestHandler(
   dependencies: () => Promise<IngestDependencies>,
 ): IngestHandler {
   return async (event, context) => {
-    const { clickhouse, keys, logger, now = Date.now, reset } = await dependencies();
-    const batch = await prepareIngestBatch(event.Records, keys, now());
+    const { clickhouse, keys, vault, logger, now = Date.now, reset } = await dependencies();
+    const batch = await prepareIngestBatch(event.Records, keys, now(), vault);
+    for (const [stage, spans] of Object.entries(batch.enrichmentErrors)) {
+      // Counted and named, never the text: the span is stored with enrichment_status 'partial'.
+      logger.warn('enrichment stage failed; spans stored with partial enrichment', {
+        stage,
+        spans,
+      });
+    }
     const outcome = await writeIngestBatch(clickhouse, batch, now());
 
     for (const { table, error } of outcome.errors) {
@@ -75,6 +86,8 @@ export function createIngestHandler(
       records: event.Records.length,
       spans: batch.spans.length,
       scores: batch.scores.length,
+      findings: batch.findings.length,
+      evalScores: batch.evalScores.length,
       deadLetters: batch.deadLetters.length + outcome.rejected.length,
       failedRecords: outcome.failed.size,
     });
@@ -103,12 +116,14 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
       projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
       ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
     });
+    const vault = await loadVault(env);
     const clickhouse = await createClickHouseClient(env, { refreshSecret });
     refreshSecret = false;
     const loaded = defaultDependencies;
     return {
       clickhouse,
       keys: new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS }),
+      vault,
       logger: new Logger({ serviceName: 'sightline-ingest' }),
       reset: () => {
         if (defaultDependencies !== loaded) return;

@@ -1,7 +1,8 @@
 /**
- * Decides, record by record, what a Kinesis batch stores: the rows to insert (spans and
- * scores) and the dead letters for records that can never be stored. The only I/O is the
- * key lookup passed in; a lookup failure rejects, so the caller retries the batch.
+ * Decides, record by record, what a Kinesis batch stores: the rows to insert (spans enriched
+ * and redacted, scores, findings, eval scores, sealed originals) and the dead letters for
+ * records that can never be stored, their raw bytes sealed. The only I/O is the key lookup and
+ * one data key per batch; a failure of either rejects, so the caller retries the batch.
  */
 import {
   ItemSchema,
@@ -11,7 +12,20 @@ import {
   type SpanItem,
 } from '@sightline/sdk/contract';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { enrichSpan, type SpanEnrichment } from '../enrich/enrichSpan.ts';
+import { sealRecord, sealWithDataKey, type DataKey, type Vault } from '../enrich/originalsVault.ts';
+import { parsePolicy } from '../enrich/policy.ts';
+import { PlaceholderRegistry } from '../enrich/redactText.ts';
 import { toDateTime64 } from '../store/dateTime.ts';
+import {
+  toEvalScoreRow,
+  toFindingRow,
+  toOriginalRow,
+  type EvalScoreInsertRow,
+  type FindingInsertRow,
+  type OriginalInsertRow,
+  type SpanIdentity,
+} from '../store/enrichmentRows.ts';
 import type { DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { toScoreRow, type ScoreRow } from '../store/scoresRepository.ts';
 import { toSpanRow, type SpanRow } from '../store/spanRows.ts';
@@ -27,6 +41,9 @@ export interface PreparedRecord {
   projectId: string;
   spans: SpanRow[];
   scores: ScoreRow[];
+  findings: FindingInsertRow[];
+  evalScores: EvalScoreInsertRow[];
+  originals: OriginalInsertRow[];
   deadLetter?: DeadLetterRow;
 }
 
@@ -34,7 +51,27 @@ export interface PreparedBatch {
   records: PreparedRecord[];
   spans: SpanRow[];
   scores: ScoreRow[];
+  findings: FindingInsertRow[];
+  evalScores: EvalScoreInsertRow[];
+  originals: OriginalInsertRow[];
   deadLetters: DeadLetterRow[];
+  /** Seals a raw record for a dead letter (used again if the store rejects a record). */
+  sealRaw: RawSealer;
+  /** Stages of enrichment that failed, by name, with how many spans each affected. */
+  enrichmentErrors: Record<string, number>;
+}
+
+/** Seals a record's raw base64 bytes, bound to where it sat in the stream. */
+export type RawSealer = (record: KinesisStreamRecord) => string;
+
+export interface BatchContext {
+  now: number;
+  vault: Vault;
+  dataKey: DataKey;
+  sealRaw: RawSealer;
+  /** Placeholder numbering per trace, shared by the batch's spans. */
+  registries: Map<string, PlaceholderRegistry>;
+  enrichmentErrors: Record<string, number>;
 }
 
 /** `shardId-000000000001:4959…` → `shardId-000000000001`. */
@@ -43,12 +80,18 @@ export function shardIdOf(record: KinesisStreamRecord): string {
   return separator > 0 ? record.eventID.slice(0, separator) : record.eventID;
 }
 
+/** Authenticated data of a sealed raw record: its place in the stream. */
+export function recordAad(record: KinesisStreamRecord): string {
+  return `${record.eventSourceARN}\n${shardIdOf(record)}\n${record.kinesis.sequenceNumber}`;
+}
+
 export function deadLetterRow(
   record: KinesisStreamRecord,
   reason: DeadLetterReason,
   detail: string,
   claimedProjectId: string,
   now: number,
+  sealRaw: RawSealer,
 ): DeadLetterRow {
   const raw = record.kinesis.data;
   return {
@@ -60,17 +103,66 @@ export function deadLetterRow(
     claimed_project_id: claimedProjectId,
     reason,
     detail,
-    raw_base64: raw,
+    raw_base64: sealRaw(record),
     raw_size: Buffer.byteLength(raw, 'base64'),
     dead_lettered_at: toDateTime64(now),
   };
 }
 
+function enrichInto(
+  span: SpanItem,
+  projectId: string,
+  retentionDays: number,
+  policyRaw: unknown,
+  context: BatchContext,
+  out: Pick<PreparedRecord, 'findings' | 'evalScores' | 'originals'>,
+): SpanEnrichment {
+  const registryKey = `${projectId}\n${span.traceId}`;
+  let registry = context.registries.get(registryKey);
+  if (!registry) {
+    registry = new PlaceholderRegistry();
+    context.registries.set(registryKey, registry);
+  }
+  const { policy, problem } = parsePolicy(policyRaw);
+  if (problem) context.enrichmentErrors.policy = (context.enrichmentErrors.policy ?? 0) + 1;
+  const enrichment = enrichSpan(span, {
+    policy,
+    registry,
+    hashKey: context.vault.hashKeyFor(projectId),
+  });
+  for (const stage of enrichment.errors)
+    context.enrichmentErrors[stage] = (context.enrichmentErrors[stage] ?? 0) + 1;
+  const identity: SpanIdentity = {
+    projectId,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    createdAt: toDateTime64(context.now),
+    retentionDays,
+  };
+  const aadBase = `${projectId}\n${span.traceId}\n${span.spanId}`;
+  for (const finding of enrichment.findings) out.findings.push(toFindingRow(finding, identity));
+  for (const score of enrichment.evalScores) out.evalScores.push(toEvalScoreRow(score, identity));
+  for (const original of enrichment.originals) {
+    const { finding } = original;
+    const aad = `${aadBase}\n${finding.field}\n${finding.messageIndex}\n${finding.partIndex}\n${finding.start}`;
+    out.originals.push(
+      toOriginalRow(
+        finding,
+        original.replacement,
+        sealWithDataKey(context.dataKey, original.original, aad),
+        identity,
+      ),
+    );
+  }
+  return enrichment;
+}
+
 async function prepareRecord(
   record: KinesisStreamRecord,
   keys: IngestKeyCache,
-  now: number,
+  context: BatchContext,
 ): Promise<PreparedRecord> {
+  const { now, sealRaw } = context;
   const sequenceNumber = record.kinesis.sequenceNumber;
   const reject = (reason: DeadLetterReason, detail: string, claimedProjectId = '') => ({
     sequenceNumber,
@@ -78,7 +170,10 @@ async function prepareRecord(
     projectId: claimedProjectId,
     spans: [],
     scores: [],
-    deadLetter: deadLetterRow(record, reason, detail, claimedProjectId, now),
+    findings: [],
+    evalScores: [],
+    originals: [],
+    deadLetter: deadLetterRow(record, reason, detail, claimedProjectId, now, sealRaw),
   });
 
   const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'));
@@ -132,6 +227,11 @@ async function prepareRecord(
 
   const spans: SpanRow[] = [];
   const scores: ScoreRow[] = [];
+  const enriched: Pick<PreparedRecord, 'findings' | 'evalScores' | 'originals'> = {
+    findings: [],
+    evalScores: [],
+    originals: [],
+  };
   const problems: string[] = [];
   const spanSource = {
     projectId: project.projectId,
@@ -148,7 +248,15 @@ async function prepareRecord(
     if (!item.success) {
       problems.push(describeIssues(item.error.issues, `items.${index}.`));
     } else if (item.data.type === 'span') {
-      spans.push(toSpanRow(item.data as SpanItem, spanSource));
+      const enrichment = enrichInto(
+        item.data as SpanItem,
+        project.projectId,
+        project.retentionDays,
+        project.policy,
+        context,
+        enriched,
+      );
+      spans.push(toSpanRow(enrichment.span, spanSource, enrichment.summary));
     } else {
       scores.push(toScoreRow(item.data as ScoreItem, spanSource));
     }
@@ -168,6 +276,7 @@ async function prepareRecord(
           ),
           header.projectId,
           now,
+          sealRaw,
         )
       : undefined;
   return {
@@ -176,6 +285,7 @@ async function prepareRecord(
     projectId: project.projectId,
     spans,
     scores,
+    ...enriched,
     ...(deadLetter ? { deadLetter } : {}),
   };
 }
@@ -184,12 +294,29 @@ export async function prepareIngestBatch(
   records: readonly KinesisStreamRecord[],
   keys: IngestKeyCache,
   now: number,
+  vault: Vault,
 ): Promise<PreparedBatch> {
-  const prepared = await Promise.all(records.map((record) => prepareRecord(record, keys, now)));
+  const dataKey = await vault.keys.newDataKey();
+  const sealRaw: RawSealer = (record) =>
+    sealRecord(dataKey, record.kinesis.data, recordAad(record));
+  const context: BatchContext = {
+    now,
+    vault,
+    dataKey,
+    sealRaw,
+    registries: new Map(),
+    enrichmentErrors: {},
+  };
+  const prepared = await Promise.all(records.map((record) => prepareRecord(record, keys, context)));
   return {
     records: prepared,
     spans: prepared.flatMap((record) => record.spans),
     scores: prepared.flatMap((record) => record.scores),
+    findings: prepared.flatMap((record) => record.findings),
+    evalScores: prepared.flatMap((record) => record.evalScores),
+    originals: prepared.flatMap((record) => record.originals),
     deadLetters: prepared.flatMap((record) => (record.deadLetter ? [record.deadLetter] : [])),
+    sealRaw,
+    enrichmentErrors: context.enrichmentErrors,
   };
 }

@@ -10,6 +10,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { clickHouseErrorOf, type ClickHouseErrorInfo } from '../store/clickhouseErrors.ts';
 import { insertDeadLetters, type DeadLetterRow } from '../store/deadLettersRepository.ts';
+import { insertEvalScores, insertFindings, insertOriginals } from '../store/enrichmentRows.ts';
 import { insertScores } from '../store/scoresRepository.ts';
 import { insertSpans } from '../store/spansRepository.ts';
 import {
@@ -73,6 +74,24 @@ const TABLES: readonly TableWriter[] = [
     rowsOf: (record) => record.scores,
     insert: insertScores,
   },
+  {
+    table: 'findings',
+    batchRows: (batch) => batch.findings,
+    rowsOf: (record) => record.findings,
+    insert: insertFindings,
+  },
+  {
+    table: 'eval_scores',
+    batchRows: (batch) => batch.evalScores,
+    rowsOf: (record) => record.evalScores,
+    insert: insertEvalScores,
+  },
+  {
+    table: 'pii_originals',
+    batchRows: (batch) => batch.originals,
+    rowsOf: (record) => record.originals,
+    insert: insertOriginals,
+  },
 ];
 
 interface TableOutcome {
@@ -114,6 +133,7 @@ function rejectionDeadLetter(
   record: PreparedRecord,
   error: ClickHouseErrorInfo,
   now: number,
+  sealRaw: PreparedBatch['sealRaw'],
 ): DeadLetterRow {
   const refused =
     `ClickHouse refused the record's rows: error ${error.code} ${error.type ?? ''}`.trim();
@@ -125,6 +145,7 @@ function rejectionDeadLetter(
     detail.slice(0, MAX_DEAD_LETTER_DETAIL_CHARS),
     record.projectId,
     now,
+    sealRaw,
   );
 }
 
@@ -149,7 +170,9 @@ export async function writeIngestBatch(
     .filter(
       (record) => rejectedErrors.has(record.sequenceNumber) && !failed.has(record.sequenceNumber),
     )
-    .map((record) => rejectionDeadLetter(record, rejectedErrors.get(record.sequenceNumber)!, now));
+    .map((record) =>
+      rejectionDeadLetter(record, rejectedErrors.get(record.sequenceNumber)!, now, batch.sealRaw),
+    );
   const rejectedSequences = new Set(rejected.map((row) => row.sequence_number));
   // A rejection replaces the record's earlier dead letter (its detail carries it along).
   const deadLetters = [

@@ -67,6 +67,29 @@ export interface SpanRow {
   source_sequence_number: string;
   ingested_at: string;
   retention_days: number;
+  cost_usd?: number | null;
+  cost_status?: string;
+  pii_types?: string[];
+  pii_count?: number;
+  secret_count?: number;
+  injection_score?: number;
+  toxicity_score?: number;
+  eval_failed?: string[];
+  eval_failed_count?: number;
+  enrichment_status?: string;
+}
+
+/** What enrichment concluded about a span, stored as summary columns for filters. */
+export interface SpanEnrichmentColumns {
+  costUsd: number | null;
+  costStatus: string;
+  piiTypes: string[];
+  piiCount: number;
+  secretCount: number;
+  injectionScore: number;
+  toxicityScore: number;
+  evalFailed: string[];
+  status: string;
 }
 
 function stringifyValue(value: unknown): string {
@@ -103,8 +126,25 @@ function jsonOrEmpty(value: unknown): string {
   return value === undefined ? '' : JSON.stringify(value);
 }
 
-export function toSpanRow(span: SpanItem, source: SpanSource): SpanRow {
-  return wellFormedStrings(spanRowOf(span, source));
+export function toSpanRow(
+  span: SpanItem,
+  source: SpanSource,
+  enrichment?: SpanEnrichmentColumns,
+): SpanRow {
+  const row = spanRowOf(span, source);
+  if (enrichment) {
+    row.cost_usd = enrichment.costUsd;
+    row.cost_status = enrichment.costStatus;
+    row.pii_types = enrichment.piiTypes;
+    row.pii_count = enrichment.piiCount;
+    row.secret_count = enrichment.secretCount;
+    row.injection_score = enrichment.injectionScore;
+    row.toxicity_score = enrichment.toxicityScore;
+    row.eval_failed = enrichment.evalFailed;
+    row.eval_failed_count = enrichment.evalFailed.length;
+    row.enrichment_status = enrichment.status;
+  }
+  return wellFormedStrings(row);
 }
 
 function spanRowOf(span: SpanItem, source: SpanSource): SpanRow {

@@ -14,6 +14,7 @@ import {
   createKinesisClient,
 } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv, serverEnv, type ServerEnv } from '../../functions/config/env.ts';
+import { ensureLocalVaultKeyFile, loadVault } from '../../functions/enrich/loadVault.ts';
 import { bootstrapAdmin } from '../../functions/control/adminBootstrap.ts';
 import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
 import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
@@ -125,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SIGHTLINE_HOME: home,
       SIGHTLINE_STREAM_NAME: streamName,
       SIGHTLINE_DEFAULT_PROJECT_ID: DEMO_PROJECT.projectId,
+      SIGHTLINE_VAULT_KEY_FILE: ensureLocalVaultKeyFile(path.join(home, 'vault.key')),
     });
 
     await createControlPlaneTables(createDynamoClient(env), {
@@ -190,9 +192,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const logger = new Logger({ serviceName: 'sightline-local', logLevel: 'WARN' });
     const keys = new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS });
+    const vault = await loadVault(env);
     const handler = createIngestHandler(async () => ({
       clickhouse: clickhouse.client,
       keys,
+      vault,
       logger,
     }));
     const runner = new KinesisEventSourceRunner({
@@ -269,6 +273,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
           SIGHTLINE_HOME: home,
           SIGHTLINE_AUTH_SECRET: secrets.authSecret,
+          SIGHTLINE_VAULT_KEY_FILE: env.SIGHTLINE_VAULT_KEY_FILE ?? '',
         },
         logDirectory,
       });

@@ -20,6 +20,8 @@ import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.t
 import { runMigrations } from '../../functions/store/migrate.ts';
 import { buildKinesisRecord, buildRecordData, buildSpan, hex } from '../helpers/factories.ts';
 import { percentile } from './percentile.ts';
+import { randomBytes } from 'node:crypto';
+import { vaultFromMasterKey } from '../../functions/enrich/loadVault.ts';
 
 /** A support-chat LLM span of about 2 KB serialised. */
 function realisticSpan() {
@@ -83,9 +85,11 @@ export async function benchIngestHandler(): Promise<IngestResult> {
     { ttlSeconds: 3600 },
   );
   const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
+  const vault = vaultFromMasterKey(randomBytes(32));
   const handler = createIngestHandler(async () => ({
     clickhouse: clickhouse.client,
     keys,
+    vault,
     logger,
   }));
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 } as Context;
@@ -114,7 +118,7 @@ export async function benchIngestHandler(): Promise<IngestResult> {
   // Warm-up, then the CPU-only part (decode, verify, validate, map), then the full handler.
   await handler(events[0]!, context);
   let started = performance.now();
-  for (const event of events) await prepareIngestBatch(event.Records, keys, Date.now());
+  for (const event of events) await prepareIngestBatch(event.Records, keys, Date.now(), vault);
   const prepareSeconds = (performance.now() - started) / 1000;
 
   const durations: number[] = [];

@@ -33,6 +33,10 @@ import {
   type KinesaliteServer,
 } from '../helpers/kinesalite.ts';
 import { waitFor } from '../helpers/localStackProcess.ts';
+import { vaultFromMasterKey } from '../../functions/enrich/loadVault.ts';
+import { randomBytes as vaultKeyBytes } from 'node:crypto';
+
+const testVault = vaultFromMasterKey(vaultKeyBytes(32));
 
 const auth = { username: 'outage', password: 'outage-password' };
 let home: string;
@@ -78,7 +82,7 @@ it('retries the batch through a ClickHouse outage and stores every span exactly 
   const runner = new KinesisEventSourceRunner({
     kinesis,
     streamName,
-    handler: createIngestHandler(async () => ({ clickhouse, keys, logger })),
+    handler: createIngestHandler(async () => ({ clickhouse, keys, vault: testVault, logger })),
     settings: { ...INGEST_EVENT_SOURCE, maxBatchingWindowMs: 50, retryAttempts: 1_000 },
     checkpointPath: path.join(home, `${streamName}-checkpoints.json`),
     retryBackoff: { baseMs: 50, maxMs: 300 },

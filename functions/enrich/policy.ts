@@ -1,0 +1,66 @@
+/**
+ * A project's enrichment policy, kept on the project's item in DynamoDB (`policy`): what to do
+ * with each kind of personal data and secret before storage, whether to keep encrypted
+ * originals, the project's assertion rules, and price overrides. Parsed leniently: a policy
+ * that does not parse falls back to the strict default (mask everything, keep no originals),
+ * never to storing plaintext.
+ */
+import { z } from 'zod';
+
+export const REDACTION_ACTIONS = ['mask', 'hash', 'keep'] as const;
+export type RedactionAction = (typeof REDACTION_ACTIONS)[number];
+
+export const PriceOverrideSchema = z.object({
+  provider: z.string().min(1).max(64).optional(),
+  model: z.string().min(1).max(256),
+  inputPerMillion: z.number().nonnegative(),
+  outputPerMillion: z.number().nonnegative(),
+  cachedInputPerMillion: z.number().nonnegative().optional(),
+  reasoningPerMillion: z.number().nonnegative().optional(),
+});
+
+export const EnrichmentPolicySchema = z.object({
+  pii: z
+    .object({
+      default: z.enum(REDACTION_ACTIONS).default('mask'),
+      /** Per type, e.g. `{ "PERSON": "keep", "EMAIL": "hash" }`. */
+      types: z.record(z.string(), z.enum(REDACTION_ACTIONS)).default({}),
+      /** Findings below this confidence are not redacted (still reported). */
+      minScore: z.number().min(0).max(1).default(0.5),
+    })
+    .default({ default: 'mask', types: {}, minScore: 0.5 }),
+  secrets: z.enum(REDACTION_ACTIONS).default('mask'),
+  /** Keep the originals of redacted values, encrypted, apart from the redacted text. */
+  retainOriginals: z.boolean().default(false),
+  assertions: z.array(z.unknown()).max(100).default([]),
+  disabledEvaluators: z.array(z.string()).max(100).default([]),
+  prices: z.array(PriceOverrideSchema).max(500).default([]),
+});
+
+export type EnrichmentPolicy = z.infer<typeof EnrichmentPolicySchema>;
+
+export const DEFAULT_POLICY: EnrichmentPolicy = EnrichmentPolicySchema.parse({});
+
+export class InvalidPolicyError extends Error {
+  readonly code = 'INVALID_POLICY';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/** The project's policy, or the strict default when it is missing or malformed. */
+export function parsePolicy(raw: unknown): { policy: EnrichmentPolicy; problem?: string } {
+  if (raw === undefined || raw === null) return { policy: DEFAULT_POLICY };
+  const parsed = EnrichmentPolicySchema.safeParse(raw);
+  if (parsed.success) return { policy: parsed.data };
+  return {
+    policy: DEFAULT_POLICY,
+    problem: `project policy ignored (${parsed.error.issues.length} problems; first at ${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+  };
+}
+
+export function actionFor(policy: EnrichmentPolicy, category: 'pii' | 'secret', type: string) {
+  if (category === 'secret') return policy.secrets;
+  return policy.pii.types[type] ?? policy.pii.default;
+}

@@ -1,0 +1,148 @@
+/**
+ * Where free text sits in a span, as slots the detectors scan and redaction rewrites: message
+ * parts (text, reasoning, tool arguments and results), system instructions, prompt variables,
+ * string metadata and the status message. Each slot names its place the way the findings
+ * table stores it (field, message index, part index; -1 where there is none).
+ */
+import type { SpanItem } from '@sightline/sdk/contract';
+
+export type SlotField =
+  | 'input'
+  | 'output'
+  | 'system'
+  | 'input_tool'
+  | 'output_tool'
+  | 'prompt_variables'
+  | 'metadata'
+  | 'status_message';
+
+/** Who wrote the text, for the injection detector (user input, retrieved context, tool output…). */
+export type SlotSource = 'user' | 'assistant' | 'system' | 'tool' | 'context';
+
+export interface TextSlot {
+  field: SlotField;
+  messageIndex: number;
+  partIndex: number;
+  source: SlotSource;
+  text: string;
+  /** Path from the span to the string, for writing the redacted text back. */
+  path: ReadonlyArray<string | number>;
+}
+
+const MAX_TOOL_LEAVES = 256;
+
+function toolLeaves(
+  value: unknown,
+  path: Array<string | number>,
+  push: (text: string, path: Array<string | number>) => void,
+  budget: { left: number },
+  depth = 0,
+): void {
+  if (budget.left <= 0 || depth > 16) return;
+  if (typeof value === 'string') {
+    budget.left -= 1;
+    push(value, path);
+  } else if (Array.isArray(value)) {
+    value.forEach((entry, index) => toolLeaves(entry, [...path, index], push, budget, depth + 1));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, entry] of Object.entries(value))
+      toolLeaves(entry, [...path, key], push, budget, depth + 1);
+  }
+}
+
+export function collectTextSlots(span: SpanItem): TextSlot[] {
+  const slots: TextSlot[] = [];
+  span.systemInstructions?.forEach((part, partIndex) => {
+    if ((part.type === 'text' || part.type === 'reasoning') && part.content)
+      slots.push({
+        field: 'system',
+        messageIndex: -1,
+        partIndex,
+        source: 'system',
+        text: part.content,
+        path: ['systemInstructions', partIndex, 'content'],
+      });
+  });
+  for (const [key, field] of [
+    ['inputMessages', 'input'],
+    ['outputMessages', 'output'],
+  ] as const) {
+    span[key]?.forEach((message, messageIndex) => {
+      const source: SlotSource =
+        message.role === 'tool' ? 'tool' : message.role === 'user' ? 'user' : message.role;
+      message.parts.forEach((part, partIndex) => {
+        const base = [key, messageIndex, 'parts', partIndex] as const;
+        if ((part.type === 'text' || part.type === 'reasoning') && part.content) {
+          slots.push({
+            field,
+            messageIndex,
+            partIndex,
+            source,
+            text: part.content,
+            path: [...base, 'content'],
+          });
+        } else if (part.type === 'tool_call' || part.type === 'tool_call_response') {
+          const payloadKey = part.type === 'tool_call' ? 'arguments' : 'response';
+          const toolField = field === 'input' ? 'input_tool' : 'output_tool';
+          toolLeaves(
+            (part as Record<string, unknown>)[payloadKey],
+            [...base, payloadKey],
+            (text, path) =>
+              slots.push({
+                field: toolField,
+                messageIndex,
+                partIndex,
+                source: part.type === 'tool_call_response' ? 'tool' : source,
+                text,
+                path,
+              }),
+            { left: MAX_TOOL_LEAVES },
+          );
+        }
+      });
+    });
+  }
+  Object.entries(span.prompt?.variables ?? {}).forEach(([name, value], index) => {
+    slots.push({
+      field: 'prompt_variables',
+      messageIndex: -1,
+      partIndex: index,
+      source: 'context',
+      text: value,
+      path: ['prompt', 'variables', name],
+    });
+  });
+  Object.entries(span.metadata ?? {}).forEach(([name, value], index) => {
+    if (typeof value === 'string' && value.length > 0)
+      slots.push({
+        field: 'metadata',
+        messageIndex: -1,
+        partIndex: index,
+        source: 'context',
+        text: value,
+        path: ['metadata', name],
+      });
+  });
+  if (span.status.message)
+    slots.push({
+      field: 'status_message',
+      messageIndex: -1,
+      partIndex: -1,
+      source: 'system',
+      text: span.status.message,
+      path: ['status', 'message'],
+    });
+  return slots;
+}
+
+/** Writes `text` at `path` in `target` (a clone of the span). */
+export function writeSlot(
+  target: unknown,
+  path: ReadonlyArray<string | number>,
+  text: string,
+): void {
+  let node = target as Record<string | number, unknown>;
+  for (const step of path.slice(0, -1)) node = node[step] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = text;
+}

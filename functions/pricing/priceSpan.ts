@@ -1,0 +1,122 @@
+/**
+ * What an LLM call cost: usage × the price in force for its provider and model on the day of
+ * the call. Prices are data (prices.json, versioned, with effective dates) plus per-project
+ * overrides, which win. A model with no price is flagged `unknown_model`, never priced at
+ * zero; a call without token counts is `no_usage`.
+ */
+import { z } from 'zod';
+import type { SpanItem } from '@sightline/sdk/contract';
+import type { EnrichmentPolicy } from '../enrich/policy.ts';
+import priceData from './prices.json' with { type: 'json' };
+
+const PriceEntrySchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  reasoning: z.number().nonnegative().optional(),
+});
+const PriceTableSchema = z.object({ version: z.string(), prices: z.array(PriceEntrySchema) });
+
+export type PriceEntry = z.infer<typeof PriceEntrySchema>;
+export const PRICE_TABLE = PriceTableSchema.parse(priceData);
+export const PRICE_TABLE_VERSION = PRICE_TABLE.version;
+
+export type CostStatus = 'priced' | 'unknown_model' | 'no_usage' | '';
+
+export interface SpanCost {
+  costUsd: number | null;
+  status: CostStatus;
+  /** Which price applied, e.g. `openai/gpt-4o@2024-10-01` or `override/…`. */
+  priceRef?: string;
+}
+
+/** Newest entry first per (provider, model), so the first one in force on a day wins. */
+const ENTRIES = [...PRICE_TABLE.prices].sort((a, b) =>
+  b.effectiveFrom.localeCompare(a.effectiveFrom),
+);
+
+function normalise(value: string | undefined): string {
+  return (value ?? '').trim().toLowerCase();
+}
+
+/** Exact model, then the longest listed prefix followed by a separator (dated snapshots). */
+function modelMatches(listed: string, model: string): number {
+  const candidate = normalise(listed);
+  if (candidate === model) return candidate.length + 1_000;
+  if (model.startsWith(candidate) && /[-:@./]/.test(model.charAt(candidate.length)))
+    return candidate.length;
+  return -1;
+}
+
+export function findPrice(
+  provider: string | undefined,
+  model: string,
+  day: string,
+  entries: readonly PriceEntry[] = ENTRIES,
+): PriceEntry | undefined {
+  const wantedProvider = normalise(provider);
+  const wantedModel = normalise(model);
+  let best: PriceEntry | undefined;
+  let bestScore = -1;
+  for (const entry of entries) {
+    if (wantedProvider && normalise(entry.provider) !== wantedProvider) continue;
+    if (entry.effectiveFrom > day) continue;
+    const score = modelMatches(entry.model, wantedModel);
+    if (score > bestScore) {
+      best = entry;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function priceSpan(span: SpanItem, policy: Pick<EnrichmentPolicy, 'prices'>): SpanCost {
+  if (span.kind !== 'llm' && span.kind !== 'embedding') return { costUsd: null, status: '' };
+  const usage = span.usage;
+  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined))
+    return { costUsd: null, status: 'no_usage' };
+  const model = span.responseModel ?? span.requestModel;
+  if (!model) return { costUsd: null, status: 'unknown_model' };
+  const day = new Date(span.startTime).toISOString().slice(0, 10);
+  const override = policy.prices.find(
+    (entry) =>
+      modelMatches(entry.model, normalise(model)) >= 0 &&
+      (!entry.provider || normalise(entry.provider) === normalise(span.provider)),
+  );
+  const price: PriceEntry | undefined = override
+    ? {
+        provider: override.provider ?? span.provider ?? '',
+        model: override.model,
+        effectiveFrom: '0000-01-01',
+        input: override.inputPerMillion,
+        output: override.outputPerMillion,
+        ...(override.cachedInputPerMillion !== undefined
+          ? { cachedInput: override.cachedInputPerMillion }
+          : {}),
+        ...(override.reasoningPerMillion !== undefined
+          ? { reasoning: override.reasoningPerMillion }
+          : {}),
+      }
+    : (findPrice(span.provider, model, day) ?? findPrice(undefined, model, day));
+  if (!price) return { costUsd: null, status: 'unknown_model' };
+  const input = usage.inputTokens ?? 0;
+  const cached = Math.min(usage.cachedInputTokens ?? 0, input);
+  const output = usage.outputTokens ?? 0;
+  const reasoning = Math.min(usage.reasoningTokens ?? 0, output);
+  // Cached input and reasoning tokens are part of input/output counts (OpenAI and OTel
+  // semantics); each is billed at its own rate when the price lists one.
+  const dollars =
+    ((input - cached) * price.input +
+      cached * (price.cachedInput ?? price.input) +
+      (output - reasoning) * price.output +
+      reasoning * (price.reasoning ?? price.output)) /
+    1_000_000;
+  return {
+    costUsd: Math.round(dollars * 1e10) / 1e10,
+    status: 'priced',
+    priceRef: `${override ? 'override' : price.provider}/${price.model}@${price.effectiveFrom}`,
+  };
+}
