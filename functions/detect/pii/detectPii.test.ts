@@ -198,6 +198,21 @@ const CASES: Record<string, DetectionCase[]> = {
       'The office is at PSC 0413, Box 8144\nAPO AA 42323',
       span('STREET_ADDRESS', 'PSC 0413, Box 8144\nAPO AA 42323'),
     ),
+    detectionCase(
+      'UK postcode',
+      'Address: 221B Baker Street, London NW1 6XE',
+      span('STREET_ADDRESS', '221B Baker Street, London NW1 6XE'),
+    ),
+    detectionCase(
+      'postal code before the town',
+      'She lives at Via Garibaldi 12, 00153 Roma',
+      span('STREET_ADDRESS', 'Via Garibaldi 12, 00153 Roma'),
+    ),
+    detectionCase(
+      'ordinal street',
+      'I shop on 5th Avenue daily',
+      span('STREET_ADDRESS', '5th Avenue'),
+    ),
     detectionCase('a time', 'The meeting is at 5 PM sharp.'),
     detectionCase('a count of things', 'She bought 3 Apple Watches last year.'),
     detectionCase('a year', 'During 1971, the company grew.'),
@@ -252,6 +267,12 @@ const CASES: Record<string, DetectionCase[]> = {
       'I am in Sutri for a business trip',
       span('LOCATION', 'Sutri'),
     ),
+    detectionCase(
+      'a place that is also a word, after "from"',
+      "I'm Hiroshi Tanaka from Japan",
+      span('LOCATION', 'Japan'),
+    ),
+    detectionCase('the same word without a place word', 'The Japan lacquer cracked'),
     detectionCase('no place', 'I am in a hurry for a business trip'),
   ],
 };

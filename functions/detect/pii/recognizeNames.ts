@@ -143,12 +143,14 @@ function findPlaceInRun(run: readonly Token[]): PiiCandidate | undefined {
     const leadIsOrdinary = run
       .slice(0, first)
       .every((token) => isCommon(token) && !isKnownName(token));
-    if (PLACES.has(key) && leadIsOrdinary && (first > 0 || run.length > 1 || !isCommon(run[0]!))) {
+    if (PLACES.has(key) && leadIsOrdinary) {
+      // A place that is also a word ("Japan", "Nice", "Mobile") needs a place word before it.
+      const ambiguous = first === run.length - 1 && isCommon(run[first]!);
       return {
         type: 'LOCATION',
         start: run[first]!.start,
         end: run[run.length - 1]!.end,
-        score: 0,
+        score: ambiguous ? -1 : 0,
       };
     }
   }
@@ -232,6 +234,8 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   for (const match of text.matchAll(pattern)) {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
+    // "NW1", "Q3": letters glued to digits are codes, not names.
+    if (/\d/.test(text.charAt(match.index + match[0].length))) continue;
     // Fast path for the most common runs: ordinary words ("The", "Federal Reserve") that are
     // neither names nor places, and not after an introduction such as "my name is" or "Mr.".
     if (isOrdinaryRun(match[0]) && !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))) {
@@ -399,8 +403,11 @@ export function recognizeNames(text: string): PiiCandidate[] {
   for (const run of capitalisedRuns(text, lowerCaseText)) {
     const place = findPlaceInRun(run);
     if (place) {
-      found.push({ ...place, score: placeBefore(place.start) ? 0.9 : 0.75 });
-      continue;
+      const placeContext = placeBefore(place.start) || previousWord(place.start) === 'from';
+      if (place.score === 0 || placeContext) {
+        found.push({ ...place, score: placeContext ? 0.9 : 0.75 });
+        continue;
+      }
     }
     const firstTrim = trimRun(run, false);
     const runContext =

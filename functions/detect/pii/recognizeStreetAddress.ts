@@ -11,7 +11,7 @@ import { hasContextBefore } from './contextWords.ts';
 import { COMMON_WORDS } from './gazetteer.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
-const NUMBER = String.raw`\d{1,6}[A-Za-z]?`;
+const NUMBER = String.raw`\d{1,6}(?:st|nd|rd|th|[A-Za-z])?`;
 const CAP_WORD = String.raw`\p{Lu}[\p{L}\p{M}'’-]{0,30}\.?`;
 const PARTICLE = String.raw`(?:de|del|della|delle|dei|degli|des|du|da|do|dos|das|di|la|le|les|van|von|der|den|het|am|an|im|y|e|u\.|ul\.|utca|tér|út|tee|terrasse|str\.|gade|vej|gata|gatan|vegen|veien|street|road)`;
 const NAME_WORD = `(?:${CAP_WORD}|${PARTICLE})`;
@@ -54,10 +54,11 @@ const UNIT =
 const POSTCODE =
   /(?:\d{5}(?:-\d{4})?|\d{3}[ ]\d{2}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d)(?![\w-])/y;
 const PLACE =
-  /\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?:[ ](?:\p{Lu}[\p{L}\p{M}'’.-]{0,30}|\([\p{L}\p{M} ]{1,20}\)|(?:de|del|do|da|dos|u|nad|na|en|am|im|sur|sul|di|la|le|les|y|i|upon|on)(?=[ ]\p{Lu}))){0,4}/uy;
-const TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$))/y;
+  /\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?![\p{L}\p{M}\d])(?:[ ](?:\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?![\p{L}\p{M}\d])|\([\p{L}\p{M} ]{1,20}\)|(?:de|del|do|da|dos|u|nad|na|en|am|im|sur|sul|di|la|le|les|y|i|upon|on)(?=[ ]\p{Lu}))){0,4}/uy;
 /** A place may also be followed by its postal code ("Sweden 65062"). */
-const PLACE_TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$)|[ ]\d)/y;
+const PLACE_TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$)|[ ]\d|[ ][A-Z]{1,2}\d)/y;
+/** A postal code may also come before its town ("00153 Roma"). */
+const POSTCODE_TERMINATOR = /(?:[ \t]*(?:[,;\n]|$)|[.?!](?:\s|$)|[ ](?=\p{Lu}))/uy;
 const CORNER_AND = /[ ]and[ ](?:\p{Lu}[\p{L}\p{M}'’.-]{0,30}(?:[ ]|(?=[.,?!\n]|$))){1,4}/uy;
 
 function stickyMatch(pattern: RegExp, text: string, at: number): number {
@@ -89,7 +90,7 @@ function extendAddress(text: string, coreEnd: number): Extension {
       continue;
     }
     const postcodeLength = stickyMatch(POSTCODE, text, at);
-    if (postcodeLength > 0 && stickyMatch(TERMINATOR, text, at + postcodeLength) >= 0) {
+    if (postcodeLength > 0 && stickyMatch(POSTCODE_TERMINATOR, text, at + postcodeLength) >= 0) {
       end = at + postcodeLength;
       pieces++;
       continue;
