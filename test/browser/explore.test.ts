@@ -130,6 +130,27 @@ describe('trace explorer', () => {
     await expect.poll(() => rows.count()).toBe(seed.tracesByUser['user-alice']);
   });
 
+  it('remembers the columns chosen and takes a custom window into the URL', async () => {
+    await page.goto(projectPath('traces?range=24h'));
+    const table = page.getByTestId('traces-table');
+    await table.waitFor();
+    expect(await table.getByRole('columnheader', { name: 'Trace id' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.getByRole('checkbox', { name: 'Trace id' }).check();
+    await page.reload();
+
+    await expect.poll(() => table.getByRole('columnheader', { name: 'Trace id' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Custom' }).click();
+    await page.getByLabel('From (UTC)').fill('2026-01-01T00:00');
+    await page.getByLabel('To (UTC)').fill('2026-01-02T00:00');
+    await page.getByRole('button', { name: 'Apply' }).first().click();
+    await page.waitForURL(/from=2026-01-01T00%3A00%3A00Z/);
+    expect(page.url()).toContain('to=2026-01-02T00%3A00%3A00Z');
+    expect(page.url()).not.toContain('range=');
+    expect(await page.getByTestId('empty-state').textContent()).toContain('No traces match');
+  });
+
   it('sorts on the server by a column header', async () => {
     await page.goto(projectPath('traces?range=24h'));
     await page.getByRole('link', { name: /^Latency/ }).click();

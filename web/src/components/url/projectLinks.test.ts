@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explorePaths, projectPath } from './projectLinks.ts';
+import { explorePaths, pathParam, projectPath } from './projectLinks.ts';
 
 describe('projectPath', () => {
   it('encodes every segment that comes from data', () => {
@@ -11,5 +11,16 @@ describe('projectPath', () => {
     expect(explorePaths.user('demo', 'javascript:alert(1)')).toBe(
       '/projects/demo/users/javascript%3Aalert(1)',
     );
+  });
+});
+
+describe('pathParam', () => {
+  it.each([
+    ['user-1', 'user-1'],
+    ['a%2Fb', 'a/b'],
+    ['100%', '100%'],
+    ['%E0%A4%A', '%E0%A4%A'],
+  ])('%s → %s', (segment, expected) => {
+    expect(pathParam(segment)).toBe(expected);
   });
 });
