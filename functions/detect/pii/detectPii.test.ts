@@ -247,6 +247,13 @@ const CASES: Record<string, DetectionCase[]> = {
       span('PERSON', 'Donna'),
     ),
     detectionCase('lower-case text', 'my name is selma', span('PERSON', 'selma')),
+    detectionCase(
+      'honorific before a family name that is also a word',
+      'For my take on Mrs. Baker, see the notes',
+      span('PERSON', 'Baker'),
+    ),
+    detectionCase('a greeting is not an introduction', 'print("Hello, World!")'),
+    detectionCase('acronyms and identifiers', 'The SSN field in PostgreSQL is TEXT.'),
     detectionCase('sentence-start words', 'Can you write a Dockerfile? The build fails.'),
     detectionCase('a company', 'She works at Stillwater Supercomputing Inc. now'),
     detectionCase('brand words', 'We migrated from Opencounter last year.'),

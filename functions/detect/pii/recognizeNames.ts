@@ -62,6 +62,8 @@ const PERSON_BEFORE =
   /(?:my name is|name is|names? ?:|(?:last|first|full|sur|given|family|middle) ?name\W{0,3}|i am|i'm|im|this is|call me|called|named|dear|hi|hello|hey|thanks|thank you|regards|signed|sincerely|cheers|by|user ?:|customer ?:|patient ?:|client ?:|employee ?:|contact|assistant to|add|beneficiary|guardian|meet|met|ask|tell|from ?:|to ?:|cc ?:|attn ?:?|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|son|daughter|wife|husband|brother|sister|mother|father|friend|colleague|manager|director|ceo|author|kid|child|boss|partner|uncle|aunt|cousin|nephew|niece|grandson|granddaughter|people call me|known as)[\s,:]*$/;
 const PERSON_AFTER =
   /^(?:'s\b|’s\b|[ ]+(?:is|was|has|had|said|says|shouted|told|wrote|asked|replied|lives|lived|works|worked|who|will|would|and i|agreed|spent|listed|left|joined|called|sent|thinks|believes|smiled|laughed|answered)\b|,[ ]+(?:who|aged|born|age|can you|can i|could you|please)\b|[ ]+\(\d{1,3}\))/;
+const NAME_INTRODUCTION_BEFORE =
+  /(?:name is|names? ?:|(?:last|first|full|sur|given|family|middle) ?name\W{0,3}|call me|called|named|i am|i'm|this is|user ?:|customer ?:|patient ?:|client ?:|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|madam|miss|mx\.?|known as)[\s,:]*$/;
 const DETERMINERS = new Set([
   'my',
   'your',
@@ -202,7 +204,9 @@ function bareKey(word: string): string {
 }
 
 function isOrdinaryWord(key: string): boolean {
-  return COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key);
+  return (
+    COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key) && !HONORIFICS.has(key)
+  );
 }
 
 function isOrdinaryRun(run: string): boolean {
@@ -332,12 +336,16 @@ function isWordChar(char: string): boolean {
   return char.toLowerCase() !== char.toUpperCase() || char === '’';
 }
 
+function isWordOrDot(char: string): boolean {
+  return char === '.' || isWordChar(char);
+}
+
 /** The word just before `start`, lower case, skipping spaces and ",:?" (cheap context gate). */
 function wordBefore(text: string, start: number): string {
   let end = start;
   while (end > 0 && end > start - 4 && ' \t\n\r,:?'.includes(text.charAt(end - 1))) end--;
   let begin = end;
-  while (begin > 0 && end - begin < 24 && isWordChar(text.charAt(begin - 1))) begin--;
+  while (begin > 0 && end - begin < 24 && isWordOrDot(text.charAt(begin - 1))) begin--;
   return text.slice(begin, end).replace(/\.+$/, '').toLowerCase();
 }
 
@@ -410,10 +418,12 @@ export function recognizeNames(text: string): PiiCandidate[] {
       }
     }
     const firstTrim = trimRun(run, false);
+    // Only an introduction or a title makes an ordinary word a name ("Mr. Baker", "my name is
+    // Martin"); a greeting does not ("Hello, World").
     const runContext =
-      firstTrim.tokens.length === 0 || firstTrim.tokens.length === 1
-        ? personBefore(run[0]!.start)
-        : false;
+      (firstTrim.tokens.length === 0 || firstTrim.tokens.length === 1) &&
+      personBefore(run[0]!.start) &&
+      hasContextBefore(text, run[0]!.start, NAME_INTRODUCTION_BEFORE, 24);
     const { tokens, honorific } = runContext ? trimRun(run, true) : firstTrim;
     if (tokens.length === 0) continue;
     if (tokens.length === 1 && CALENDAR_WORDS.has(tokens[0]!.key)) continue;
