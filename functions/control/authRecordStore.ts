@@ -36,13 +36,26 @@ export interface WhereClause {
   connector: 'AND' | 'OR';
 }
 
-/** Which fields of each model the two lookup indexes find records by. */
+/**
+ * The field in each model's table key, read with strongly consistent GetItem: a session is
+ * found by its token on every request, right after sign-in made it, and rate-limit counters
+ * must see the last write — a lookup index (eventually consistent in DynamoDB) could miss both.
+ */
+const KEY_FIELD: Record<AuthModel, string> = {
+  user: 'id',
+  session: 'token',
+  account: 'id',
+  verification: 'id',
+  rateLimit: 'key',
+};
+
+/** Which other fields of each model the two lookup indexes find records by. */
 const LOOKUP_FIELDS: Record<AuthModel, readonly [string?, string?]> = {
   user: ['email'],
-  session: ['token', 'userId'],
+  session: ['userId', 'id'],
   account: ['userId', 'accountId'],
   verification: ['identifier'],
-  rateLimit: ['key'],
+  rateLimit: ['id'],
 };
 
 export const AUTH_LOOKUP_INDEXES = ['lookup1', 'lookup2'] as const;
@@ -124,9 +137,21 @@ export class AuthRecordStore {
     this.#table = table;
   }
 
+  #pk(model: AuthModel, keyValue: unknown): string {
+    if (typeof keyValue !== 'string' || keyValue === '') {
+      throw new Error(`A ${model} record needs its ${KEY_FIELD[model]}`);
+    }
+    return `${model}#${keyValue}`;
+  }
+
   #itemOf(model: AuthModel, record: AuthRecord): AuthItem {
     const [field1, field2] = LOOKUP_FIELDS[model];
-    const item: AuthItem = { ...record, pk: `${model}#${record.id}`, model, id: record.id };
+    const item: AuthItem = {
+      ...record,
+      pk: this.#pk(model, record[KEY_FIELD[model]]),
+      model,
+      id: record.id,
+    };
     if (field1 && record[field1] != null) item.lookup1 = lookupKey(model, field1, record[field1]);
     if (field2 && record[field2] != null) item.lookup2 = lookupKey(model, field2, record[field2]);
     const ttl = expirySeconds(record);
@@ -153,11 +178,12 @@ export class AuthRecordStore {
     return record;
   }
 
-  async get(model: AuthModel, id: string): Promise<AuthRecord | undefined> {
+  /** The record whose key field (`id`, a session's `token`, a counter's `key`) has this value. */
+  async get(model: AuthModel, keyValue: string): Promise<AuthRecord | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({
         TableName: this.#table,
-        Key: { pk: `${model}#${id}` },
+        Key: { pk: this.#pk(model, keyValue) },
         ConsistentRead: true,
       }),
     );
@@ -173,9 +199,11 @@ export class AuthRecordStore {
   async #candidates(model: AuthModel, where: readonly WhereClause[]): Promise<AuthRecord[]> {
     const allAnd = where.every((clause, index) => index === 0 || clause.connector === 'AND');
     if (allAnd) {
-      const byId = where.find((clause) => clause.field === 'id' && clause.operator === 'eq');
-      if (byId) {
-        const record = await this.get(model, String(byId.value));
+      const byKey = where.find(
+        (clause) => clause.field === KEY_FIELD[model] && clause.operator === 'eq',
+      );
+      if (byKey && typeof byKey.value === 'string') {
+        const record = await this.get(model, byKey.value);
         return record ? [record] : [];
       }
       const [field1, field2] = LOOKUP_FIELDS[model];
@@ -228,9 +256,20 @@ export class AuthRecordStore {
     return records;
   }
 
-  async delete(model: AuthModel, id: string): Promise<void> {
+  async delete(model: AuthModel, record: AuthRecord): Promise<void> {
     await this.#client.send(
-      new DeleteCommand({ TableName: this.#table, Key: { pk: `${model}#${id}` } }),
+      new DeleteCommand({
+        TableName: this.#table,
+        Key: { pk: this.#pk(model, record[KEY_FIELD[model]]) },
+      }),
     );
+  }
+
+  /** Writes a changed record, removing the old item when its key field changed. */
+  async replace(model: AuthModel, previous: AuthRecord, next: AuthRecord): Promise<AuthRecord> {
+    await this.put(model, next);
+    const field = KEY_FIELD[model];
+    if (previous[field] !== next[field]) await this.delete(model, previous);
+    return next;
   }
 }

@@ -48,7 +48,7 @@ describe('better-auth on the DynamoDB adapter (dynalite)', () => {
       rateLimit: {
         enabled: true,
         storage: 'database',
-        customRules: { '/sign-in/email': { window: 60, max: 3 } },
+        customRules: { '/sign-in/email': { window: 60, max: 5 } },
       },
     });
   }
@@ -101,12 +101,32 @@ describe('better-auth on the DynamoDB adapter (dynalite)', () => {
     expect(String(account?.password)).not.toContain('correct horse');
   });
 
+  it('revokes every session of a user, found through the lookup index', async () => {
+    // Prepare
+    await createPasswordUser(store, { email: 'cy@example.com', password: 'cy password 123' });
+    const cookies = [];
+    for (let browser = 0; browser < 2; browser += 1) {
+      const response = await signIn('cy@example.com', 'cy password 123');
+      cookies.push((response.headers.get('set-cookie') ?? '').split(';')[0]!);
+    }
+    const sessionOf = (cookie: string) => auth.api.getSession({ headers: new Headers({ cookie }) });
+    expect(await sessionOf(cookies[1]!)).not.toBeNull();
+
+    // Act
+    await auth.api.revokeSessions({ headers: new Headers({ cookie: cookies[0]! }) });
+
+    // Assess
+    expect(await sessionOf(cookies[0]!)).toBeNull();
+    expect(await sessionOf(cookies[1]!)).toBeNull();
+  });
+
   it('refuses a wrong password and then rate-limits the address', async () => {
     await createPasswordUser(store, { email: 'bob@example.com', password: 'bobs real password' });
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 5; attempt += 1) {
       statuses.push((await signIn('bob@example.com', 'not the password')).status);
     }
+    // Three sign-ins above count against the same address (window 60 s, at most 5).
     expect(statuses.slice(0, 2)).toEqual([401, 401]);
     expect(statuses.at(-1)).toBe(429);
   });

@@ -65,23 +65,23 @@ export function dynamoAuthAdapter(store: AuthRecordStore): DBAdapterInstance {
           const [first] = await find(model, where);
           if (!first) return null;
           const updated = { ...first, ...(update as Record<string, unknown>) } as AuthRecord;
-          await store.put(authModel(model), updated);
+          await store.replace(authModel(model), first, updated);
           return updated as never;
         },
         async updateMany({ model, where, update }) {
           const records = await find(model, where);
           for (const record of records) {
-            await store.put(authModel(model), { ...record, ...update } as AuthRecord);
+            await store.replace(authModel(model), record, { ...record, ...update } as AuthRecord);
           }
           return records.length;
         },
         async delete({ model, where }) {
           for (const record of await find(model, where))
-            await store.delete(authModel(model), record.id);
+            await store.delete(authModel(model), record);
         },
         async deleteMany({ model, where }) {
           const records = await find(model, where);
-          for (const record of records) await store.delete(authModel(model), record.id);
+          for (const record of records) await store.delete(authModel(model), record);
           return records.length;
         },
       };
