@@ -86,6 +86,13 @@ const MAX_VALUE_CHARS = 1_000;
 /** Windows tried at the sorted end of the range before the whole range, in microseconds. */
 const NARROW_WINDOWS_US = [3_600e6, 86_400e6, 7 * 86_400e6];
 
+/**
+ * How far before and after a narrow window a trace's other spans are gathered. A trace whose
+ * spans are further apart than this around the window's edge is listed by the spans within
+ * it (its start may then show later than it was); the whole-range pass has no such bound.
+ */
+export const TRACE_SLACK_US = 3_600e6;
+
 const SORT_EXPRESSION: Record<TraceSortField, string> = {
   start_time: 'toFloat64(toUnixTimestamp64Micro(t_start))',
   duration_ms: 't_duration_ms',
@@ -316,11 +323,16 @@ async function queryWindow(
   const { built, sort, rangeUs, window, cursor, limit } = args;
   const descending = sort.direction === 'desc';
   const narrowed = window.fromUs > rangeUs.fromUs || window.toUs < rangeUs.toUs;
+  // A narrow window only needs the spans around it, not the whole range (see TRACE_SLACK_US).
+  const spansFromUs = narrowed
+    ? Math.max(rangeUs.fromUs, window.fromUs - TRACE_SLACK_US)
+    : rangeUs.fromUs;
+  const spansToUs = narrowed ? Math.min(rangeUs.toUs, window.toUs + TRACE_SLACK_US) : rangeUs.toUs;
   const params: Record<string, unknown> = {
     ...built.params,
     projectId: args.filter.projectId,
-    rangeFromUs: rangeUs.fromUs,
-    rangeToUs: rangeUs.toUs,
+    rangeFromUs: spansFromUs,
+    rangeToUs: spansToUs,
     windowFromUs: window.fromUs,
     windowToUs: window.toUs,
     limit: limit + 1,
@@ -371,9 +383,13 @@ async function queryWindow(
   return result.json<TraceAggregateRow>();
 }
 
-/** The windows to try, narrowest first, ending with the whole (remaining) range. */
-function windowsFor(sort: TraceSort, range: Window): Window[] {
-  if (sort.field !== 'start_time') return [range];
+/**
+ * The windows to try, narrowest first, ending with the whole (remaining) range. A filter an
+ * index answers (user, session: bloom filters; words: the text index) finds its few traces
+ * in the whole range at once, so it skips the narrow windows.
+ */
+function windowsFor(sort: TraceSort, range: Window, selective: boolean): Window[] {
+  if (sort.field !== 'start_time' || selective) return [range];
   const windows: Window[] = [];
   for (const width of NARROW_WINDOWS_US) {
     if (width >= range.toUs - range.fromUs) break;
@@ -453,6 +469,12 @@ function toTraceListRow(
   };
 }
 
+/** `2026-11-26T15:51:00.123456Z` → epoch microseconds. */
+function fromIsoMicros(text: string): number {
+  const [seconds = '', fraction = ''] = text.replace('Z', '').split('.');
+  return Date.parse(`${seconds}Z`) * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}
+
 export async function searchTraces(
   client: ClickHouseClient,
   {
@@ -485,7 +507,11 @@ export async function searchTraces(
   }
   let rows: TraceAggregateRow[] = [];
   if (remaining.toUs > remaining.fromUs) {
-    for (const window of windowsFor(sort, remaining)) {
+    const selective =
+      filter.userId !== undefined ||
+      filter.sessionId !== undefined ||
+      (filter.text !== undefined && (filter.textMode ?? 'token') === 'token');
+    for (const window of windowsFor(sort, remaining, selective)) {
       rows = await queryWindow(client, {
         filter,
         built,
@@ -504,9 +530,15 @@ export async function searchTraces(
     rows.length > limit && last
       ? encodeCursor({ scope, after: Number(last.t_sort), id: last.trace_id })
       : null;
+  // The page's traces started between its first and last start: their spans lie there
+  // (plus the slack), which keeps the preview read to a few granules.
+  const starts = page.map((row) => fromIsoMicros(row.t_start_text));
   const previews = await fetchPreviews(client, {
     projectId: filter.projectId,
-    rangeUs,
+    rangeUs: {
+      fromUs: Math.max(rangeUs.fromUs, Math.min(...starts)),
+      toUs: Math.min(rangeUs.toUs, Math.max(...starts) + TRACE_SLACK_US),
+    },
     traceIds: page.map((row) => row.trace_id),
   });
   return {

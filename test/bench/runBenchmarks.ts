@@ -4,6 +4,8 @@
  * - ingest handler throughput on one core, realistic ~2 KB spans, against the embedded
  *   ClickHouse engine (decode → verify → validate → one insert per invocation);
  * - SDK emit → queryable latency on the local stack (`sightline start`, real processes).
+ *
+ * `npm run bench -- web` runs the web query suite alone instead (test/bench/webQueries.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -156,7 +158,12 @@ async function benchStartToDemoTraces(): Promise<StartResult> {
   }
 }
 
-export async function runBenchmarks(_args: string[]): Promise<void> {
+export async function runBenchmarks(args: string[]): Promise<void> {
+  // Suites that take long to set up run only when named (10 million seeded spans: web).
+  if (args[0] === 'web') {
+    const { runWebQueriesSuite } = await import('./webQueries.ts');
+    return runWebQueriesSuite(args.slice(1));
+  }
   out('Benchmark 1/3: ingest handler throughput …');
   const ingest = runIngestBenchmarkOnOneCore();
   out(
