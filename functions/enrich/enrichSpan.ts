@@ -11,8 +11,6 @@
  * reaches storage.
  */
 import type { SpanItem } from '@sightline/sdk/contract';
-import { detectPii } from '../detect/pii/detectPii.ts';
-import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
 import { scoreInjection } from '../detect/injection/scoreInjection.ts';
 import { detectSystemPromptLeak } from '../detect/injection/detectSystemPromptLeak.ts';
 import type { Finding, DetectorRef } from '../detect/types.ts';
@@ -21,6 +19,7 @@ import type { EvalScore } from '../evaluate/types.ts';
 import { priceSpan, type CostStatus } from '../pricing/priceSpan.ts';
 import { actionFor, type EnrichmentPolicy } from './policy.ts';
 import { redactText, type PlaceholderRegistry } from './redactText.ts';
+import { detectSensitiveText } from './scanText.ts';
 import { collectTextSlots, writeSlot, type SlotField, type TextSlot } from './spanTextSlots.ts';
 
 export const UNSCANNED_TEXT_MARKER = '[sightline: text withheld, detection failed]';
@@ -135,7 +134,7 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
 
     let detected: Finding[];
     try {
-      detected = [...detectPii(slot.text), ...detectSecrets(slot.text)];
+      detected = detectSensitiveText(slot.text);
     } catch {
       errors.push('detection');
       rewrite(slot, UNSCANNED_TEXT_MARKER);

@@ -19,6 +19,36 @@ export const PriceOverrideSchema = z.object({
   reasoningPerMillion: z.number().nonnegative().optional(),
 });
 
+export const JUDGE_RUBRICS = ['faithfulness', 'relevance', 'helpfulness'] as const;
+export type JudgeRubric = (typeof JUDGE_RUBRICS)[number];
+
+/**
+ * LLM-as-judge (functions/judge): an OpenAI-compatible endpoint scores sampled LLM spans.
+ * The API key is never stored here: `apiKeySecretRef` is a Secrets Manager ARN in AWS, or the
+ * name of a `SIGHTLINE_JUDGE_KEY_*` environment variable locally.
+ */
+export const JudgePolicySchema = z.object({
+  enabled: z.boolean().default(false),
+  endpoint: z.url({ protocol: /^https?$/ }),
+  model: z.string().min(1).max(256),
+  apiKeySecretRef: z
+    .string()
+    .regex(
+      /^(arn:aws[a-z-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+|SIGHTLINE_JUDGE_KEY_[A-Z0-9_]+)$/,
+    )
+    .optional(),
+  rubrics: z.array(z.enum(JUDGE_RUBRICS)).min(1).max(JUDGE_RUBRICS.length),
+  /** Share of traces judged, decided from the trace id so a trace is judged whole or not at all. */
+  sampleRate: z.number().min(0).max(1).default(0),
+  /** Judge calls allowed per project and UTC day. */
+  dailyMaxCalls: z.number().int().min(0).max(10_000_000).default(1_000),
+  /** Spend allowed per project and UTC day, each call reserving `estimatedCostPerCallUsd`. */
+  dailyBudgetUsd: z.number().min(0).max(1_000_000).optional(),
+  estimatedCostPerCallUsd: z.number().positive().max(100).default(0.01),
+});
+
+export type JudgePolicy = z.infer<typeof JudgePolicySchema>;
+
 export const EnrichmentPolicySchema = z.object({
   pii: z
     .object({
@@ -35,6 +65,7 @@ export const EnrichmentPolicySchema = z.object({
   assertions: z.array(z.unknown()).max(100).default([]),
   disabledEvaluators: z.array(z.string()).max(100).default([]),
   prices: z.array(PriceOverrideSchema).max(500).default([]),
+  judge: JudgePolicySchema.optional(),
 });
 
 export type EnrichmentPolicy = z.infer<typeof EnrichmentPolicySchema>;

@@ -9,6 +9,7 @@
  *   sightline dead-letters     the most recent records ingest could not store, and why
  *   sightline bench            run the benchmarks and write docs/benchmarks.md
  *   sightline contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json
+ *   sightline scan [--file F]  PII, secrets, injection and toxicity for JSONL {id, text}
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
@@ -39,6 +40,8 @@ Commands:
   dead-letters [--limit N]  the most recent records ingest could not store, and why
   bench     run the benchmarks and write docs/benchmarks.md
   contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
+  scan [--file F]  read JSON lines {"id", "text"} (stdin or F) and print, per line, the
+                   PII findings, secrets, injection and toxicity verdicts ingest would find
 
 start options:
   --no-demo              do not run the demo producer
@@ -248,6 +251,16 @@ async function contractSchema(): Promise<void> {
   out(`Wrote ${path.relative(process.cwd(), target)}`);
 }
 
+async function scan(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { file: { type: 'string' } } });
+  const { createReadStream } = await import('node:fs');
+  const { scanJsonLines } = await import('../../functions/enrich/scanJsonLines.ts');
+  const input = values.file ? createReadStream(values.file) : process.stdin;
+  const { scanned, errors } = await scanJsonLines(input, process.stdout);
+  process.stderr.write(`scanned ${scanned} texts, ${errors} lines rejected\n`);
+  if (errors > 0) process.exitCode = 1;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -263,6 +276,8 @@ export async function main(argv: string[]): Promise<void> {
       return deadLetters(rest);
     case 'contract-schema':
       return contractSchema();
+    case 'scan':
+      return scan(rest);
     case undefined:
     case 'help':
     case '--help':
