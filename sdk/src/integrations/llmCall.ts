@@ -81,9 +81,12 @@ export function traceLlmCall<T>(
   if (isPromiseLike(result)) {
     // Keep the library's own promise subclass (e.g. OpenAI's APIPromise with .withResponse())
     // when it has one: chain through `then` only on what the caller awaits.
-    return chainPromise(result as PromiseLike<Awaited<T>>, settle, (error) => {
-      recordCallError(active, error).end();
-    }) as T;
+    return chainPromise(
+      result as PromiseLike<Awaited<T>>,
+      settle,
+      (error) => recordCallError(active, error).end(),
+      () => active.end({ metadata: { 'sightline.response': 'raw' } }),
+    ) as T;
   }
   return settle(result as Awaited<T>) as T;
 }
@@ -96,25 +99,56 @@ function chainPromise<V>(
   promise: PromiseLike<V>,
   settle: (value: V) => V,
   onError: (error: unknown) => void,
+  onRawResponse: () => void,
 ): PromiseLike<V> {
-  const settled = Promise.resolve(promise).then(settle, (error: unknown) => {
-    onError(error);
-    throw error;
+  const follow = () =>
+    Promise.resolve(promise).then(settle, (error: unknown) => {
+      onError(error);
+      throw error;
+    });
+  if (Object.getPrototypeOf(promise) === Promise.prototype) return follow();
+  let settled: Promise<V> | undefined;
+  let rawResponseWanted = false;
+  const ensureSettled = (): Promise<V> => {
+    if (!settled) {
+      settled = follow();
+      // The caller may never await `settled` (it reads `.withResponse()` instead): its
+      // rejection must not become an unhandled one in the host.
+      settled.catch(() => undefined);
+    }
+    return settled;
+  };
+  // Reading the parsed value consumes the response body, so a caller who asks for the raw
+  // Response right away (`create(…).asResponse()`) gets it unread and the span records no
+  // output. Every other call is followed whether or not it is awaited.
+  queueMicrotask(() => {
+    if (!rawResponseWanted) ensureSettled();
   });
-  if (Object.getPrototypeOf(promise) === Promise.prototype) return settled;
-  // The caller may never await `settled` (it reads `.withResponse()` or `.asResponse()`
-  // instead): its rejection must not become an unhandled one in the host.
-  settled.catch(() => undefined);
   return new Proxy(promise as object, {
     get(target, property) {
-      if (property === 'then') return settled.then.bind(settled);
-      if (property === 'catch') return settled.catch.bind(settled);
-      if (property === 'finally') return settled.finally.bind(settled);
+      if (property === 'then' || property === 'catch' || property === 'finally') {
+        const chained = ensureSettled();
+        return chained[property].bind(chained);
+      }
       const value = Reflect.get(target, property, target) as unknown;
       if (typeof value !== 'function') return value;
       const method = (value as (...a: unknown[]) => unknown).bind(target);
       if (typeof property === 'string' && DATA_WITH_RESPONSE_METHODS.has(property))
-        return () => withSettledData(method() as PromiseLike<object>, settled);
+        return () => withSettledData(method() as PromiseLike<object>, ensureSettled());
+      if (property === 'asResponse' && !settled)
+        return () => {
+          rawResponseWanted = true;
+          return Promise.resolve(method()).then(
+            (response) => {
+              onRawResponse();
+              return response;
+            },
+            (error: unknown) => {
+              onError(error);
+              throw error;
+            },
+          );
+        };
       return method;
     },
   }) as PromiseLike<V>;

@@ -295,6 +295,37 @@ describe('wrapOpenAI chat.completions.create', () => {
     ]);
   });
 
+  it('keeps .asResponse() unread and records the call without output', async () => {
+    // Act
+    const response = await tracedClient().chat.completions.create(chatParams()).asResponse();
+    const body = (await response.json()) as OpenAI.Chat.ChatCompletion;
+
+    // Assess
+    expect(body.choices[0]?.message.content).toBe('Hello from the fake server.');
+    const [span] = transport.spans();
+    expect(span).toMatchObject({
+      status: { code: 'ok' },
+      requestModel: 'gpt-4o-mini',
+      metadata: { 'sightline.response': 'raw' },
+    });
+    expect(span?.outputMessages).toBeUndefined();
+  });
+
+  it('records a call the caller never awaits', async () => {
+    // Prepare
+    const requestsBefore = fake.requests.length;
+
+    // Act
+    void tracedClient().chat.completions.create(chatParams());
+    while (transport.spans().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Assess
+    expect(fake.requests.length).toBe(requestsBefore + 1);
+    expect(transport.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
+      { type: 'text', content: 'Hello from the fake server.' },
+    ]);
+  });
+
   it('follows a stream read through .withResponse()', async () => {
     // Act
     const { data } = await tracedClient()
