@@ -392,4 +392,19 @@ describe('wrapAnthropic', () => {
     // Assess
     expect(transport.spans().map((span) => span.name)).toEqual(['anthropic.messages.create']);
   });
+
+  it('wrapping twice traces each call once', async () => {
+    // Prepare
+    const client = wrapAnthropic(wrapAnthropic(makeClient(), sightline), sightline);
+
+    // Act
+    await client.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+    // Assess
+    expect(transport.spans()).toHaveLength(1);
+  });
 });

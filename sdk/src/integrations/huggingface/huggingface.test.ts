@@ -151,7 +151,8 @@ describe('wrapHuggingFace', () => {
   it('traces textGeneration', async () => {
     // Prepare
     server.enqueue({ type: 'completion', text: ' a sequence model.' });
-    const client = wrapHuggingFace(makeClient(), sightline);
+    // Wrapped twice: still one span per call.
+    const client = wrapHuggingFace(wrapHuggingFace(makeClient(), sightline), sightline);
 
     // Act
     const output = await client.textGeneration({
@@ -161,6 +162,7 @@ describe('wrapHuggingFace', () => {
 
     // Assess
     expect(output).toEqual({ generated_text: ' a sequence model.' });
+    expect(transport.spans()).toHaveLength(1);
     expect(stable(transport.spans()[0])).toEqual({
       type: 'span',
       name: 'huggingface.textGeneration',

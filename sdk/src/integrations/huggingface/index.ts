@@ -45,13 +45,18 @@ interface InferenceClientLike {
   defaultOptions?: { endpointUrl?: unknown };
 }
 
+/** Wrapped client → the client it wraps: wrapping twice replaces the tracing, never stacks it. */
+const wrappedClients = new WeakMap<object, object>();
+
 export function wrapHuggingFace<T extends object>(
-  client: T,
+  given: T,
   sightlineOrOptions?: Sightline | IntegrationOptions,
   options?: IntegrationOptions,
 ): T {
   const resolved = resolveIntegrationOptions(sightlineOrOptions, options);
+  const client = (wrappedClients.get(given) ?? given) as T;
   const wrapped = Object.create(client) as T;
+  wrappedClients.set(wrapped, client);
   const methods = client as unknown as Record<string, unknown>;
   const target = (args: Json): HuggingFaceCallTarget => ({
     serverAddress:
