@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { vaultFromMasterKey } from '../../functions/enrich/loadVault.ts';
 
 /** A support-chat LLM span of about 2 KB serialised. */
-function realisticSpan() {
+export function realisticSpan() {
   const question =
     'Hello, I ordered a pair of running shoes last week (order 48213) and the tracking page has not updated since Tuesday. ' +
     'Could you check where the parcel is and whether it will arrive before the weekend? I also want to change the delivery address.';
