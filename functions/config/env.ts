@@ -108,6 +108,15 @@ const ServerEnvSchema = z.object({
   SIGHTLINE_VAULT_KEY_FILE: z.string().min(1).optional(),
   SIGHTLINE_VAULT_KMS_KEY_ID: z.string().min(1).optional(),
   SIGHTLINE_REDACTION_KEY_SECRET_ARN: z.string().min(1).optional(),
+  /**
+   * LLM-as-judge (functions/judge). The SQS queue ingest sends judge jobs to (AWS); unset,
+   * ingest enqueues nothing unless given a queue (the local stack passes its own).
+   */
+  SIGHTLINE_JUDGE_QUEUE_URL: optionalUrl,
+  /** Per-project daily judge-call counters (DynamoDB). */
+  SIGHTLINE_JUDGE_BUDGET_TABLE: z.string().min(3).default('sightline-judge-budget'),
+  /** How long one judge call may take before it counts as an error, in milliseconds. */
+  SIGHTLINE_JUDGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;
@@ -132,4 +141,20 @@ let cached: ServerEnv | undefined;
 export function serverEnv(): ServerEnv {
   cached ??= parseServerEnv();
   return cached;
+}
+
+/** Only these variables may hold judge API keys, so a project policy cannot name any other. */
+export const JUDGE_API_KEY_VARIABLE = /^SIGHTLINE_JUDGE_KEY_[A-Z0-9_]+$/;
+
+/**
+ * A judge API key from the environment (local mode: a policy's `apiKeySecretRef` names the
+ * variable); undefined when the name is not a `SIGHTLINE_JUDGE_KEY_*` variable or it is unset.
+ */
+export function judgeApiKeyFromEnvironment(
+  name: string,
+  source: Record<string, string | undefined> = process.env,
+): string | undefined {
+  if (!JUDGE_API_KEY_VARIABLE.test(name)) return undefined;
+  const value = source[name]?.trim();
+  return value ? value : undefined;
 }

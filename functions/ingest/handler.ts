@@ -7,6 +7,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   Context,
@@ -21,6 +22,9 @@ import { loadVault } from '../enrich/loadVault.ts';
 import type { Vault } from '../enrich/originalsVault.ts';
 import { createClickHouseClient } from '../store/clickhouseClient.ts';
 import { clickHouseErrorOf } from '../store/clickhouseErrors.ts';
+import { enqueueJudgeJobs } from '../judge/enqueueJudgeJobs.ts';
+import type { JudgeQueue } from '../judge/JudgeQueue.ts';
+import { SqsJudgeQueue } from '../judge/SqsJudgeQueue.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
 import { prepareIngestBatch } from './prepareIngestBatch.ts';
 import { describeStoreError, writeIngestBatch } from './writeIngestBatch.ts';
@@ -32,6 +36,8 @@ export interface IngestDependencies {
   vault: Vault;
   logger: Logger;
   now?: () => number;
+  /** Where stored LLM spans go to be judged (LLM-as-judge); none: nothing is judged. */
+  judgeQueue?: JudgeQueue;
   /** Drop these dependencies so the next invocation builds fresh ones (new credentials). */
   reset?: () => void;
 }
@@ -48,7 +54,15 @@ export function createIngestHandler(
   dependencies: () => Promise<IngestDependencies>,
 ): IngestHandler {
   return async (event, context) => {
-    const { clickhouse, keys, vault, logger, now = Date.now, reset } = await dependencies();
+    const {
+      clickhouse,
+      keys,
+      vault,
+      logger,
+      now = Date.now,
+      reset,
+      judgeQueue,
+    } = await dependencies();
     const batch = await prepareIngestBatch(event.Records, keys, now(), vault);
     for (const [stage, spans] of Object.entries(batch.enrichmentErrors)) {
       // Counted and named, never the text: the span is stored with enrichment_status 'partial'.
@@ -91,6 +105,7 @@ export function createIngestHandler(
       deadLetters: batch.deadLetters.length + outcome.rejected.length,
       failedRecords: outcome.failed.size,
     });
+    if (judgeQueue) await enqueueJudgeJobs(batch, outcome, keys, judgeQueue, logger);
 
     const processor = new BatchProcessor(EventType.KinesisDataStreams);
     const reportOutcome = async (record: KinesisStreamRecord) => {
@@ -125,6 +140,14 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
       keys: new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS }),
       vault,
       logger: new Logger({ serviceName: 'sightline-ingest' }),
+      ...(env.SIGHTLINE_JUDGE_QUEUE_URL
+        ? {
+            judgeQueue: new SqsJudgeQueue(
+              new SQSClient({ region: env.AWS_REGION }),
+              env.SIGHTLINE_JUDGE_QUEUE_URL,
+            ),
+          }
+        : {}),
       reset: () => {
         if (defaultDependencies !== loaded) return;
         defaultDependencies = undefined;

@@ -132,3 +132,29 @@ export async function countSpans(
   const [row] = await result.json<{ spans: string | number }>();
   return Number(row?.spans ?? 0);
 }
+
+/** What the LLM-as-judge reads of one span: its already-redacted text. */
+export interface SpanForJudging {
+  kind: string;
+  input_text: string;
+  output_text: string;
+  retention_days: number;
+}
+
+export async function getSpanForJudging(
+  client: ClickHouseClient,
+  { projectId, traceId, spanId }: { projectId: string; traceId: string; spanId: string },
+): Promise<SpanForJudging | undefined> {
+  const result = await client.query({
+    query: `SELECT kind, input_text, output_text, retention_days
+      FROM ${SPANS_TABLE} FINAL
+      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+        AND span_id = {spanId:String}
+      LIMIT 1`,
+    query_params: { projectId, traceId, spanId },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'judge.getSpanForJudging' },
+  });
+  const [row] = await result.json<SpanForJudging>();
+  return row ? { ...row, retention_days: Number(row.retention_days) } : undefined;
+}

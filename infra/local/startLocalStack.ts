@@ -21,6 +21,7 @@ import { MembershipsRepository } from '../../functions/control/membershipsReposi
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { startLocalJudge } from './judgeQueue/startLocalJudge.ts';
 import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
 import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
@@ -135,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       authTable: env.SIGHTLINE_AUTH_TABLE,
       membershipsTable: env.SIGHTLINE_MEMBERSHIPS_TABLE,
       apiTokensTable: env.SIGHTLINE_API_TOKENS_TABLE,
+      judgeBudgetTable: env.SIGHTLINE_JUDGE_BUDGET_TABLE,
     });
     const kinesisClient = createKinesisClient(env);
     stoppers.push(() => kinesisClient.destroy());
@@ -193,11 +195,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const logger = new Logger({ serviceName: 'sightline-local', logLevel: 'WARN' });
     const keys = new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS });
     const vault = await loadVault(env);
+    const judge = startLocalJudge({
+      home,
+      env,
+      clickhouse: clickhouse.client,
+      documents,
+      projects,
+      logger,
+    });
+    stoppers.push(() => judge.runner.stop());
     const handler = createIngestHandler(async () => ({
       clickhouse: clickhouse.client,
       keys,
       vault,
       logger,
+      judgeQueue: judge.queue,
     }));
     const runner = new KinesisEventSourceRunner({
       kinesis: kinesisClient,

@@ -38,6 +38,8 @@ export interface ControlPlaneTables {
   authTable?: string;
   membershipsTable?: string;
   apiTokensTable?: string;
+  /** LLM-as-judge daily budget counters (functions/judge/JudgeBudget.ts); created when named. */
+  judgeBudgetTable?: string;
 }
 
 type KeyDefinition = readonly [name: string, type: 'HASH' | 'RANGE'];
@@ -54,7 +56,7 @@ const keySchema = (keys: readonly KeyDefinition[]) =>
 /**
  * Key schemas and indexes match infra/stacks: projects by projectId; ingest keys by projectId
  * + keyId; auth records by pk with two lookup indexes; memberships by projectId + userId with
- * byUser; API tokens by tokenId with byProject.
+ * byUser; API tokens by tokenId with byProject; judge budget counters by pk.
  */
 export function controlPlaneTableDefinitions(tables: ControlPlaneTables): TableDefinition[] {
   const definitions: TableDefinition[] = [
@@ -109,6 +111,9 @@ export function controlPlaneTableDefinitions(tables: ControlPlaneTables): TableD
         },
       ],
     });
+  }
+  if (tables.judgeBudgetTable) {
+    definitions.push({ TableName: tables.judgeBudgetTable, keys: [['pk', 'HASH']] });
   }
   return definitions;
 }

@@ -1,0 +1,133 @@
+/**
+ * Runs one judge job: the project's judge policy, the span's redacted text from ClickHouse,
+ * a budget reservation, the judge call, and the score written to `eval_scores` as
+ * `judge:<rubric>` version `<rubric version>+<model>`.
+ *
+ * Failures: a retryable judge failure (timeout, 429, 5xx, unreachable) throws so the queue
+ * delivers the job again, until the last allowed delivery, which stores an error score
+ * instead; any other judge failure (4xx, an answer that is not a verdict) stores an error
+ * score at once. Error scores have passed null, label 'error' and a comment naming the cause,
+ * never text from the span.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { EvalScore } from '../evaluate/types.ts';
+import type { JudgePolicy } from '../enrich/policy.ts';
+import { toDateTime64 } from '../store/dateTime.ts';
+import { insertEvalScores, toEvalScoreRow } from '../store/enrichmentRows.ts';
+import { getSpanForJudging } from '../store/spansRepository.ts';
+import { callJudge, isRetryableJudgeError } from './callJudge.ts';
+import { JUDGE_EVALUATOR_PREFIX, JUDGE_LABELS, RUBRIC_VERSION } from './constants.ts';
+import { JudgeCallError, JudgeError } from './errors.ts';
+import type { JudgeBudgetCounter } from './JudgeBudget.ts';
+import { parseJudgeVerdict } from './parseVerdict.ts';
+import { buildJudgeMessages } from './rubrics.ts';
+import type { JudgeJob } from './types.ts';
+
+export interface JudgeJobDependencies {
+  clickhouse: ClickHouseClient;
+  /** The project's judge policy, or undefined when the project has none (or is gone). */
+  judgePolicyOf(projectId: string): Promise<JudgePolicy | undefined>;
+  budget: JudgeBudgetCounter;
+  /** The API key a policy's `apiKeySecretRef` names. */
+  resolveApiKey(secretRef: string | undefined): Promise<string>;
+  timeoutMs: number;
+  now?: () => number;
+}
+
+export const JUDGE_OUTCOMES = {
+  scored: 'scored',
+  errorScored: 'error_scored',
+  disabled: 'disabled',
+  budgetExhausted: 'budget_exhausted',
+  spanMissing: 'span_missing',
+} as const;
+export type JudgeOutcome = (typeof JUDGE_OUTCOMES)[keyof typeof JUDGE_OUTCOMES];
+
+/** A span not (yet) readable: retried until the last delivery. */
+export class JudgeSpanMissingError extends JudgeError {
+  constructor() {
+    super('JUDGE_SPAN_MISSING', 'the span to judge is not in ClickHouse');
+  }
+}
+
+export interface JudgeAttempt {
+  /** This delivery is the last the queue allows: store an error score rather than throw. */
+  isLastAttempt: boolean;
+}
+
+export function judgeEvaluatorName(rubric: string): string {
+  return `${JUDGE_EVALUATOR_PREFIX}${rubric}`;
+}
+
+export function judgeEvaluatorVersion(model: string): string {
+  return `${RUBRIC_VERSION}+${model}`.slice(0, 200);
+}
+
+export async function runJudgeJob(
+  job: JudgeJob,
+  dependencies: JudgeJobDependencies,
+  attempt: JudgeAttempt,
+): Promise<JudgeOutcome> {
+  const now = dependencies.now ?? Date.now;
+  const judge = await dependencies.judgePolicyOf(job.projectId);
+  if (!judge?.enabled || !judge.rubrics.includes(job.rubric)) return JUDGE_OUTCOMES.disabled;
+
+  const span = await getSpanForJudging(dependencies.clickhouse, job);
+  if (!span || span.output_text.trim() === '') {
+    if (attempt.isLastAttempt) return JUDGE_OUTCOMES.spanMissing;
+    throw new JudgeSpanMissingError();
+  }
+
+  const write = (score: EvalScore) =>
+    insertEvalScores(dependencies.clickhouse, [
+      toEvalScoreRow(score, {
+        projectId: job.projectId,
+        traceId: job.traceId,
+        spanId: job.spanId,
+        createdAt: toDateTime64(now()),
+        retentionDays: span.retention_days,
+      }),
+    ]);
+  const base = {
+    evaluator: judgeEvaluatorName(job.rubric),
+    version: judgeEvaluatorVersion(judge.model),
+  };
+
+  if (!(await dependencies.budget.tryReserve(job.projectId, judge))) {
+    return JUDGE_OUTCOMES.budgetExhausted;
+  }
+
+  try {
+    const answer = await callJudge(
+      {
+        baseURL: judge.endpoint,
+        model: judge.model,
+        apiKey: await dependencies.resolveApiKey(judge.apiKeySecretRef),
+        timeoutMs: dependencies.timeoutMs,
+      },
+      buildJudgeMessages(job.rubric, { input: span.input_text, output: span.output_text }),
+    );
+    const verdict = parseJudgeVerdict(answer);
+    await write({
+      ...base,
+      value: verdict.value,
+      passed: verdict.passed,
+      label: verdict.passed ? JUDGE_LABELS.pass : JUDGE_LABELS.fail,
+      comment: verdict.reasoning,
+    });
+    return JUDGE_OUTCOMES.scored;
+  } catch (error) {
+    if (!(error instanceof JudgeError)) throw error;
+    if (error instanceof JudgeCallError && isRetryableJudgeError(error) && !attempt.isLastAttempt) {
+      throw error;
+    }
+    await write({
+      ...base,
+      value: 0,
+      passed: null,
+      label: JUDGE_LABELS.error,
+      comment: `${error.code}: ${error.message}`,
+    });
+    return JUDGE_OUTCOMES.errorScored;
+  }
+}
