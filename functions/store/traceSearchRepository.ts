@@ -384,12 +384,13 @@ async function queryWindow(
 }
 
 /**
- * The windows to try, narrowest first, ending with the whole (remaining) range. A filter an
- * index answers (user, session: bloom filters; words: the text index) finds its few traces
- * in the whole range at once, so it skips the narrow windows.
+ * The windows to try, narrowest first, ending with the whole (remaining) range. Filters
+ * included: a user's or a common word's traces fill a page within a day or a week, and a
+ * rare one costs the narrow passes, which read a small fraction of the range, before the
+ * whole range (where the trace-id bloom filter then prunes the few matches' granules).
  */
-function windowsFor(sort: TraceSort, range: Window, selective: boolean): Window[] {
-  if (sort.field !== 'start_time' || selective) return [range];
+function windowsFor(sort: TraceSort, range: Window): Window[] {
+  if (sort.field !== 'start_time') return [range];
   const windows: Window[] = [];
   for (const width of NARROW_WINDOWS_US) {
     if (width >= range.toUs - range.fromUs) break;
@@ -507,11 +508,7 @@ export async function searchTraces(
   }
   let rows: TraceAggregateRow[] = [];
   if (remaining.toUs > remaining.fromUs) {
-    const selective =
-      filter.userId !== undefined ||
-      filter.sessionId !== undefined ||
-      (filter.text !== undefined && (filter.textMode ?? 'token') === 'token');
-    for (const window of windowsFor(sort, remaining, selective)) {
+    for (const window of windowsFor(sort, remaining)) {
       rows = await queryWindow(client, {
         filter,
         built,
