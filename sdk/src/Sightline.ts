@@ -103,6 +103,11 @@ export class Sightline {
     if (options.flushOnExit !== false) process.once('beforeExit', this.#flushOnExit);
   }
 
+  /** The transport this client sends with, for exporters that share it (OpenTelemetry bridge). */
+  get transport(): Transport {
+    return this.#transport;
+  }
+
   /** The span whose callback is running, if any. */
   activeSpan(): SpanHandle | undefined {
     return this.#context.getStore();
@@ -124,7 +129,7 @@ export class Sightline {
       parentSpanId: parent?.spanId,
       name,
       startTime: options.startTime ?? nowMs(),
-      attributes: { ...this.#defaults, ...inherited, ...attributes },
+      attributes: Object.assign({}, this.#defaults, inherited, attributes),
       sampled: parent ? parent.sampled : isTraceSampled(traceId, this.#sampleRate),
       onEnd: this.#onSpanEnd,
     });

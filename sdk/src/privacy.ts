@@ -48,8 +48,9 @@ export function prepareSpan(ended: EndedSpan, privacy: PrivacyOptions): SpanItem
 }
 
 function mergeAttributes(span: SpanItemInput, extra: Partial<SpanItemInput>): SpanItemInput {
-  const merged = { ...span, ...extra };
-  if (span.metadata && extra.metadata) merged.metadata = { ...span.metadata, ...extra.metadata };
+  const merged = Object.assign({}, span, extra);
+  if (span.metadata && extra.metadata)
+    merged.metadata = Object.assign({}, span.metadata, extra.metadata);
   return merged;
 }
 

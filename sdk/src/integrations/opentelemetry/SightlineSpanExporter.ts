@@ -10,12 +10,17 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { SpanItemInput } from '../../contract/index.ts';
 import { prepareSpan, type PrivacyOptions } from '../../privacy.ts';
+import { SightlineConfigError } from '../../config.ts';
+import { getDefaultClient } from '../../defaultClient.ts';
+import type { Sightline } from '../../Sightline.ts';
 import type { Transport } from '../../transport/types.ts';
 import { isGenAiSpan, mapOtelSpan } from './mapOtelSpan.ts';
 
 export interface SightlineSpanExporterOptions extends PrivacyOptions {
-  /** The transport the Sightline client sends with (e.g. its `KinesisTransport`). */
-  transport: Transport;
+  /** Send with this client's transport; defaults to the client `init()` created. */
+  sightline?: Sightline;
+  /** Or with this transport directly (e.g. a `KinesisTransport` of its own). */
+  transport?: Transport;
   /** Drop spans that carry no GenAI attributes (HTTP, database…). Default false: kept as kind `span`. */
   dropNonGenAiSpans?: boolean;
   /** Told about spans that could not be mapped (they are still sent, with what could be read). */
@@ -34,8 +39,13 @@ export class SightlineSpanExporter implements SpanExporter {
   readonly #onError: (error: unknown) => void;
   #shutDown = false;
 
-  constructor(options: SightlineSpanExporterOptions) {
-    this.#transport = options.transport;
+  constructor(options: SightlineSpanExporterOptions = {}) {
+    const transport = options.transport ?? (options.sightline ?? getDefaultClient())?.transport;
+    if (!transport)
+      throw new SightlineConfigError(
+        'SightlineSpanExporter: call init() first, or pass { sightline } or { transport }',
+      );
+    this.#transport = transport;
     this.#privacy = {
       ...(options.captureContent !== undefined ? { captureContent: options.captureContent } : {}),
       ...(options.mask ? { mask: options.mask } : {}),

@@ -4,7 +4,7 @@
  *
  *   import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
  *   import { SightlineSpanExporter } from '@sightline/sdk/opentelemetry';
- *   const exporter = new SightlineSpanExporter({ transport });
+ *   const exporter = new SightlineSpanExporter({ sightline: init() });
  *   const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
  */
 export {

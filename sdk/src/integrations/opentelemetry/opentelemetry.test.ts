@@ -595,3 +595,30 @@ describe('SightlineSpanExporter', () => {
     expect(transport.items()).toEqual([]);
   });
 });
+
+describe('sharing a Sightline client', () => {
+  it('sends through the client it is given, or the default client, and refuses to guess', async () => {
+    const { Sightline } = await import('../../Sightline.ts');
+    const { setDefaultClient } = await import('../../defaultClient.ts');
+    const shared = new MemoryTransport();
+    const sightline = new Sightline({ transport: shared, flushOnExit: false });
+
+    expect(() => new SightlineSpanExporter({})).toThrow(/init\(\) first/);
+    const explicit = new SightlineSpanExporter({ sightline });
+    setDefaultClient(sightline);
+    const implicit = new SightlineSpanExporter();
+    setDefaultClient(undefined);
+
+    for (const exporter of [explicit, implicit]) {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      provider
+        .getTracer('t')
+        .startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat' } })
+        .end();
+      await provider.forceFlush();
+    }
+    expect(shared.spans().map((span) => span.kind)).toEqual(['llm', 'llm']);
+  });
+});
