@@ -419,12 +419,27 @@ export function identifyLanguage(raw: string): Identified | null {
     }
     const ranked = [...votes].sort((a, b) => b[1] - a[1]);
     const [first, second] = ranked;
-    if (first !== undefined && first[1] >= 4 && first[1] >= 2 * (second?.[1] ?? 0)) {
+    const runnerUp = second?.[1] ?? 0;
+    // Long texts need a clear lead; a short question only a lead with no rival at all.
+    if (
+      first !== undefined &&
+      ((first[1] >= 4 && first[1] >= 1.5 * runnerUp) || (first[1] >= 2 && runnerUp === 0))
+    ) {
       return { language: first[0], method: 'function-words' };
+    }
+    if (ranked.length > 0) {
+      // franc only has to choose among the languages the function words point to.
+      return francBest(
+        text,
+        ranked.slice(0, 3).map(([language]) => language),
+      );
     }
   }
   const candidates = FRANC_CANDIDATES[dominant];
-  if (candidates === undefined) return null;
+  return candidates === undefined ? null : francBest(text, candidates);
+}
+
+function francBest(text: string, candidates: string[]): Identified | null {
   const [best] = francAll(text.slice(0, FRANC_CHARS), { only: candidates, minLength: 10 });
   if (best === undefined || best[0] === 'und') return null;
   return { language: best[0], method: 'franc' };

@@ -1,6 +1,6 @@
 /**
  * `repetition_loop`: the output ends in a loop, the same run of tokens (a word, a phrase, a
- * line) repeated back to back. The check looks at the last 400 words for the period (1 to 50
+ * line) repeated back to back. The check looks at the last 250 words (at most 1,500 characters) for the period (1 to 50
  * words) whose repetition covers the most of the tail; a loop needs at least 4 repeats and 24
  * words for a single repeated word, 3 repeats and 16 words otherwise. Text without spaces
  * (Chinese, Japanese, Thai) is checked by characters: a unit of 1 to 30 characters holding a
@@ -12,8 +12,8 @@ import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
 import { tokenizeWords } from './linearModel/tokenize.ts';
 
-const TAIL_CHARS = 3_000;
-const TAIL_TOKENS = 400;
+const TAIL_CHARS = 1_500;
+const TAIL_TOKENS = 250;
 const MAX_PERIOD = 50;
 const MIN_TOKENS = 16;
 /** Scripts written without spaces loop in characters, not words. */

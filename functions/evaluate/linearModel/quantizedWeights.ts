@@ -26,3 +26,9 @@ export function dequantize(vector: QuantizedVector): Float32Array {
   for (let i = 0; i < bytes.length; i += 1) weights[i] = (bytes[i] ?? 0) * vector.scale;
   return weights;
 }
+
+/** The stored int8 weights without scaling (for sums scaled once at the end). */
+export function int8Weights(vector: QuantizedVector): Int8Array {
+  const raw = Buffer.from(vector.base64, 'base64');
+  return new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+}

@@ -14,7 +14,7 @@ import { tokenizeWords } from '../linearModel/tokenize.ts';
 
 export const REFUSAL_FEATURE_BITS = 16;
 /** Only the start of a long answer is read: refusals show up early. */
-const MAX_SCANNED_CHARS = 4_000;
+const MAX_SCANNED_CHARS = 2_500;
 const HEAD_TOKENS = 30;
 
 const REFUSAL_PHRASE =

@@ -1,13 +1,13 @@
 /**
- * The toxicity classifier's features: hashed word unigrams and bigrams, character 3- to
- * 5-grams inside words (so "b1tchhh" and "bitches" share features), and lexicon hits by
- * category. Tokens are normalised first: leetspeak digits folded to letters, runs of three or
+ * The toxicity classifier's features: hashed word unigrams and bigrams and lexicon hits by
+ * category (lexicon stems match inflections and disguises such as "b1tchhh"). Character
+ * n-grams were tried and dropped: they lowered cross-validated macro F1 from 0.785 to 0.734
+ * and cost two-thirds of the time. Tokens are normalised first: leetspeak digits folded to letters, runs of three or
  * more letters squeezed to two, and social-media noise (mentions, links, "RT", entities) dropped.
  */
 import {
   combineHashes,
   extendHash,
-  extendHashCode,
   HashedFeatures,
   namespaceSeed,
 } from '../linearModel/featureHashing.ts';
@@ -25,7 +25,6 @@ export const TOXICITY_CLASSES = ['neither', 'offensive_language', 'hate_speech']
 /** Long texts are read in part: abuse in a chat message is rarely only past this point. */
 const MAX_SCANNED_CHARS = 4_000;
 const MAX_TOKENS = 300;
-const MAX_CHAR_GRAM_TOKENS = 80;
 
 const LEET: Record<string, string | undefined> = {
   '0': 'o',
@@ -110,40 +109,8 @@ const SEED = {
   bigram: namespaceSeed('w2'),
   lexicon: namespaceSeed('lex'),
   lexiconCount: namespaceSeed('lex-count'),
-  charGram: namespaceSeed('c'),
   flag: namespaceSeed('flag'),
 };
-const SPACE = 0x20;
-/**
- * Frequent words never need character n-grams (they exist for misspelt and disguised abuse);
- * skipping them halves the feature work on ordinary prose.
- */
-const COMMON_WORDS = new Set(
-  (
-    'the and that have for not with you this but his from they say her she will one all would there their what ' +
-    'out about who get which when make can like time just him know take people into year your good some could ' +
-    'them see other than then now look only come its over think also back after use two how our work first well ' +
-    'way even new want because any these give day most are was were been has had did does doing done is be being ' +
-    'should very more such here where why each many much may might must shall those through while before between ' +
-    'under again same both few own off once upon until above below during against within without however therefore ' +
-    'example following provide please help thank thanks information using used value values return data file code'
-  ).split(' '),
-);
-
-/** Adds the character 3-, 4- and 5-grams of ` token ` without building substrings. */
-function addCharGrams(features: HashedFeatures, token: string): void {
-  const length = token.length + 2;
-  const codeAt = (i: number): number =>
-    i === 0 || i === length - 1 ? SPACE : token.charCodeAt(i - 1);
-  for (let start = 0; start + 3 <= length; start += 1) {
-    let h = SEED.charGram;
-    for (let k = 0; k < 5 && start + k < length; k += 1) {
-      h = extendHashCode(h, codeAt(start + k));
-      if (k >= 2) features.addHash(h);
-    }
-  }
-}
-
 /** Hashed feature indices for a text (a user message or an answer). */
 export function toxicityFeatures(input: string): number[] {
   const features = new HashedFeatures(TOXICITY_FEATURE_BITS);
@@ -162,14 +129,6 @@ export function toxicityFeatures(input: string): number[] {
     if (category !== null) {
       counts[category] += 1;
       features.addPair(SEED.lexicon, category, token.length > 12 ? token.slice(0, 12) : token);
-    }
-    if (
-      i < MAX_CHAR_GRAM_TOKENS &&
-      token.length >= 3 &&
-      token.length <= 12 &&
-      !COMMON_WORDS.has(token)
-    ) {
-      addCharGrams(features, token);
     }
   }
   for (const category of ['slur', 'profanity', 'insult'] as const) {

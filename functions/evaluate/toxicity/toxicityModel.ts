@@ -2,7 +2,7 @@
  * Runs the committed toxicity classifier: class probabilities (neither / offensive language /
  * hate speech) and a calibrated probability that the text is toxic (either toxic class).
  */
-import { dequantize, type QuantizedVector } from '../linearModel/quantizedWeights.ts';
+import type { QuantizedVector } from '../linearModel/quantizedWeights.ts';
 import { TOXICITY_WEIGHTS } from './toxicityWeights.ts';
 import { toxicityFeatures } from './toxicityFeatures.ts';
 
@@ -23,23 +23,50 @@ export interface ToxicityPrediction {
   classProbabilities: Record<string, number>;
 }
 
-let loaded: { biases: number[]; weights: Float32Array[] } | undefined;
+/**
+ * Weights kept as int8, the classes of one bucket side by side: every feature is then one
+ * cache line instead of one per class, and the model is 192 KB instead of 768 KB of floats.
+ */
+interface LoadedToxicityModel {
+  biases: number[];
+  scales: number[];
+  interleaved: Int8Array;
+  classes: number;
+}
+let loaded: LoadedToxicityModel | undefined;
 
-function model() {
-  loaded ??= { biases: TOXICITY_WEIGHTS.biases, weights: TOXICITY_WEIGHTS.weights.map(dequantize) };
+function model(): LoadedToxicityModel {
+  if (loaded !== undefined) return loaded;
+  const classes = TOXICITY_WEIGHTS.weights.length;
+  const vectors = TOXICITY_WEIGHTS.weights.map((vector) => {
+    const raw = Buffer.from(vector.base64, 'base64');
+    return new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  });
+  const size = vectors[0]?.length ?? 0;
+  const interleaved = new Int8Array(size * classes);
+  for (let i = 0; i < size; i += 1) {
+    for (let k = 0; k < classes; k += 1) interleaved[i * classes + k] = vectors[k]?.[i] ?? 0;
+  }
+  loaded = {
+    biases: TOXICITY_WEIGHTS.biases,
+    scales: TOXICITY_WEIGHTS.weights.map((vector) => vector.scale),
+    interleaved,
+    classes,
+  };
   return loaded;
 }
 
 export const TOXICITY_VERSION = TOXICITY_WEIGHTS.version;
 
 export function predictToxicity(text: string): ToxicityPrediction {
-  const { biases, weights } = model();
+  const { biases, scales, interleaved, classes } = model();
   const indices = toxicityFeatures(text);
-  const logits = weights.map((vector, k) => {
-    let z = biases[k] ?? 0;
-    for (const index of indices) z += vector[index] ?? 0;
-    return z;
-  });
+  const sums = new Int32Array(classes);
+  for (const index of indices) {
+    const at = index * classes;
+    for (let k = 0; k < classes; k += 1) sums[k] = (sums[k] ?? 0) + (interleaved[at + k] ?? 0);
+  }
+  const logits = biases.map((bias, k) => bias + (sums[k] ?? 0) * (scales[k] ?? 0));
   const max = Math.max(...logits);
   const exps = logits.map((z) => Math.exp(z - max));
   const sum = exps.reduce((s, v) => s + v, 0);
