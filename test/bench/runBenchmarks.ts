@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: measures the ingest path on this machine and writes docs/benchmarks.md.
+ * `npm run bench [-- suite…]`: measures on this machine and writes each suite's section of
+ * docs/benchmarks.md (test/bench/benchmarkReport.ts). Suites:
  *
- * - ingest handler throughput on one core, realistic ~2 KB spans, against the embedded
- *   ClickHouse engine (decode → verify → validate → one insert per invocation);
- * - SDK emit → queryable latency on the local stack (`sightline start`, real processes).
- *
- * `npm run bench -- web` runs the web query suite alone instead (test/bench/webQueries.ts).
+ * - platform: ingest handler throughput on one core (realistic ~2 KB spans, embedded
+ *   ClickHouse), SDK emit → queryable latency and start-up time on the local stack;
+ * - sdk: SDK overhead per traced call beside OpenTelemetry and Langfuse (sdkOverhead.ts);
+ * - enrich: the enrichment chain on one core (enrichThroughput.ts);
+ * - web: dashboard and explorer queries on 10 million seeded spans beside the Langfuse-style
+ *   table (webQueries.ts; `npm run bench -- web [options]`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +25,7 @@ import {
   waitFor,
 } from '../helpers/localStackProcess.ts';
 import { readStackFile } from '../../infra/local/stackFile.ts';
+import { machineLine, writeReportSection } from './benchmarkReport.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -158,12 +161,7 @@ async function benchStartToDemoTraces(): Promise<StartResult> {
   }
 }
 
-export async function runBenchmarks(args: string[]): Promise<void> {
-  // Suites that take long to set up run only when named (10 million seeded spans: web).
-  if (args[0] === 'web') {
-    const { runWebQueriesSuite } = await import('./webQueries.ts');
-    return runWebQueriesSuite(args.slice(1));
-  }
+async function runPlatformSuite(): Promise<void> {
   out('Benchmark 1/3: ingest handler throughput …');
   const ingest = runIngestBenchmarkOnOneCore();
   out(
@@ -181,15 +179,12 @@ export async function runBenchmarks(args: string[]): Promise<void> {
     `  first start ${format(start.firstStartSeconds, 1)} s, later start ${format(start.laterStartSeconds, 1)} s`,
   );
 
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const report = `# Benchmarks
+  const report = `## Platform
 
-Measured by \`npm run bench\` (\`sightline bench\`, source: \`test/bench/runBenchmarks.ts\`) on
-${new Date().toISOString().slice(0, 10)}, on this machine: ${os.cpus().length} × ${cpu}, ${format(os.totalmem() / 2 ** 30)} GiB memory,
-Node.js ${process.version}, ${os.platform()} ${os.release()}. The machine is shared and noisy: treat
-differences under ~20 % between runs as noise.
+${machineLine('npm run bench -- platform')} The machine is shared and noisy: treat differences
+under ~20 % between runs as noise.
 
-## Ingest handler throughput (one core)
+### Ingest handler throughput (one core)
 
 The real ingest handler (\`functions/ingest/handler.ts\`) in one Node.js process, against the
 embedded ClickHouse engine (chDB) in the same process, ${ingest.pinned ? "pinned to one core with `taskset -c 0` (so the engine's insert work shares that core)" : 'not pinned (taskset was unavailable)'}. Input: ${ingest.batches} Kinesis batches of
@@ -207,7 +202,7 @@ The gap between the two rows is the insert: the client serialises the rows and t
 engine parses and writes them on the same pinned core. Deployed, that work happens on the
 ClickHouse server, and the function's own share is the second row.
 
-## SDK emit → queryable latency (local stack)
+### SDK emit → queryable latency (local stack)
 
 \`sightline start --no-demo --no-web\` as a real process (kinesalite, dynalite, event-source
 runner with the production settings: batching window ${1_000} ms, batch size 500), the real SDK
@@ -226,7 +221,7 @@ Most of this latency is deliberate batching: the SDK's flush interval and the ev
 batching window (the same \`maxBatchingWindowMs\` the AWS event source mapping uses), plus the
 runner's idle polling back-off (200–1,000 ms). Lowering them trades cost per span for latency.
 
-## \`sightline start\` → demo traces on /traces
+### \`sightline start\` → demo traces on /traces
 
 Wall time from running \`sightline start\` (demo producer and web app on) until the
 \`/traces\` page lists a demo trace. The first start has no data directory and no web
@@ -238,6 +233,65 @@ production \`next build\`; the later start reuses both.
 | first start (builds the web app) | **${format(start.firstStartSeconds, 1)}** |
 | later start (same data, build reused) | **${format(start.laterStartSeconds, 1)}** |
 `;
-  writeFileSync(path.join(REPOSITORY_ROOT, 'docs/benchmarks.md'), report);
-  out('Wrote docs/benchmarks.md');
+  writeReportSection('platform', report);
+  out('Wrote the platform section of docs/benchmarks.md');
+}
+
+function pinnedNode(script: string, args: string[] = []): string {
+  let pinned = true;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+  } catch {
+    pinned = false;
+  }
+  const node = [process.execPath, '--import', 'tsx', path.join(REPOSITORY_ROOT, script), ...args];
+  const [command, ...rest] = pinned ? ['taskset', '-c', '0', ...node] : node;
+  const output = execFileSync(command!, rest, {
+    cwd: REPOSITORY_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1_048_576,
+  });
+  return output.trim().split('\n').at(-1) ?? '';
+}
+
+async function runSdkSuite(): Promise<void> {
+  out('SDK overhead beside OpenTelemetry and Langfuse …');
+  const { benchSdkOverhead, sdkOverheadSection } = await import('./sdkOverhead.ts');
+  const result = await benchSdkOverhead((line) => out(`  ${line}`));
+  writeReportSection('sdk', sdkOverheadSection(result, 'npm run bench -- sdk'));
+  out('Wrote the sdk section of docs/benchmarks.md');
+}
+
+async function runEnrichSuite(): Promise<void> {
+  out('Enrichment chain on one core …');
+  const { enrichmentSection } = await import('./enrichThroughput.ts');
+  const result = JSON.parse(pinnedNode('test/bench/enrichThroughput.ts')) as Parameters<
+    typeof enrichmentSection
+  >[0];
+  out(`  ${format(result.chainSpansPerSecond)} spans/s`);
+  writeReportSection('enrich', enrichmentSection(result, 'npm run bench -- enrich'));
+  out('Wrote the enrich section of docs/benchmarks.md');
+}
+
+const SUITES: Record<string, (args: string[]) => Promise<void>> = {
+  platform: runPlatformSuite,
+  sdk: runSdkSuite,
+  enrich: runEnrichSuite,
+  web: async (args) => {
+    const { runWebQueriesSuite } = await import('./webQueries.ts');
+    return runWebQueriesSuite(args);
+  },
+};
+
+export async function runBenchmarks(args: string[]): Promise<void> {
+  // `web` takes its own options after its name; the others take none.
+  if (args[0] === 'web') return SUITES.web!(args.slice(1));
+  const names = args.length > 0 ? args : Object.keys(SUITES);
+  const unknown = names.filter((name) => !(name in SUITES));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown benchmark suite ${unknown.join(', ')}; choose from ${Object.keys(SUITES).join(', ')}`,
+    );
+  for (const name of names) await SUITES[name]!([]);
 }
