@@ -1,0 +1,405 @@
+/**
+ * The LLM-as-judge end to end against real engines: spans go through the real ingest handler
+ * into the embedded ClickHouse (chDB), judge jobs through the local judge queue, the real
+ * judge handler calls a fake OpenAI-compatible judge server with the real `openai` client,
+ * and scores land in `eval_scores`; budgets are counted in dynalite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildKinesisEvent,
+  buildKinesisRecord,
+  buildRecordData,
+  buildSpan,
+  hex,
+  type RecordKey,
+} from '../../test/helpers/factories.ts';
+import { startFakeJudgeServer, type FakeJudgeServer } from '../../test/fakes/fakeJudgeServer.ts';
+import { LocalQueueRunner } from '../../infra/local/judgeQueue/LocalQueueRunner.ts';
+import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
+import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
+import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { parseServerEnv } from '../config/env.ts';
+import { ProjectsRepository } from '../control/projectsRepository.ts';
+import { vaultFromMasterKey } from '../enrich/loadVault.ts';
+import { parsePolicy, type JudgePolicy } from '../enrich/policy.ts';
+import { createIngestHandler } from '../ingest/handler.ts';
+import { IngestKeyCache } from '../ingest/ingestKeyCache.ts';
+import { openEmbeddedClickHouse, type EmbeddedClickHouse } from '../store/clickhouseClient.ts';
+import { getTraceEvalScores } from '../store/evalScoresRepository.ts';
+import { runMigrations } from '../store/migrate.ts';
+import { countSpans } from '../store/spansRepository.ts';
+import { JUDGE_LABELS, RUBRIC_VERSION } from './constants.ts';
+import { createJudgeHandler } from './handler.ts';
+import { DynamoJudgeBudget } from './JudgeBudget.ts';
+import type { JudgeQueue } from './JudgeQueue.ts';
+import { LocalJudgeQueue } from './LocalJudgeQueue.ts';
+import { resolveJudgeApiKey } from './resolveJudgeApiKey.ts';
+
+const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
+const logger = new Logger({ serviceName: 'judge-test', logLevel: 'SILENT' });
+const vault = vaultFromMasterKey(randomBytes(32));
+const VISIBILITY_TIMEOUT_MS = 60_000;
+const JUDGE_MODEL = 'judge-model-1';
+
+let home: string;
+let embedded: EmbeddedClickHouse;
+let clickhouse: ClickHouseClient;
+let dynalite: LocalService;
+let projects: ProjectsRepository;
+let budget: DynamoJudgeBudget;
+let judgeServer: FakeJudgeServer;
+const closers: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(tmpdir(), 'sightline-judge-'));
+  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
+  clickhouse = embedded.client;
+  await runMigrations(clickhouse);
+  dynalite = await startDynalite();
+  const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
+  const dynamo = createDynamoClient(env);
+  await createControlPlaneTables(dynamo, {
+    projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+    ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    judgeBudgetTable: env.SIGHTLINE_JUDGE_BUDGET_TABLE,
+  });
+  const documents = createDynamoDocumentClient(env);
+  closers.push(
+    () => documents.destroy(),
+    () => dynamo.destroy(),
+  );
+  projects = new ProjectsRepository(documents, {
+    projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+    ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+  });
+  budget = new DynamoJudgeBudget(documents, env.SIGHTLINE_JUDGE_BUDGET_TABLE);
+  judgeServer = await startFakeJudgeServer();
+});
+
+afterAll(async () => {
+  await judgeServer?.close();
+  for (const close of closers) await close();
+  await clickhouse?.close();
+  await dynalite?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+interface JudgeRig {
+  key: RecordKey;
+  queue: LocalJudgeQueue;
+  runner: LocalQueueRunner;
+  /** Moves the queue's clock, so invisible messages come back. */
+  advance(ms: number): void;
+  ingest(spans: ReturnType<typeof buildSpan>[]): Promise<{ failures: number }>;
+  /** Polls until the queue has nothing visible; the batches run. */
+  drain(): Promise<number>;
+}
+
+async function startRig(
+  judge: Partial<JudgePolicy> & { endpoint?: string },
+  options: { maxReceiveCount?: number; judgeQueue?: JudgeQueue; redactEmails?: boolean } = {},
+): Promise<JudgeRig> {
+  const projectId = `p-${hex(6)}`;
+  await projects.putProject({
+    projectId,
+    name: projectId,
+    retentionDays: 30,
+    policy: {
+      judge: {
+        enabled: true,
+        endpoint: judgeServer.baseURL,
+        model: JUDGE_MODEL,
+        rubrics: ['faithfulness'],
+        sampleRate: 1,
+        ...judge,
+      },
+    },
+  });
+  const ingestKey = await projects.createIngestKey(projectId);
+  const key = { projectId, keyId: ingestKey.keyId, secret: ingestKey.secret };
+  let clock = Date.now();
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  const queue = new LocalJudgeQueue({
+    visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+    maxReceiveCount,
+    now: () => clock,
+  });
+  const keys = new IngestKeyCache(projects, { ttlSeconds: 60 });
+  const ingestHandler = createIngestHandler(async () => ({
+    clickhouse,
+    keys,
+    vault,
+    logger,
+    judgeQueue: options.judgeQueue ?? queue,
+  }));
+  const judgeHandler = createJudgeHandler(async () => ({
+    clickhouse,
+    judgePolicyOf: async (id: string) =>
+      parsePolicy((await projects.getProject(id))?.policy).policy.judge,
+    budget,
+    resolveApiKey: resolveJudgeApiKey,
+    timeoutMs: 5_000,
+    logger,
+    maxReceiveCount,
+  }));
+  const runner = new LocalQueueRunner({
+    queue,
+    handler: judgeHandler,
+    batchSize: 10,
+    functionTimeoutMs: 60_000,
+  });
+  return {
+    key,
+    queue,
+    runner,
+    advance: (ms) => {
+      clock += ms;
+    },
+    async ingest(spans) {
+      const response = await ingestHandler(
+        buildKinesisEvent([buildKinesisRecord(buildRecordData(spans, key))]),
+        context,
+      );
+      return { failures: response.batchItemFailures.length };
+    },
+    async drain() {
+      let handled = 0;
+      for (let received = 1; received > 0;) {
+        received = await runner.pollOnce();
+        handled += received;
+      }
+      return handled;
+    },
+  };
+}
+
+describe('LLM-as-judge', () => {
+  it('judges an ingested LLM span and stores the score in eval_scores', async () => {
+    // Prepare
+    const rig = await startRig({ rubrics: ['faithfulness', 'relevance'] });
+    const span = buildSpan({
+      systemInstructions: [{ type: 'text', content: 'Answer from the context only.' }],
+      inputMessages: [
+        {
+          role: 'user',
+          parts: [
+            { type: 'text', content: 'Mail jane.doe@example.com: when does the office open?' },
+          ],
+        },
+      ],
+    });
+    const callsBefore = judgeServer.completions();
+    judgeServer.enqueue(
+      { verdict: { score: 5, reasoning: 'Fully supported.' } },
+      { verdict: { score: 2, reasoning: 'Does not answer the question.' } },
+    );
+
+    // Act
+    const ingested = await rig.ingest([span, buildSpan({ kind: 'tool', traceId: span.traceId })]);
+    const depth = rig.queue.depth;
+    const handled = await rig.drain();
+
+    // Assess
+    expect(ingested.failures).toBe(0);
+    expect(depth).toBe(2);
+    expect(handled).toBe(2);
+    expect(judgeServer.completions() - callsBefore).toBe(2);
+    const scores = await getTraceEvalScores(clickhouse, {
+      projectId: rig.key.projectId,
+      traceId: span.traceId,
+    });
+    const judged = scores.filter((score) => score.evaluator.startsWith('judge:'));
+    expect(
+      judged.map(({ span_id, evaluator, evaluator_version, value, passed, label }) => ({
+        span_id,
+        evaluator,
+        evaluator_version,
+        value,
+        passed,
+        label,
+      })),
+    ).toEqual([
+      {
+        span_id: span.spanId,
+        evaluator: 'judge:faithfulness',
+        evaluator_version: `${RUBRIC_VERSION}+${JUDGE_MODEL}`,
+        value: 1,
+        passed: true,
+        label: JUDGE_LABELS.pass,
+      },
+      {
+        span_id: span.spanId,
+        evaluator: 'judge:relevance',
+        evaluator_version: `${RUBRIC_VERSION}+${JUDGE_MODEL}`,
+        value: 0.25,
+        passed: false,
+        label: JUDGE_LABELS.fail,
+      },
+    ]);
+    expect(judged[0]?.comment).toBe('Fully supported.');
+    // The judge saw the stored, redacted text: never the email address.
+    const sent = JSON.stringify(judgeServer.requests.slice(-2).map((request) => request.body));
+    expect(sent).toContain('when does the office open?');
+    expect(sent).not.toContain('jane.doe@example.com');
+    expect(sent).toContain(JUDGE_MODEL);
+    expect(rig.queue.depth).toBe(0);
+  });
+
+  it('sends the queue identifiers only', async () => {
+    // Prepare
+    const rig = await startRig({});
+    const span = buildSpan();
+
+    // Act
+    await rig.ingest([span]);
+    const [message] = rig.queue.receive(10);
+
+    // Assess
+    expect(JSON.parse(message?.body ?? '{}')).toEqual({
+      projectId: rig.key.projectId,
+      traceId: span.traceId,
+      spanId: span.spanId,
+      rubric: 'faithfulness',
+    });
+  });
+
+  it('enqueues nothing at sampling rate 0', async () => {
+    // Prepare
+    const rig = await startRig({ sampleRate: 0 });
+
+    // Act
+    const ingested = await rig.ingest([buildSpan(), buildSpan(), buildSpan()]);
+
+    // Assess
+    expect(ingested.failures).toBe(0);
+    expect(rig.queue.depth).toBe(0);
+  });
+
+  it('stops calling the judge once the daily budget is spent', async () => {
+    // Prepare
+    const rig = await startRig({ dailyMaxCalls: 2 });
+    const callsBefore = judgeServer.completions();
+    const spans = Array.from({ length: 5 }, () => buildSpan());
+
+    // Act
+    await rig.ingest(spans);
+    const handled = await rig.drain();
+
+    // Assess
+    expect(handled).toBe(5);
+    expect(judgeServer.completions() - callsBefore).toBe(2);
+    const judged = (
+      await Promise.all(
+        spans.map((span) =>
+          getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId }),
+        ),
+      )
+    )
+      .flat()
+      .filter((score) => score.evaluator === 'judge:faithfulness');
+    expect(judged).toHaveLength(2);
+    expect(rig.queue.depth).toBe(0);
+  });
+
+  it('stops at a dollar budget too', async () => {
+    // Prepare
+    const rig = await startRig({ dailyBudgetUsd: 0.05, estimatedCostPerCallUsd: 0.02 });
+    const callsBefore = judgeServer.completions();
+
+    // Act
+    await rig.ingest(Array.from({ length: 4 }, () => buildSpan()));
+    await rig.drain();
+
+    // Assess
+    expect(judgeServer.completions() - callsBefore).toBe(2);
+  });
+
+  it('retries a failing judge after the visibility timeout, then stores an error score', async () => {
+    // Prepare
+    const rig = await startRig({}, { maxReceiveCount: 2 });
+    const secret = 'the-secret-plan-Z42';
+    const span = buildSpan({
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: secret }] }],
+    });
+    judgeServer.enqueue({ status: 503 }, { status: 503 });
+    await rig.ingest([span]);
+
+    // Act
+    await rig.drain();
+    const afterFirst = { depth: rig.queue.depth, failed: rig.runner.stats.failed };
+    const scoresAfterFirst = await getTraceEvalScores(clickhouse, {
+      projectId: rig.key.projectId,
+      traceId: span.traceId,
+    });
+    rig.advance(VISIBILITY_TIMEOUT_MS + 1);
+    await rig.drain();
+
+    // Assess
+    expect(afterFirst).toEqual({ depth: 1, failed: 1 });
+    expect(scoresAfterFirst.filter((score) => score.evaluator.startsWith('judge:'))).toEqual([]);
+    const [errorScore] = (
+      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(errorScore).toMatchObject({ passed: null, label: JUDGE_LABELS.error, value: 0 });
+    expect(errorScore?.comment).toContain('JUDGE_CALL_FAILED');
+    expect(errorScore?.comment).toContain('503');
+    expect(errorScore?.comment).not.toContain(secret);
+    expect(rig.queue.depth).toBe(0);
+    expect(rig.queue.deadLetters()).toEqual([]);
+  });
+
+  it.each([
+    ['a 400 answer', { status: 400, message: 'bad request' }, 'JUDGE_CALL_FAILED'],
+    [
+      'an answer that is not a verdict',
+      { content: 'I think it is fine.' },
+      'JUDGE_VERDICT_INVALID',
+    ],
+  ] as const)('stores an error score at once for %s', async (_name, reply, code) => {
+    // Prepare
+    const rig = await startRig({});
+    const span = buildSpan();
+    judgeServer.enqueue(reply);
+
+    // Act
+    await rig.ingest([span]);
+    await rig.drain();
+
+    // Assess
+    const judged = (
+      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged).toHaveLength(1);
+    expect(judged[0]).toMatchObject({ passed: null, label: JUDGE_LABELS.error });
+    expect(judged[0]?.comment.startsWith(code)).toBe(true);
+    expect(rig.runner.stats.failed).toBe(0);
+  });
+
+  it('never fails the ingest batch when the judge queue fails', async () => {
+    // Prepare
+    const broken: JudgeQueue = {
+      enqueue: () => Promise.reject(new Error('queue unreachable')),
+    };
+    const rig = await startRig({}, { judgeQueue: broken });
+    const spans = [buildSpan(), buildSpan()];
+
+    // Act
+    const ingested = await rig.ingest(spans);
+
+    // Assess
+    expect(ingested.failures).toBe(0);
+    expect(
+      await countSpans(clickhouse, {
+        projectId: rig.key.projectId,
+        traceIds: spans.map((span) => span.traceId),
+      }),
+    ).toBe(2);
+  });
+});
