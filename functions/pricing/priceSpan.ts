@@ -51,11 +51,31 @@ function modelMatches(listed: string, model: string): number {
   return -1;
 }
 
+/** Calls repeat a handful of models: list-price lookups are kept (bounded) by model and day. */
+const LOOKUP_CACHE_SIZE = 4_096;
+const lookupCache = new Map<string, PriceEntry | null>();
+
 export function findPrice(
   provider: string | undefined,
   model: string,
   day: string,
   entries: readonly PriceEntry[] = ENTRIES,
+): PriceEntry | undefined {
+  if (entries !== ENTRIES) return searchPrice(provider, model, day, entries);
+  const key = `${provider ?? ''}\n${model}\n${day}`;
+  const cached = lookupCache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = searchPrice(provider, model, day, entries);
+  if (lookupCache.size >= LOOKUP_CACHE_SIZE) lookupCache.clear();
+  lookupCache.set(key, found ?? null);
+  return found;
+}
+
+function searchPrice(
+  provider: string | undefined,
+  model: string,
+  day: string,
+  entries: readonly PriceEntry[],
 ): PriceEntry | undefined {
   const wantedProvider = normalise(provider);
   const wantedModel = normalise(model);

@@ -41,6 +41,21 @@ function ngramKeys(tokens: readonly string[], n: number): string[] {
   return keys;
 }
 
+/** System prompts repeat across calls: their n-gram sets are kept (bounded) between spans. */
+const PROMPT_CACHE_SIZE = 256;
+const promptCache = new Map<string, Set<string> | null>();
+
+function promptGramsOf(systemPrompt: string): Set<string> | null {
+  const cached = promptCache.get(systemPrompt);
+  if (cached !== undefined) return cached;
+  const promptWords = words(systemPrompt);
+  const grams =
+    promptWords.length < MIN_PROMPT_WORDS ? null : new Set(ngramKeys(promptWords, NGRAM));
+  if (promptCache.size >= PROMPT_CACHE_SIZE) promptCache.clear();
+  promptCache.set(systemPrompt, grams);
+  return grams;
+}
+
 export interface PromptLeakMeasure {
   /** Share of the system prompt's distinct n-grams that occur in the output. */
   coverage: number;
@@ -49,9 +64,8 @@ export interface PromptLeakMeasure {
 }
 
 export function measurePromptLeak(systemPrompt: string, output: string): PromptLeakMeasure {
-  const promptWords = words(systemPrompt);
-  if (promptWords.length < MIN_PROMPT_WORDS) return { coverage: 0, longestRunWords: 0 };
-  const promptGrams = new Set(ngramKeys(promptWords, NGRAM));
+  const promptGrams = promptGramsOf(systemPrompt);
+  if (!promptGrams) return { coverage: 0, longestRunWords: 0 };
   const found = new Set<string>();
   let run = 0;
   let longest = 0;
