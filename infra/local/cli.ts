@@ -8,6 +8,7 @@
  *   sightline stack            print the running local stack's endpoints as JSON
  *   sightline dead-letters     the most recent records ingest could not store, and why
  *   sightline bench            run the benchmarks and write docs/benchmarks.md
+ *   sightline seed             write deterministic, realistic spans (test/bench/seedSpans.ts)
  *   sightline contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json
  *   sightline scan [--file F]  PII, secrets, injection and toxicity for JSONL {id, text}
  */
@@ -38,7 +39,9 @@ Commands:
   migrate   apply ClickHouse migrations
   stack     print the running local stack's endpoints as JSON
   dead-letters [--limit N]  the most recent records ingest could not store, and why
-  bench     run the benchmarks and write docs/benchmarks.md
+  bench     run the benchmarks and write docs/benchmarks.md (\`bench web\`: the web query suite)
+  seed [--spans N] [--days D] [--project ID] [--seed N]
+            write realistic spans (default 1,000 over 7 days, half in project seed-main)
   contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
   scan [--file F]  read JSON lines {"id", "text"} (stdin or F) and print, per line, the
                    PII findings, secrets, injection and toxicity verdicts ingest would find
@@ -240,6 +243,45 @@ async function bench(args: string[]): Promise<void> {
   await runBenchmarks(args);
 }
 
+/** Deterministic demo/test data straight into ClickHouse (the running stack's, if any). */
+async function seed(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      spans: { type: 'string', default: '1000' },
+      days: { type: 'string', default: '7' },
+      project: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+    },
+  });
+  const spans = Number(values.spans);
+  const days = Number(values.days);
+  const seedNumber = Number(values.seed);
+  if (!Number.isInteger(spans) || spans < 1 || spans > 100_000_000) {
+    throw new Error(`--spans must be an integer from 1 to 100000000, got "${values.spans}"`);
+  }
+  if (!Number.isFinite(days) || days <= 0 || days > 365) {
+    throw new Error(`--days must be a number of days from 0 to 365, got "${values.days}"`);
+  }
+  if (!Number.isInteger(seedNumber) || seedNumber < 0) {
+    throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
+  }
+  const { seedSpans } = await import('../../test/bench/seedSpans.ts');
+  return withCliClickHouse(async (client) => {
+    await runMigrations(client);
+    const result = await seedSpans(client, {
+      spans,
+      days,
+      seed: seedNumber,
+      evalScores: true,
+      ...(values.project ? { mainProjectId: values.project } : {}),
+    });
+    out(
+      `Seeded ${result.spans} spans in ${result.traces} traces over ${days} days in ${result.seconds.toFixed(1)} s`,
+    );
+  });
+}
+
 async function contractSchema(): Promise<void> {
   const { writeFileSync } = await import('node:fs');
   const { wireContractJsonSchema, WIRE_CONTRACT_VERSION } = await import('@sightline/sdk/contract');
@@ -272,6 +314,8 @@ export async function main(argv: string[]): Promise<void> {
       return stackInfo();
     case 'bench':
       return bench(rest);
+    case 'seed':
+      return seed(rest);
     case 'dead-letters':
       return deadLetters(rest);
     case 'contract-schema':
