@@ -21,7 +21,10 @@ const PARAGRAPH =
 const FRENCH =
   'Pour configurer les sauvegardes automatiques, créez une tâche planifiée qui exécute la commande de sauvegarde chaque nuit à deux heures, puis vérifiez que les fichiers sont copiés vers un stockage externe et que la rétention est de trente jours. ';
 
-function answerFor(kind: number): {
+function answerFor(
+  kind: number,
+  id: number,
+): {
   text: string;
   metadata?: Record<string, string>;
   outputType?: string;
@@ -33,7 +36,7 @@ function answerFor(kind: number): {
       due: '2026-12-01',
     }));
     return {
-      text: JSON.stringify({ summary: PARAGRAPH, actions: items }),
+      text: JSON.stringify({ id, summary: PARAGRAPH, actions: items }),
       outputType: 'json',
       metadata: {
         'sightline.output_schema': JSON.stringify({
@@ -60,19 +63,20 @@ function answerFor(kind: number): {
   if (kind === 2) {
     return {
       text:
-        "I'm sorry, but I can't help with writing that description as requested. " +
+        `I'm sorry, but I can't help with writing description ${id} as requested. ` +
         'However, I can suggest a neutral product description that focuses on the features. '.repeat(
           20,
         ),
     };
   }
-  if (kind === 3) return { text: FRENCH.repeat(8) };
-  return { text: PARAGRAPH.repeat(6) };
+  if (kind === 3) return { text: `Demande ${id}. ${FRENCH.repeat(8)}` };
+  return { text: `Ticket ${id}. ${PARAGRAPH.repeat(6)}` };
 }
 
 function buildSpan(i: number): SpanItem {
   const kind = i % 4;
-  const answer = answerFor(kind);
+  // Every span's text differs, as in real traffic (no evaluator can reuse a previous result).
+  const answer = answerFor(kind, i);
   return {
     type: 'span',
     traceId: 'a'.repeat(31) + (i % 10),
@@ -123,7 +127,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 function main(): void {
   const count = Number(process.argv[2] ?? 20_000);
-  const spans = Array.from({ length: 64 }, (_, i) => buildSpan(i));
+  const spans = Array.from({ length: 1_000 }, (_, i) => buildSpan(i));
   const bytes = spans.reduce((s, span) => s + JSON.stringify(span).length, 0) / spans.length;
   for (let i = 0; i < 2_000; i += 1) evaluateSpan(spans[i % spans.length] as SpanItem, CONFIG);
 

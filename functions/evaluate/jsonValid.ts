@@ -28,8 +28,18 @@ export function declaresJsonOutput(span: SpanItem): boolean {
 export type JsonParseResult =
   { ok: true; value: unknown; fenced: boolean } | { ok: false; reason: string };
 
+// json_valid and json_schema parse the same output one after the other: keep the last result.
+let lastParsed: { output: string; result: JsonParseResult } | undefined;
+
 /** Parses output as JSON, accepting one code fence around the whole text. */
 export function parseJsonOutput(output: string): JsonParseResult {
+  if (lastParsed?.output === output) return lastParsed.result;
+  const result = parseJsonOutputUncached(output);
+  lastParsed = { output, result };
+  return result;
+}
+
+function parseJsonOutputUncached(output: string): JsonParseResult {
   const trimmed = output.trim();
   const fenced = trimmed.startsWith('```') ? FENCE.exec(trimmed) : null;
   const body = fenced?.[1] ?? trimmed;

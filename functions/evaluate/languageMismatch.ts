@@ -351,23 +351,38 @@ const ASKS_FOR_LANGUAGE =
   /\b(?:translat\w*|traduc\w*|traduz\w*|tradu[ci]\w*|übersetz\w*|vertaal\w*|(?:answer|respond|reply|write|speak|answers|responses) (?:only |always )?in (?:\w+ )?(?:\p{Lu}\w+|the user's language))/iu;
 const CODE_OR_LINK = /```[^`]*(?:`(?!``)[^`]*)*(?:```|$)|`[^`\n]*`|https?:\/\/\S+/g;
 
-function scriptOf(code: number): Script | null {
-  if (
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a) ||
-    (code >= 0xc0 && code <= 0x24f)
-  )
-    return 'latin';
-  if (code >= 0x400 && code <= 0x4ff) return 'cyrillic';
-  if (code >= 0x370 && code <= 0x3ff) return 'greek';
-  if (code >= 0x600 && code <= 0x6ff) return 'arabic';
-  if (code >= 0x590 && code <= 0x5ff) return 'hebrew';
-  if (code >= 0x900 && code <= 0x97f) return 'devanagari';
-  if (code >= 0x3040 && code <= 0x30ff) return 'kana';
-  if (code >= 0x4e00 && code <= 0x9fff) return 'han';
-  if (code >= 0xac00 && code <= 0xd7af) return 'hangul';
-  if (code >= 0xe00 && code <= 0xe7f) return 'thai';
-  return null;
+const SCRIPTS: readonly Script[] = [
+  'latin',
+  'cyrillic',
+  'greek',
+  'arabic',
+  'hebrew',
+  'devanagari',
+  'kana',
+  'han',
+  'hangul',
+  'thai',
+];
+const [LATIN, CYRILLIC, GREEK, ARABIC, HEBREW, DEVANAGARI, KANA, HAN, HANGUL, THAI] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+] as const;
+
+/** The index in SCRIPTS of a code unit's script, or -1 for digits, punctuation and the rest. */
+function scriptIndex(code: number): number {
+  if (code < 0x80) {
+    return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) ? LATIN : -1;
+  }
+  if (code >= 0xc0 && code <= 0x24f) return LATIN;
+  if (code >= 0x400 && code <= 0x4ff) return CYRILLIC;
+  if (code >= 0x370 && code <= 0x3ff) return GREEK;
+  if (code >= 0x600 && code <= 0x6ff) return ARABIC;
+  if (code >= 0x590 && code <= 0x5ff) return HEBREW;
+  if (code >= 0x900 && code <= 0x97f) return DEVANAGARI;
+  if (code >= 0x3040 && code <= 0x30ff) return KANA;
+  if (code >= 0x4e00 && code <= 0x9fff) return HAN;
+  if (code >= 0xac00 && code <= 0xd7af) return HANGUL;
+  if (code >= 0xe00 && code <= 0xe7f) return THAI;
+  return -1;
 }
 
 interface Identified {
@@ -381,29 +396,28 @@ export function identifyLanguage(raw: string): Identified | null {
     .slice(0, SAMPLE_CHARS * 4)
     .replace(CODE_OR_LINK, ' ')
     .slice(0, SAMPLE_CHARS);
-  const counts = new Map<Script, number>();
+  const counts = new Int32Array(SCRIPTS.length);
   let letters = 0;
   for (let i = 0; i < text.length; i += 1) {
-    const script = scriptOf(text.charCodeAt(i));
-    if (script === null) continue;
+    const script = scriptIndex(text.charCodeAt(i));
+    if (script < 0) continue;
     letters += 1;
-    counts.set(script, (counts.get(script) ?? 0) + 1);
+    counts[script] = (counts[script] ?? 0) + 1;
   }
-  const kana = counts.get('kana') ?? 0;
-  const han = counts.get('han') ?? 0;
-  if (kana + han > 0) counts.set(kana > 0.1 * (kana + han) ? 'kana' : 'han', kana + han);
+  // Japanese mixes kanji with kana; Chinese has no kana. Count both as one of the two.
+  const kana = counts[KANA] ?? 0;
+  const han = counts[HAN] ?? 0;
+  const japanese = kana > 0.1 * (kana + han);
+  counts[KANA] = japanese ? kana + han : 0;
+  counts[HAN] = japanese ? 0 : kana + han;
   let dominant: Script | null = null;
   let most = 0;
-  for (const [script, count] of counts) {
-    if (
-      count > most &&
-      !(script === 'kana' && kana <= 0.1 * (kana + han)) &&
-      !(script === 'han' && kana > 0.1 * (kana + han))
-    ) {
-      dominant = script;
+  counts.forEach((count, index) => {
+    if (count > most) {
+      dominant = SCRIPTS[index] ?? null;
       most = count;
     }
-  }
+  });
   if (dominant === null) return null;
   const cjk =
     dominant === 'kana' || dominant === 'han' || dominant === 'hangul' || dominant === 'thai';
