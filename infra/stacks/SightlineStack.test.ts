@@ -135,9 +135,15 @@ describe('SightlineStack', () => {
           { path: 'Sightline/ClickHouseSecret', id: 'AwsSolutions-SMG4' },
           { path: 'Sightline/Ingest/OnFailureQueue', id: 'AwsSolutions-SQS3' },
           { path: 'Sightline/Ingest/Role/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+          { path: 'Sightline/Judge/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
+          { path: 'Sightline/Judge/Role/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+          {
+            path: 'Sightline/Judge/Role/DefaultPolicy',
+            id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sightline/judge/*]',
+          },
         ]),
       );
-      expect(acknowledgements).toHaveLength(4);
+      expect(acknowledgements).toHaveLength(7);
       for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
     });
 
@@ -195,8 +201,8 @@ describe('SightlineStack', () => {
   describe('ingest function', () => {
     it('runs on Node.js 22 or newer, on arm64, traced, with 1024 MB and 60 s', () => {
       const functions = template.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(1);
-      const properties = Object.values(functions)[0]?.Properties;
+      expect(Object.keys(functions)).toHaveLength(2);
+      const properties = functions[logicalId(stack, stack.ingest.function)]?.Properties;
 
       expect(Number(/^nodejs(\d+)\.x$/.exec(properties?.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(properties).toMatchObject({
@@ -451,6 +457,97 @@ describe('SightlineStack', () => {
     });
   });
 
+  describe('LLM-as-judge', () => {
+    function judgeRoleStatements(): PolicyStatement[] {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [ref(stack, stack.judge.role)] },
+      });
+      return Object.values(policies).flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[],
+      );
+    }
+
+    it('queues jobs on a KMS-encrypted queue with a dead-letter queue after 3 deliveries', () => {
+      const queue = template.toJSON().Resources[logicalId(stack, stack.judge.queue)];
+
+      expect(queue.Properties).toMatchObject({
+        KmsMasterKeyId: getAttArn(stack, stack.dataKey),
+        VisibilityTimeout: 360,
+        RedrivePolicy: {
+          deadLetterTargetArn: getAttArn(stack, stack.judge.deadLetterQueue),
+          maxReceiveCount: 3,
+        },
+      });
+      expect(
+        template.toJSON().Resources[logicalId(stack, stack.judge.deadLetterQueue)].Properties,
+      ).toMatchObject({ KmsMasterKeyId: getAttArn(stack, stack.dataKey) });
+    });
+
+    it('runs the judge function from the queue with partial batch responses', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAttArn(stack, stack.judge.queue),
+        FunctionName: ref(stack, stack.judge.function),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('keeps its function timeout below the queue visibility timeout', () => {
+      const properties =
+        template.toJSON().Resources[logicalId(stack, stack.judge.function)].Properties;
+
+      expect(properties.Timeout).toBeLessThan(360);
+      expect(properties.Environment.Variables).toMatchObject({
+        SIGHTLINE_JUDGE_BUDGET_TABLE: ref(stack, stack.judgeBudgetTable),
+        SIGHTLINE_PROJECTS_TABLE: ref(stack, stack.projectsTable),
+        CLICKHOUSE_SECRET_ARN: ref(stack, stack.clickHouseSecret),
+      });
+    });
+
+    it('tells ingest where to send jobs and lets it send, nothing more', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            SIGHTLINE_JUDGE_QUEUE_URL: ref(stack, stack.judge.queue),
+            POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
+          }),
+        },
+      });
+    });
+
+    it('counts budgets in a protected, encrypted table that expires old days', () => {
+      const resource = template.toJSON().Resources[logicalId(stack, stack.judgeBudgetTable)];
+
+      expect(resource).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: {
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          SSESpecification: { SSEType: 'KMS', KMSMasterKeyId: getAttArn(stack, stack.dataKey) },
+        },
+      });
+    });
+
+    it('may update budgets and read judge key secrets under sightline/judge/ only', () => {
+      const statements = judgeRoleStatements();
+      const actions = new Set(statements.flatMap((statement) => [statement.Action].flat()));
+
+      expect(actions).toContain('dynamodb:UpdateItem');
+      expect(actions).toContain('sqs:ReceiveMessage');
+      expect(actions).toContain('sqs:DeleteMessage');
+      for (const denied of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'sqs:SendMessage']) {
+        expect(actions).not.toContain(denied);
+      }
+      const secretResources = statements
+        .filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .map((statement) => JSON.stringify(statement.Resource));
+      expect(
+        secretResources.some((resource) => resource.includes(':secret:sightline/judge/*')),
+      ).toBe(true);
+      expect(secretResources.every((resource) => resource !== '"*"')).toBe(true);
+    });
+  });
+
   it('outputs what operators and producers need', () => {
     for (const output of [
       'SpanStreamName',
@@ -464,6 +561,8 @@ describe('SightlineStack', () => {
       'OidcClientId',
       'ClickHouseSecretArn',
       'IngestOnFailureQueueUrl',
+      'JudgeQueueUrl',
+      'JudgeDeadLetterQueueUrl',
     ]) {
       template.hasOutput(output, {});
     }

@@ -1,8 +1,9 @@
 /**
  * The Sightline production stack: the span stream, the control-plane tables (projects, ingest
  * keys, sign-in records, memberships, API tokens), the ClickHouse connection secret, the
- * customer-managed key that encrypts all of them, the ingest function that joins them, and
- * the Cognito user pool the web app signs people in with (OIDC).
+ * customer-managed key that encrypts all of them, the ingest function that joins them, the
+ * LLM-as-judge (queue, function, budget table), and the Cognito user pool the web app signs
+ * people in with (OIDC).
  */
 import {
   CfnOutput,
@@ -20,6 +21,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { IngestFunction } from '../constructs/IngestFunction.ts';
+import { JudgeFunction } from '../constructs/JudgeFunction.ts';
 
 export interface SightlineStackProps extends StackProps {
   /** @default 'sightline-spans' */
@@ -45,6 +47,8 @@ export interface SightlineStackProps extends StackProps {
    * globally unique. Without it the user pool has no OAuth endpoints until a domain is added.
    */
   authDomainPrefix?: string;
+  /** @default 'sightline-judge-budget' */
+  judgeBudgetTableName?: string;
   /** @default 'sightline/clickhouse' */
   clickHouseSecretName?: string;
   /**
@@ -67,6 +71,8 @@ export class SightlineStack extends Stack {
   readonly webClient: cognito.UserPoolClient;
   readonly clickHouseSecret: secretsmanager.Secret;
   readonly ingest: IngestFunction;
+  readonly judgeBudgetTable: dynamodb.Table;
+  readonly judge: JudgeFunction;
 
   constructor(scope: Construct, id: string, props: SightlineStackProps = {}) {
     super(scope, id, props);
@@ -234,6 +240,22 @@ export class SightlineStack extends Stack {
       dataKey: this.dataKey,
     });
 
+    // LLM-as-judge: per-project daily call counters, the judge queue and function.
+    this.judgeBudgetTable = this.controlPlaneTable('JudgeBudgetTable', {
+      tableName: props.judgeBudgetTableName ?? 'sightline-judge-budget',
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+    });
+    this.judge = new JudgeFunction(this, 'Judge', {
+      projectsTable: this.projectsTable,
+      ingestKeysTable: this.ingestKeysTable,
+      budgetTable: this.judgeBudgetTable,
+      clickHouseSecret: this.clickHouseSecret,
+      dataKey: this.dataKey,
+    });
+    this.judge.grantEnqueue(this.ingest.role);
+    this.ingest.function.addEnvironment('SIGHTLINE_JUDGE_QUEUE_URL', this.judge.queue.queueUrl);
+
     new CfnOutput(this, 'SpanStreamName', { value: this.stream.streamName });
     new CfnOutput(this, 'SpanStreamArn', { value: this.stream.streamArn });
     new CfnOutput(this, 'ProjectsTableName', { value: this.projectsTable.tableName });
@@ -251,6 +273,8 @@ export class SightlineStack extends Stack {
     });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingest.function.functionName });
+    new CfnOutput(this, 'JudgeQueueUrl', { value: this.judge.queue.queueUrl });
+    new CfnOutput(this, 'JudgeDeadLetterQueueUrl', { value: this.judge.deadLetterQueue.queueUrl });
   }
 
   private controlPlaneTable(
