@@ -25,6 +25,7 @@ import {
   waitFor,
 } from '../helpers/localStackProcess.ts';
 import { readStackFile } from '../../infra/local/stackFile.ts';
+import { signInForCookie, TEST_ADMIN, testAdminEnv } from '../helpers/webSession.ts';
 import { machineLine, writeReportSection } from './benchmarkReport.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -120,16 +121,24 @@ interface StartResult {
   laterStartSeconds: number;
 }
 
-/** Seconds from running `sightline start` until its /traces page lists a demo trace. */
+/**
+ * Seconds from running `sightline start` until an admin, signing in, sees a demo trace listed
+ * on the project's traces page.
+ */
 async function secondsUntilDemoTracesShow(home: string): Promise<number> {
   const started = performance.now();
-  const run = runCli(['start', '--random-ports', '--home', home]);
+  const run = runCli(['start', '--random-ports', '--home', home], { env: testAdminEnv() });
+  let cookie: string | undefined;
   try {
     await waitFor(
       async () => {
         const info = readStackFile(home);
         if (!info?.web || info.pid !== run.child.pid) return false;
-        const page = await fetch(`${info.web.url}/traces`).then(
+        cookie ??= await signInForCookie(info.web.url, TEST_ADMIN).catch(() => undefined);
+        if (!cookie) return false;
+        const page = await fetch(`${info.web.url}/projects/${info.demoProject.projectId}/traces`, {
+          headers: { cookie },
+        }).then(
           (response) => response.text(),
           () => '',
         );
@@ -223,8 +232,8 @@ runner's idle polling back-off (200–1,000 ms). Lowering them trades cost per s
 
 ### \`sightline start\` → demo traces on /traces
 
-Wall time from running \`sightline start\` (demo producer and web app on) until the
-\`/traces\` page lists a demo trace. The first start has no data directory and no web
+Wall time from running \`sightline start\` (demo producer and web app on) until the admin,
+signing in, sees a demo trace on the project's traces page. The first start has no data directory and no web
 build (\`web/.next\` deleted, as on a fresh clone after \`npm install\`), so it includes the
 production \`next build\`; the later start reuses both.
 

@@ -25,6 +25,8 @@ import {
   waitFor,
   type StackProcess,
 } from '../helpers/localStackProcess.ts';
+import { adminCredentialsFrom } from '../helpers/browser.ts';
+import { signInForCookie } from '../helpers/webSession.ts';
 
 let home: string;
 let stack: StackProcess;
@@ -145,20 +147,27 @@ describe('local stack', () => {
       (count) => count === 1,
       { what: 'the span to be stored' },
     );
-    const list = await fetch(`${stack.info.web!.url}/traces`);
+    const web = stack.info.web!.url;
+    const project = `${web}/projects/${stack.info.demoProject.projectId}`;
+    // Signed out, pages send people to sign in; signed in as the admin the launcher created,
+    // the list links the trace and its detail page shows it.
+    const signedOut = await fetch(`${project}/traces`, { redirect: 'manual' });
+    expect([302, 303, 307]).toContain(signedOut.status);
+    expect(signedOut.headers.get('location')).toContain('/sign-in');
+    const cookie = await signInForCookie(web, adminCredentialsFrom(stack.output()));
+    const get = (url: string) => fetch(url, { headers: { cookie } });
+    const list = await get(`${project}/traces`);
     expect(list.status).toBe(200);
-    const listHtml = await list.text();
-    expect(listHtml).toContain(`/traces/${traceId}`);
-    const detail = await fetch(`${stack.info.web!.url}/traces/${traceId}`);
+    expect(await list.text()).toContain(`/traces/${traceId}`);
+    const detail = await get(`${project}/traces/${traceId}`);
     expect(detail.status).toBe(200);
     expect(await detail.text()).toContain('web-visible-call');
-    expect((await fetch(`${stack.info.web!.url}/traces/${'f'.repeat(32)}`)).status).toBe(404);
-    expect((await fetch(`${stack.info.web!.url}/traces/not-a-trace-id`)).status).toBe(404);
+    expect((await get(`${project}/traces/${'f'.repeat(32)}`)).status).toBe(404);
   });
 
   it('refuses requests for host names it does not serve (DNS rebinding)', async () => {
     const { request } = await import('node:http');
-    const url = new URL(`${stack.info.web!.url}/traces`);
+    const url = new URL(`${stack.info.web!.url}/sign-in`);
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
         request(
