@@ -20,6 +20,17 @@ export const PriceOverrideSchema = z.object({
 });
 
 export const JUDGE_RUBRICS = ['faithfulness', 'relevance', 'helpfulness'] as const;
+
+/** The judge runs inside the cloud: its endpoint must not reach the instance metadata service. */
+function isInstanceMetadataHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    /^169\.254\./.test(host) ||
+    host === 'fd00:ec2::254' ||
+    host === 'metadata.google.internal' ||
+    host === 'metadata'
+  );
+}
 export type JudgeRubric = (typeof JUDGE_RUBRICS)[number];
 
 /**
@@ -29,7 +40,12 @@ export type JudgeRubric = (typeof JUDGE_RUBRICS)[number];
  */
 export const JudgePolicySchema = z.object({
   enabled: z.boolean().default(false),
-  endpoint: z.url({ protocol: /^https?$/ }),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    // zod runs refinements even after the URL check failed: only parse what is a URL.
+    .refine((url) => !URL.canParse(url) || !isInstanceMetadataHost(new URL(url).hostname), {
+      message: 'must not be a cloud instance metadata address',
+    }),
   model: z.string().min(1).max(256),
   apiKeySecretRef: z
     .string()

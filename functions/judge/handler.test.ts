@@ -104,7 +104,7 @@ interface JudgeRig {
 
 async function startRig(
   judge: Partial<JudgePolicy> & { endpoint?: string },
-  options: { maxReceiveCount?: number; judgeQueue?: JudgeQueue; redactEmails?: boolean } = {},
+  options: { maxReceiveCount?: number; judgeQueue?: JudgeQueue; timeoutMs?: number } = {},
 ): Promise<JudgeRig> {
   const projectId = `p-${hex(6)}`;
   await projects.putProject({
@@ -145,7 +145,7 @@ async function startRig(
       parsePolicy((await projects.getProject(id))?.policy).policy.judge,
     budget,
     resolveApiKey: resolveJudgeApiKey,
-    timeoutMs: 5_000,
+    timeoutMs: options.timeoutMs ?? 5_000,
     logger,
     maxReceiveCount,
   }));
@@ -380,6 +380,54 @@ describe('LLM-as-judge', () => {
     expect(judged[0]).toMatchObject({ passed: null, label: JUDGE_LABELS.error });
     expect(judged[0]?.comment.startsWith(code)).toBe(true);
     expect(rig.runner.stats.failed).toBe(0);
+  });
+
+  it('gives up on a judge that does not answer in time and stores an error score', async () => {
+    // Prepare
+    const rig = await startRig({}, { maxReceiveCount: 1, timeoutMs: 300 });
+    const span = buildSpan();
+    judgeServer.enqueue({ hang: true });
+
+    // Act
+    await rig.ingest([span]);
+    await rig.drain();
+
+    // Assess
+    const judged = (
+      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged).toHaveLength(1);
+    expect(judged[0]).toMatchObject({ passed: null, label: JUDGE_LABELS.error });
+    expect(judged[0]?.comment).toBe('JUDGE_CALL_FAILED: the judge did not answer within 300 ms');
+  });
+
+  it('stores an error score when the policy names a key variable that is not set', async () => {
+    // Prepare
+    const rig = await startRig({ apiKeySecretRef: 'SIGHTLINE_JUDGE_KEY_NEVER_SET_IN_TESTS' });
+    const span = buildSpan();
+    const callsBefore = judgeServer.completions();
+
+    // Act
+    await rig.ingest([span]);
+    await rig.drain();
+
+    // Assess
+    const judged = (
+      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged[0]?.comment.startsWith('JUDGE_KEY_UNAVAILABLE')).toBe(true);
+    expect(judgeServer.completions()).toBe(callsBefore);
+  });
+
+  it('judges nothing for a policy naming a variable outside SIGHTLINE_JUDGE_KEY_*', async () => {
+    // Prepare: the whole policy is refused, so the strict default (no judge) applies.
+    const rig = await startRig({ apiKeySecretRef: 'CLICKHOUSE_PASSWORD' });
+
+    // Act
+    await rig.ingest([buildSpan()]);
+
+    // Assess
+    expect(rig.queue.depth).toBe(0);
   });
 
   it('never fails the ingest batch when the judge queue fails', async () => {

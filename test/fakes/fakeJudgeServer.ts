@@ -14,7 +14,9 @@ export type JudgeReply =
   | { verdict: { score: number; reasoning: string } }
   | { content: string }
   | { status: number; message?: string }
-  | { disconnect: true };
+  | { disconnect: true }
+  /** Never answers (the socket is destroyed when the server closes). */
+  | { hang: true };
 
 export interface FakeJudgeServer extends ScriptedHttpServer<JudgeReply> {
   /** The base URL a judge policy names: `<url>/v1`. */
@@ -51,6 +53,7 @@ export async function startFakeJudgeServer(
     }
     const reply = scripted ?? defaultReply;
     const model = typeof request.body?.model === 'string' ? request.body.model : 'judge';
+    if ('hang' in reply) return;
     if ('disconnect' in reply) {
       response.socket?.destroy();
     } else if ('status' in reply) {
