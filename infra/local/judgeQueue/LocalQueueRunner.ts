@@ -2,7 +2,8 @@
  * The local stand-in for Lambda's SQS event source mapping over the local judge queue: it
  * receives up to `batchSize` messages, calls the handler with a real `SQSEvent`, deletes the
  * messages the handler did not report in `batchItemFailures`, and leaves the rest to come
- * back after the queue's visibility timeout (a thrown error leaves the whole batch). The
+ * back after the queue's visibility timeout (a thrown error, or a failure identifier that is
+ * empty or names no message of the batch, leaves the whole batch, as Lambda does). The
  * queue moves a message to its dead-letter list after maxReceiveCount deliveries.
  *
  * `stop()` lets an in-flight batch finish and leaves no timer behind; the loop never throws
@@ -86,6 +87,9 @@ export class LocalQueueRunner {
         }),
       );
       failedIds = new Set((response?.batchItemFailures ?? []).map((item) => item.itemIdentifier));
+      const inBatch = new Set(messages.map((message) => message.messageId));
+      // Like Lambda: an identifier that is empty or names no message of the batch fails it all.
+      if ([...failedIds].some((id) => !id || !inBatch.has(id))) failedIds = inBatch;
     } catch (error) {
       this.stats.handlerErrors += 1;
       this.#options.logger?.error('judge handler threw; the batch will be retried', {
