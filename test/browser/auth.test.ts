@@ -232,6 +232,8 @@ describe('admin settings', () => {
           )?.role,
       )
       .toBe('auditor');
+    // The page shows the stored role once it has refreshed.
+    await expect.poll(() => row.getByRole('combobox').inputValue()).toBe('auditor');
     await screenshot(page, 'settings-members');
     await row.getByRole('button', { name: 'Remove' }).click();
     await row.waitFor({ state: 'detached' });
