@@ -98,6 +98,7 @@ interface JudgeRig {
   /** Moves the queue's clock, so invisible messages come back. */
   advance(ms: number): void;
   ingest(spans: ReturnType<typeof buildSpan>[]): Promise<{ failures: number }>;
+  ingestRecord(record: ReturnType<typeof buildKinesisRecord>): Promise<{ failures: number }>;
   /** Polls until the queue has nothing visible; the batches run. */
   drain(): Promise<number>;
 }
@@ -163,10 +164,10 @@ async function startRig(
       clock += ms;
     },
     async ingest(spans) {
-      const response = await ingestHandler(
-        buildKinesisEvent([buildKinesisRecord(buildRecordData(spans, key))]),
-        context,
-      );
+      return this.ingestRecord(buildKinesisRecord(buildRecordData(spans, key)));
+    },
+    async ingestRecord(record) {
+      const response = await ingestHandler(buildKinesisEvent([record]), context);
       return { failures: response.batchItemFailures.length };
     },
     async drain() {
@@ -250,6 +251,24 @@ describe('LLM-as-judge', () => {
     expect(sent).not.toContain('jane.doe@example.com');
     expect(sent).toContain(JUDGE_MODEL);
     expect(rig.queue.depth).toBe(0);
+  });
+
+  it('does not call the judge again for a span delivered twice', async () => {
+    // Prepare
+    const rig = await startRig({});
+    const span = buildSpan();
+    const record = buildKinesisRecord(buildRecordData([span], rig.key));
+    const callsBefore = judgeServer.completions();
+
+    // Act: the same Kinesis record twice, as after a retried batch.
+    await rig.ingestRecord(record);
+    await rig.drain();
+    await rig.ingestRecord(record);
+    const handled = await rig.drain();
+
+    // Assess
+    expect(handled).toBe(1);
+    expect(judgeServer.completions() - callsBefore).toBe(1);
   });
 
   it('sends the queue identifiers only', async () => {

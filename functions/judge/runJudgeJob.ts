@@ -1,6 +1,7 @@
 /**
  * Runs one judge job: the project's judge policy, the span's redacted text from ClickHouse,
- * a budget reservation, the judge call, and the score written to `eval_scores` as
+ * a check that no decided score of this rubric version and model exists (queues deliver at
+ * least once, and a redelivered Kinesis batch enqueues again), a budget reservation, the judge call, and the score written to `eval_scores` as
  * `judge:<rubric>` version `<rubric version>+<model>`.
  *
  * Failures: a retryable judge failure (timeout, 429, 5xx, unreachable) throws so the queue
@@ -14,6 +15,7 @@ import type { EvalScore } from '../evaluate/types.ts';
 import type { JudgePolicy } from '../enrich/policy.ts';
 import { toDateTime64 } from '../store/dateTime.ts';
 import { insertEvalScores, toEvalScoreRow } from '../store/enrichmentRows.ts';
+import { hasDecidedEvalScore } from '../store/evalScoresRepository.ts';
 import { getSpanForJudging } from '../store/spansRepository.ts';
 import { callJudge, isRetryableJudgeError } from './callJudge.ts';
 import { JUDGE_EVALUATOR_PREFIX, JUDGE_LABELS, RUBRIC_VERSION } from './constants.ts';
@@ -38,6 +40,7 @@ export const JUDGE_OUTCOMES = {
   scored: 'scored',
   errorScored: 'error_scored',
   disabled: 'disabled',
+  alreadyScored: 'already_scored',
   budgetExhausted: 'budget_exhausted',
   spanMissing: 'span_missing',
 } as const;
@@ -92,6 +95,13 @@ export async function runJudgeJob(
     evaluator: judgeEvaluatorName(job.rubric),
     version: judgeEvaluatorVersion(judge.model),
   };
+
+  const alreadyScored = await hasDecidedEvalScore(dependencies.clickhouse, {
+    ...job,
+    evaluator: base.evaluator,
+    evaluatorVersion: base.version,
+  });
+  if (alreadyScored) return JUDGE_OUTCOMES.alreadyScored;
 
   if (!(await dependencies.budget.tryReserve(job.projectId, judge))) {
     return JUDGE_OUTCOMES.budgetExhausted;

@@ -34,3 +34,30 @@ export async function getTraceEvalScores(
   });
   return result.json<EvalScoreRow>();
 }
+
+/**
+ * Whether a span already has a decided score from this evaluator version (error scores do not
+ * count): the LLM-as-judge skips jobs delivered again, so a redelivery costs no second call.
+ */
+export async function hasDecidedEvalScore(
+  client: ClickHouseClient,
+  params: {
+    projectId: string;
+    traceId: string;
+    spanId: string;
+    evaluator: string;
+    evaluatorVersion: string;
+  },
+): Promise<boolean> {
+  const result = await client.query({
+    query: `SELECT count() AS scores FROM ${EVAL_SCORES_TABLE} FINAL
+      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+        AND span_id = {spanId:String} AND evaluator = {evaluator:String}
+        AND evaluator_version = {evaluatorVersion:String} AND passed IS NOT NULL`,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'judge.hasDecidedEvalScore' },
+  });
+  const [row] = await result.json<{ scores: string | number }>();
+  return Number(row?.scores ?? 0) > 0;
+}
