@@ -156,6 +156,10 @@ async function startRig(
     batchSize: 10,
     functionTimeoutMs: 60_000,
   });
+  const ingestRecord: JudgeRig['ingestRecord'] = async (record) => {
+    const response = await ingestHandler(buildKinesisEvent([record]), context);
+    return { failures: response.batchItemFailures.length };
+  };
   return {
     key,
     queue,
@@ -163,13 +167,8 @@ async function startRig(
     advance: (ms) => {
       clock += ms;
     },
-    async ingest(spans) {
-      return this.ingestRecord(buildKinesisRecord(buildRecordData(spans, key)));
-    },
-    async ingestRecord(record) {
-      const response = await ingestHandler(buildKinesisEvent([record]), context);
-      return { failures: response.batchItemFailures.length };
-    },
+    ingest: (spans) => ingestRecord(buildKinesisRecord(buildRecordData(spans, key))),
+    ingestRecord,
     async drain() {
       let handled = 0;
       for (let received = 1; received > 0;) {
