@@ -29,6 +29,10 @@ export interface IngestFunctionProps {
   clickHouseSecret: secretsmanager.ISecret;
   /** The stack's data key; it also encrypts this construct's log group and queue. */
   dataKey: kms.IKey;
+  /** Wraps the data keys that seal redacted originals and dead letters (GenerateDataKey only). */
+  vaultKey: kms.IKey;
+  /** Master key of the per-project redaction HMAC. */
+  redactionKeySecret: secretsmanager.ISecret;
   logRetention?: logs.RetentionDays;
 }
 
@@ -83,6 +87,8 @@ export class IngestFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         CLICKHOUSE_SECRET_ARN: props.clickHouseSecret.secretArn,
+        SIGHTLINE_VAULT_KMS_KEY_ID: props.vaultKey.keyArn,
+        SIGHTLINE_REDACTION_KEY_SECRET_ARN: props.redactionKeySecret.secretArn,
         SIGHTLINE_PROJECTS_TABLE: props.projectsTable.tableName,
         SIGHTLINE_INGEST_KEYS_TABLE: props.ingestKeysTable.tableName,
         SIGHTLINE_STREAM_NAME: props.stream.streamName,
@@ -112,6 +118,8 @@ export class IngestFunction extends Construct {
     props.projectsTable.grantReadData(this.role);
     props.ingestKeysTable.grantReadData(this.role);
     props.clickHouseSecret.grantRead(this.role);
+    props.redactionKeySecret.grantRead(this.role);
+    props.vaultKey.grant(this.role, 'kms:GenerateDataKey');
 
     this.function.addEventSource(
       new KinesisEventSource(props.stream, {

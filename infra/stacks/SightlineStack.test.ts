@@ -133,6 +133,7 @@ describe('SightlineStack', () => {
         expect.arrayContaining([
           { path: 'Sightline/SpanStream', id: 'AwsSolutions-KDS3' },
           { path: 'Sightline/ClickHouseSecret', id: 'AwsSolutions-SMG4' },
+          { path: 'Sightline/RedactionKeySecret', id: 'AwsSolutions-SMG4' },
           { path: 'Sightline/Ingest/OnFailureQueue', id: 'AwsSolutions-SQS3' },
           { path: 'Sightline/Ingest/Role/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
           { path: 'Sightline/Judge/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
@@ -143,7 +144,7 @@ describe('SightlineStack', () => {
           },
         ]),
       );
-      expect(acknowledgements).toHaveLength(7);
+      expect(acknowledgements).toHaveLength(8);
       for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(80);
     });
 
@@ -454,6 +455,33 @@ describe('SightlineStack', () => {
       ]) {
         expect(actions).not.toContain(denied);
       }
+    });
+  });
+
+  describe('content vault', () => {
+    it('lets ingest make data keys with the vault key but never decrypt with it', () => {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [ref(stack, stack.ingest.role)] },
+      });
+      const vaultKeyArn = getAttArn(stack, stack.vaultKey);
+      const onVault = Object.values(policies)
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[])
+        .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(vaultKeyArn));
+
+      expect(onVault.flatMap((statement) => [statement.Action].flat())).toEqual([
+        'kms:GenerateDataKey',
+      ]);
+    });
+
+    it('gives ingest the vault key and the redaction secret', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            SIGHTLINE_VAULT_KMS_KEY_ID: getAttArn(stack, stack.vaultKey),
+            SIGHTLINE_REDACTION_KEY_SECRET_ARN: { Ref: logicalId(stack, stack.redactionKeySecret) },
+          }),
+        },
+      });
     });
   });
 

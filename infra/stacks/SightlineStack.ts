@@ -51,6 +51,8 @@ export interface SightlineStackProps extends StackProps {
   judgeBudgetTableName?: string;
   /** @default 'sightline/clickhouse' */
   clickHouseSecretName?: string;
+  /** Name of the redaction HMAC master key secret (default `sightline/redaction-key`). */
+  redactionKeySecretName?: string;
   /**
    * How long records stay on the stream. Longer than the event source's maximum record age
    * so that batches reported to the on-failure queue can still be replayed from the stream.
@@ -70,6 +72,8 @@ export class SightlineStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly webClient: cognito.UserPoolClient;
   readonly clickHouseSecret: secretsmanager.Secret;
+  readonly vaultKey: kms.Key;
+  readonly redactionKeySecret: secretsmanager.Secret;
   readonly ingest: IngestFunction;
   readonly judgeBudgetTable: dynamodb.Table;
   readonly judge: JudgeFunction;
@@ -232,12 +236,38 @@ export class SightlineStack extends Stack {
         'the operator updates this secret when rotating (docs/deploy.md).',
     });
 
+    // Content protection (functions/enrich): a key of its own wraps the data keys that seal
+    // PII originals and dead-letter records, so who may open them is decided on this key alone;
+    // ingest may only generate data keys, never decrypt.
+    this.vaultKey = new kms.Key(this, 'VaultKey', {
+      alias: 'alias/sightline-vault',
+      description: 'Sightline: wraps the data keys sealing redacted originals and dead letters',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.redactionKeySecret = new secretsmanager.Secret(this, 'RedactionKeySecret', {
+      secretName: props.redactionKeySecretName ?? 'sightline/redaction-key',
+      description: 'Sightline: master key of the per-project HMAC used by hash redaction',
+      encryptionKey: this.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.redactionKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Hash redaction must give the same tag for the same value over time so values stay ' +
+        'correlatable; rotating this key would break that, so it is rotated deliberately ' +
+        '(docs/deploy.md), not on a schedule.',
+    });
+
     this.ingest = new IngestFunction(this, 'Ingest', {
       stream: this.stream,
       projectsTable: this.projectsTable,
       ingestKeysTable: this.ingestKeysTable,
       clickHouseSecret: this.clickHouseSecret,
       dataKey: this.dataKey,
+      vaultKey: this.vaultKey,
+      redactionKeySecret: this.redactionKeySecret,
     });
 
     // LLM-as-judge: per-project daily call counters, the judge queue and function.
@@ -272,6 +302,7 @@ export class SightlineStack extends Stack {
       value: this.ingest.onFailureQueue.queueUrl,
     });
     new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
+    new CfnOutput(this, 'VaultKeyArn', { value: this.vaultKey.keyArn });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingest.function.functionName });
     new CfnOutput(this, 'JudgeQueueUrl', { value: this.judge.queue.queueUrl });
     new CfnOutput(this, 'JudgeDeadLetterQueueUrl', { value: this.judge.deadLetterQueue.queueUrl });
