@@ -108,11 +108,19 @@ export class LocalJudgeQueue implements JudgeQueue {
 
   /** Deletes a received message; false when the handle is stale (it was received again). */
   delete(receiptHandle: string): boolean {
-    const index = this.#messages.findIndex((message) => message.receiptHandle === receiptHandle);
-    if (index < 0) return false;
-    this.#messages.splice(index, 1);
-    this.#persist();
-    return true;
+    return this.deleteBatch([receiptHandle]) === 1;
+  }
+
+  /** Deletes received messages in one write; how many handles were current. */
+  deleteBatch(receiptHandles: readonly string[]): number {
+    const handles = new Set(receiptHandles);
+    const before = this.#messages.length;
+    this.#messages = this.#messages.filter(
+      (message) => message.receiptHandle === undefined || !handles.has(message.receiptHandle),
+    );
+    const deleted = before - this.#messages.length;
+    if (deleted > 0) this.#persist();
+    return deleted;
   }
 
   /** Messages waiting or in flight. */

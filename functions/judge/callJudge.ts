@@ -28,16 +28,31 @@ export function isRetryableJudgeError(error: JudgeCallError): boolean {
   );
 }
 
+/** Clients per endpoint, key and timeout, so a warm function reuses its connections. */
+const clients = new Map<string, OpenAI>();
+const MAX_CACHED_CLIENTS = 32;
+
+function clientFor(endpoint: JudgeEndpoint): OpenAI {
+  const cacheKey = `${endpoint.baseURL}\u0000${endpoint.apiKey}\u0000${endpoint.timeoutMs}`;
+  let client = clients.get(cacheKey);
+  if (!client) {
+    client = new OpenAI({
+      baseURL: endpoint.baseURL,
+      apiKey: endpoint.apiKey,
+      timeout: endpoint.timeoutMs,
+      maxRetries: 0,
+    });
+    if (clients.size >= MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as string);
+    clients.set(cacheKey, client);
+  }
+  return client;
+}
+
 export async function callJudge(
   endpoint: JudgeEndpoint,
   messages: JudgeMessage[],
 ): Promise<string> {
-  const client = new OpenAI({
-    baseURL: endpoint.baseURL,
-    apiKey: endpoint.apiKey,
-    timeout: endpoint.timeoutMs,
-    maxRetries: 0,
-  });
+  const client = clientFor(endpoint);
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
     completion = await client.chat.completions.create({

@@ -31,8 +31,21 @@ export function createJudgeHandler(
   dependencies: () => Promise<JudgeHandlerDependencies>,
 ): JudgeHandler {
   return async (event, context) => {
-    const loaded = await dependencies();
-    const { logger } = loaded;
+    const shared = await dependencies();
+    const { logger } = shared;
+    // One policy read per project and batch, not per job.
+    const policies = new Map<string, ReturnType<JudgeJobDependencies['judgePolicyOf']>>();
+    const loaded: JudgeHandlerDependencies = {
+      ...shared,
+      judgePolicyOf: (projectId) => {
+        let policy = policies.get(projectId);
+        if (!policy) {
+          policy = shared.judgePolicyOf(projectId);
+          policies.set(projectId, policy);
+        }
+        return policy;
+      },
+    };
     const outcomes: Record<string, number> = {};
     const judgeRecord = async (record: SQSRecord) => {
       let body: unknown;

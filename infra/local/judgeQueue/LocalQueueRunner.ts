@@ -97,13 +97,9 @@ export class LocalQueueRunner {
       });
       failedIds = new Set(messages.map((message) => message.messageId));
     }
-    for (const message of messages) {
-      if (failedIds.has(message.messageId)) {
-        this.stats.failed += 1;
-      } else if (queue.delete(message.receiptHandle)) {
-        this.stats.deleted += 1;
-      }
-    }
+    const succeeded = messages.filter((message) => !failedIds.has(message.messageId));
+    this.stats.failed += messages.length - succeeded.length;
+    this.stats.deleted += queue.deleteBatch(succeeded.map((message) => message.receiptHandle));
     return messages.length;
   }
 
