@@ -458,13 +458,22 @@ ${rows.join('\n')}
 
 /** `npm run bench -- web [--spans N] [--runs N] [--data DIR]`: runs this suite alone. */
 export async function runWebQueriesSuite(args: string[]): Promise<void> {
-  const { machineLine, writeReportSection } = await import('./benchmarkReport.ts');
+  const { BENCHMARKS_FILE, machineLine, replaceSection } = await import('./benchmarkReport.ts');
+  const { readFileSync, writeFileSync } = await import('node:fs');
   const options = parseWebBenchArgs(args);
   out(`Web queries: ${options.spans.toLocaleString('en-US')} spans, ours vs the peer …`);
   const result = await benchWebQueries(options);
-  writeReportSection(
-    'web',
-    webBenchMarkdown(result, machineLine(`npm run bench -- web ${args.join(' ')}`.trim())),
+  // Replaces only this suite's section and keeps everything else in the file, sections or not.
+  const current = existsSync(BENCHMARKS_FILE)
+    ? readFileSync(BENCHMARKS_FILE, 'utf8')
+    : '# Benchmarks\n';
+  writeFileSync(
+    BENCHMARKS_FILE,
+    replaceSection(
+      current,
+      'web',
+      webBenchMarkdown(result, machineLine(`npm run bench -- web ${args.join(' ')}`.trim())),
+    ),
   );
   out('Wrote the web section of docs/benchmarks.md');
 }
