@@ -1,7 +1,8 @@
 /**
  * The judge Lambda function: an SQS batch of judge jobs in, judge scores in `eval_scores`
- * out, with partial batch failures so only jobs that should be retried come back (after the
- * queue's visibility timeout; past maxReceiveCount they go to the dead-letter queue).
+ * out (one insert per batch), with partial batch failures so only jobs that should be
+ * retried come back (after the queue's visibility timeout; past maxReceiveCount they go to
+ * the dead-letter queue). If the insert fails, every job that produced a score is retried.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -12,6 +13,8 @@ import { serverEnv } from '../config/env.ts';
 import { ProjectsRepository } from '../control/projectsRepository.ts';
 import { parsePolicy } from '../enrich/policy.ts';
 import { createClickHouseClient } from '../store/clickhouseClient.ts';
+import { insertEvalScores, type EvalScoreInsertRow } from '../store/enrichmentRows.ts';
+import { describeStoreError } from '../ingest/writeIngestBatch.ts';
 import { JUDGE_QUEUE_SETTINGS } from './constants.ts';
 import { JudgeJobError } from './errors.ts';
 import { DynamoJudgeBudget } from './JudgeBudget.ts';
@@ -47,6 +50,7 @@ export function createJudgeHandler(
       },
     };
     const outcomes: Record<string, number> = {};
+    const rows = new Map<string, EvalScoreInsertRow>();
     const judgeRecord = async (record: SQSRecord) => {
       let body: unknown;
       try {
@@ -66,10 +70,11 @@ export function createJudgeHandler(
       }
       const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
       try {
-        const outcome = await runJudgeJob(job.data, loaded, {
+        const { outcome, row } = await runJudgeJob(job.data, loaded, {
           isLastAttempt: receiveCount >= loaded.maxReceiveCount,
         });
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (row) rows.set(record.messageId, row);
       } catch (error) {
         outcomes.retried = (outcomes.retried ?? 0) + 1;
         logger.warn('judge job failed; it will be retried', {
@@ -87,6 +92,20 @@ export function createJudgeHandler(
       new BatchProcessor(EventType.SQS),
       { context, throwOnFullBatchFailure: false },
     );
+    if (rows.size > 0) {
+      try {
+        // One insert per batch: ClickHouse prefers few large inserts to many small ones.
+        await insertEvalScores(shared.clickhouse, [...rows.values()]);
+      } catch (error) {
+        logger.error('judge scores could not be stored; their jobs will be retried', {
+          scores: rows.size,
+          error: describeStoreError(error),
+        });
+        const failed = new Set(response.batchItemFailures.map((item) => item.itemIdentifier));
+        for (const messageId of rows.keys()) failed.add(messageId);
+        response.batchItemFailures = [...failed].map((itemIdentifier) => ({ itemIdentifier }));
+      }
+    }
     logger.info('judge batch processed', { records: event.Records.length, ...outcomes });
     return response;
   };

@@ -1,12 +1,13 @@
 /**
  * Runs one judge job: the project's judge policy, the span's redacted text from ClickHouse,
  * a check that no decided score of this rubric version and model exists (queues deliver at
- * least once, and a redelivered Kinesis batch enqueues again), a budget reservation, the judge call, and the score written to `eval_scores` as
- * `judge:<rubric>` version `<rubric version>+<model>`.
+ * least once, and a redelivered Kinesis batch enqueues again), a budget reservation, the judge call, and the score row for `eval_scores`
+ * (`judge:<rubric>`, version `<rubric version>+<model>`), which the caller inserts with the
+ * rest of its batch.
  *
  * Failures: a retryable judge failure (timeout, 429, 5xx, unreachable) throws so the queue
- * delivers the job again, until the last allowed delivery, which stores an error score
- * instead; any other judge failure (4xx, an answer that is not a verdict) stores an error
+ * delivers the job again, until the last allowed delivery, which yields an error score
+ * instead; any other judge failure (4xx, an answer that is not a verdict) yields an error
  * score at once. Error scores have passed null, label 'error' and a comment naming the cause,
  * never text from the span.
  */
@@ -14,7 +15,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { EvalScore } from '../evaluate/types.ts';
 import type { JudgePolicy } from '../enrich/policy.ts';
 import { toDateTime64 } from '../store/dateTime.ts';
-import { insertEvalScores, toEvalScoreRow } from '../store/enrichmentRows.ts';
+import { toEvalScoreRow, type EvalScoreInsertRow } from '../store/enrichmentRows.ts';
 import { hasDecidedEvalScore } from '../store/evalScoresRepository.ts';
 import { getSpanForJudging } from '../store/spansRepository.ts';
 import { callJudge, isRetryableJudgeError } from './callJudge.ts';
@@ -46,6 +47,12 @@ export const JUDGE_OUTCOMES = {
 } as const;
 export type JudgeOutcome = (typeof JUDGE_OUTCOMES)[keyof typeof JUDGE_OUTCOMES];
 
+export interface JudgeJobResult {
+  outcome: JudgeOutcome;
+  /** The score row to insert (the caller inserts a batch's rows at once). */
+  row?: EvalScoreInsertRow;
+}
+
 /** A span not (yet) readable: retried until the last delivery. */
 export class JudgeSpanMissingError extends JudgeError {
   constructor() {
@@ -70,27 +77,26 @@ export async function runJudgeJob(
   job: JudgeJob,
   dependencies: JudgeJobDependencies,
   attempt: JudgeAttempt,
-): Promise<JudgeOutcome> {
+): Promise<JudgeJobResult> {
   const now = dependencies.now ?? Date.now;
   const judge = await dependencies.judgePolicyOf(job.projectId);
-  if (!judge?.enabled || !judge.rubrics.includes(job.rubric)) return JUDGE_OUTCOMES.disabled;
+  if (!judge?.enabled || !judge.rubrics.includes(job.rubric))
+    return { outcome: JUDGE_OUTCOMES.disabled };
 
   const span = await getSpanForJudging(dependencies.clickhouse, job);
   if (!span || span.output_text.trim() === '') {
-    if (attempt.isLastAttempt) return JUDGE_OUTCOMES.spanMissing;
+    if (attempt.isLastAttempt) return { outcome: JUDGE_OUTCOMES.spanMissing };
     throw new JudgeSpanMissingError();
   }
 
-  const write = (score: EvalScore) =>
-    insertEvalScores(dependencies.clickhouse, [
-      toEvalScoreRow(score, {
-        projectId: job.projectId,
-        traceId: job.traceId,
-        spanId: job.spanId,
-        createdAt: toDateTime64(now()),
-        retentionDays: span.retention_days,
-      }),
-    ]);
+  const rowOf = (score: EvalScore) =>
+    toEvalScoreRow(score, {
+      projectId: job.projectId,
+      traceId: job.traceId,
+      spanId: job.spanId,
+      createdAt: toDateTime64(now()),
+      retentionDays: span.retention_days,
+    });
   const base = {
     evaluator: judgeEvaluatorName(job.rubric),
     version: judgeEvaluatorVersion(judge.model),
@@ -101,10 +107,10 @@ export async function runJudgeJob(
     evaluator: base.evaluator,
     evaluatorVersion: base.version,
   });
-  if (alreadyScored) return JUDGE_OUTCOMES.alreadyScored;
+  if (alreadyScored) return { outcome: JUDGE_OUTCOMES.alreadyScored };
 
   if (!(await dependencies.budget.tryReserve(job.projectId, judge))) {
-    return JUDGE_OUTCOMES.budgetExhausted;
+    return { outcome: JUDGE_OUTCOMES.budgetExhausted };
   }
 
   try {
@@ -118,26 +124,26 @@ export async function runJudgeJob(
       buildJudgeMessages(job.rubric, { input: span.input_text, output: span.output_text }),
     );
     const verdict = parseJudgeVerdict(answer);
-    await write({
+    const row = rowOf({
       ...base,
       value: verdict.value,
       passed: verdict.passed,
       label: verdict.passed ? JUDGE_LABELS.pass : JUDGE_LABELS.fail,
       comment: verdict.reasoning,
     });
-    return JUDGE_OUTCOMES.scored;
+    return { outcome: JUDGE_OUTCOMES.scored, row };
   } catch (error) {
     if (!(error instanceof JudgeError)) throw error;
     if (error instanceof JudgeCallError && isRetryableJudgeError(error) && !attempt.isLastAttempt) {
       throw error;
     }
-    await write({
+    const row = rowOf({
       ...base,
       value: 0,
       passed: null,
       label: JUDGE_LABELS.error,
       comment: `${error.code}: ${error.message}`,
     });
-    return JUDGE_OUTCOMES.errorScored;
+    return { outcome: JUDGE_OUTCOMES.errorScored, row };
   }
 }
