@@ -21,7 +21,7 @@ import {
   type RecordKey,
 } from '../../test/helpers/factories.ts';
 import { startFakeJudgeServer, type FakeJudgeServer } from '../../test/fakes/fakeJudgeServer.ts';
-import { LocalQueueRunner } from '../../infra/local/judgeQueue/LocalQueueRunner.ts';
+import { LocalQueueRunner, toSqsRecord } from '../../infra/local/judgeQueue/LocalQueueRunner.ts';
 import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
 import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
 import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
@@ -95,6 +95,7 @@ interface JudgeRig {
   key: RecordKey;
   queue: LocalJudgeQueue;
   runner: LocalQueueRunner;
+  judgeHandler: ReturnType<typeof createJudgeHandler>;
   /** Moves the queue's clock, so invisible messages come back. */
   advance(ms: number): void;
   ingest(spans: ReturnType<typeof buildSpan>[]): Promise<{ failures: number }>;
@@ -164,6 +165,7 @@ async function startRig(
     key,
     queue,
     runner,
+    judgeHandler,
     advance: (ms) => {
       clock += ms;
     },
@@ -446,6 +448,29 @@ describe('LLM-as-judge', () => {
 
     // Assess
     expect(rig.queue.depth).toBe(0);
+  });
+
+  it('drops a message that is not a judge job instead of retrying it', async () => {
+    // Prepare
+    const rig = await startRig({});
+    const bodies = ['not json', '{"projectId":"x"}', JSON.stringify({ text: 'plain text' })];
+    const event = {
+      Records: bodies.map((body, index) =>
+        toSqsRecord(
+          { messageId: `m${index}`, body, receiptHandle: `r${index}`, receiveCount: 1, sentAt: 0 },
+          'arn:aws:sqs:us-east-1:000000000000:judge',
+          'us-east-1',
+        ),
+      ),
+    };
+    const callsBefore = judgeServer.completions();
+
+    // Act
+    const response = await rig.judgeHandler(event, context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(judgeServer.completions()).toBe(callsBefore);
   });
 
   it('never fails the ingest batch when the judge queue fails', async () => {
