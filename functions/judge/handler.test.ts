@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,8 @@ import {
   type RecordKey,
 } from '../../test/helpers/factories.ts';
 import { startFakeJudgeServer, type FakeJudgeServer } from '../../test/fakes/fakeJudgeServer.ts';
+import { sendJson, startScriptedHttpServer } from '../../test/fakes/scriptedHttpServer.ts';
+import { startClickHouseHttpServer } from '../../infra/local/clickhouse/ClickHouseHttpServer.ts';
 import { LocalQueueRunner, toSqsRecord } from '../../infra/local/judgeQueue/LocalQueueRunner.ts';
 import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
 import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
@@ -448,6 +450,83 @@ describe('LLM-as-judge', () => {
 
     // Assess
     expect(rig.queue.depth).toBe(0);
+  });
+
+  it('retries every scored job when ClickHouse goes away before the scores are stored', async () => {
+    // Prepare: the judge reads through a real ClickHouse HTTP endpoint, which the judge
+    // endpoint shuts down while answering, so the read succeeds and the insert cannot.
+    const rig = await startRig({});
+    const span = buildSpan();
+    await rig.ingest([span]);
+    const [message] = rig.queue.receive(1);
+    const chServer = await startClickHouseHttpServer({
+      engine: embedded.engine,
+      auth: { username: 'judge', password: 'judge-password' },
+    });
+    const viaHttp = createClient({
+      url: chServer.url,
+      username: 'judge',
+      password: 'judge-password',
+      max_open_connections: 1,
+    });
+    const outageJudge = await startScriptedHttpServer<never>(async (_request, _reply, response) => {
+      await chServer.close();
+      sendJson(response, {
+        id: 'chatcmpl-outage',
+        object: 'chat.completion',
+        created: 1_764_000_000,
+        model: JUDGE_MODEL,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: '{"score": 5, "reasoning": "ok"}' },
+            finish_reason: 'stop',
+          },
+        ],
+      });
+    });
+    const handler = createJudgeHandler(async () => ({
+      clickhouse: viaHttp,
+      judgePolicyOf: async () =>
+        parsePolicy({
+          judge: {
+            enabled: true,
+            endpoint: `${outageJudge.url}/v1`,
+            model: JUDGE_MODEL,
+            rubrics: ['faithfulness'],
+            sampleRate: 1,
+          },
+        }).policy.judge,
+      budget,
+      resolveApiKey: resolveJudgeApiKey,
+      timeoutMs: 5_000,
+      logger,
+      maxReceiveCount: 3,
+    }));
+
+    // Act
+    const response = await handler(
+      {
+        Records: [
+          toSqsRecord(
+            message ?? { messageId: '', body: '', receiptHandle: '', receiveCount: 1, sentAt: 0 },
+            'arn:aws:sqs:us-east-1:000000000000:judge',
+            'us-east-1',
+          ),
+        ],
+      },
+      context,
+    );
+    await viaHttp.close();
+    await outageJudge.close();
+
+    // Assess
+    expect(outageJudge.requests).toHaveLength(1);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: message?.messageId }]);
+    const judged = (
+      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged).toEqual([]);
   });
 
   it('drops a message that is not a judge job instead of retrying it', async () => {

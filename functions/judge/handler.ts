@@ -103,7 +103,11 @@ export function createJudgeHandler(
         });
         const failed = new Set(response.batchItemFailures.map((item) => item.itemIdentifier));
         for (const messageId of rows.keys()) failed.add(messageId);
-        response.batchItemFailures = [...failed].map((itemIdentifier) => ({ itemIdentifier }));
+        logger.info('judge batch processed', { records: event.Records.length, ...outcomes });
+        // A new object: Powertools hands out one shared response object when nothing failed.
+        return {
+          batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })),
+        };
       }
     }
     logger.info('judge batch processed', { records: event.Records.length, ...outcomes });
