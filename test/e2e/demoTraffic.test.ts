@@ -1,6 +1,7 @@
 /**
  * `sightline start` with its demo producer: realistic traffic reaches ClickHouse through the
- * real SDK, with several models, prompt versions and users, some errors and some personal data.
+ * real SDK, with several models, prompt versions and users, some errors and some personal data
+ * — which ingest finds and masks, so no address reaches storage readable.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ interface DemoProfile {
   users: number;
   errors: number;
   withEmail: number;
+  readableEmails: number;
 }
 
 async function profile(): Promise<DemoProfile> {
@@ -46,7 +48,9 @@ async function profile(): Promise<DemoProfile> {
         uniqExactIf(prompt_version, prompt_version != '') AS promptVersions,
         uniqExactIf(user_id, user_id != '') AS users,
         countIf(status_code = 'error') AS errors,
-        countIf(match(input_text, '[a-z.]+@[a-z]+\\\\.[a-z]+')) AS withEmail
+        countIf(has(pii_types, 'EMAIL')) AS withEmail,
+        countIf(match(input_text, '[a-z.]+@[a-z]+\\\\.[a-z]+')
+          OR match(output_text, '[a-z.]+@[a-z]+\\\\.[a-z]+')) AS readableEmails
       FROM spans FINAL WHERE project_id = {projectId:String}`,
     query_params: { projectId: stack.info.demoProject.projectId },
     format: 'JSONEachRow',
@@ -57,7 +61,7 @@ async function profile(): Promise<DemoProfile> {
   ) as unknown as DemoProfile;
 }
 
-it('sends varied, realistic traffic through the SDK into ClickHouse', async () => {
+it('sends varied, realistic traffic through the SDK into ClickHouse, personal data masked', async () => {
   const seen = await waitFor(
     profile,
     (p) =>
@@ -65,4 +69,5 @@ it('sends varied, realistic traffic through the SDK into ClickHouse', async () =
     { timeoutMs: 90_000, intervalMs: 500, what: 'varied demo traffic' },
   );
   expect(seen.spans).toBeGreaterThan(20);
+  expect(seen.readableEmails).toBe(0);
 });
