@@ -5,6 +5,7 @@
  * Sightline's added event-loop delay at 5,000 traced calls/s into kinesalite.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine } from './benchmarkReport.ts';
@@ -18,7 +19,13 @@ const REPETITIONS = 3;
 
 type Row = Record<string, number> & { variant?: string };
 
+/**
+ * Unpinned by default: a Node.js host has more than one core, and V8's GC and compiler
+ * threads and libuv's pool (where gzip runs) use them for every tracer alike.
+ * SIGHTLINE_BENCH_PIN=1 pins each worker to one core instead (everything on one core).
+ */
 function canPin(): boolean {
+  if (process.env.SIGHTLINE_BENCH_PIN !== '1') return false;
   try {
     execFileSync('taskset', ['-c', '1', 'true']);
     return true;
@@ -27,11 +34,36 @@ function canPin(): boolean {
   }
 }
 
+/** Bundles the SDK with esbuild, as plain JavaScript like a published package. */
+async function bundleSdk(): Promise<string> {
+  const { build } = await import('esbuild');
+  // Inside node_modules so the bundle resolves its external packages from the repository.
+  const directory = path.join(here, '../../node_modules/.cache/sightline-bench');
+  mkdirSync(directory, { recursive: true });
+  const outfile = path.join(directory, 'sdk.mjs');
+  await build({
+    entryPoints: [path.join(here, 'sdk/sdkEntry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    external: ['@aws-sdk/*', '@smithy/*', 'zod'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+let sdkBundle: string | undefined;
+
 function runWorker(args: Record<string, unknown>, pinned: boolean, nodeFlags: string[] = []) {
   const node = [process.execPath, ...nodeFlags, '--import', 'tsx', WORKER, JSON.stringify(args)];
   const [command, ...rest] = pinned ? ['taskset', '-c', '1', ...node] : node;
   return new Promise<Row>((resolve, reject) => {
-    const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, rest, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(sdkBundle ? { SIGHTLINE_BENCH_SDK: sdkBundle } : {}) },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -86,6 +118,7 @@ export async function benchSdkOverhead(
   log: (line: string) => void = () => {},
 ): Promise<SdkOverheadResult> {
   const pinned = canPin();
+  sdkBundle = await bundleSdk();
   const sink = await startSinkServer();
   const overhead = { sightline: [], opentelemetry: [], langfuse: [] } as Record<VariantName, Row[]>;
   const heap = {} as Record<VariantName, Row>;
@@ -166,10 +199,11 @@ export function sdkOverheadSection(result: SdkOverheadResult, command: string): 
 
 ${machineLine(command)}
 
-The same fake in-process LLM client for all three (its call yields to the event loop once, as
+Sightline runs as an esbuild bundle of the SDK (plain JavaScript, as a published package; the
+peers run their npm builds). The same fake in-process LLM client for all three (its call yields to the event loop once, as
 real I/O does, so each SDK's background export work runs inside the measurement); each tracer
 records model, input and output messages, usage and finish reason. Every run is a fresh worker
-process ${result.pinned ? 'pinned to one core (`taskset -c 1`)' : '(not pinned: taskset unavailable)'}: 3,000 warm-up calls each way, then 30 rounds of
+process ${result.pinned ? 'pinned to one core (`taskset -c 1`, `SIGHTLINE_BENCH_PIN=1`)' : 'on the whole machine (unpinned: V8 and libuv helper threads may use the second core, for every tracer alike)'}: 3,000 warm-up calls each way, then 30 rounds of
 1,000 untraced and 1,000 traced calls, interleaved; added time = traced − untraced (mean, and
 p99 − p99). Each variant ran ${REPETITIONS} times, interleaved with the others; the table shows the median run
 (all runs' added means listed). Peers export to a loopback OTLP/HTTP sink, Sightline to an

@@ -256,14 +256,16 @@ export class KinesisTransport implements Transport {
       let maxChars: number = WIRE_LIMITS.maxTextChars;
       let { item: candidate, truncated } = truncateItem(item, maxChars);
       let json = JSON.stringify(candidate);
-      while (Buffer.byteLength(json) > MAX_ITEMS_BYTES && maxChars > 64) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes: short JSON needs no byte count.
+      const tooLarge = (text: string) =>
+        text.length * 3 > MAX_ITEMS_BYTES && Buffer.byteLength(text) > MAX_ITEMS_BYTES;
+      while (tooLarge(json) && maxChars > 64) {
         maxChars = Math.floor(maxChars / 2);
         ({ item: candidate, truncated } = truncateItem(item, maxChars));
         json = JSON.stringify(candidate);
       }
       if (truncated) this.#stats.truncated += 1;
-      if (Buffer.byteLength(json) > MAX_ITEMS_BYTES)
-        throw new Error('item too large even after truncation');
+      if (tooLarge(json)) throw new Error('item too large even after truncation');
       return json;
     } catch (error) {
       this.#stats.dropped += 1;

@@ -11,13 +11,12 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { setLangfuseTracerProvider, startActiveObservation } from '@langfuse/tracing';
-import {
-  KinesisTransport,
-  Sightline,
-  traceLlmCall,
-  type SpanAttributes,
-} from '../../../sdk/src/index.ts';
-import { createSdkKinesisClient } from '../../../sdk/src/config.ts';
+import type { SpanAttributes } from './sdkEntry.ts';
+
+/** The SDK under test: the bundle the coordinator built (SIGHTLINE_BENCH_SDK), else the sources. */
+const { KinesisTransport, Sightline, traceLlmCall, createSdkKinesisClient } = (await import(
+  process.env.SIGHTLINE_BENCH_SDK ?? './sdkEntry.ts'
+)) as typeof import('./sdkEntry.ts');
 import { FAKE_MESSAGES, FAKE_MODEL, fakeChatCompletion, type FakeCompletion } from './fakeLlm.ts';
 
 export const VARIANT_NAMES = ['sightline', 'opentelemetry', 'langfuse'] as const;
