@@ -1,29 +1,14 @@
 import { AI21, AI21Error } from 'ai21';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startFakeAi21Server,
-  type FakeAi21Reply,
-  type FakeAi21Server,
-} from '../../../../test/fakes/fakeAi21Server.ts';
+import { describe, expect, it } from 'vitest';
+import { startFakeAi21Server, type FakeAi21Reply } from '../../../../test/fakes/fakeAi21Server.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapAI21 } from './index.ts';
 
-let server: FakeAi21Server;
-let transport: MemoryTransport;
-let sightline: Sightline;
+const ctx = useIntegrationTestClient(startFakeAi21Server);
 
-beforeAll(async () => {
-  server = await startFakeAi21Server();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
-
-const makeClient = () => new AI21({ apiKey: 'ai21-test', baseURL: server.baseURL, maxRetries: 0 });
+const makeClient = () =>
+  new AI21({ apiKey: 'ai21-test', baseURL: ctx.server.baseURL, maxRetries: 0 });
 
 function stable(span: SpanItemInput | undefined) {
   const {
@@ -66,7 +51,7 @@ describe('wrapAI21', () => {
       text: 'Lisbon: mild weather and good food.',
       usage: { inputTokens: 25, outputTokens: 9 },
     };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const params = {
       model: 'jamba-1.5-mini' as const,
       messages,
@@ -79,11 +64,11 @@ describe('wrapAI21', () => {
 
     // Act
     const plain = await makeClient().chat.completions.create(params);
-    const traced = await wrapAI21(makeClient(), sightline).chat.completions.create(params);
+    const traced = await wrapAI21(makeClient(), ctx.sightline).chat.completions.create(params);
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(stable(transport.spans()[0])).toEqual({
+    expect(stable(ctx.spans()[0])).toEqual({
       ...expectedRequest,
       name: 'ai21.chat.completions.create',
       request: {
@@ -115,7 +100,7 @@ describe('wrapAI21', () => {
       id: 'chatcmpl-porto',
       text: ['Porto', ', ', 'by the river.'],
     };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const params = { model: 'jamba-1.5-mini' as const, messages, stream: true as const };
     const collect = async (stream: AsyncIterable<unknown>) => {
       const chunks: unknown[] = [];
@@ -126,12 +111,12 @@ describe('wrapAI21', () => {
     // Act
     const plain = await collect(await makeClient().chat.completions.create(params));
     const traced = await collect(
-      await wrapAI21(makeClient(), { sightline }).chat.completions.create(params),
+      await wrapAI21(makeClient(), { sightline: ctx.sightline }).chat.completions.create(params),
     );
 
     // Assess
     expect(traced).toEqual(plain);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(stable(span)).toEqual({
       ...expectedRequest,
@@ -152,17 +137,17 @@ describe('wrapAI21', () => {
 
   it('records tool calls', async () => {
     // Prepare
-    server.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       toolCalls: [{ id: 'call_a', name: 'book_hotel', arguments: '{"city":"Porto","nights":2}' }],
     });
-    const client = wrapAI21(makeClient(), sightline);
+    const client = wrapAI21(makeClient(), ctx.sightline);
 
     // Act
     await client.chat.completions.create({ model: 'jamba-1.5-large' as const, messages });
 
     // Assess
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.finishReasons).toEqual(['tool_calls']);
     expect(span?.outputMessages).toEqual([
       {
@@ -184,11 +169,15 @@ describe('wrapAI21', () => {
 
   it('records an API error and re-throws the same error object, inside the active trace', async () => {
     // Prepare
-    server.enqueue({ type: 'error', status: 401, detail: 'Forbidden: Bad or missing API token.' });
-    const client = wrapAI21(makeClient(), sightline);
+    ctx.server.enqueue({
+      type: 'error',
+      status: 401,
+      detail: 'Forbidden: Bad or missing API token.',
+    });
+    const client = wrapAI21(makeClient(), ctx.sightline);
 
     // Act
-    const thrown = await sightline
+    const thrown = await ctx.sightline
       .trace('plan-trip', () =>
         client.chat.completions.create({ model: 'jamba-1.5-mini' as const, messages }),
       )
@@ -196,7 +185,7 @@ describe('wrapAI21', () => {
 
     // Assess
     expect(thrown).toBeInstanceOf(AI21Error);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     const call = spans.find((span) => span.name === 'ai21.chat.completions.create');
     const root = spans.find((span) => span.name === 'plan-trip');
     expect(call?.parentSpanId).toBe(root?.spanId);

@@ -1,31 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   startFakeAnthropicServer,
   type FakeAnthropicReply,
-  type FakeAnthropicServer,
 } from '../../../../test/fakes/fakeAnthropicServer.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
 import { setDefaultClient } from '../../defaultClient.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapAnthropic } from './index.ts';
 
-let server: FakeAnthropicServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
-
-beforeAll(async () => {
-  server = await startFakeAnthropicServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
+const ctx = useIntegrationTestClient(startFakeAnthropicServer);
 
 const makeClient = () =>
-  new Anthropic({ apiKey: 'sk-ant-test', baseURL: server.url, maxRetries: 0 });
+  new Anthropic({ apiKey: 'sk-ant-test', baseURL: ctx.server.url, maxRetries: 0 });
 
 /** The span without what varies from run to run (ids, times). */
 function stable(span: SpanItemInput | undefined) {
@@ -110,7 +97,7 @@ const expectedRichOutput = {
 describe('wrapAnthropic', () => {
   it('traces messages.create and returns what the unwrapped client returns', async () => {
     // Prepare
-    server.enqueue(richReply, richReply);
+    ctx.server.enqueue(richReply, richReply);
     const params: Anthropic.MessageCreateParamsNonStreaming = {
       model: 'claude-sonnet-5-5',
       max_tokens: 512,
@@ -123,11 +110,11 @@ describe('wrapAnthropic', () => {
 
     // Act
     const plain = await makeClient().messages.create(params);
-    const traced = await wrapAnthropic(makeClient(), sightline).messages.create(params);
+    const traced = await wrapAnthropic(makeClient(), ctx.sightline).messages.create(params);
 
     // Assess
     expect(traced).toEqual(plain);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     expect(spans).toHaveLength(1);
     expect(stable(spans[0])).toEqual({
       type: 'span',
@@ -153,7 +140,7 @@ describe('wrapAnthropic', () => {
 
   it('follows stream: true, passing every event through unchanged', async () => {
     // Prepare
-    server.enqueue(richReply, richReply);
+    ctx.server.enqueue(richReply, richReply);
     const params: Anthropic.MessageCreateParamsStreaming = {
       model: 'claude-sonnet-5-5',
       max_tokens: 512,
@@ -168,14 +155,14 @@ describe('wrapAnthropic', () => {
 
     // Act
     const plain = await collect(await makeClient().messages.create(params));
-    const wrapped = wrapAnthropic(makeClient(), { sightline });
+    const wrapped = wrapAnthropic(makeClient(), { sightline: ctx.sightline });
     const stream = await wrapped.messages.create(params);
     const traced = await collect(stream);
 
     // Assess
     expect(traced).toEqual(plain);
     expect(stream.controller).toBeInstanceOf(AbortController);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(span!.timeToFirstTokenMs!).toBeLessThanOrEqual(span!.endTime - span!.startTime);
     expect(stable(span)).toEqual({
@@ -195,8 +182,11 @@ describe('wrapAnthropic', () => {
 
   it('traces the messages.stream() helper through its request, final message included', async () => {
     // Prepare
-    server.enqueue({ type: 'message', content: [{ type: 'text', text: ['Bon', 'jour', '!'] }] });
-    const client = wrapAnthropic(makeClient(), sightline, { attributes: { tags: ['helper'] } });
+    ctx.server.enqueue({
+      type: 'message',
+      content: [{ type: 'text', text: ['Bon', 'jour', '!'] }],
+    });
+    const client = wrapAnthropic(makeClient(), ctx.sightline, { attributes: { tags: ['helper'] } });
     const texts: string[] = [];
 
     // Act
@@ -211,7 +201,7 @@ describe('wrapAnthropic', () => {
     // Assess
     expect(texts).toEqual(['Bon', 'jour', '!']);
     expect(message.content).toEqual([{ type: 'text', text: 'Bonjour!' }]);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     expect(spans).toHaveLength(1);
     expect(spans[0]?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(stable(spans[0])).toEqual({
@@ -242,12 +232,12 @@ describe('wrapAnthropic', () => {
 
   it('records an API error and re-throws the same error object', async () => {
     // Prepare
-    server.enqueue({
+    ctx.server.enqueue({
       type: 'error',
       status: 429,
       message: 'Number of requests exceeded your rate limit',
     });
-    const client = wrapAnthropic(makeClient(), sightline);
+    const client = wrapAnthropic(makeClient(), ctx.sightline);
 
     // Act
     const thrown = await client.messages
@@ -260,7 +250,7 @@ describe('wrapAnthropic', () => {
 
     // Assess
     expect(thrown).toBeInstanceOf(Anthropic.RateLimitError);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
     expect(span?.errorType).toBe('RateLimitError');
     expect(span?.outputMessages).toBeUndefined();
@@ -268,8 +258,8 @@ describe('wrapAnthropic', () => {
 
   it('ends the span failed when the stream breaks off with an error event', async () => {
     // Prepare
-    server.enqueue({ type: 'message', streamBreak: { afterEvents: 4, mode: 'error-event' } });
-    const client = wrapAnthropic(makeClient(), sightline);
+    ctx.server.enqueue({ type: 'message', streamBreak: { afterEvents: 4, mode: 'error-event' } });
+    const client = wrapAnthropic(makeClient(), ctx.sightline);
     const received: unknown[] = [];
 
     // Act
@@ -291,7 +281,7 @@ describe('wrapAnthropic', () => {
       'content_block_start',
       'content_block_delta',
     ]);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status?.code).toBe('error');
     expect(span?.errorType).toBe((thrown as Error).name);
     expect(span?.outputMessages).toEqual([
@@ -301,10 +291,10 @@ describe('wrapAnthropic', () => {
 
   it('links the call to the active span and keeps withResponse() working', async () => {
     // Prepare
-    const client = wrapAnthropic(makeClient(), sightline);
+    const client = wrapAnthropic(makeClient(), ctx.sightline);
 
     // Act
-    const { data, response } = await sightline.trace('answer', () =>
+    const { data, response } = await ctx.sightline.trace('answer', () =>
       client.messages
         .create({
           model: 'claude-haiku-4-5',
@@ -317,7 +307,7 @@ describe('wrapAnthropic', () => {
     // Assess
     expect(response.headers.get('request-id')).toBe('req_fake_anthropic_1');
     expect(data.id).toBe('msg_fake0001');
-    const spans = transport.spans();
+    const spans = ctx.spans();
     const call = spans.find((span) => span.name === 'anthropic.messages.create');
     const root = spans.find((span) => span.name === 'answer');
     expect(call?.parentSpanId).toBe(root?.spanId);
@@ -337,17 +327,17 @@ describe('wrapAnthropic', () => {
 
     // Assess
     expect(message.id).toBe('msg_fake0001');
-    expect(transport.spans()).toEqual([]);
+    expect(ctx.spans()).toEqual([]);
     expect(client).toBeInstanceOf(Anthropic);
   });
 
   it('ends the span of a helper stream the caller aborts', async () => {
     // Prepare
-    server.enqueue({
+    ctx.server.enqueue({
       type: 'message',
       content: [{ type: 'text', text: ['a ', 'b ', 'c ', 'd ', 'e'] }],
     });
-    const client = wrapAnthropic(makeClient(), sightline);
+    const client = wrapAnthropic(makeClient(), ctx.sightline);
 
     // Act
     const stream = client.messages.stream({
@@ -361,7 +351,7 @@ describe('wrapAnthropic', () => {
     // Assess
     expect(outcome).toBeInstanceOf(Anthropic.APIUserAbortError);
     expect(stream.aborted).toBe(true);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     expect(spans).toHaveLength(1);
     // The client ends an aborted stream's iteration quietly: the span ends with what arrived,
     // no stop reason, and says the stream was aborted.
@@ -376,7 +366,7 @@ describe('wrapAnthropic', () => {
   it('uses the default client set by init() when none is given, looked up at call time', async () => {
     // Prepare
     const client = wrapAnthropic(makeClient());
-    setDefaultClient(sightline);
+    setDefaultClient(ctx.sightline);
 
     // Act
     try {
@@ -390,12 +380,12 @@ describe('wrapAnthropic', () => {
     }
 
     // Assess
-    expect(transport.spans().map((span) => span.name)).toEqual(['anthropic.messages.create']);
+    expect(ctx.spans().map((span) => span.name)).toEqual(['anthropic.messages.create']);
   });
 
   it('wrapping twice traces each call once', async () => {
     // Prepare
-    const client = wrapAnthropic(wrapAnthropic(makeClient(), sightline), sightline);
+    const client = wrapAnthropic(wrapAnthropic(makeClient(), ctx.sightline), ctx.sightline);
 
     // Act
     await client.messages.create({
@@ -405,6 +395,6 @@ describe('wrapAnthropic', () => {
     });
 
     // Assess
-    expect(transport.spans()).toHaveLength(1);
+    expect(ctx.spans()).toHaveLength(1);
   });
 });

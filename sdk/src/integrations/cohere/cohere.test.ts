@@ -1,29 +1,16 @@
 import { Cohere, CohereClient, CohereClientV2 } from 'cohere-ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   startFakeCohereServer,
   type FakeCohereReply,
-  type FakeCohereServer,
 } from '../../../../test/fakes/fakeCohereServer.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapCohere } from './index.ts';
 
-let server: FakeCohereServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
+const ctx = useIntegrationTestClient(startFakeCohereServer);
 
-beforeAll(async () => {
-  server = await startFakeCohereServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
-
-const clientOptions = () => ({ token: 'co-test', baseUrl: server.url, maxRetries: 0 });
+const clientOptions = () => ({ token: 'co-test', baseUrl: ctx.server.url, maxRetries: 0 });
 
 function stable(span: SpanItemInput | undefined) {
   const {
@@ -77,7 +64,7 @@ const toolReply: FakeCohereReply = {
 describe('wrapCohere', () => {
   it('traces v2 chat and returns what the unwrapped client returns', async () => {
     // Prepare
-    server.enqueue(toolReply, toolReply);
+    ctx.server.enqueue(toolReply, toolReply);
     const request: Cohere.V2ChatRequest = {
       model: 'command-a-03-2025',
       messages: conversation,
@@ -93,11 +80,13 @@ describe('wrapCohere', () => {
 
     // Act
     const plain = await new CohereClientV2(clientOptions()).chat(request);
-    const traced = await wrapCohere(new CohereClientV2(clientOptions()), sightline).chat(request);
+    const traced = await wrapCohere(new CohereClientV2(clientOptions()), ctx.sightline).chat(
+      request,
+    );
 
     // Assess
     expect(traced).toEqual(plain);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     expect(spans).toHaveLength(1);
     expect(stable(spans[0])).toEqual({
       type: 'span',
@@ -150,7 +139,7 @@ describe('wrapCohere', () => {
       thinking: 'Short greeting.',
       text: ['Hi', ' there', '!'],
     };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const request: Cohere.V2ChatStreamRequest = {
       model: 'command-a-reasoning-08-2025',
       messages: [{ role: 'user', content: 'Greet me' }],
@@ -164,12 +153,14 @@ describe('wrapCohere', () => {
     // Act
     const plain = await collect(await new CohereClientV2(clientOptions()).chatStream(request));
     const traced = await collect(
-      await wrapCohere(new CohereClientV2(clientOptions()), { sightline }).chatStream(request),
+      await wrapCohere(new CohereClientV2(clientOptions()), {
+        sightline: ctx.sightline,
+      }).chatStream(request),
     );
 
     // Assess
     expect(traced).toEqual(plain);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(stable(span)).toEqual({
       type: 'span',
@@ -200,8 +191,8 @@ describe('wrapCohere', () => {
 
   it('traces embed as an embedding span', async () => {
     // Prepare
-    server.enqueue({ type: 'embed', id: 'emb-1', billedInputTokens: 5 });
-    const client = wrapCohere(new CohereClientV2(clientOptions()), sightline);
+    ctx.server.enqueue({ type: 'embed', id: 'emb-1', billedInputTokens: 5 });
+    const client = wrapCohere(new CohereClientV2(clientOptions()), ctx.sightline);
 
     // Act
     const response = await client.embed({
@@ -213,7 +204,7 @@ describe('wrapCohere', () => {
 
     // Assess
     expect(response.embeddings.float).toHaveLength(2);
-    expect(stable(transport.spans()[0])).toEqual({
+    expect(stable(ctx.spans()[0])).toEqual({
       type: 'span',
       name: 'cohere.embed',
       kind: 'embedding',
@@ -239,8 +230,8 @@ describe('wrapCohere', () => {
 
   it('traces v1 chat and v2 chat on the v1 client', async () => {
     // Prepare
-    server.enqueue({ type: 'chat', id: 'v1-resp', text: 'Bonjour.' });
-    const client = wrapCohere(new CohereClient(clientOptions()), sightline);
+    ctx.server.enqueue({ type: 'chat', id: 'v1-resp', text: 'Bonjour.' });
+    const client = wrapCohere(new CohereClient(clientOptions()), ctx.sightline);
 
     // Act
     const v1 = await client.chat({
@@ -260,7 +251,7 @@ describe('wrapCohere', () => {
     // Assess
     expect(v1.text).toBe('Bonjour.');
     expect(v2.finishReason).toBe('COMPLETE');
-    const [first, second] = transport.spans();
+    const [first, second] = ctx.spans();
     expect(stable(first)).toEqual({
       type: 'span',
       name: 'cohere.chat',
@@ -296,12 +287,12 @@ describe('wrapCohere', () => {
 
   it('records an API error and re-throws the same error object', async () => {
     // Prepare
-    server.enqueue({
+    ctx.server.enqueue({
       type: 'error',
       status: 400,
       message: "invalid request: model 'nope' not found",
     });
-    const client = wrapCohere(new CohereClientV2(clientOptions()), sightline);
+    const client = wrapCohere(new CohereClientV2(clientOptions()), ctx.sightline);
 
     // Act
     const thrown = await client
@@ -310,19 +301,19 @@ describe('wrapCohere', () => {
 
     // Assess
     expect(thrown).toBeInstanceOf(Cohere.BadRequestError);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
     expect(span?.errorType).toBe((thrown as Error).name);
   });
 
   it('ends the span failed when the stream is cut off, with what arrived', async () => {
     // Prepare
-    server.enqueue({ type: 'chat', text: ['one ', 'two ', 'three'], disconnectAfterEvents: 3 });
-    const client = wrapCohere(new CohereClientV2(clientOptions()), sightline);
+    ctx.server.enqueue({ type: 'chat', text: ['one ', 'two ', 'three'], disconnectAfterEvents: 3 });
+    const client = wrapCohere(new CohereClientV2(clientOptions()), ctx.sightline);
     const received: unknown[] = [];
 
     // Act
-    const outcome = await sightline
+    const outcome = await ctx.sightline
       .trace('ask', async () => {
         const stream = await client.chatStream({
           model: 'command-a-03-2025',
@@ -333,7 +324,7 @@ describe('wrapCohere', () => {
       .catch((error: unknown) => error);
 
     // Assess
-    const spans = transport.spans();
+    const spans = ctx.spans();
     const call = spans.find((span) => span.name === 'cohere.chatStream');
     const root = spans.find((span) => span.name === 'ask');
     expect(call?.parentSpanId).toBe(root?.spanId);
@@ -354,7 +345,7 @@ describe('wrapCohere', () => {
       id: 'v1-stream',
       text: ['Ciao', ' a', ' tutti'],
     };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const request = { model: 'command-r', message: 'Greet in Italian' };
     const collect = async (stream: AsyncIterable<unknown>) => {
       const events: unknown[] = [];
@@ -365,12 +356,12 @@ describe('wrapCohere', () => {
     // Act
     const plain = await collect(await new CohereClient(clientOptions()).chatStream(request));
     const traced = await collect(
-      await wrapCohere(new CohereClient(clientOptions()), sightline).chatStream(request),
+      await wrapCohere(new CohereClient(clientOptions()), ctx.sightline).chatStream(request),
     );
 
     // Assess
     expect(traced).toEqual(plain);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(stable(span)).toEqual({
       type: 'span',

@@ -1,30 +1,17 @@
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FAKE_TGI_MODEL,
   startFakeHuggingFaceServer,
   type FakeHuggingFaceReply,
-  type FakeHuggingFaceServer,
 } from '../../../../test/fakes/fakeHuggingFaceServer.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapHuggingFace } from './index.ts';
 
-let server: FakeHuggingFaceServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
+const ctx = useIntegrationTestClient(startFakeHuggingFaceServer);
 
-beforeAll(async () => {
-  server = await startFakeHuggingFaceServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
-
-const makeClient = () => new InferenceClient('hf_test', { endpointUrl: server.url });
+const makeClient = () => new InferenceClient('hf_test', { endpointUrl: ctx.server.url });
 
 function stable(span: SpanItemInput | undefined) {
   const {
@@ -63,16 +50,16 @@ describe('wrapHuggingFace', () => {
       text: 'A neural network built on attention.',
       usage: { inputTokens: 30, outputTokens: 8 },
     };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const args = { messages, max_tokens: 64, temperature: 0.5, top_p: 0.95, seed: 3 };
 
     // Act
     const plain = await makeClient().chatCompletion(args);
-    const traced = await wrapHuggingFace(makeClient(), sightline).chatCompletion(args);
+    const traced = await wrapHuggingFace(makeClient(), ctx.sightline).chatCompletion(args);
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(stable(transport.spans()[0])).toEqual({
+    expect(stable(ctx.spans()[0])).toEqual({
       ...chatRequestSpan,
       name: 'huggingface.chatCompletion',
       request: { maxTokens: 64, temperature: 0.5, topP: 0.95, seed: 3, stream: false },
@@ -92,7 +79,7 @@ describe('wrapHuggingFace', () => {
   it('follows chatCompletionStream, passing every chunk through unchanged', async () => {
     // Prepare
     const reply: FakeHuggingFaceReply = { type: 'chat', text: ['Attention', ' is', ' all', '.'] };
-    server.enqueue(reply, reply);
+    ctx.server.enqueue(reply, reply);
     const collect = async (stream: AsyncIterable<unknown>) => {
       const chunks: unknown[] = [];
       for await (const chunk of stream) chunks.push(chunk);
@@ -102,12 +89,14 @@ describe('wrapHuggingFace', () => {
     // Act
     const plain = await collect(makeClient().chatCompletionStream({ messages }));
     const traced = await collect(
-      wrapHuggingFace(makeClient(), { sightline }).chatCompletionStream({ messages }),
+      wrapHuggingFace(makeClient(), { sightline: ctx.sightline }).chatCompletionStream({
+        messages,
+      }),
     );
 
     // Assess
     expect(traced).toEqual(plain);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(stable(span)).toEqual({
       ...chatRequestSpan,
@@ -128,8 +117,8 @@ describe('wrapHuggingFace', () => {
 
   it('records an error event inside the stream and re-throws it', async () => {
     // Prepare
-    server.enqueue({ type: 'chat', text: ['one', ' two', ' three'], errorAfterChunks: 2 });
-    const client = wrapHuggingFace(makeClient(), sightline);
+    ctx.server.enqueue({ type: 'chat', text: ['one', ' two', ' three'], errorAfterChunks: 2 });
+    const client = wrapHuggingFace(makeClient(), ctx.sightline);
     const received: unknown[] = [];
 
     // Act
@@ -140,7 +129,7 @@ describe('wrapHuggingFace', () => {
     // Assess
     expect(thrown).toBeInstanceOf(InferenceClientProviderApiError);
     expect(received).toHaveLength(2);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
     expect(span?.errorType).toBe('ProviderApiError');
     expect(span?.outputMessages).toEqual([
@@ -150,9 +139,9 @@ describe('wrapHuggingFace', () => {
 
   it('traces textGeneration', async () => {
     // Prepare
-    server.enqueue({ type: 'completion', text: ' a sequence model.' });
+    ctx.server.enqueue({ type: 'completion', text: ' a sequence model.' });
     // Wrapped twice: still one span per call.
-    const client = wrapHuggingFace(wrapHuggingFace(makeClient(), sightline), sightline);
+    const client = wrapHuggingFace(wrapHuggingFace(makeClient(), ctx.sightline), ctx.sightline);
 
     // Act
     const output = await client.textGeneration({
@@ -162,8 +151,8 @@ describe('wrapHuggingFace', () => {
 
     // Assess
     expect(output).toEqual({ generated_text: ' a sequence model.' });
-    expect(transport.spans()).toHaveLength(1);
-    expect(stable(transport.spans()[0])).toEqual({
+    expect(ctx.spans()).toHaveLength(1);
+    expect(stable(ctx.spans()[0])).toEqual({
       type: 'span',
       name: 'huggingface.textGeneration',
       kind: 'llm',
@@ -181,10 +170,10 @@ describe('wrapHuggingFace', () => {
 
   it('traces featureExtraction as an embedding span, inside the active trace', async () => {
     // Prepare
-    const client = wrapHuggingFace(makeClient(), sightline);
+    const client = wrapHuggingFace(makeClient(), ctx.sightline);
 
     // Act
-    const vectors = await sightline.trace('index', () =>
+    const vectors = await ctx.sightline.trace('index', () =>
       client.featureExtraction({
         model: 'BAAI/bge-small-en-v1.5',
         inputs: ['alpha', 'beta gamma'],
@@ -196,7 +185,7 @@ describe('wrapHuggingFace', () => {
       [0.5, 0.125, -0.5],
       [1, 0.125, -0.5],
     ]);
-    const spans = transport.spans();
+    const spans = ctx.spans();
     const call = spans.find((span) => span.name === 'huggingface.featureExtraction');
     expect(call?.parentSpanId).toBe(spans.find((span) => span.name === 'index')?.spanId);
     expect(stable(call)).toEqual({
@@ -223,12 +212,12 @@ describe('wrapHuggingFace', () => {
 
   it('records an HTTP error and re-throws the same error object; keeps the client type', async () => {
     // Prepare
-    server.enqueue({
+    ctx.server.enqueue({
       type: 'error',
       status: 422,
       error: 'Input validation error: `inputs` must have less than 4096 tokens',
     });
-    const client = wrapHuggingFace(makeClient(), sightline);
+    const client = wrapHuggingFace(makeClient(), ctx.sightline);
 
     // Act
     const thrown = await client.chatCompletion({ messages }).catch((error: unknown) => error);
@@ -236,7 +225,7 @@ describe('wrapHuggingFace', () => {
     // Assess
     expect(client).toBeInstanceOf(InferenceClient);
     expect(thrown).toBeInstanceOf(InferenceClientProviderApiError);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'error', message: (thrown as Error).message });
     expect(span?.errorType).toBe('ProviderApiError');
     expect(span?.outputMessages).toBeUndefined();

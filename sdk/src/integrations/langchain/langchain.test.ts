@@ -4,36 +4,19 @@ import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { BaseRetriever } from '@langchain/core/retrievers';
 import { tool } from '@langchain/core/tools';
 import { ChatOpenAI, OpenAI as OpenAILLM } from '@langchain/openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  startFakeOpenAiServer,
-  type FakeOpenAiServer,
-} from '../../../../test/fakes/fakeOpenAiServer.ts';
+import { startFakeOpenAiServer } from '../../../../test/fakes/fakeOpenAiServer.ts';
 import type { SpanItemInput } from '../../contract/index.ts';
 import { setDefaultClient } from '../../defaultClient.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { SightlineCallbackHandler } from './index.ts';
 
-let fake: FakeOpenAiServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
+const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 let handler: SightlineCallbackHandler;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-  handler = new SightlineCallbackHandler({ sightline });
-});
-afterEach(() => {
-  setDefaultClient(undefined);
+  handler = new SightlineCallbackHandler({ sightline: ctx.sightline });
 });
 
 // ---- factories ---------------------------------------------------------------------------
@@ -45,7 +28,7 @@ function chatModel(overrides: Partial<ConstructorParameters<typeof ChatOpenAI>[0
     maxTokens: 100,
     apiKey: 'sk-test',
     maxRetries: 0,
-    configuration: { baseURL: fake.baseURL },
+    configuration: { baseURL: ctx.server.baseURL },
     ...overrides,
   });
 }
@@ -79,7 +62,7 @@ function byName(spans: SpanItemInput[], name: string): SpanItemInput {
 describe('SightlineCallbackHandler with ChatOpenAI', () => {
   it('records a chat model call exactly and leaves the result unchanged', async () => {
     // Prepare
-    fake.enqueue(
+    ctx.server.enqueue(
       {
         type: 'chat',
         content: 'Paris.',
@@ -108,7 +91,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
     expect(traced.content).toBe(plain.content);
     expect(traced.usage_metadata).toEqual(plain.usage_metadata);
     expect(traced.response_metadata).toEqual(plain.response_metadata);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toEqual({
       type: 'span',
       traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -137,7 +120,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
   it('takes time to first token from a streamed call and records the streamed output', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       content: ['Pa', 'ris', '.'],
       usage: { inputTokens: 11, outputTokens: 3 },
@@ -150,7 +133,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
     // Assess
     expect(text).toBe('Paris.');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       kind: 'llm',
       usage: { inputTokens: 11, outputTokens: 3 },
@@ -162,7 +145,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
   it('records tool calls the model asked for', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
     });
@@ -179,7 +162,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
     // Assess
     expect(message.tool_calls?.[0]?.name).toBe('get_weather');
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       finishReasons: ['tool_calls'],
       outputMessages: [
         {
@@ -195,7 +178,7 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
   it('records a failed call with the error LangChain raised', async () => {
     // Prepare
-    fake.enqueue({ type: 'error', status: 429 });
+    ctx.server.enqueue({ type: 'error', status: 429 });
 
     // Act
     const caught = await chatModel()
@@ -204,18 +187,18 @@ describe('SightlineCallbackHandler with ChatOpenAI', () => {
 
     // Assess
     expect(caught).toBeInstanceOf(Error);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       kind: 'llm',
       status: { code: 'error', message: (caught as Error).message },
     });
-    expect(transport.spans()[0]?.errorType).toBeTruthy();
+    expect(ctx.spans()[0]?.errorType).toBeTruthy();
   });
 });
 
 describe('SightlineCallbackHandler with a completion LLM', () => {
   it('records handleLLMStart prompts as a text_completion span', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'completion',
       text: 'Once upon a time.',
       usage: { inputTokens: 5, outputTokens: 4 },
@@ -225,7 +208,7 @@ describe('SightlineCallbackHandler with a completion LLM', () => {
       temperature: 0.5,
       apiKey: 'sk-test',
       maxRetries: 0,
-      configuration: { baseURL: fake.baseURL },
+      configuration: { baseURL: ctx.server.baseURL },
     });
 
     // Act
@@ -233,8 +216,8 @@ describe('SightlineCallbackHandler with a completion LLM', () => {
 
     // Assess
     expect(text).toBe('Once upon a time.');
-    expect(fake.requests.at(-1)?.path).toBe('/v1/completions');
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.server.requests.at(-1)?.path).toBe('/v1/completions');
+    expect(ctx.spans()[0]).toMatchObject({
       name: 'OpenAI',
       kind: 'llm',
       operationName: 'text_completion',
@@ -260,17 +243,17 @@ describe('SightlineCallbackHandler with a completion LLM', () => {
 describe('SightlineCallbackHandler runs tree', () => {
   it('nests a chain’s runs by runId/parentRunId inside the active Sightline span', async () => {
     // Prepare
-    fake.enqueue({ type: 'chat', content: 'Paris.' });
+    ctx.server.enqueue({ type: 'chat', content: 'Paris.' });
     const chain = prompt.pipe(chatModel()).pipe(new StringOutputParser());
 
     // Act
-    const answer = await sightline.trace('handle-request', () =>
+    const answer = await ctx.sightline.trace('handle-request', () =>
       chain.invoke({ country: 'France' }, { callbacks: [handler], tags: ['geo'] }),
     );
 
     // Assess
     expect(answer).toBe('Paris.');
-    const spans = transport.spans();
+    const spans = ctx.spans();
     const root = byName(spans, 'handle-request');
     const sequence = byName(spans, 'RunnableSequence');
     const template = byName(spans, 'ChatPromptTemplate');
@@ -304,7 +287,7 @@ describe('SightlineCallbackHandler runs tree', () => {
     // Assess
     expect(weather).toBe('Sunny in Paris');
     expect(documents).toHaveLength(1);
-    const [toolSpan, retrievalSpan] = transport.spans();
+    const [toolSpan, retrievalSpan] = ctx.spans();
     expect(toolSpan).toMatchObject({
       name: 'get_weather',
       kind: 'tool',
@@ -340,7 +323,7 @@ describe('SightlineCallbackHandler runs tree', () => {
 
     // Assess
     expect(caught).toBe(failure);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       kind: 'tool',
       status: { code: 'error', message: 'no such city' },
       errorType: 'RangeError',
@@ -349,13 +332,13 @@ describe('SightlineCallbackHandler runs tree', () => {
 
   it('uses the default client when none is given', async () => {
     // Prepare
-    setDefaultClient(sightline);
-    fake.enqueue({ type: 'chat', content: 'Hi.' });
+    setDefaultClient(ctx.sightline);
+    ctx.server.enqueue({ type: 'chat', content: 'Hi.' });
 
     // Act
     await chatModel().invoke('hi', { callbacks: [new SightlineCallbackHandler()] });
 
     // Assess
-    expect(transport.spans().map((span) => span.kind)).toEqual(['llm']);
+    expect(ctx.spans().map((span) => span.kind)).toEqual(['llm']);
   });
 });

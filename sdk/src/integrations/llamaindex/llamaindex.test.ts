@@ -1,28 +1,10 @@
 import { OpenAI } from '@llamaindex/openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startFakeOpenAiServer,
-  type FakeOpenAiServer,
-  type FakeReply,
-} from '../../../../test/fakes/fakeOpenAiServer.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { describe, expect, it } from 'vitest';
+import { startFakeOpenAiServer, type FakeReply } from '../../../../test/fakes/fakeOpenAiServer.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapLlamaIndexLLM } from './index.ts';
 
-let fake: FakeOpenAiServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
+const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
 function plainLlm(overrides: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}): OpenAI {
   return new OpenAI({
@@ -30,18 +12,18 @@ function plainLlm(overrides: Partial<ConstructorParameters<typeof OpenAI>[0]> = 
     temperature: 0.1,
     maxTokens: 50,
     apiKey: 'sk-test',
-    baseURL: fake.baseURL,
+    baseURL: ctx.server.baseURL,
     maxRetries: 0,
     ...overrides,
   });
 }
 
 function tracedLlm(overrides: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}): OpenAI {
-  return wrapLlamaIndexLLM(plainLlm(overrides), sightline);
+  return wrapLlamaIndexLLM(plainLlm(overrides), ctx.sightline);
 }
 
 function scriptTwice(reply: FakeReply): void {
-  fake.enqueue(reply, reply);
+  ctx.server.enqueue(reply, reply);
 }
 
 const messages = [
@@ -65,7 +47,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -119,7 +101,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
     // Assess
     expect(tracedChunks).toEqual(plainChunks);
     expect(tracedChunks.map((chunk) => chunk.delta).join('')).toBe('Jupiter.');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       request: { stream: true },
       usage: { inputTokens: 14, outputTokens: 3 },
@@ -131,17 +113,17 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
 
   it('traces complete() through chat, nested in the active span', async () => {
     // Prepare
-    fake.enqueue({ type: 'chat', content: 'Saturn.' });
+    ctx.server.enqueue({ type: 'chat', content: 'Saturn.' });
 
     // Act
-    const rootId = await sightline.trace('question', async (root) => {
+    const rootId = await ctx.sightline.trace('question', async (root) => {
       const completion = await tracedLlm().complete({ prompt: 'Ringed planet?' });
       expect(completion.text).toBe('Saturn.');
       return root.spanId;
     });
 
     // Assess
-    const [llm, root] = transport.spans();
+    const [llm, root] = ctx.spans();
     expect(root?.spanId).toBe(rootId);
     expect(llm).toMatchObject({
       parentSpanId: rootId,
@@ -152,7 +134,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
 
   it('records tool calls, in the request history and in the response', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       toolCalls: [{ id: 'call_9', name: 'lookup', arguments: '{"planet":"Mars"}' }],
     });
@@ -178,7 +160,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
     expect(response.message.options).toEqual({
       toolCall: [{ id: 'call_9', name: 'lookup', input: '{"planet":"Mars"}' }],
     });
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.inputMessages).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Moons of Earth and Mars?' }] },
       {
@@ -197,7 +179,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
 
   it('re-throws the LLM’s error unchanged and records it', async () => {
     // Prepare
-    fake.enqueue({ type: 'error', status: 500 });
+    ctx.server.enqueue({ type: 'error', status: 500 });
 
     // Act
     const caught = await tracedLlm()
@@ -207,7 +189,7 @@ describe('wrapLlamaIndexLLM with @llamaindex/openai', () => {
     // Assess
     expect(caught).toBeInstanceOf(Error);
     expect((caught as { status?: number }).status).toBe(500);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       status: { code: 'error', message: (caught as Error).message },
       errorType: 'InternalServerError',
     });

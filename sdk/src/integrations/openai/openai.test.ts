@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   startFakeOpenAiServer,
   type ChatReply,
@@ -7,41 +7,24 @@ import {
   type FakeReply,
 } from '../../../../test/fakes/fakeOpenAiServer.ts';
 import { setDefaultClient } from '../../defaultClient.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { providerFromHost, wrapOpenAI, type OpenAiCompatibleOptions } from './index.ts';
 
-let fake: FakeOpenAiServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
-afterEach(() => {
-  setDefaultClient(undefined);
-});
+const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
 // ---- factories ---------------------------------------------------------------------------
 
-function plainClient(server: FakeOpenAiServer = fake): OpenAI {
+function plainClient(server: FakeOpenAiServer = ctx.server): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: server.baseURL, maxRetries: 0 });
 }
 
-function tracedClient(options: OpenAiCompatibleOptions = {}, server = fake): OpenAI {
-  return wrapOpenAI(plainClient(server), { sightline, ...options });
+function tracedClient(options: OpenAiCompatibleOptions = {}, server = ctx.server): OpenAI {
+  return wrapOpenAI(plainClient(server), { sightline: ctx.sightline, ...options });
 }
 
 /** Scripts the same reply for the traced call and for the plain call it is compared with. */
 function scriptTwice(reply: FakeReply): void {
-  fake.enqueue(reply, reply);
+  ctx.server.enqueue(reply, reply);
 }
 
 const weatherCall = {
@@ -100,7 +83,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         ...spanTimes,
@@ -135,7 +118,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
   it('maps a tool-using conversation: tool calls in, tool results in, tool calls out', async () => {
     // Prepare
-    fake.enqueue({ type: 'chat', toolCalls: [weatherCall] });
+    ctx.server.enqueue({ type: 'chat', toolCalls: [weatherCall] });
     const params = chatParams({
       messages: [
         { role: 'user', content: 'Weather in Paris and Rome?' },
@@ -165,7 +148,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(completion.choices[0]?.message.tool_calls?.[0]?.id).toBe('call_weather1');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.inputMessages).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris and Rome?' }] },
       {
@@ -217,7 +200,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     );
 
     // Assess
-    expect(transport.spans()[0]?.inputMessages).toEqual([
+    expect(ctx.spans()[0]?.inputMessages).toEqual([
       {
         role: 'user',
         parts: [
@@ -251,7 +234,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     // Assess
     expect(tracedChunks).toEqual(plainChunks);
     expect(tracedChunks.length).toBeGreaterThan(5);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       name: 'openai.chat.completions.create',
       status: { code: 'ok' },
@@ -290,7 +273,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     expect(data.choices[0]?.message.content).toBe('Hello from the fake server.');
     expect(response.status).toBe(200);
     expect(request_id).toBe('req_fake0001');
-    expect(transport.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
+    expect(ctx.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
       { type: 'text', content: 'Hello from the fake server.' },
     ]);
   });
@@ -302,7 +285,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(body.choices[0]?.message.content).toBe('Hello from the fake server.');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       status: { code: 'ok' },
       requestModel: 'gpt-4o-mini',
@@ -313,15 +296,15 @@ describe('wrapOpenAI chat.completions.create', () => {
 
   it('records a call the caller never awaits', async () => {
     // Prepare
-    const requestsBefore = fake.requests.length;
+    const requestsBefore = ctx.server.requests.length;
 
     // Act
     void tracedClient().chat.completions.create(chatParams());
-    while (transport.spans().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (ctx.spans().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
     // Assess
-    expect(fake.requests.length).toBe(requestsBefore + 1);
-    expect(transport.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
+    expect(ctx.server.requests.length).toBe(requestsBefore + 1);
+    expect(ctx.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
       { type: 'text', content: 'Hello from the fake server.' },
     ]);
   });
@@ -337,7 +320,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(
       'Hello from the fake server.',
     );
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.outputMessages?.[0]?.parts).toEqual([
       { type: 'text', content: 'Hello from the fake server.' },
     ]);
@@ -349,7 +332,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     { status: 500, errorClass: OpenAI.InternalServerError, errorType: 'InternalServerError' },
   ])('re-throws the very $errorType the client threw and records it', async (example) => {
     // Prepare
-    fake.enqueue({ type: 'error', status: example.status });
+    ctx.server.enqueue({ type: 'error', status: example.status });
     const client = plainClient();
     let thrownByLibrary: unknown;
     const create = client.chat.completions.create.bind(client.chat.completions);
@@ -358,7 +341,7 @@ describe('wrapOpenAI chat.completions.create', () => {
         thrownByLibrary = error;
         throw error;
       })) as typeof create;
-    const traced = wrapOpenAI(client, sightline);
+    const traced = wrapOpenAI(client, ctx.sightline);
 
     // Act
     const caught = await traced.chat.completions
@@ -369,7 +352,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     expect(caught).toBeInstanceOf(example.errorClass);
     expect(caught).toBe(thrownByLibrary);
     expect((caught as InstanceType<typeof OpenAI.APIError>).status).toBe(example.status);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       status: { code: 'error', message: (caught as Error).message },
       errorType: example.errorType,
@@ -380,7 +363,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
   it('records a stream that fails midway: the error, TTFT and what arrived', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       content: ['Par', 'is ', 'is ', 'lovely'],
       streamFailure: { afterChunks: 3, mode: 'error-event', message: 'overloaded' },
@@ -396,7 +379,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     // Assess
     expect(caught).toBeInstanceOf(OpenAI.APIError);
     expect(received.join('')).toBe('Paris ');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       status: { code: 'error', message: 'overloaded' },
       errorType: 'APIError',
@@ -413,7 +396,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     for await (const _chunk of stream) break;
 
     // Assess
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'ok' });
     expect(span?.metadata).toEqual({ 'sightline.stream': 'abandoned' });
   });
@@ -435,7 +418,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(leftChunks).toEqual(rightChunks);
-    const [readSpan, teeSpan] = transport.spans();
+    const [readSpan, teeSpan] = ctx.spans();
     expect(readSpan?.outputMessages?.[0]?.parts).toEqual([
       { type: 'text', content: 'Hello from the fake server.' },
     ]);
@@ -444,7 +427,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
   it('traces the chat.completions.stream() helper through create', async () => {
     // Prepare
-    fake.enqueue({ type: 'chat', content: ['Bonjour', '!'] });
+    ctx.server.enqueue({ type: 'chat', content: ['Bonjour', '!'] });
 
     // Act
     const final = await tracedClient()
@@ -457,7 +440,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(final.choices[0]?.message.content).toBe('Bonjour!');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       request: { stream: true },
       usage: { inputTokens: 12, outputTokens: 6 },
@@ -473,13 +456,13 @@ describe('wrapOpenAI chat.completions.create', () => {
     });
 
     // Act
-    const rootSpanId = await sightline.trace('request', async (root) => {
+    const rootSpanId = await ctx.sightline.trace('request', async (root) => {
       await client.chat.completions.create(chatParams());
       return root.spanId;
     });
 
     // Assess
-    const [llm, root] = transport.spans();
+    const [llm, root] = ctx.spans();
     expect(root?.spanId).toBe(rootSpanId);
     expect(llm).toMatchObject({
       name: 'answer-question',
@@ -493,13 +476,13 @@ describe('wrapOpenAI chat.completions.create', () => {
   it('uses the default client from init() when none is given, looked up at call time', async () => {
     // Prepare
     const client = wrapOpenAI(plainClient());
-    setDefaultClient(sightline);
+    setDefaultClient(ctx.sightline);
 
     // Act
     await client.chat.completions.create(chatParams());
 
     // Assess
-    expect(transport.spans()).toHaveLength(1);
+    expect(ctx.spans()).toHaveLength(1);
   });
 
   it('runs untraced, unchanged, when there is no client at all', async () => {
@@ -508,7 +491,7 @@ describe('wrapOpenAI chat.completions.create', () => {
 
     // Assess
     expect(completion.choices[0]?.message.content).toBe('Hello from the fake server.');
-    expect(transport.spans()).toEqual([]);
+    expect(ctx.spans()).toEqual([]);
   });
 
   it('leaves a frozen client working, untraced, instead of throwing', async () => {
@@ -517,25 +500,29 @@ describe('wrapOpenAI chat.completions.create', () => {
     Object.freeze(client.chat.completions);
 
     // Act
-    const wrapped = wrapOpenAI(client, sightline);
+    const wrapped = wrapOpenAI(client, ctx.sightline);
     const completion = await wrapped.chat.completions.create(chatParams());
 
     // Assess
     expect(completion.choices[0]?.message.content).toBe('Hello from the fake server.');
-    expect(transport.spans()).toEqual([]);
+    expect(ctx.spans()).toEqual([]);
   });
 
   it('wrapping twice traces once, with the newer options', async () => {
     // Prepare
-    const client = wrapOpenAI(wrapOpenAI(plainClient(), sightline, { name: 'first' }), sightline, {
-      name: 'second',
-    });
+    const client = wrapOpenAI(
+      wrapOpenAI(plainClient(), ctx.sightline, { name: 'first' }),
+      ctx.sightline,
+      {
+        name: 'second',
+      },
+    );
 
     // Act
     await client.chat.completions.create(chatParams());
 
     // Assess
-    expect(transport.spans().map((span) => span.name)).toEqual(['second']);
+    expect(ctx.spans().map((span) => span.name)).toEqual(['second']);
   });
 });
 
@@ -566,7 +553,7 @@ describe('wrapOpenAI responses.create', () => {
     // Assess
     expect(traced).toEqual(plain);
     expect(traced.output_text).toBe('Paris.');
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         ...spanTimes,
@@ -593,7 +580,7 @@ describe('wrapOpenAI responses.create', () => {
 
   it('maps input items (messages, function calls and outputs) and a function call out', async () => {
     // Prepare
-    fake.enqueue({ type: 'responses', toolCalls: [weatherCall] });
+    ctx.server.enqueue({ type: 'responses', toolCalls: [weatherCall] });
 
     // Act
     await tracedClient().responses.create({
@@ -612,7 +599,7 @@ describe('wrapOpenAI responses.create', () => {
     });
 
     // Assess
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.systemInstructions).toEqual([{ type: 'text', content: 'Use tools.' }]);
     expect(span?.inputMessages).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Rome?' }] },
@@ -650,7 +637,7 @@ describe('wrapOpenAI responses.create', () => {
 
     // Assess
     expect(tracedEvents).toEqual(plainEvents);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       request: { stream: true },
       responseId: 'resp_fake0001',
@@ -663,7 +650,7 @@ describe('wrapOpenAI responses.create', () => {
 
   it('traces the responses.stream() helper through create', async () => {
     // Prepare
-    fake.enqueue({ type: 'responses', text: 'Rome.' });
+    ctx.server.enqueue({ type: 'responses', text: 'Rome.' });
 
     // Act
     const final = await tracedClient()
@@ -672,20 +659,20 @@ describe('wrapOpenAI responses.create', () => {
 
     // Assess
     expect(final.output_text).toBe('Rome.');
-    expect(transport.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
+    expect(ctx.spans()[0]?.outputMessages?.[0]?.parts).toEqual([
       { type: 'text', content: 'Rome.' },
     ]);
   });
 
   it('records an incomplete response as finish reason length', async () => {
     // Prepare
-    fake.enqueue({ type: 'responses', text: 'Par', status: 'incomplete' });
+    ctx.server.enqueue({ type: 'responses', text: 'Par', status: 'incomplete' });
 
     // Act
     await tracedClient().responses.create({ model: 'gpt-4.1', input: 'x', max_output_tokens: 1 });
 
     // Assess
-    expect(transport.spans()[0]?.finishReasons).toEqual(['length']);
+    expect(ctx.spans()[0]?.finishReasons).toEqual(['length']);
   });
 });
 
@@ -702,7 +689,7 @@ describe('wrapOpenAI embeddings.create', () => {
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         ...spanTimes,
@@ -742,7 +729,7 @@ describe('OpenAI-compatible servers through wrapOpenAI', () => {
         baseURL: `http://localhost:${new URL(takeoff.url).port}/v1`,
         maxRetries: 0,
       });
-      wrapOpenAI(client, { sightline, provider: 'titanml' });
+      wrapOpenAI(client, { sightline: ctx.sightline, provider: 'titanml' });
 
       // Act
       await client.chat.completions.create({
@@ -752,7 +739,7 @@ describe('OpenAI-compatible servers through wrapOpenAI', () => {
 
       // Assess
       expect(takeoff.requests).toHaveLength(1);
-      expect(transport.spans()[0]).toMatchObject({
+      expect(ctx.spans()[0]).toMatchObject({
         provider: 'titanml',
         serverAddress: 'localhost',
         requestModel: 'llama-3-8b',
@@ -778,7 +765,7 @@ describe('OpenAI-compatible servers through wrapOpenAI', () => {
 describe('wrapOpenAI responses.create stream errors', () => {
   it('marks the span failed when the stream carries an error event', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'responses',
       text: ['Par', 'is', '.'],
       streamFailure: { afterChunks: 5, mode: 'error-event', message: 'model overloaded' },
@@ -791,7 +778,7 @@ describe('wrapOpenAI responses.create stream errors', () => {
 
     // Assess
     expect(events.at(-1)).toMatchObject({ type: 'error', message: 'model overloaded' });
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       status: { code: 'error', message: 'model overloaded' },
       errorType: 'server_error',
       outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Par' }] }],
@@ -835,7 +822,7 @@ describe('wrapOpenAI completions.create (legacy)', () => {
         },
       ],
     };
-    const [json, streamed] = transport.spans();
+    const [json, streamed] = ctx.spans();
     expect(json).toMatchObject({ ...expected, request: { maxTokens: 20, stream: false } });
     expect(streamed).toMatchObject({ ...expected, request: { maxTokens: 20, stream: true } });
     expect(streamed?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);

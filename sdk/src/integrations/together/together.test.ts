@@ -1,35 +1,17 @@
 import Together from 'together-ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startFakeOpenAiServer,
-  type FakeOpenAiServer,
-  type FakeReply,
-} from '../../../../test/fakes/fakeOpenAiServer.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { describe, expect, it } from 'vitest';
+import { startFakeOpenAiServer, type FakeReply } from '../../../../test/fakes/fakeOpenAiServer.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapTogether } from './index.ts';
 
-let fake: FakeOpenAiServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
+const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
 function plainClient(): Together {
-  return new Together({ apiKey: 'together-test', baseURL: fake.baseURL, maxRetries: 0 });
+  return new Together({ apiKey: 'together-test', baseURL: ctx.server.baseURL, maxRetries: 0 });
 }
 
 function scriptTwice(reply: FakeReply): void {
-  fake.enqueue(reply, reply);
+  ctx.server.enqueue(reply, reply);
 }
 
 const model = 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
@@ -58,14 +40,14 @@ describe('wrapTogether chat.completions.create', () => {
     scriptTwice({ type: 'chat', content: '7', usage: { inputTokens: 15, outputTokens: 1 } });
 
     // Act
-    const traced = await wrapTogether(plainClient(), sightline).chat.completions.create(
+    const traced = await wrapTogether(plainClient(), ctx.sightline).chat.completions.create(
       chatParams(),
     );
     const plain = await plainClient().chat.completions.create(chatParams());
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -108,13 +90,15 @@ describe('wrapTogether chat.completions.create', () => {
 
     // Act
     const tracedChunks = await collect(
-      await wrapTogether(plainClient(), { sightline }).chat.completions.create(params),
+      await wrapTogether(plainClient(), { sightline: ctx.sightline }).chat.completions.create(
+        params,
+      ),
     );
     const plainChunks = await collect(await plainClient().chat.completions.create(params));
 
     // Assess
     expect(tracedChunks).toEqual(plainChunks);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       provider: 'together',
       request: { topK: 40, stream: true },
@@ -129,16 +113,16 @@ describe('wrapTogether chat.completions.create', () => {
 
   it('re-throws the client’s own error and records it', async () => {
     // Prepare
-    fake.enqueue({ type: 'error', status: 429 });
+    ctx.server.enqueue({ type: 'error', status: 429 });
 
     // Act
-    const caught = await wrapTogether(plainClient(), sightline)
+    const caught = await wrapTogether(plainClient(), ctx.sightline)
       .chat.completions.create(chatParams())
       .catch((error: unknown) => error);
 
     // Assess
     expect(caught).toBeInstanceOf(Together.RateLimitError);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       status: { code: 'error', message: (caught as Error).message },
       errorType: 'RateLimitError',
     });
@@ -146,13 +130,13 @@ describe('wrapTogether chat.completions.create', () => {
 
   it('records embeddings as an embedding span', async () => {
     // Act
-    await wrapTogether(plainClient(), sightline).embeddings.create({
+    await wrapTogether(plainClient(), ctx.sightline).embeddings.create({
       model: 'BAAI/bge-large-en-v1.5',
       input: 'hello world',
     });
 
     // Assess
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       name: 'together.embeddings.create',
       kind: 'embedding',
       provider: 'together',

@@ -1,33 +1,15 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText, tool, wrapLanguageModel, type LanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  startFakeOpenAiServer,
-  type FakeOpenAiServer,
-  type FakeReply,
-} from '../../../../test/fakes/fakeOpenAiServer.ts';
-import { Sightline } from '../../Sightline.ts';
-import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import { startFakeOpenAiServer, type FakeReply } from '../../../../test/fakes/fakeOpenAiServer.ts';
+import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { sightlineMiddleware } from './index.ts';
 
-let fake: FakeOpenAiServer;
-let transport: MemoryTransport;
-let sightline: Sightline;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  transport = new MemoryTransport();
-  sightline = new Sightline({ transport, flushOnExit: false });
-});
+const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
 function provider() {
-  return createOpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL });
+  return createOpenAI({ apiKey: 'sk-test', baseURL: ctx.server.baseURL });
 }
 
 function chatModel(): LanguageModel {
@@ -35,11 +17,11 @@ function chatModel(): LanguageModel {
 }
 
 function traced(model = provider().chat('gpt-4o-mini')): LanguageModel {
-  return wrapLanguageModel({ model, middleware: sightlineMiddleware(sightline) });
+  return wrapLanguageModel({ model, middleware: sightlineMiddleware(ctx.sightline) });
 }
 
 function scriptTwice(reply: FakeReply): void {
-  fake.enqueue(reply, reply);
+  ctx.server.enqueue(reply, reply);
 }
 
 const weather = tool({
@@ -76,7 +58,7 @@ describe('sightlineMiddleware with generateText', () => {
     expect(result.finishReason).toBe(plain.finishReason);
     expect(result.response.id).toBe(plain.response.id);
     expect(result.response.body).toEqual(plain.response.body);
-    expect(transport.spans()).toEqual([
+    expect(ctx.spans()).toEqual([
       {
         type: 'span',
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -105,7 +87,7 @@ describe('sightlineMiddleware with generateText', () => {
 
   it('records tool calls and, in the next step, the tool results sent back', async () => {
     // Prepare
-    fake.enqueue(
+    ctx.server.enqueue(
       {
         type: 'chat',
         toolCalls: [{ id: 'call_w', name: 'weather', arguments: '{"city":"Paris"}' }],
@@ -130,7 +112,7 @@ describe('sightlineMiddleware with generateText', () => {
 
     // Assess
     expect(result.text).toBe('Sunny.');
-    const [first, second] = transport.spans();
+    const [first, second] = ctx.spans();
     expect(first).toMatchObject({
       finishReasons: ['tool_calls'],
       outputMessages: [
@@ -157,7 +139,7 @@ describe('sightlineMiddleware with generateText', () => {
 
   it('records a failed call and generateText still throws the provider’s error', async () => {
     // Prepare
-    fake.enqueue({ type: 'error', status: 429 });
+    ctx.server.enqueue({ type: 'error', status: 429 });
 
     // Act
     const caught = await generateText({ model: traced(), ...call }).catch(
@@ -167,7 +149,7 @@ describe('sightlineMiddleware with generateText', () => {
     // Assess
     expect(caught).toBeInstanceOf(Error);
     expect((caught as { statusCode?: number }).statusCode).toBe(429);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       status: { code: 'error', message: (caught as Error).message },
       errorType: 'AI_APICallError',
     });
@@ -175,13 +157,13 @@ describe('sightlineMiddleware with generateText', () => {
 
   it('nests under the active Sightline span', async () => {
     // Act
-    const rootId = await sightline.trace('handle', async (root) => {
+    const rootId = await ctx.sightline.trace('handle', async (root) => {
       await generateText({ model: traced(), ...call });
       return root.spanId;
     });
 
     // Assess
-    expect(transport.spans()[0]?.parentSpanId).toBe(rootId);
+    expect(ctx.spans()[0]?.parentSpanId).toBe(rootId);
   });
 });
 
@@ -205,7 +187,7 @@ describe('sightlineMiddleware with streamText', () => {
     // Assess
     expect(tracedText).toEqual(plainText);
     expect(await tracedStream.usage).toEqual(await plainStream.usage);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       name: 'ai.doStream',
       status: { code: 'ok' },
@@ -222,7 +204,7 @@ describe('sightlineMiddleware with streamText', () => {
 
   it('records streamed tool calls', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       toolCalls: [{ id: 'call_s', name: 'weather', arguments: '{"city":"Oslo"}' }],
     });
@@ -238,7 +220,7 @@ describe('sightlineMiddleware with streamText', () => {
 
     // Assess
     expect((await result.toolCalls).map((toolCall) => toolCall.toolName)).toEqual(['weather']);
-    expect(transport.spans()[0]).toMatchObject({
+    expect(ctx.spans()[0]).toMatchObject({
       finishReasons: ['tool_calls'],
       outputMessages: [
         {
@@ -253,7 +235,7 @@ describe('sightlineMiddleware with streamText', () => {
 
   it('follows a Responses API model stream (TTFT at the first text delta)', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'responses',
       text: ['Ber', 'lin.'],
       usage: { inputTokens: 9, outputTokens: 2 },
@@ -269,7 +251,7 @@ describe('sightlineMiddleware with streamText', () => {
 
     // Assess
     expect(text).toBe('Berlin.');
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       provider: 'openai',
       requestModel: 'gpt-4.1',
@@ -282,7 +264,7 @@ describe('sightlineMiddleware with streamText', () => {
 
   it('marks the span failed when the stream carries an error', async () => {
     // Prepare
-    fake.enqueue({
+    ctx.server.enqueue({
       type: 'chat',
       content: ['Par', 'is', ' is', ' nice'],
       streamFailure: { afterChunks: 2, mode: 'error-event', message: 'upstream overloaded' },
@@ -299,13 +281,13 @@ describe('sightlineMiddleware with streamText', () => {
 
     // Assess
     expect(errors).toHaveLength(1);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span?.status).toEqual({ code: 'error', message: 'upstream overloaded' });
   });
 
   it('ends the span when the caller aborts the stream', async () => {
     // Prepare
-    fake.enqueue({ type: 'chat', content: ['One', ' two', ' three', ' four', ' five'] });
+    ctx.server.enqueue({ type: 'chat', content: ['One', ' two', ' three', ' four', ' five'] });
     const controller = new AbortController();
 
     // Act
@@ -322,7 +304,7 @@ describe('sightlineMiddleware with streamText', () => {
 
     // Assess
     expect(received).toEqual(['One']);
-    const [span] = transport.spans();
+    const [span] = ctx.spans();
     expect(span).toMatchObject({
       status: { code: 'error', message: 'This operation was aborted' },
       errorType: 'AbortError',
