@@ -190,7 +190,7 @@ export function sdkOverheadSection(result: SdkOverheadResult, command: string): 
   };
   const rows = VARIANT_NAMES.map(
     (variant) =>
-      `| ${label[variant]} | **${fmt(summary(variant, 'addedMeanUs'))}** | **${fmt(summary(variant, 'addedP99Us'))}** | ${fmt(summary(variant, 'baseMeanUs'))} | ${fmt(summary(variant, 'tracedMeanUs'))} | ${result.overhead[variant].map((row) => fmt(row.addedMeanUs)).join(' / ')} | ${fmt(result.heap[variant].bytesPerSpan, 0)} |`,
+      `| ${label[variant]} | **${fmt(summary(variant, 'addedMeanUs'))}** | **${fmt(summary(variant, 'addedP99Us'))}** | ${fmt(summary(variant, 'callerAddedMeanUs'))} | ${fmt(summary(variant, 'baseMeanUs'))} | ${fmt(summary(variant, 'tracedMeanUs'))} | ${result.overhead[variant].map((row) => fmt(row.addedMeanUs)).join(' / ')} | ${fmt(result.heap[variant].bytesPerSpan, 0)} |`,
   ).join('\n');
   const ours = summary('sightline', 'addedMeanUs');
   const oursP99 = summary('sightline', 'addedP99Us');
@@ -204,14 +204,17 @@ peers run their npm builds). The same fake in-process LLM client for all three (
 real I/O does, so each SDK's background export work runs inside the measurement); each tracer
 records model, input and output messages, usage and finish reason. Every run is a fresh worker
 process ${result.pinned ? 'pinned to one core (`taskset -c 1`, `SIGHTLINE_BENCH_PIN=1`)' : 'on the whole machine (unpinned: V8 and libuv helper threads may use the second core, for every tracer alike)'}: 3,000 warm-up calls each way, then 30 rounds of
-1,000 untraced and 1,000 traced calls, interleaved; added time = traced − untraced (mean, and
-p99 − p99). Each variant ran ${REPETITIONS} times, interleaved with the others; the table shows the median run
+1,000 untraced and 1,000 traced calls, interleaved. Each traced round ends with the tracer's own
+flush inside its timing, so all export work a traced call causes is charged to it and none leaks
+into the untraced rounds: **added mean** = (traced rounds' wall time − untraced rounds' wall
+time) / calls. "On the call" is the same difference over the calls alone (what the caller waits
+for, background work that ran inside them included). p99 is per call, traced p99 − untraced p99. Each variant ran ${REPETITIONS} times, interleaved with the others; the table shows the median run
 (all runs' added means listed). Peers export to a loopback OTLP/HTTP sink, Sightline to an
 equally cheap loopback Kinesis stand-in; together they received ${result.sink.otlpRequests.toLocaleString('en-US')} OTLP requests and
 ${result.sink.kinesisRecords.toLocaleString('en-US')} Kinesis records, so every tracer really exported.
 
-| tracer | added mean (µs) | added p99 (µs) | untraced mean (µs) | traced mean (µs) | added mean, each run | heap per buffered span (bytes) |
-| --- | --- | --- | --- | --- | --- | --- |
+| tracer | added mean (µs) | added p99 (µs) | on the call (µs) | untraced (µs/call) | traced (µs/call) | added mean, each run | heap per buffered span (bytes) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
 
 Sightline vs the best peer: **${fmt(ours / bestPeerMean, 3)}×** the mean (target ≤ 0.2), **${fmt(oursP99 / bestPeerP99, 3)}×** the p99.
