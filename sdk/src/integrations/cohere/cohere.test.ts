@@ -12,6 +12,12 @@ const ctx = useIntegrationTestClient(startFakeCohereServer);
 
 const clientOptions = () => ({ token: 'co-test', baseUrl: ctx.server.url, maxRetries: 0 });
 
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const events: T[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
 function stable(span: SpanItemInput | undefined) {
   const {
     traceId: _traceId,
@@ -143,11 +149,6 @@ describe('wrapCohere', () => {
     const request: Cohere.V2ChatStreamRequest = {
       model: 'command-a-reasoning-08-2025',
       messages: [{ role: 'user', content: 'Greet me' }],
-    };
-    const collect = async (stream: AsyncIterable<unknown>) => {
-      const events: unknown[] = [];
-      for await (const event of stream) events.push(event);
-      return events;
     };
 
     // Act
@@ -347,11 +348,6 @@ describe('wrapCohere', () => {
     };
     ctx.server.enqueue(reply, reply);
     const request = { model: 'command-r', message: 'Greet in Italian' };
-    const collect = async (stream: AsyncIterable<unknown>) => {
-      const events: unknown[] = [];
-      for await (const event of stream) events.push(event);
-      return events;
-    };
 
     // Act
     const plain = await collect(await new CohereClient(clientOptions()).chatStream(request));
