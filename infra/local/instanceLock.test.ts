@@ -46,3 +46,17 @@ it('takes over a lock left by a process that no longer runs', () => {
   expect(liveLockOwner(home)).toBe(process.pid);
   lock.release();
 });
+
+it('keeps locks of different names in one directory apart (the web build lock)', async () => {
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)']);
+  try {
+    writeFileSync(path.join(home, '.sightline-build.lock'), String(other.pid));
+
+    const instance = acquireInstanceLock(home);
+
+    expect(() => acquireInstanceLock(home, '.sightline-build.lock')).toThrow(InstanceLockedError);
+    instance.release();
+  } finally {
+    other.kill();
+  }
+});

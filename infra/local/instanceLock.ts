@@ -38,8 +38,8 @@ export interface InstanceLock {
   release(): void;
 }
 
-export function acquireInstanceLock(home: string): InstanceLock {
-  const lockPath = path.join(home, 'sightline.lock');
+export function acquireInstanceLock(home: string, fileName = 'sightline.lock'): InstanceLock {
+  const lockPath = path.join(home, fileName);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { nodeChildArgs, runToCompletion, startChild, type ManagedChild } from './childProcesses.ts';
+import { acquireInstanceLock, InstanceLockedError, type InstanceLock } from './instanceLock.ts';
 
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve('next/dist/bin/next');
@@ -64,6 +65,34 @@ const nextEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
 });
 
 /** Builds the web app unless the last build is of the same sources. Returns whether it built. */
+/**
+ * Stacks started side by side (parallel test files on a fresh clone) share `web/.next`: one
+ * builds while the others wait on this lock, then find the build current.
+ */
+async function withBuildLock<T>(
+  root: string,
+  signal: AbortSignal | undefined,
+  work: () => Promise<T>,
+) {
+  let lock: InstanceLock | undefined;
+  while (!lock) {
+    signal?.throwIfAborted();
+    try {
+      lock = acquireInstanceLock(path.join(root, 'web'), BUILD_LOCK_FILE);
+    } catch (error) {
+      if (!(error instanceof InstanceLockedError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
+}
+
+const BUILD_LOCK_FILE = '.sightline-build.lock';
+
 export async function ensureWebBuild(
   root: string,
   logDirectory: string,
@@ -71,6 +100,19 @@ export async function ensureWebBuild(
 ): Promise<boolean> {
   const digest = webSourceDigest(root);
   if (isWebBuildCurrent(root, digest)) return false;
+  return withBuildLock(root, signal, async () => {
+    if (isWebBuildCurrent(root, digest)) return false;
+    await build(root, digest, logDirectory, signal);
+    return true;
+  });
+}
+
+async function build(
+  root: string,
+  digest: string,
+  logDirectory: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   await runToCompletion({
     name: 'web-build',
     command: process.execPath,
@@ -84,7 +126,6 @@ export async function ensureWebBuild(
     buildStampPath(root),
     JSON.stringify({ digest, builtAt: new Date().toISOString() }),
   );
-  return true;
 }
 
 export function startWebServer(options: {
