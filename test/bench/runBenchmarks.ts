@@ -203,8 +203,8 @@ version, tags, metadata). Key lookups hit the warm cache, as they do in a warm f
 
 | measure | result |
 | --- | --- |
-| spans/s, full handler (decode → verify → validate → one insert per invocation) | **${format(ingest.endToEndSpansPerSecond)}** |
-| spans/s, CPU part only (decode, verify HMAC, validate, map to rows) | ${format(ingest.prepareSpansPerSecond)} |
+| spans/s, full handler (decode → verify → validate → enrich and redact → one insert per table per invocation) | **${format(ingest.endToEndSpansPerSecond)}** |
+| spans/s, CPU part only (decode, verify HMAC, validate, enrich and redact, map to rows) | ${format(ingest.prepareSpansPerSecond)} |
 | per-invocation latency for ${ingest.spansPerBatch} spans, p50 / p95 | ${format(ingest.batchP50Ms, 1)} ms / ${format(ingest.batchP95Ms, 1)} ms |
 
 The gap between the two rows is the insert: the client serialises the rows and the embedded
