@@ -30,8 +30,10 @@ export interface PhoneOptions {
 function validate(candidate: string, region: CountryCode): 'valid' | 'possible' | 'invalid' {
   const parsed = parsePhoneNumberFromString(candidate.replace(/\(0\)/, ''), region);
   if (!parsed) return 'invalid';
-  if (parsed.isValid()) return 'valid';
-  return parsed.isPossible() ? 'possible' : 'invalid';
+  // A valid number is always of a possible length; the length check is cheap, while isValid()
+  // may try every country sharing the calling code (+1 has two dozen).
+  if (!parsed.isPossible()) return 'invalid';
+  return parsed.isValid() ? 'valid' : 'possible';
 }
 
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
