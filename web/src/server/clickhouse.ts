@@ -7,7 +7,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouseClient } from '../../../functions/store/clickhouseClient.ts';
 import { ConfigurationError, serverEnv } from '../../../functions/config/env.ts';
-import { StoreUnavailableError } from './errors.ts';
+import { InvalidRequestError, StoreUnavailableError } from './errors.ts';
 
 // Kept on globalThis so `next dev` module reloads do not open a new connection pool each time.
 const holder = globalThis as typeof globalThis & {
@@ -61,9 +61,20 @@ export function describeQueryFailure(error: unknown): string {
   return (message.split('\n')[0] ?? message).slice(0, MAX_REASON_CHARS);
 }
 
+/** Repository errors that mean "this cannot be asked", not "the store is down". */
+const REQUEST_ERROR_CODES = new Set(['INVALID_QUERY', 'INVALID_CURSOR', 'INVALID_REQUEST']);
+
+function requestErrorOf(error: unknown): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && REQUEST_ERROR_CODES.has(code) ? error : undefined;
+}
+
 /**
  * Runs a read against ClickHouse. A bad configuration surfaces as the ConfigurationError it is;
- * any other failure (connection, query) becomes a StoreUnavailableError.
+ * a question the repositories refuse (INVALID_QUERY, INVALID_CURSOR) becomes an
+ * InvalidRequestError (400 from the API, a readable panel on a page); any other failure
+ * (connection, query) becomes a StoreUnavailableError.
  */
 export async function withClickHouse<T>(
   read: (client: ClickHouseClient) => Promise<T>,
@@ -72,6 +83,8 @@ export async function withClickHouse<T>(
     return await read(await getClickHouseClient());
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
+    const requestError = requestErrorOf(error);
+    if (requestError) throw new InvalidRequestError(requestError.message);
     console.error('ClickHouse query failed:', error);
     throw new StoreUnavailableError(
       `Query to ${clickhouseLocation()} failed: ${describeQueryFailure(error)}`,

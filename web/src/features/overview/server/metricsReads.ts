@@ -10,7 +10,7 @@ import {
   getTopUsersByCost,
   type MetricsFilter,
 } from '../../../../../functions/store/metricsRepository.ts';
-import { readStore } from '../../traces/server/readStore.ts';
+import { withClickHouse } from '../../../server/clickhouse.ts';
 import {
   resolveTimeRange,
   type ResolvedTimeRange,
@@ -53,7 +53,7 @@ export async function readMetricsSummary(
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<MetricsSummaryResponse> {
   const filter = metricsFilterFor(projectId, query, range);
-  const summary = await readStore((client) => getMetricsSummary(client, { filter }));
+  const summary = await withClickHouse((client) => getMetricsSummary(client, { filter }));
   return { ...windowOf(range), summary };
 }
 
@@ -64,7 +64,7 @@ export async function readMetricsSeries(
 ): Promise<MetricsSeriesResponse> {
   const filter = metricsFilterFor(projectId, query, range);
   const bucket = query.bucket ?? range.bucket;
-  const points = await readStore((client) => getMetricsSeries(client, { filter, bucket }));
+  const points = await withClickHouse((client) => getMetricsSeries(client, { filter, bucket }));
   return { ...windowOf(range), bucket, points };
 }
 
@@ -74,7 +74,7 @@ export async function readMetricsBreakdown(
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<MetricsBreakdownResponse> {
   const filter = metricsFilterFor(projectId, query, range);
-  const rows = await readStore((client) =>
+  const rows = await withClickHouse((client) =>
     getMetricsBreakdown(client, { filter, dimension: query.dimension, limit: query.limit }),
   );
   return { ...windowOf(range), dimension: query.dimension, rows };
@@ -86,7 +86,7 @@ export async function readTopUsers(
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<TopUsersResponse> {
   const filter = metricsFilterFor(projectId, query, range);
-  const users = await readStore((client) =>
+  const users = await withClickHouse((client) =>
     getTopUsersByCost(client, { filter, limit: query.limit }),
   );
   return { ...windowOf(range), users };

@@ -10,7 +10,7 @@ import {
   resolveTimeRange,
   type ResolvedTimeRange,
 } from '../../../components/timeRange/timeRange.ts';
-import { readStore } from '../../traces/server/readStore.ts';
+import { withClickHouse } from '../../../server/clickhouse.ts';
 import type {
   PromptCompareQuery,
   PromptCompareResponse,
@@ -23,7 +23,7 @@ export async function readPromptVersions(
   query: PromptListQuery,
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<PromptListResponse> {
-  const versions = await readStore((client) =>
+  const versions = await withClickHouse((client) =>
     listPromptVersions(client, { projectId, range: { from: range.from, to: range.to } }),
   );
   return { from: range.from.toISOString(), to: range.to.toISOString(), versions };
@@ -34,7 +34,7 @@ export async function readPromptComparison(
   query: PromptCompareQuery,
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<PromptCompareResponse> {
-  const versions = await readStore((client) =>
+  const versions = await withClickHouse((client) =>
     comparePromptVersions(client, {
       projectId,
       range: { from: range.from, to: range.to },

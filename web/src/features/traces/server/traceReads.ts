@@ -29,7 +29,7 @@ import {
   type TraceSearchQuery,
   type TraceSpanView,
 } from '../api/operations.ts';
-import { readStore } from './readStore.ts';
+import { withClickHouse } from '../../../server/clickhouse.ts';
 import { toNumber, toTraceSpanView } from './spanItems.ts';
 
 export function canReadContent(access: ProjectAccess): boolean {
@@ -80,7 +80,7 @@ export async function readTraceList(
     );
   }
   const filter = traceFilterFor(access.projectId, query, range);
-  const page = await readStore((client) =>
+  const page = await withClickHouse((client) =>
     searchTraces(client, {
       filter,
       sort: { field: query.sort, direction: query.direction },
@@ -136,7 +136,7 @@ export async function readTrace(
 ): Promise<TraceDetailResponse | null> {
   const contentHidden = !canReadContent(access);
   const { projectId } = access;
-  const [spans, findings, evalScores] = await readStore((client) =>
+  const [spans, findings, evalScores] = await withClickHouse((client) =>
     Promise.all([
       getTraceSpans(client, { projectId, traceId }),
       readOptionalTable(client, (c) => getTraceFindings(c, { projectId, traceId })),

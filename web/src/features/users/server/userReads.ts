@@ -9,7 +9,7 @@ import {
   resolveTimeRange,
   type ResolvedTimeRange,
 } from '../../../components/timeRange/timeRange.ts';
-import { readStore } from '../../traces/server/readStore.ts';
+import { withClickHouse } from '../../../server/clickhouse.ts';
 import { readTraceList } from '../../traces/server/traceReads.ts';
 import type {
   SessionResponse,
@@ -24,7 +24,7 @@ export async function readUserList(
   query: UserListQuery,
   range: ResolvedTimeRange = resolveTimeRange(query),
 ): Promise<UserListResponse> {
-  const page = await readStore((client) =>
+  const page = await withClickHouse((client) =>
     listUsers(client, {
       projectId,
       range: { from: range.from, to: range.to },
