@@ -17,6 +17,7 @@ import type { Finding, DetectorRef } from '../detect/types.ts';
 import { evaluateSpan } from '../evaluate/evaluateSpan.ts';
 import type { EvalScore } from '../evaluate/types.ts';
 import { priceSpan, type CostStatus } from '../pricing/priceSpan.ts';
+import type { SpanEnrichmentColumns } from '../store/spanRows.ts';
 import { actionFor, type EnrichmentPolicy } from './policy.ts';
 import { redactText, type PlaceholderRegistry } from './redactText.ts';
 import { detectSensitiveText } from './scanText.ts';
@@ -47,17 +48,11 @@ export interface RedactedOriginal {
   original: string;
 }
 
-export interface EnrichmentSummary {
-  costUsd: number | null;
+/** What the span's summary columns store (functions/store/spanRows.ts), narrowed. */
+export type EnrichmentSummary = SpanEnrichmentColumns & {
   costStatus: CostStatus;
-  piiTypes: string[];
-  piiCount: number;
-  secretCount: number;
-  injectionScore: number;
-  toxicityScore: number;
-  evalFailed: string[];
   status: 'ok' | 'partial';
-}
+};
 
 export interface SpanEnrichment {
   span: SpanItem;

@@ -10,7 +10,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { SpanItemSchema, type SpanItem, type SpanItemInput } from '@sightline/sdk/contract';
-import type { IngestKeyItem, ProjectItem } from '../../functions/control/controlPlaneTables.ts';
 import { detectPii } from '../../functions/detect/pii/detectPii.ts';
 import { detectSecrets } from '../../functions/detect/secrets/detectSecrets.ts';
 import { scoreInjection } from '../../functions/detect/injection/scoreInjection.ts';
@@ -21,11 +20,10 @@ import { DEFAULT_POLICY } from '../../functions/enrich/policy.ts';
 import { PlaceholderRegistry } from '../../functions/enrich/redactText.ts';
 import { collectTextSlots } from '../../functions/enrich/spanTextSlots.ts';
 import { evaluateSpan } from '../../functions/evaluate/evaluateSpan.ts';
-import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
 import { prepareIngestBatch } from '../../functions/ingest/prepareIngestBatch.ts';
 import { priceSpan } from '../../functions/pricing/priceSpan.ts';
 import { buildKinesisRecord, buildRecordData, hex } from '../helpers/factories.ts';
-import { realisticSpan } from './ingestThroughput.ts';
+import { benchKeys, realisticSpan } from './ingestThroughput.ts';
 import * as benchmarkReport from './benchmarkReport.ts';
 import { percentile } from './percentile.ts';
 
@@ -70,18 +68,7 @@ export interface EnrichResult {
 
 export async function benchEnrichment(spanCount = 6_000): Promise<EnrichResult> {
   const vault = vaultFromMasterKey(randomBytes(32));
-  const key = { projectId: 'bench', keyId: 'ik_bench', secret: 'b'.repeat(43) };
-  const project: ProjectItem = {
-    projectId: 'bench',
-    name: 'bench',
-    retentionDays: 30,
-    createdAt: '',
-  };
-  const ingestKey: IngestKeyItem = { ...key, status: 'active', createdAt: '' };
-  const keys = new IngestKeyCache(
-    { getProject: async () => project, getIngestKey: async () => ingestKey },
-    { ttlSeconds: 3_600 },
-  );
+  const { key, keys } = benchKeys();
   const inputs = Array.from({ length: spanCount }, (_, index) => variedSpan(index));
   const spanBytes = Math.round(
     inputs.reduce((sum, span) => sum + JSON.stringify(span).length, 0) / inputs.length,

@@ -57,6 +57,23 @@ export function realisticSpan() {
   });
 }
 
+/** The bench project's ingest key and a warm key cache over it (no DynamoDB). */
+export function benchKeys() {
+  const key = { projectId: 'bench', keyId: 'ik_bench', secret: 'b'.repeat(43) };
+  const project: ProjectItem = {
+    projectId: 'bench',
+    name: 'bench',
+    retentionDays: 30,
+    createdAt: '',
+  };
+  const ingestKey: IngestKeyItem = { ...key, status: 'active', createdAt: '' };
+  const keys = new IngestKeyCache(
+    { getProject: async () => project, getIngestKey: async () => ingestKey },
+    { ttlSeconds: 3_600 },
+  );
+  return { key, keys };
+}
+
 export interface IngestResult {
   spanBytes: number;
   batches: number;
@@ -72,18 +89,7 @@ export async function benchIngestHandler(): Promise<IngestResult> {
   const env = parseServerEnv({ SIGHTLINE_HOME: home });
   const clickhouse = await openEmbeddedClickHouse(env);
   await runMigrations(clickhouse.client);
-  const key = { projectId: 'bench', keyId: 'ik_bench', secret: 'b'.repeat(43) };
-  const project: ProjectItem = {
-    projectId: 'bench',
-    name: 'bench',
-    retentionDays: 30,
-    createdAt: '',
-  };
-  const ingestKey: IngestKeyItem = { ...key, status: 'active', createdAt: '' };
-  const keys = new IngestKeyCache(
-    { getProject: async () => project, getIngestKey: async () => ingestKey },
-    { ttlSeconds: 3600 },
-  );
+  const { key, keys } = benchKeys();
   const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
   const vault = vaultFromMasterKey(randomBytes(32));
   const handler = createIngestHandler(async () => ({
