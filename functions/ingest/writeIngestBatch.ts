@@ -8,6 +8,7 @@
  * blocking its shard forever.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { createHash } from 'node:crypto';
 import { clickHouseErrorOf, type ClickHouseErrorInfo } from '../store/clickhouseErrors.ts';
 import { insertDeadLetters, type DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { insertEvalScores, insertFindings, insertOriginals } from '../store/enrichmentRows.ts';
@@ -58,7 +59,26 @@ interface TableWriter {
   /** The whole batch's rows for the table (already gathered by prepareIngestBatch). */
   batchRows: (batch: PreparedBatch) => readonly unknown[];
   rowsOf: (record: PreparedRecord) => readonly unknown[];
-  insert: (client: ClickHouseClient, rows: readonly never[]) => Promise<void>;
+  insert: (
+    client: ClickHouseClient,
+    rows: readonly never[],
+    deduplicationToken?: string,
+  ) => Promise<void>;
+}
+
+/**
+ * Names an insert by the stream positions of the records it carries, so the same records
+ * delivered again make the same token and ClickHouse skips them (migration 0011).
+ */
+export function deduplicationTokenFor(table: string, records: readonly PreparedRecord[]): string {
+  const hash = createHash('sha256');
+  for (const record of records)
+    hash
+      .update(record.source.eventSourceARN)
+      .update('\n')
+      .update(record.sequenceNumber)
+      .update('\n');
+  return `${table}:${hash.digest('hex')}`;
 }
 
 const TABLES: readonly TableWriter[] = [
@@ -108,7 +128,11 @@ async function writeTable(
   const outcome: TableOutcome = { failed: new Map(), rejected: new Map() };
   const withRows = batch.records.filter((record) => writer.rowsOf(record).length > 0);
   try {
-    await writer.insert(client, writer.batchRows(batch) as never[]);
+    await writer.insert(
+      client,
+      writer.batchRows(batch) as never[],
+      deduplicationTokenFor(writer.table, withRows),
+    );
     return outcome;
   } catch (error) {
     outcome.error = error as Error;
@@ -119,7 +143,11 @@ async function writeTable(
   }
   for (const record of withRows) {
     try {
-      await writer.insert(client, writer.rowsOf(record) as never[]);
+      await writer.insert(
+        client,
+        writer.rowsOf(record) as never[],
+        deduplicationTokenFor(writer.table, [record]),
+      );
     } catch (error) {
       const rejection = dataRejectionOf(error);
       if (rejection) outcome.rejected.set(record.sequenceNumber, rejection);

@@ -1,18 +1,33 @@
 /**
  * The one way rows are written: a single JSONEachRow insert, skipped when there is nothing
  * to write, tagged (`log_comment`) with who issued it so it can be found in the query log.
+ * With a deduplication token, ClickHouse skips the insert (and the materialized views it
+ * feeds) when it has already stored a block with the same token (migration 0011).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export async function insertRows<Row>(
   client: ClickHouseClient,
-  { table, rows, issuedBy }: { table: string; rows: readonly Row[]; issuedBy: string },
+  {
+    table,
+    rows,
+    issuedBy,
+    deduplicationToken,
+  }: { table: string; rows: readonly Row[]; issuedBy: string; deduplicationToken?: string },
 ): Promise<void> {
   if (rows.length === 0) return;
   await client.insert({
     table,
     values: rows as Row[],
     format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: issuedBy },
+    clickhouse_settings: {
+      log_comment: issuedBy,
+      ...(deduplicationToken
+        ? {
+            insert_deduplication_token: deduplicationToken,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+          }
+        : {}),
+    },
   });
 }

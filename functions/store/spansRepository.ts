@@ -9,8 +9,18 @@ import type { SpanRow } from './spanRows.ts';
 
 export const SPANS_TABLE = 'spans';
 
-export function insertSpans(client: ClickHouseClient, rows: readonly SpanRow[]): Promise<void> {
-  return insertRows(client, { table: SPANS_TABLE, rows, issuedBy: 'ingest.insertSpans' });
+/** `deduplicationToken`: the same token again (a redelivered batch) inserts nothing. */
+export function insertSpans(
+  client: ClickHouseClient,
+  rows: readonly SpanRow[],
+  deduplicationToken?: string,
+): Promise<void> {
+  return insertRows(client, {
+    table: SPANS_TABLE,
+    rows,
+    issuedBy: 'ingest.insertSpans',
+    ...(deduplicationToken ? { deduplicationToken } : {}),
+  });
 }
 
 /** One line of the traces list. */
