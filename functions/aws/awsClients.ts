@@ -4,6 +4,8 @@
  * defaults to HTTP/2; an `http://` endpoint therefore gets an HTTP/1.1 handler.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -46,4 +48,14 @@ export function createDynamoDocumentClient(env: ServerEnv = serverEnv()): Dynamo
   return DynamoDBDocumentClient.from(createDynamoClient(env), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** KMS: the content vault's data keys (AWS only; local mode wraps with a key file). */
+export function createKmsClient(env: ServerEnv = serverEnv()): KMSClient {
+  return new KMSClient({ region: env.AWS_REGION, maxAttempts: 3 });
+}
+
+/** SQS: the LLM-as-judge queue (AWS only; local mode uses a file-backed queue). */
+export function createSqsClient(env: ServerEnv = serverEnv()): SQSClient {
+  return new SQSClient({ region: env.AWS_REGION, maxAttempts: 3 });
 }

@@ -3,9 +3,9 @@
  * AWS, a local key file (created once, mode 0600) in local mode. Two keys are derived from the
  * local file so the wrapping key and the redaction HMAC key are never the same bytes.
  */
-import { KMSClient } from '@aws-sdk/client-kms';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createKmsClient } from '../aws/awsClients.ts';
 import { ConfigurationError, type ServerEnv } from '../config/env.ts';
 import { createVault, KmsKeyProvider, LocalKeyProvider, type Vault } from './originalsVault.ts';
 
@@ -40,10 +40,9 @@ export async function loadVault(env: ServerEnv): Promise<Vault> {
       throw new ConfigurationError(
         'the redaction key secret must be a string of at least 32 characters',
       );
-    const kms = new KMSClient({ region: env.AWS_REGION });
     return createVault(
       derive(Buffer.from(secret), 'redaction-hmac'),
-      new KmsKeyProvider(kms, env.SIGHTLINE_VAULT_KMS_KEY_ID),
+      new KmsKeyProvider(createKmsClient(env), env.SIGHTLINE_VAULT_KMS_KEY_ID),
     );
   }
   if (env.SIGHTLINE_VAULT_KEY_FILE) {

@@ -7,7 +7,6 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   Context,
@@ -15,7 +14,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import { createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { createDynamoDocumentClient, createSqsClient } from '../aws/awsClients.ts';
 import { serverEnv } from '../config/env.ts';
 import { ProjectsRepository } from '../control/projectsRepository.ts';
 import { loadVault } from '../enrich/loadVault.ts';
@@ -142,10 +141,7 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
       logger: new Logger({ serviceName: 'sightline-ingest' }),
       ...(env.SIGHTLINE_JUDGE_QUEUE_URL
         ? {
-            judgeQueue: new SqsJudgeQueue(
-              new SQSClient({ region: env.AWS_REGION }),
-              env.SIGHTLINE_JUDGE_QUEUE_URL,
-            ),
+            judgeQueue: new SqsJudgeQueue(createSqsClient(env), env.SIGHTLINE_JUDGE_QUEUE_URL),
           }
         : {}),
       reset: () => {
