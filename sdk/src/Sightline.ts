@@ -58,7 +58,7 @@ type AnyFunction = (...args: any[]) => any;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 

@@ -8,7 +8,7 @@
  * to the client's error hook and never reaches the host.
  */
 import type { SpanKind } from '../contract/index.ts';
-import type { Sightline } from '../Sightline.ts';
+import { isPromiseLike, type Sightline } from '../Sightline.ts';
 import type { DeferredAttributes, SpanAttributes, SpanHandle } from '../SpanHandle.ts';
 
 export interface LlmCallStart {
@@ -37,10 +37,6 @@ export interface LlmCallHandlers<T> {
   onResult?(result: T): SpanAttributes | DeferredAttributes;
   /** When the result is a stream, how to follow it; return undefined for non-streams. */
   stream?(result: T): StreamHandlers<unknown> | undefined;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** Runs `call` inside an LLM span. Returns exactly what `call` returns (same promise type). */
