@@ -142,133 +142,98 @@ function run(
   );
 }
 
-export function chatCompletionsTracer(
-  options: OpenAiCompatibleOptions,
-  client: ClientDescription,
-): Tracer {
-  return (original, self, args) => {
-    const body = args[0];
-    if (!isObject(body)) return original.apply(self, args);
-    const params: Json = { ...body };
-    const messages = Array.isArray(body.messages) ? [...(body.messages as unknown[])] : [];
-    const target = describeTarget(options, client);
-    return run(
-      options,
-      {
-        name: `${client.spanPrefix}.chat.completions.create`,
-        kind: 'llm',
-        attributes: () => chatRequestAttributes({ params, messages, ...target }),
-        handlers: {
-          onResult: (completion) => () => chatCompletionAttributes(completion),
-          stream: (result) => {
-            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
-            const chunks = new ChatCompletionChunkAccumulator();
-            return {
-              onChunk: (chunk) => chunks.add(chunk),
-              onEnd: () => () => chunks.attributes(),
-            };
-          },
-        },
-      },
-      original,
-      self,
-      args,
-    );
+/** One OpenAI-format method: how to capture its request, map its result, follow its stream. */
+interface CallSpec {
+  /** The method's path, e.g. `chat.completions.create` (the span is `<prefix>.<operation>`). */
+  operation: string;
+  kind: SpanKind;
+  /** The request field copied at call time, since the host may change its array afterwards. */
+  payloadField: 'messages' | 'prompt' | 'input';
+  requestAttributes(request: { params: Json; payload: unknown } & Target): SpanAttributes;
+  resultAttributes(result: unknown): SpanAttributes;
+  /** For methods that stream: a fresh accumulator per stream. */
+  streamAccumulator?: () => { add(chunk: unknown): void; attributes(): SpanAttributes };
+  isFirstToken?: (chunk: unknown) => boolean;
+}
+
+function streamHandlers(spec: CallSpec, params: Json): LlmCallHandlers<unknown>['stream'] {
+  const { streamAccumulator, isFirstToken } = spec;
+  if (!streamAccumulator) return undefined;
+  return (result) => {
+    if (params.stream !== true || !isAsyncIterable(result)) return undefined;
+    const chunks = streamAccumulator();
+    return {
+      onChunk: (chunk) => chunks.add(chunk),
+      onEnd: () => () => chunks.attributes(),
+      ...(isFirstToken ? { isFirstToken } : {}),
+    };
   };
 }
 
-export function completionsTracer(
-  options: OpenAiCompatibleOptions,
-  client: ClientDescription,
-): Tracer {
-  return (original, self, args) => {
-    const body = args[0];
-    if (!isObject(body)) return original.apply(self, args);
-    const params: Json = { ...body };
-    const prompt = Array.isArray(body.prompt) ? [...(body.prompt as unknown[])] : body.prompt;
-    const target = describeTarget(options, client);
-    return run(
-      options,
-      {
-        name: `${client.spanPrefix}.completions.create`,
-        kind: 'llm',
-        attributes: () => completionRequestAttributes({ params, prompt, ...target }),
-        handlers: {
-          onResult: (completion) => () => completionAttributes(completion),
-          stream: (result) => {
-            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
-            const chunks = new CompletionChunkAccumulator();
-            return {
-              onChunk: (chunk) => chunks.add(chunk),
-              onEnd: () => () => chunks.attributes(),
-            };
+function callTracer(spec: CallSpec) {
+  return (options: OpenAiCompatibleOptions, client: ClientDescription): Tracer =>
+    (original, self, args) => {
+      const body = args[0];
+      if (!isObject(body)) return original.apply(self, args);
+      const params: Json = { ...body };
+      const field = body[spec.payloadField];
+      const payload = Array.isArray(field) ? [...(field as unknown[])] : field;
+      const target = describeTarget(options, client);
+      const stream = streamHandlers(spec, params);
+      return run(
+        options,
+        {
+          name: `${client.spanPrefix}.${spec.operation}`,
+          kind: spec.kind,
+          attributes: () => spec.requestAttributes({ params, payload, ...target }),
+          handlers: {
+            onResult: (result) => () => spec.resultAttributes(result),
+            ...(stream ? { stream } : {}),
           },
         },
-      },
-      original,
-      self,
-      args,
-    );
-  };
+        original,
+        self,
+        args,
+      );
+    };
 }
 
-export function responsesTracer(
-  options: OpenAiCompatibleOptions,
-  client: ClientDescription,
-): Tracer {
-  return (original, self, args) => {
-    const body = args[0];
-    if (!isObject(body)) return original.apply(self, args);
-    const params: Json = { ...body };
-    const input = Array.isArray(body.input) ? [...(body.input as unknown[])] : body.input;
-    const target = describeTarget(options, client);
-    return run(
-      options,
-      {
-        name: `${client.spanPrefix}.responses.create`,
-        kind: 'llm',
-        attributes: () => responsesRequestAttributes({ params, input, ...target }),
-        handlers: {
-          onResult: (response) => () => responseAttributes(response),
-          stream: (result) => {
-            if (params.stream !== true || !isAsyncIterable(result)) return undefined;
-            const events = new ResponseEventAccumulator();
-            return {
-              onChunk: (event) => events.add(event),
-              onEnd: () => () => events.attributes(),
-              isFirstToken: isResponseOutputEvent,
-            };
-          },
-        },
-      },
-      original,
-      self,
-      args,
-    );
-  };
-}
+export const chatCompletionsTracer = callTracer({
+  operation: 'chat.completions.create',
+  kind: 'llm',
+  payloadField: 'messages',
+  requestAttributes: ({ payload, ...request }) =>
+    chatRequestAttributes({ ...request, messages: Array.isArray(payload) ? payload : [] }),
+  resultAttributes: chatCompletionAttributes,
+  streamAccumulator: () => new ChatCompletionChunkAccumulator(),
+});
 
-export function embeddingsTracer(
-  options: OpenAiCompatibleOptions,
-  client: ClientDescription,
-): Tracer {
-  return (original, self, args) => {
-    const body = args[0];
-    if (!isObject(body)) return original.apply(self, args);
-    const params: Json = { ...body };
-    const input = Array.isArray(body.input) ? [...(body.input as unknown[])] : body.input;
-    const target = describeTarget(options, client);
-    return run(
-      options,
-      {
-        name: `${client.spanPrefix}.embeddings.create`,
-        kind: 'embedding',
-        attributes: () => embeddingsRequestAttributes({ params, input, ...target }),
-        handlers: { onResult: (response) => () => embeddingsResponseAttributes(response) },
-      },
-      original,
-      self,
-      args,
-    );
-  };
-}
+export const completionsTracer = callTracer({
+  operation: 'completions.create',
+  kind: 'llm',
+  payloadField: 'prompt',
+  requestAttributes: ({ payload, ...request }) =>
+    completionRequestAttributes({ ...request, prompt: payload }),
+  resultAttributes: completionAttributes,
+  streamAccumulator: () => new CompletionChunkAccumulator(),
+});
+
+export const responsesTracer = callTracer({
+  operation: 'responses.create',
+  kind: 'llm',
+  payloadField: 'input',
+  requestAttributes: ({ payload, ...request }) =>
+    responsesRequestAttributes({ ...request, input: payload }),
+  resultAttributes: responseAttributes,
+  streamAccumulator: () => new ResponseEventAccumulator(),
+  isFirstToken: isResponseOutputEvent,
+});
+
+export const embeddingsTracer = callTracer({
+  operation: 'embeddings.create',
+  kind: 'embedding',
+  payloadField: 'input',
+  requestAttributes: ({ payload, ...request }) =>
+    embeddingsRequestAttributes({ ...request, input: payload }),
+  resultAttributes: embeddingsResponseAttributes,
+});
