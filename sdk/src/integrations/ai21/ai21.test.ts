@@ -1,26 +1,14 @@
 import { AI21, AI21Error } from 'ai21';
 import { describe, expect, it } from 'vitest';
 import { startFakeAi21Server, type FakeAi21Reply } from '../../../../test/fakes/fakeAi21Server.ts';
-import type { SpanItemInput } from '../../contract/index.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapAI21 } from './index.ts';
+import { comparableSpan } from '../../testing/comparableSpan.ts';
 
 const ctx = useIntegrationTestClient(startFakeAi21Server);
 
 const makeClient = () =>
   new AI21({ apiKey: 'ai21-test', baseURL: ctx.server.baseURL, maxRetries: 0 });
-
-function stable(span: SpanItemInput | undefined) {
-  const {
-    traceId: _traceId,
-    spanId: _spanId,
-    startTime: _startTime,
-    endTime: _endTime,
-    timeToFirstTokenMs: _ttft,
-    ...rest
-  } = span ?? ({} as SpanItemInput);
-  return rest;
-}
 
 const messages = [
   { role: 'system' as const, content: 'You are a travel agent.' },
@@ -68,7 +56,7 @@ describe('wrapAI21', () => {
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(stable(ctx.spans()[0])).toEqual({
+    expect(comparableSpan(ctx.spans()[0])).toEqual({
       ...expectedRequest,
       name: 'ai21.chat.completions.create',
       request: {
@@ -118,7 +106,7 @@ describe('wrapAI21', () => {
     expect(traced).toEqual(plain);
     const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(stable(span)).toEqual({
+    expect(comparableSpan(span)).toEqual({
       ...expectedRequest,
       name: 'ai21.chat.completions.create',
       request: { stream: true },

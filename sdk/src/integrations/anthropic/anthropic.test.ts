@@ -4,10 +4,10 @@ import {
   startFakeAnthropicServer,
   type FakeAnthropicReply,
 } from '../../../../test/fakes/fakeAnthropicServer.ts';
-import type { SpanItemInput } from '../../contract/index.ts';
 import { setDefaultClient } from '../../defaultClient.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapAnthropic } from './index.ts';
+import { comparableSpan } from '../../testing/comparableSpan.ts';
 
 const ctx = useIntegrationTestClient(startFakeAnthropicServer);
 
@@ -15,18 +15,6 @@ const makeClient = () =>
   new Anthropic({ apiKey: 'sk-ant-test', baseURL: ctx.server.url, maxRetries: 0 });
 
 /** The span without what varies from run to run (ids, times). */
-function stable(span: SpanItemInput | undefined) {
-  const {
-    traceId: _traceId,
-    spanId: _spanId,
-    startTime: _startTime,
-    endTime: _endTime,
-    timeToFirstTokenMs: _ttft,
-    ...rest
-  } = span ?? ({} as SpanItemInput);
-  return rest;
-}
-
 const weatherTool = {
   name: 'get_weather',
   description: 'Weather for a city',
@@ -116,7 +104,7 @@ describe('wrapAnthropic', () => {
     expect(traced).toEqual(plain);
     const spans = ctx.spans();
     expect(spans).toHaveLength(1);
-    expect(stable(spans[0])).toEqual({
+    expect(comparableSpan(spans[0])).toEqual({
       type: 'span',
       name: 'anthropic.messages.create',
       kind: 'llm',
@@ -165,7 +153,7 @@ describe('wrapAnthropic', () => {
     const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(span!.timeToFirstTokenMs!).toBeLessThanOrEqual(span!.endTime - span!.startTime);
-    expect(stable(span)).toEqual({
+    expect(comparableSpan(span)).toEqual({
       type: 'span',
       name: 'anthropic.messages.create',
       kind: 'llm',
@@ -204,7 +192,7 @@ describe('wrapAnthropic', () => {
     const spans = ctx.spans();
     expect(spans).toHaveLength(1);
     expect(spans[0]?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(stable(spans[0])).toEqual({
+    expect(comparableSpan(spans[0])).toEqual({
       type: 'span',
       name: 'anthropic.messages.create',
       kind: 'llm',

@@ -4,31 +4,14 @@ import {
   startFakeCohereServer,
   type FakeCohereReply,
 } from '../../../../test/fakes/fakeCohereServer.ts';
-import type { SpanItemInput } from '../../contract/index.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapCohere } from './index.ts';
+import { comparableSpan } from '../../testing/comparableSpan.ts';
+import { collectStream } from '../../testing/collectStream.ts';
 
 const ctx = useIntegrationTestClient(startFakeCohereServer);
 
 const clientOptions = () => ({ token: 'co-test', baseUrl: ctx.server.url, maxRetries: 0 });
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const events: T[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-function stable(span: SpanItemInput | undefined) {
-  const {
-    traceId: _traceId,
-    spanId: _spanId,
-    startTime: _startTime,
-    endTime: _endTime,
-    timeToFirstTokenMs: _ttft,
-    ...rest
-  } = span ?? ({} as SpanItemInput);
-  return rest;
-}
 
 const conversation: Cohere.ChatMessageV2[] = [
   { role: 'system', content: 'Answer with the weather tool.' },
@@ -94,7 +77,7 @@ describe('wrapCohere', () => {
     expect(traced).toEqual(plain);
     const spans = ctx.spans();
     expect(spans).toHaveLength(1);
-    expect(stable(spans[0])).toEqual({
+    expect(comparableSpan(spans[0])).toEqual({
       type: 'span',
       name: 'cohere.chat',
       kind: 'llm',
@@ -152,8 +135,10 @@ describe('wrapCohere', () => {
     };
 
     // Act
-    const plain = await collect(await new CohereClientV2(clientOptions()).chatStream(request));
-    const traced = await collect(
+    const plain = await collectStream(
+      await new CohereClientV2(clientOptions()).chatStream(request),
+    );
+    const traced = await collectStream(
       await wrapCohere(new CohereClientV2(clientOptions()), {
         sightline: ctx.sightline,
       }).chatStream(request),
@@ -163,7 +148,7 @@ describe('wrapCohere', () => {
     expect(traced).toEqual(plain);
     const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(stable(span)).toEqual({
+    expect(comparableSpan(span)).toEqual({
       type: 'span',
       name: 'cohere.chatStream',
       kind: 'llm',
@@ -205,7 +190,7 @@ describe('wrapCohere', () => {
 
     // Assess
     expect(response.embeddings.float).toHaveLength(2);
-    expect(stable(ctx.spans()[0])).toEqual({
+    expect(comparableSpan(ctx.spans()[0])).toEqual({
       type: 'span',
       name: 'cohere.embed',
       kind: 'embedding',
@@ -253,7 +238,7 @@ describe('wrapCohere', () => {
     expect(v1.text).toBe('Bonjour.');
     expect(v2.finishReason).toBe('COMPLETE');
     const [first, second] = ctx.spans();
-    expect(stable(first)).toEqual({
+    expect(comparableSpan(first)).toEqual({
       type: 'span',
       name: 'cohere.chat',
       kind: 'llm',
@@ -350,8 +335,8 @@ describe('wrapCohere', () => {
     const request = { model: 'command-r', message: 'Greet in Italian' };
 
     // Act
-    const plain = await collect(await new CohereClient(clientOptions()).chatStream(request));
-    const traced = await collect(
+    const plain = await collectStream(await new CohereClient(clientOptions()).chatStream(request));
+    const traced = await collectStream(
       await wrapCohere(new CohereClient(clientOptions()), ctx.sightline).chatStream(request),
     );
 
@@ -359,7 +344,7 @@ describe('wrapCohere', () => {
     expect(traced).toEqual(plain);
     const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(stable(span)).toEqual({
+    expect(comparableSpan(span)).toEqual({
       type: 'span',
       name: 'cohere.chatStream',
       kind: 'llm',

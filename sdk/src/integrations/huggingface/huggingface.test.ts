@@ -5,26 +5,13 @@ import {
   startFakeHuggingFaceServer,
   type FakeHuggingFaceReply,
 } from '../../../../test/fakes/fakeHuggingFaceServer.ts';
-import type { SpanItemInput } from '../../contract/index.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapHuggingFace } from './index.ts';
+import { comparableSpan } from '../../testing/comparableSpan.ts';
 
 const ctx = useIntegrationTestClient(startFakeHuggingFaceServer);
 
 const makeClient = () => new InferenceClient('hf_test', { endpointUrl: ctx.server.url });
-
-function stable(span: SpanItemInput | undefined) {
-  const {
-    traceId: _traceId,
-    spanId: _spanId,
-    startTime: _startTime,
-    endTime: _endTime,
-    timeToFirstTokenMs: _ttft,
-    parentSpanId: _parent,
-    ...rest
-  } = span ?? ({} as SpanItemInput);
-  return rest;
-}
 
 const messages = [
   { role: 'system', content: 'Reply in one sentence.' },
@@ -59,7 +46,7 @@ describe('wrapHuggingFace', () => {
 
     // Assess
     expect(traced).toEqual(plain);
-    expect(stable(ctx.spans()[0])).toEqual({
+    expect(comparableSpan(ctx.spans()[0], { withoutParent: true })).toEqual({
       ...chatRequestSpan,
       name: 'huggingface.chatCompletion',
       request: { maxTokens: 64, temperature: 0.5, topP: 0.95, seed: 3, stream: false },
@@ -98,7 +85,7 @@ describe('wrapHuggingFace', () => {
     expect(traced).toEqual(plain);
     const [span] = ctx.spans();
     expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
-    expect(stable(span)).toEqual({
+    expect(comparableSpan(span, { withoutParent: true })).toEqual({
       ...chatRequestSpan,
       name: 'huggingface.chatCompletionStream',
       request: { stream: true },
@@ -152,7 +139,7 @@ describe('wrapHuggingFace', () => {
     // Assess
     expect(output).toEqual({ generated_text: ' a sequence model.' });
     expect(ctx.spans()).toHaveLength(1);
-    expect(stable(ctx.spans()[0])).toEqual({
+    expect(comparableSpan(ctx.spans()[0], { withoutParent: true })).toEqual({
       type: 'span',
       name: 'huggingface.textGeneration',
       kind: 'llm',
@@ -188,7 +175,7 @@ describe('wrapHuggingFace', () => {
     const spans = ctx.spans();
     const call = spans.find((span) => span.name === 'huggingface.featureExtraction');
     expect(call?.parentSpanId).toBe(spans.find((span) => span.name === 'index')?.spanId);
-    expect(stable(call)).toEqual({
+    expect(comparableSpan(call, { withoutParent: true })).toEqual({
       type: 'span',
       name: 'huggingface.featureExtraction',
       kind: 'embedding',

@@ -9,6 +9,7 @@ import {
 import { setDefaultClient } from '../../defaultClient.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { providerFromHost, wrapOpenAI, type OpenAiCompatibleOptions } from './index.ts';
+import { collectStream } from '../../testing/collectStream.ts';
 
 const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
@@ -46,12 +47,6 @@ function chatParams(
     max_tokens: 64,
     ...overrides,
   };
-}
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of stream) items.push(item);
-  return items;
 }
 
 const spanTimes = {
@@ -228,8 +223,8 @@ describe('wrapOpenAI chat.completions.create', () => {
     };
 
     // Act
-    const tracedChunks = await collect(await tracedClient().chat.completions.create(params));
-    const plainChunks = await collect(await plainClient().chat.completions.create(params));
+    const tracedChunks = await collectStream(await tracedClient().chat.completions.create(params));
+    const plainChunks = await collectStream(await plainClient().chat.completions.create(params));
 
     // Assess
     expect(tracedChunks).toEqual(plainChunks);
@@ -314,7 +309,7 @@ describe('wrapOpenAI chat.completions.create', () => {
     const { data } = await tracedClient()
       .chat.completions.create({ ...chatParams(), stream: true })
       .withResponse();
-    const chunks = await collect(data);
+    const chunks = await collectStream(data);
 
     // Assess
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(
@@ -413,8 +408,8 @@ describe('wrapOpenAI chat.completions.create', () => {
     const [left, right] = (
       await client.chat.completions.create({ ...chatParams(), stream: true })
     ).tee();
-    const leftChunks = await collect(left);
-    const rightChunks = await collect(right);
+    const leftChunks = await collectStream(left);
+    const rightChunks = await collectStream(right);
 
     // Assess
     expect(leftChunks).toEqual(rightChunks);
@@ -632,8 +627,8 @@ describe('wrapOpenAI responses.create', () => {
     const params = { model: 'gpt-4.1', input: 'Capital of France?', stream: true as const };
 
     // Act
-    const tracedEvents = await collect(await tracedClient().responses.create(params));
-    const plainEvents = await collect(await plainClient().responses.create(params));
+    const tracedEvents = await collectStream(await tracedClient().responses.create(params));
+    const plainEvents = await collectStream(await plainClient().responses.create(params));
 
     // Assess
     expect(tracedEvents).toEqual(plainEvents);
@@ -772,7 +767,7 @@ describe('wrapOpenAI responses.create stream errors', () => {
     });
 
     // Act
-    const events = await collect(
+    const events = await collectStream(
       await tracedClient().responses.create({ model: 'gpt-4.1', input: 'x', stream: true }),
     );
 
@@ -794,7 +789,7 @@ describe('wrapOpenAI completions.create (legacy)', () => {
 
     // Act
     const completion = await tracedClient().completions.create(params);
-    const chunks = await collect(
+    const chunks = await collectStream(
       await tracedClient().completions.create({
         ...params,
         stream: true,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer, type FakeReply } from '../../../../test/fakes/fakeOpenAiServer.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { wrapTogether } from './index.ts';
+import { collectStream } from '../../testing/collectStream.ts';
 
 const ctx = useIntegrationTestClient(startFakeOpenAiServer);
 
@@ -26,12 +27,6 @@ function chatParams() {
     top_k: 40,
     repetition_penalty: 1.1,
   };
-}
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of stream) items.push(item);
-  return items;
 }
 
 describe('wrapTogether chat.completions.create', () => {
@@ -89,12 +84,12 @@ describe('wrapTogether chat.completions.create', () => {
     };
 
     // Act
-    const tracedChunks = await collect(
+    const tracedChunks = await collectStream(
       await wrapTogether(plainClient(), { sightline: ctx.sightline }).chat.completions.create(
         params,
       ),
     );
-    const plainChunks = await collect(await plainClient().chat.completions.create(params));
+    const plainChunks = await collectStream(await plainClient().chat.completions.create(params));
 
     // Assess
     expect(tracedChunks).toEqual(plainChunks);
