@@ -71,6 +71,8 @@ export interface BatchContext {
   sealRaw: RawSealer;
   /** Placeholder numbering per trace, shared by the batch's spans. */
   registries: Map<string, PlaceholderRegistry>;
+  /** Each project's policy, parsed once per batch. */
+  policies: Map<string, ReturnType<typeof parsePolicy>>;
   enrichmentErrors: Record<string, number>;
 }
 
@@ -123,7 +125,12 @@ function enrichInto(
     registry = new PlaceholderRegistry();
     context.registries.set(registryKey, registry);
   }
-  const { policy, problem } = parsePolicy(policyRaw);
+  let parsed = context.policies.get(projectId);
+  if (!parsed) {
+    parsed = parsePolicy(policyRaw);
+    context.policies.set(projectId, parsed);
+  }
+  const { policy, problem } = parsed;
   if (problem) context.enrichmentErrors.policy = (context.enrichmentErrors.policy ?? 0) + 1;
   const enrichment = enrichSpan(span, {
     policy,
@@ -305,6 +312,7 @@ export async function prepareIngestBatch(
     dataKey,
     sealRaw,
     registries: new Map(),
+    policies: new Map(),
     enrichmentErrors: {},
   };
   const prepared = await Promise.all(records.map((record) => prepareRecord(record, keys, context)));
