@@ -370,6 +370,30 @@ async function traceIdsFor(filter: Partial<Parameters<typeof searchTraces>[1]['f
   return rows.map((entry) => entry.traceId);
 }
 
+// Each filter and the traces it keeps, newest first.
+const filterCases = [
+  ['status error', { status: 'error' }, ['t2']],
+  ['status ok (no error)', { status: 'ok' }, ['t3', 't1', 't0']],
+  ['a model', { models: ['gpt-4o-mini'] }, ['t2']],
+  ['a user', { userId: 'u1' }, ['t3', 't1']],
+  ['a session', { sessionId: 's1' }, ['t1']],
+  ['a prompt version', { promptName: 'support', promptVersion: '1' }, ['t3', 't1']],
+  ['an environment', { environment: 'staging' }, ['t3']],
+  ['all of the tags', { tags: ['support', 'beta'] }, ['t2']],
+  ['PII', { hasPii: true }, ['t3']],
+  ['no PII', { hasPii: false }, ['t2', 't1', 't0']],
+  ['a PII type', { piiType: 'email' }, ['t3']],
+  ['a cost range', { costMin: 0.02, costMax: 1 }, ['t3']],
+  ['a latency range', { latencyMinMs: 2_500 }, ['t3', 't1']],
+  ['an eval score range', { evalName: 'helpfulness', evalScoreMin: 0.5 }, ['t1']],
+  ['words in any order, any case', { text: 'Password reset' }, ['t1']],
+  ['words in the output', { text: 'settings', textMode: 'token' }, ['t1']],
+  ['a word not present', { text: 'refunds' }, []],
+  ['a substring across words', { text: 'fund pol', textMode: 'substring' }, ['t2']],
+  ['a substring with LIKE characters', { text: '50%_off', textMode: 'substring' }, ['t2']],
+  ['a substring matching nothing', { text: '50%off', textMode: 'substring' }, []],
+] as const;
+
 describe('searchTraces', () => {
   it('lists each trace once with its spans summed, newest first', async () => {
     const { rows, nextCursor } = await searchTraces(client, {
@@ -408,31 +432,23 @@ describe('searchTraces', () => {
     expect(rows[0]).toMatchObject({ spanCount: 1, piiTypes: ['email'], inputTokens: 30 });
   });
 
-  it.each([
-    ['status error', { status: 'error' }, ['t2']],
-    ['status ok (no error)', { status: 'ok' }, ['t3', 't1', 't0']],
-    ['a model', { models: ['gpt-4o-mini'] }, ['t2']],
-    ['a user', { userId: 'u1' }, ['t3', 't1']],
-    ['a session', { sessionId: 's1' }, ['t1']],
-    ['a prompt version', { promptName: 'support', promptVersion: '1' }, ['t3', 't1']],
-    ['an environment', { environment: 'staging' }, ['t3']],
-    ['all of the tags', { tags: ['support', 'beta'] }, ['t2']],
-    ['PII', { hasPii: true }, ['t3']],
-    ['no PII', { hasPii: false }, ['t2', 't1', 't0']],
-    ['a PII type', { piiType: 'email' }, ['t3']],
-    ['a cost range', { costMin: 0.02, costMax: 1 }, ['t3']],
-    ['a latency range', { latencyMinMs: 2_500 }, ['t3', 't1']],
-    ['an eval score range', { evalName: 'helpfulness', evalScoreMin: 0.5 }, ['t1']],
-    ['words in any order, any case', { text: 'Password reset' }, ['t1']],
-    ['words in the output', { text: 'settings', textMode: 'token' }, ['t1']],
-    ['a word not present', { text: 'refunds' }, []],
-    ['a substring across words', { text: 'fund pol', textMode: 'substring' }, ['t2']],
-    ['a substring with LIKE characters', { text: '50%_off', textMode: 'substring' }, ['t2']],
-    ['a substring matching nothing', { text: '50%off', textMode: 'substring' }, []],
-  ] as const)('filters by %s', async (_case, filter, expected) => {
+  it.each(filterCases)('filters by %s', async (_case, filter, expected) => {
     const ids = await traceIdsFor(filter as never);
     expect(ids).toEqual(expected.map((key) => traceIds[key]));
   });
+
+  it.each(filterCases)(
+    'filters by %s the same when it reads its candidates one row at a time',
+    async (_case, filter, expected) => {
+      const { rows } = await searchTraces(client, {
+        filter: { projectId, range, ...(filter as object) },
+        sort: newestFirst,
+        limit: 50,
+        candidateLimit: 1,
+      });
+      expect(rows.map((entry) => entry.traceId)).toEqual(expected.map((key) => traceIds[key]));
+    },
+  );
 
   it('never shows another project’s traces', async () => {
     const ids = await traceIdsFor({ projectId: otherProjectId });
@@ -541,6 +557,135 @@ describe('searchTraces', () => {
     await expect(
       searchTraces(client, { filter: { projectId, range }, sort: newestFirst, limit: 0 }),
     ).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+});
+
+describe('searchTraces across hours and batches', () => {
+  // Trace A starts without a user ten minutes before BASE's hour and calls the model for
+  // user ux five minutes into it (that span delivered twice, in two batches); B is ux's one
+  // call at +20 min; C is uy's at +30 min. Each trace's summary rows sit in the hours its
+  // spans started in, so A's are in two hours.
+  const hoursProject = `p-${hex(6)}`;
+  const ids = { a: hex(16), b: hex(16), c: hex(16) };
+  const minute = 60_000;
+  const hoursRange = { from: new Date(BASE - 2 * 3_600_000), to: new Date(BASE + 3_600_000) };
+  const aRoot = hex(8);
+  const aCall = row(
+    buildSpan({
+      traceId: ids.a,
+      parentSpanId: aRoot,
+      startTime: BASE + 5 * minute,
+      endTime: BASE + 6 * minute,
+      userId: 'ux',
+      usage: { inputTokens: 7, outputTokens: 3 },
+      inputMessages: text('alpha beta'),
+    }),
+    {},
+    hoursProject,
+  );
+
+  beforeAll(async () => {
+    const call = (traceId: string, at: number, userId: string, content: string) =>
+      row(
+        buildSpan({
+          traceId,
+          startTime: at,
+          endTime: at + 1_000,
+          userId,
+          inputMessages: text(content),
+        }),
+        {},
+        hoursProject,
+      );
+    const aRootSpan = row(
+      buildSpan({
+        traceId: ids.a,
+        spanId: aRoot,
+        name: 'agent-a',
+        kind: 'agent',
+        startTime: BASE - 10 * minute,
+        endTime: BASE + 7 * minute,
+        userId: undefined,
+        usage: undefined,
+        inputMessages: undefined,
+        outputMessages: undefined,
+      }),
+      {},
+      hoursProject,
+    );
+    await insertRows(client, {
+      table: 'spans',
+      rows: [aRootSpan, aCall, call(ids.b, BASE + 20 * minute, 'ux', 'alpha')],
+      issuedBy: 'test',
+    });
+    await insertRows(client, {
+      table: 'spans',
+      rows: [aCall, call(ids.c, BASE + 30 * minute, 'uy', 'gamma')],
+      issuedBy: 'test',
+    });
+  });
+
+  async function listed(
+    filter: Partial<Parameters<typeof searchTraces>[1]['filter']>,
+    candidateLimit?: number,
+  ) {
+    const { rows } = await searchTraces(client, {
+      filter: { projectId: hoursProject, range: hoursRange, ...filter },
+      sort: newestFirst,
+      limit: 50,
+      ...(candidateLimit ? { candidateLimit } : {}),
+    });
+    return rows;
+  }
+
+  it('merges a trace’s rows from two hours and counts a span delivered twice once', async () => {
+    const rows = await listed({});
+    expect(rows.map((entry) => entry.traceId)).toEqual([ids.c, ids.b, ids.a]);
+    expect(rows[2]).toMatchObject({
+      name: 'agent-a',
+      startTime: new Date(BASE - 10 * minute).toISOString().replace('Z', '000Z'),
+      durationMs: 17 * minute,
+      userId: 'ux',
+      spanCount: 2,
+      inputTokens: 7,
+      outputTokens: 3,
+      inputPreview: 'alpha beta',
+    });
+  });
+
+  it.each([
+    ['a user', { userId: 'ux' }],
+    ['words', { text: 'alpha' }],
+    ['a substring', { text: 'lph', textMode: 'substring' }],
+  ] as const)(
+    'finds a trace by %s on a span an hour after the trace began, however few candidates it reads at once',
+    async (_case, filter) => {
+      for (const candidateLimit of [undefined, 1, 2]) {
+        const rows = await listed(filter, candidateLimit);
+        expect(rows.map((entry) => entry.traceId)).toEqual([ids.b, ids.a]);
+        expect(rows[1]?.startTime).toBe(
+          new Date(BASE - 10 * minute).toISOString().replace('Z', '000Z'),
+        );
+      }
+    },
+  );
+
+  it('pages a user’s traces one at a time', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const result = await searchTraces(client, {
+        filter: { projectId: hoursProject, range: hoursRange, userId: 'ux' },
+        sort: newestFirst,
+        limit: 1,
+        candidateLimit: 1,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...result.rows.map((entry) => entry.traceId));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual([ids.b, ids.a]);
   });
 });
 

@@ -1,18 +1,25 @@
 /**
- * The trace explorer's list: traces (spans grouped by trace id) of one project and time
- * range, filtered, sorted and paginated with opaque keyset cursors.
+ * The trace explorer's list: traces of one project and time range, filtered, sorted and
+ * paginated with opaque keyset cursors, read from the per-trace aggregates of migration 0012
+ * (never from spans under FINAL; those aggregates are idempotent, so a span stored twice
+ * counts once).
  *
- * A trace belongs to the list when its first span in the range starts in the range; its
- * row sums and collects the spans it has in the range. Span filters (model, user, session,
- * prompt, environment, tags, PII, text) keep the traces with at least one matching span;
- * trace filters (status, cost, latency, eval score) apply to the trace as a whole.
+ * A trace belongs to the list when it starts in the range. Span filters (model, user,
+ * session, prompt, environment, tags, PII, text) keep the traces with at least one matching
+ * span; trace filters (status, cost, latency, eval score) apply to the trace as a whole.
  *
- * Sorted by start time, the first pages are found in narrow windows at the newest (or
- * oldest) end of the range before the whole range is read: a window that already holds
- * more than a page answers exactly, because every trace outside it sorts after it.
- * Text search uses the text indexes on lower(input_text) / lower(output_text): `token` mode
- * (every word present, any order) is answered from the index alone; `substring` mode scans
- * the text, narrowed by the index when the needle contains a whole word.
+ * Two ways to a page:
+ * - By time (no text, user or session filter): trace_summaries, sorted by hour, answers the
+ *   newest (or oldest) page from narrow windows at that end of the range before it reads the
+ *   whole range (a window that already holds more than a page answers exactly, because every
+ *   trace outside it sorts after it); the page's rows are then read from trace_details by
+ *   trace id.
+ * - By candidates (text, user or session): the matching spans (text indexes) or the user's or
+ *   session's trace-hours (trace_keys) are read newest first in small batches, and
+ *   trace_details filters, sorts and pages the traces seen so far among those that start where
+ *   the rows read are complete. `token` text mode (every word, any order) uses the token
+ *   indexes on lower(input_text) / lower(output_text); `substring` mode the n-gram indexes on
+ *   lowerUTF8(...) where they are built, else a scan.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { decodeCursor, encodeCursor } from './queryCursor.ts';
@@ -79,12 +86,19 @@ export interface TraceListRow {
 
 export const MAX_TRACE_PAGE = 500;
 export const MAX_TEXT_CHARS = 500;
-const PREVIEW_CHARS = 240;
 const MAX_LIST_VALUES = 50;
 const MAX_VALUE_CHARS = 1_000;
 
 /** Windows tried at the sorted end of the range before the whole range, in microseconds. */
 const NARROW_WINDOWS_US = [3_600e6, 86_400e6, 7 * 86_400e6];
+
+/**
+ * Matching rows (spans, or a user's or session's trace-hours) a filtered search reads per
+ * batch, newest first, and how many batches it reads before it takes the rest in one pass.
+ * Their trace ids travel as a bound array parameter.
+ */
+const DEFAULT_CANDIDATE_LIMIT = 1_000;
+const MAX_CANDIDATE_STEPS = 12;
 
 /**
  * How far before and after a narrow window a trace's other spans are gathered. A trace whose
@@ -101,9 +115,17 @@ const SORT_EXPRESSION: Record<TraceSortField, string> = {
   total_tokens: 'toFloat64(t_input_tokens + t_output_tokens)',
 };
 
+/** Where a filtered list finds its candidate traces before it reads their summaries. */
+type CandidateSource =
+  | { kind: 'spans'; conditions: string[] }
+  | { kind: 'key'; key: 'user' | 'session'; param: 'userId' | 'sessionId' };
+
 interface BuiltFilter {
-  spanConditions: string[];
+  /** Candidate traces: the spans matching the text search, or a user's or session's traces. */
+  source: CandidateSource | undefined;
+  /** Conditions on a trace's merged summary (HAVING). */
   traceConditions: string[];
+  /** Conditions on summary rows (WHERE). */
   outerConditions: string[];
   params: Record<string, unknown>;
 }
@@ -149,41 +171,81 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/** The text search's condition on spans, validated. */
+function textCondition(filter: TraceSearchFilter, params: Record<string, unknown>): string {
+  const text = typeof filter.text === 'string' ? filter.text.trim().toLowerCase() : '';
+  if (text.length === 0 || text.length > MAX_TEXT_CHARS) {
+    throw new InvalidQueryError(`text must be 1 to ${MAX_TEXT_CHARS} characters`);
+  }
+  const mode = filter.textMode ?? 'token';
+  if (mode === 'token') {
+    // The index's tokenizer (splitByNonAlpha) keeps runs of letters and digits.
+    if (!/[\p{L}\p{N}]/u.test(text)) {
+      throw new InvalidQueryError('A token search needs at least one letter or digit');
+    }
+    params.text = text;
+    return '(hasAllTokens(lower(input_text), {text:String}) OR hasAllTokens(lower(output_text), {text:String}))';
+  }
+  if (mode === 'substring') {
+    params.textPattern = likePattern(text);
+    return '(lowerUTF8(input_text) LIKE {textPattern:String} OR lowerUTF8(output_text) LIKE {textPattern:String})';
+  }
+  throw new InvalidQueryError('textMode must be token or substring');
+}
+
 export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
-  const spanConditions: string[] = [];
   const traceConditions: string[] = [];
   const outerConditions: string[] = [];
   const params: Record<string, unknown> = {};
-  const equal: Array<[keyof TraceSearchFilter, string]> = [
-    ['userId', 'user_id'],
-    ['sessionId', 'session_id'],
-    ['promptName', 'prompt_name'],
-    ['promptVersion', 'prompt_version'],
-    ['environment', 'environment'],
-  ];
-  for (const [key, column] of equal) {
-    const value = boundedString(key, filter[key] as string | undefined);
-    if (value === undefined) continue;
-    spanConditions.push(`${column} = {${key}:String}`);
-    params[key] = value;
+  const userId = boundedString('userId', filter.userId);
+  const sessionId = boundedString('sessionId', filter.sessionId);
+  // The span conditions a text search also applies to the matching span itself.
+  const spanConditions: string[] = [];
+  if (userId !== undefined) {
+    params.userId = userId;
+    traceConditions.push('has(t_users, {userId:String})');
+    spanConditions.push('user_id = {userId:String}');
+  }
+  if (sessionId !== undefined) {
+    params.sessionId = sessionId;
+    traceConditions.push('has(t_sessions, {sessionId:String})');
+    spanConditions.push('session_id = {sessionId:String}');
+  }
+  const promptName = boundedString('promptName', filter.promptName);
+  const promptVersion = boundedString('promptVersion', filter.promptVersion);
+  if (promptName !== undefined || promptVersion !== undefined) {
+    const parts: string[] = [];
+    if (promptName !== undefined) {
+      parts.push('prompt.1 = {promptName:String}');
+      params.promptName = promptName;
+    }
+    if (promptVersion !== undefined) {
+      parts.push('prompt.2 = {promptVersion:String}');
+      params.promptVersion = promptVersion;
+    }
+    traceConditions.push(`arrayExists(prompt -> ${parts.join(' AND ')}, t_prompts)`);
+  }
+  const environment = boundedString('environment', filter.environment);
+  if (environment !== undefined) {
+    traceConditions.push('has(t_environments, {environment:String})');
+    params.environment = environment;
   }
   const models = boundedList('models', filter.models);
   if (models) {
-    spanConditions.push('request_model IN {models:Array(String)}');
+    traceConditions.push('hasAny(t_models, {models:Array(String)})');
     params.models = models;
   }
   const tags = boundedList('tags', filter.tags);
   if (tags) {
-    spanConditions.push('hasAny(tags, {tags:Array(String)})');
     traceConditions.push('hasAll(t_tags, {tags:Array(String)})');
     params.tags = tags;
   }
   const piiType = boundedString('piiType', filter.piiType);
   if (piiType !== undefined) {
-    spanConditions.push('has(pii_types, {piiType:String})');
+    traceConditions.push('has(t_pii_types, {piiType:String})');
     params.piiType = piiType;
   }
-  if (filter.hasPii === true) spanConditions.push('pii_count > 0');
+  if (filter.hasPii === true) traceConditions.push('t_pii_count > 0');
   if (filter.hasPii === false) traceConditions.push('t_pii_count = 0');
   if (filter.status !== undefined) {
     if (filter.status !== 'ok' && filter.status !== 'error') {
@@ -229,31 +291,15 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
       `trace_id IN (SELECT trace_id FROM eval_scores FINAL WHERE ${evalConditions.join(' AND ')})`,
     );
   }
+  let source: CandidateSource | undefined;
   if (filter.text !== undefined) {
-    const text = typeof filter.text === 'string' ? filter.text.trim().toLowerCase() : '';
-    if (text.length === 0 || text.length > MAX_TEXT_CHARS) {
-      throw new InvalidQueryError(`text must be 1 to ${MAX_TEXT_CHARS} characters`);
-    }
-    const mode = filter.textMode ?? 'token';
-    if (mode === 'token') {
-      // The index's tokenizer (splitByNonAlpha) keeps runs of letters and digits.
-      if (!/[\p{L}\p{N}]/u.test(text)) {
-        throw new InvalidQueryError('A token search needs at least one letter or digit');
-      }
-      spanConditions.push(
-        '(hasAllTokens(lower(input_text), {text:String}) OR hasAllTokens(lower(output_text), {text:String}))',
-      );
-      params.text = text;
-    } else if (mode === 'substring') {
-      spanConditions.push(
-        '(lower(input_text) LIKE {textPattern:String} OR lower(output_text) LIKE {textPattern:String})',
-      );
-      params.textPattern = likePattern(text);
-    } else {
-      throw new InvalidQueryError('textMode must be token or substring');
-    }
+    source = { kind: 'spans', conditions: [textCondition(filter, params), ...spanConditions] };
+  } else if (userId !== undefined) {
+    source = { kind: 'key', key: 'user', param: 'userId' };
+  } else if (sessionId !== undefined) {
+    source = { kind: 'key', key: 'session', param: 'sessionId' };
   }
-  return { spanConditions, traceConditions, outerConditions, params };
+  return { source, traceConditions, outerConditions, params };
 }
 
 interface TraceAggregateRow {
@@ -277,117 +323,305 @@ interface TraceAggregateRow {
   t_injection: number;
   t_eval_failed: string[];
   t_spans: string | number;
-  t_sort: number;
+  t_input_preview: string;
+  t_output_preview: string;
 }
 
-const TRACE_AGGREGATES = `
-  argMin(name, (parent_span_id != '', start_time)) AS t_name,
-  min(start_time) AS t_start,
+/**
+ * What filters and sorts need of a trace, merged from its rows (trace_summaries or
+ * trace_details). The per-span facts are a set of (span id, status, input tokens, output
+ * tokens, cost, PII findings, secrets); one entry per span id is kept before summing, so a
+ * span stored twice counts once.
+ */
+const FILTER_AGGREGATES = `
+  min(trace_start) AS t_start,
   formatDateTime(t_start, '%Y-%m-%dT%H:%i:%S.%fZ') AS t_start_text,
-  (max(toUnixTimestamp64Micro(end_time)) - toUnixTimestamp64Micro(t_start)) / 1000 AS t_duration_ms,
-  countIf(status_code = 'error') AS t_errors,
-  countIf(status_code = 'ok') AS t_oks,
-  argMinIf(request_model, start_time, request_model != '') AS t_model,
-  argMinIf(user_id, start_time, user_id != '') AS t_user,
-  argMinIf(session_id, start_time, session_id != '') AS t_session,
-  argMinIf((prompt_name, prompt_version), start_time, prompt_name != '') AS t_prompt,
-  argMinIf(environment, start_time, environment != '') AS t_environment,
-  arraySort(groupUniqArrayArray(tags)) AS t_tags,
-  sum(input_tokens) AS t_input_tokens,
-  sum(output_tokens) AS t_output_tokens,
-  sumOrNull(cost_usd) AS t_cost,
-  arraySort(groupUniqArrayArray(pii_types)) AS t_pii_types,
-  sum(pii_count) AS t_pii_count,
-  sum(secret_count) AS t_secrets,
-  max(injection_score) AS t_injection,
-  arraySort(groupUniqArrayArray(eval_failed)) AS t_eval_failed,
-  count() AS t_spans`;
+  (toUnixTimestamp64Micro(max(trace_end)) - toUnixTimestamp64Micro(t_start)) / 1000 AS t_duration_ms,
+  arraySort(groupUniqArrayMerge(span_facts)) AS t_facts_sorted,
+  arrayFilter((fact, i) -> i = 1 OR fact.1 != t_facts_sorted[i - 1].1, t_facts_sorted, arrayEnumerate(t_facts_sorted)) AS t_facts,
+  arrayCount(fact -> fact.2 = 'error', t_facts) AS t_errors,
+  arrayCount(fact -> fact.2 = 'ok', t_facts) AS t_oks,
+  arraySum(fact -> fact.3, t_facts) AS t_input_tokens,
+  arraySum(fact -> fact.4, t_facts) AS t_output_tokens,
+  if(arrayExists(fact -> fact.5 IS NOT NULL, t_facts), arraySum(fact -> ifNull(fact.5, 0), t_facts), NULL) AS t_cost,
+  arraySum(fact -> fact.6, t_facts) AS t_pii_count,
+  arraySum(fact -> fact.7, t_facts) AS t_secrets,
+  length(t_facts) AS t_spans,
+  arraySort(groupUniqArrayArray(aggregated.tag_set)) AS t_tags,
+  arraySort(groupUniqArrayArray(aggregated.pii_type_set)) AS t_pii_types,
+  arraySort(groupUniqArrayArray(aggregated.eval_failed_set)) AS t_eval_failed,
+  max(aggregated.max_injection_score) AS t_injection`;
+
+/**
+ * The sets only filters use: a query computes those its conditions name (each is a column to
+ * read).
+ */
+const FILTER_SETS: Record<string, string> = {
+  t_models: 'groupUniqArrayArray(models) AS t_models',
+  t_users: 'groupUniqArrayArray(users) AS t_users',
+  t_sessions: 'groupUniqArrayArray(sessions) AS t_sessions',
+  t_prompts: 'groupUniqArrayArray(prompts) AS t_prompts',
+  t_environments: 'groupUniqArrayArray(environments) AS t_environments',
+};
+
+function filterSetsFor(built: BuiltFilter): string {
+  const conditions = built.traceConditions.join(' ');
+  return Object.entries(FILTER_SETS)
+    .filter(([alias]) => conditions.includes(alias))
+    .map(([, aggregate]) => `, ${aggregate}`)
+    .join('');
+}
+
+/** What a list row shows besides, only in trace_details. */
+const DISPLAY_AGGREGATES = `
+  argMinMerge(root_name) AS t_name,
+  argMinIfMerge(first_model) AS t_model,
+  argMinIfMerge(first_user) AS t_user,
+  argMinIfMerge(first_session) AS t_session,
+  argMinIfMerge(first_prompt) AS t_prompt,
+  argMinIfMerge(first_environment) AS t_environment,
+  argMinIfMerge(input_preview) AS t_input_preview,
+  argMaxIfMerge(output_preview) AS t_output_preview`;
 
 interface Window {
   fromUs: number;
   toUs: number;
 }
 
-async function queryWindow(
-  client: ClickHouseClient,
-  args: {
-    filter: TraceSearchFilter;
-    built: BuiltFilter;
-    sort: TraceSort;
-    rangeUs: Window;
-    window: Window;
-    cursor: { after: number; id: string } | undefined;
-    limit: number;
-  },
-): Promise<TraceAggregateRow[]> {
-  const { built, sort, rangeUs, window, cursor, limit } = args;
-  const descending = sort.direction === 'desc';
-  const narrowed = window.fromUs > rangeUs.fromUs || window.toUs < rangeUs.toUs;
-  // A narrow window only needs the spans around it, not the whole range (see TRACE_SLACK_US).
-  const spansFromUs = narrowed
-    ? Math.max(rangeUs.fromUs, window.fromUs - TRACE_SLACK_US)
-    : rangeUs.fromUs;
-  const spansToUs = narrowed ? Math.min(rangeUs.toUs, window.toUs + TRACE_SLACK_US) : rangeUs.toUs;
-  const params: Record<string, unknown> = {
-    ...built.params,
-    projectId: args.filter.projectId,
-    rangeFromUs: spansFromUs,
-    rangeToUs: spansToUs,
-    windowFromUs: window.fromUs,
-    windowToUs: window.toUs,
-    limit: limit + 1,
-  };
-  const where = [
-    'project_id = {projectId:String}',
-    "start_time >= fromUnixTimestamp64Micro({rangeFromUs:Int64}, 'UTC')",
-    "start_time < fromUnixTimestamp64Micro({rangeToUs:Int64}, 'UTC')",
-    ...built.outerConditions,
+const HOUR_US = 3_600e6;
+
+function startOfHourUs(us: number): number {
+  return Math.floor(us / HOUR_US) * HOUR_US;
+}
+
+type Cursor = { after: number; id: string } | undefined;
+
+/** A trace on the page: its sort value, and its row once read. */
+interface PageEntry {
+  trace_id: string;
+  t_sort: number;
+  details?: TraceAggregateRow;
+}
+
+/** The HAVING conditions of a page: the filters, where its traces start, the cursor. */
+function pageConditions(
+  args: { built: BuiltFilter; sort: TraceSort; starts: Window; cursor: Cursor },
+  params: Record<string, unknown>,
+): { having: string; order: string } {
+  const having = [
+    ...args.built.traceConditions,
+    "t_start >= fromUnixTimestamp64Micro({startsFromUs:Int64}, 'UTC')",
+    "t_start < fromUnixTimestamp64Micro({startsToUs:Int64}, 'UTC')",
   ];
-  if (narrowed || built.spanConditions.length > 0) {
-    where.push(`trace_id IN (
-      SELECT trace_id FROM spans
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Micro({windowFromUs:Int64}, 'UTC')
-        AND start_time < fromUnixTimestamp64Micro({windowToUs:Int64}, 'UTC')
-        ${built.spanConditions.map((condition) => `AND ${condition}`).join('\n')})`);
-  }
-  const having = [...built.traceConditions];
-  if (narrowed) {
-    having.push(
-      "t_start >= fromUnixTimestamp64Micro({windowFromUs:Int64}, 'UTC')",
-      "t_start < fromUnixTimestamp64Micro({windowToUs:Int64}, 'UTC')",
-    );
-  }
-  if (cursor) {
+  params.startsFromUs = args.starts.fromUs;
+  params.startsToUs = args.starts.toUs;
+  const descending = args.sort.direction === 'desc';
+  if (args.cursor) {
     having.push(
       descending
         ? '(t_sort < {after:Float64} OR (t_sort = {after:Float64} AND trace_id < {afterId:String}))'
         : '(t_sort > {after:Float64} OR (t_sort = {after:Float64} AND trace_id > {afterId:String}))',
     );
-    params.after = cursor.after;
-    params.afterId = cursor.id;
+    params.after = args.cursor.after;
+    params.afterId = args.cursor.id;
   }
   const direction = descending ? 'DESC' : 'ASC';
+  return { having: having.join(' AND '), order: `t_sort ${direction}, trace_id ${direction}` };
+}
+
+/**
+ * Which traces make the page, by time: those whose start lies in `starts`, read from the
+ * trace_summaries rows of the hours in `rows`, filtered, sorted, after the cursor; at most
+ * `limit + 1`. Their details are read afterwards by primary key (fetchPageDetails).
+ */
+async function queryPageByTime(
+  client: ClickHouseClient,
+  args: {
+    filter: TraceSearchFilter;
+    built: BuiltFilter;
+    sort: TraceSort;
+    rows: Window;
+    starts: Window;
+    cursor: Cursor;
+    limit: number;
+  },
+): Promise<PageEntry[]> {
+  const params: Record<string, unknown> = {
+    ...args.built.params,
+    projectId: args.filter.projectId,
+    rowsFromUs: startOfHourUs(args.rows.fromUs),
+    rowsToUs: args.rows.toUs,
+    limit: args.limit + 1,
+  };
+  const { having, order } = pageConditions(args, params);
   const result = await client.query({
-    query: `SELECT trace_id, ${TRACE_AGGREGATES}, ${SORT_EXPRESSION[sort.field]} AS t_sort
-      FROM spans FINAL
-      WHERE ${where.join(' AND ')}
+    query: `SELECT trace_id, t_sort FROM (
+        SELECT trace_id, ${FILTER_AGGREGATES}${filterSetsFor(args.built)},
+          ${SORT_EXPRESSION[args.sort.field]} AS t_sort
+        FROM trace_summaries AS aggregated
+        WHERE project_id = {projectId:String}
+          AND hour >= fromUnixTimestamp64Micro({rowsFromUs:Int64}, 'UTC')
+          AND hour < fromUnixTimestamp64Micro({rowsToUs:Int64}, 'UTC')
+          ${args.built.outerConditions.map((condition) => `AND ${condition}`).join('\n')}
+        GROUP BY trace_id
+        HAVING ${having}
+        ORDER BY ${order}
+        LIMIT {limit:UInt32})`,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.traces.search' },
+  });
+  const rows = await result.json<{ trace_id: string; t_sort: number | string }>();
+  return rows.map((row) => ({ trace_id: row.trace_id, t_sort: Number(row.t_sort) }));
+}
+
+/**
+ * Which traces make the page among given traces (a bound list, or a subquery): read whole
+ * from trace_details by primary key, filtered, sorted, after the cursor; at most `limit + 1`.
+ */
+async function queryPageAmong(
+  client: ClickHouseClient,
+  args: {
+    filter: TraceSearchFilter;
+    built: BuiltFilter;
+    sort: TraceSort;
+    starts: Window;
+    among: { traceIds: string[] } | { subquery: string };
+    cursor: Cursor;
+    limit: number;
+  },
+): Promise<PageEntry[]> {
+  const params: Record<string, unknown> = {
+    ...args.built.params,
+    projectId: args.filter.projectId,
+    limit: args.limit + 1,
+  };
+  const { having, order } = pageConditions(args, params);
+  let among: string;
+  if ('traceIds' in args.among) {
+    among = 'trace_id IN {candidateTraceIds:Array(String)}';
+    params.candidateTraceIds = args.among.traceIds;
+  } else {
+    among = `trace_id IN (${args.among.subquery})`;
+  }
+  const result = await client.query({
+    query: `SELECT trace_id, ${FILTER_AGGREGATES}${filterSetsFor(args.built)}, ${DISPLAY_AGGREGATES},
+        ${SORT_EXPRESSION[args.sort.field]} AS t_sort
+      FROM trace_details AS aggregated
+      WHERE project_id = {projectId:String} AND ${among}
+        ${args.built.outerConditions.map((condition) => `AND ${condition}`).join('\n')}
       GROUP BY trace_id
-      ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
-      ORDER BY t_sort ${direction}, trace_id ${direction}
+      HAVING ${having}
+      ORDER BY ${order}
       LIMIT {limit:UInt32}`,
     query_params: params,
     format: 'JSONEachRow',
     clickhouse_settings: { log_comment: 'web.traces.search' },
   });
-  return result.json<TraceAggregateRow>();
+  const rows = await result.json<TraceAggregateRow & { t_sort: number | string }>();
+  return rows.map((row) => ({ trace_id: row.trace_id, t_sort: Number(row.t_sort), details: row }));
+}
+
+/** The page's traces in full, in the page's order, read from trace_details by primary key. */
+async function fetchPageDetails(
+  client: ClickHouseClient,
+  args: { projectId: string; page: PageEntry[] },
+): Promise<TraceAggregateRow[]> {
+  const missing = args.page.filter((entry) => !entry.details).map((entry) => entry.trace_id);
+  const read = new Map<string, TraceAggregateRow>();
+  if (missing.length > 0) {
+    const result = await client.query({
+      query: `SELECT trace_id, ${FILTER_AGGREGATES}, ${DISPLAY_AGGREGATES}
+        FROM trace_details AS aggregated
+        WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
+        GROUP BY trace_id`,
+      query_params: { projectId: args.projectId, traceIds: missing },
+      format: 'JSONEachRow',
+      clickhouse_settings: { log_comment: 'web.traces.page' },
+    });
+    for (const row of await result.json<TraceAggregateRow>()) read.set(row.trace_id, row);
+  }
+  return args.page.flatMap((entry) => entry.details ?? read.get(entry.trace_id) ?? []);
+}
+
+/** The SQL that lists a candidate source's (trace, time) rows, newest first. */
+function candidateQuery(source: CandidateSource, limited: boolean): string {
+  const limit = limited ? 'LIMIT {candidateLimit:UInt32}' : '';
+  if (source.kind === 'key') {
+    return `SELECT trace_id, toUnixTimestamp(hour) * 1000000 AS at_us
+      FROM trace_keys
+      WHERE project_id = {projectId:String} AND key = {candidateKey:String}
+        AND value = {${source.param}:String}
+        AND hour >= fromUnixTimestamp64Micro({candidatesFromUs:Int64}, 'UTC')
+        AND hour < fromUnixTimestamp64Micro({candidatesToUs:Int64}, 'UTC')
+      ORDER BY hour DESC ${limit}`;
+  }
+  return `SELECT trace_id, toUnixTimestamp64Micro(start_time) AS at_us
+    FROM spans
+    WHERE project_id = {projectId:String}
+      AND start_time >= fromUnixTimestamp64Micro({candidatesFromUs:Int64}, 'UTC')
+      AND start_time < fromUnixTimestamp64Micro({candidatesToUs:Int64}, 'UTC')
+      ${source.conditions.map((condition) => `AND ${condition}`).join('\n')}
+    ORDER BY toStartOfHour(start_time) DESC, start_time DESC ${limit}`;
+}
+
+interface CandidateRow {
+  traceId: string;
+  atUs: number;
+}
+
+function candidateParams(
+  built: BuiltFilter,
+  source: CandidateSource,
+  projectId: string,
+  window: Window,
+): Record<string, unknown> {
+  return {
+    ...built.params,
+    projectId,
+    candidateKey: source.kind === 'key' ? source.key : '',
+    candidatesFromUs: source.kind === 'key' ? startOfHourUs(window.fromUs) : window.fromUs,
+    candidatesToUs: window.toUs,
+  };
+}
+
+/** At most `limit` matching rows (spans, or key rows by hour) before `window.toUs`, newest first. */
+async function fetchCandidates(
+  client: ClickHouseClient,
+  args: {
+    built: BuiltFilter;
+    source: CandidateSource;
+    projectId: string;
+    window: Window;
+    limit: number;
+  },
+): Promise<CandidateRow[]> {
+  const result = await client.query({
+    query: candidateQuery(args.source, true),
+    query_params: {
+      ...candidateParams(args.built, args.source, args.projectId, args.window),
+      candidateLimit: args.limit,
+    },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.traces.candidates' },
+  });
+  const rows = await result.json<{ trace_id: string; at_us: string | number }>();
+  return rows.map((row) => ({ traceId: row.trace_id, atUs: Number(row.at_us) }));
 }
 
 /**
- * The windows to try, narrowest first, ending with the whole (remaining) range. Filters
- * included: a user's or a common word's traces fill a page within a day or a week, and a
- * rare one costs the narrow passes, which read a small fraction of the range, before the
- * whole range (where the trace-id bloom filter then prunes the few matches' granules).
+ * Every matching trace that starts after the candidate row at `atUs` has all of its matching
+ * rows at or after its start, so among the rows read down to `atUs`: a span's start is exact
+ * to the microsecond, a key row's hour covers the whole hour.
+ */
+function completeAfter(source: CandidateSource, atUs: number): number {
+  return source.kind === 'key' ? atUs + HOUR_US : atUs + 1;
+}
+
+/**
+ * The windows to try, narrowest first, ending with the whole (remaining) range: the newest
+ * (or oldest) page of a busy project lies within the last hour, and a window that already
+ * holds more than a page answers exactly, because every trace outside it sorts after it.
  */
 function windowsFor(sort: TraceSort, range: Window): Window[] {
   if (sort.field !== 'start_time') return [range];
@@ -404,45 +638,125 @@ function windowsFor(sort: TraceSort, range: Window): Window[] {
   return windows;
 }
 
-async function fetchPreviews(
-  client: ClickHouseClient,
-  args: { projectId: string; rangeUs: Window; traceIds: string[] },
-): Promise<Map<string, { input: string; output: string }>> {
-  if (args.traceIds.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT trace_id,
-        argMinIf(leftUTF8(input_text, {chars:UInt32}), start_time, input_text != '') AS input_preview,
-        argMaxIf(leftUTF8(output_text, {chars:UInt32}), end_time, output_text != '') AS output_preview
-      FROM spans
-      WHERE project_id = {projectId:String}
-        AND start_time >= fromUnixTimestamp64Micro({rangeFromUs:Int64}, 'UTC')
-        AND start_time < fromUnixTimestamp64Micro({rangeToUs:Int64}, 'UTC')
-        AND trace_id IN {traceIds:Array(String)}
-      GROUP BY trace_id`,
-    query_params: {
-      projectId: args.projectId,
-      rangeFromUs: args.rangeUs.fromUs,
-      rangeToUs: args.rangeUs.toUs,
-      traceIds: args.traceIds,
-      chars: PREVIEW_CHARS,
-    },
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'web.traces.previews' },
-  });
-  const rows = await result.json<{
-    trace_id: string;
-    input_preview: string;
-    output_preview: string;
-  }>();
-  return new Map(
-    rows.map((row) => [row.trace_id, { input: row.input_preview, output: row.output_preview }]),
-  );
+/** The rows a window's traces are read from: the window and the slack around it. */
+function rowsAround(window: Window, range: Window): Window {
+  return {
+    fromUs: Math.max(range.fromUs, window.fromUs - TRACE_SLACK_US),
+    toUs: Math.min(range.toUs, window.toUs + TRACE_SLACK_US),
+  };
 }
 
-function toTraceListRow(
-  row: TraceAggregateRow,
-  preview: { input: string; output: string } | undefined,
-): TraceListRow {
+interface SearchArgs {
+  filter: TraceSearchFilter;
+  built: BuiltFilter;
+  sort: TraceSort;
+  range: Window;
+  remaining: Window;
+  cursor: Cursor;
+  limit: number;
+}
+
+/** Without a candidate source: narrow windows of trace_summaries, then the whole range. */
+async function searchByWindows(client: ClickHouseClient, args: SearchArgs): Promise<PageEntry[]> {
+  let entries: PageEntry[] = [];
+  for (const window of windowsFor(args.sort, args.remaining)) {
+    entries = await queryPageByTime(client, {
+      ...args,
+      rows: rowsAround(window, args.range),
+      starts: { fromUs: Math.max(window.fromUs, args.range.fromUs), toUs: window.toUs },
+    });
+    if (entries.length > args.limit) break;
+  }
+  return entries;
+}
+
+/**
+ * Filtered by text, user or session, newest first: the source's matching rows are read newest
+ * first in batches and consumed a few traces at a time; each step asks trace_details, among
+ * every trace seen so far, for those that start where the rows read are complete, until a page
+ * is full or the range is exhausted. Any other order needs every candidate: a subquery then.
+ */
+async function searchByCandidates(
+  client: ClickHouseClient,
+  args: SearchArgs & { source: CandidateSource; candidateLimit: number },
+): Promise<PageEntry[]> {
+  const { sort, range, remaining, limit, source } = args;
+  if (sort.field !== 'start_time' || sort.direction !== 'desc') {
+    return searchWithCandidateSubquery(client, args);
+  }
+  const seen = new Set<string>();
+  const found: PageEntry[] = [];
+  let pending: CandidateRow[] = [];
+  let sourceComplete = false;
+  let sourceToUs = remaining.toUs;
+  let startsToUs = remaining.toUs;
+  const tracesPerStep = 2 * (limit + 1);
+  // A page usually needs about a page of matching rows: read that many first, more if not.
+  let batchLimit = Math.min(args.candidateLimit, 4 * (limit + 1));
+  for (let step = 0; step < MAX_CANDIDATE_STEPS; step += 1) {
+    if (pending.length === 0 && !sourceComplete) {
+      pending = await fetchCandidates(client, {
+        ...args,
+        projectId: args.filter.projectId,
+        window: { fromUs: remaining.fromUs, toUs: sourceToUs },
+        limit: batchLimit,
+      });
+      sourceComplete = pending.length < batchLimit;
+      batchLimit = Math.min(args.candidateLimit, batchLimit * 4);
+      const oldest = pending.at(-1);
+      // Rows at the oldest time may have been cut by the limit: read from there again.
+      if (oldest) sourceToUs = completeAfter(source, oldest.atUs);
+    }
+    let taken = 0;
+    let last: CandidateRow | undefined;
+    const sizeBefore = seen.size;
+    while (taken < pending.length && seen.size - sizeBefore < tracesPerStep) {
+      last = pending[taken] as CandidateRow;
+      taken += 1;
+      seen.add(last.traceId);
+    }
+    pending = pending.slice(taken);
+    const exhausted = pending.length === 0 && sourceComplete;
+    const completeFromUs = exhausted || !last ? remaining.fromUs : completeAfter(source, last.atUs);
+    if (seen.size > 0 && completeFromUs < startsToUs) {
+      const entries = await queryPageAmong(client, {
+        ...args,
+        starts: { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs },
+        among: { traceIds: [...seen] },
+        limit: limit - found.length,
+      });
+      found.push(...entries);
+      startsToUs = completeFromUs;
+    }
+    if (found.length > limit || startsToUs <= remaining.fromUs) return found;
+  }
+  // Too many matching rows for the steps: the rest in one pass.
+  const rest = await searchWithCandidateSubquery(client, {
+    ...args,
+    remaining: { fromUs: remaining.fromUs, toUs: startsToUs },
+    limit: limit - found.length,
+  });
+  return [...found, ...rest];
+}
+
+async function searchWithCandidateSubquery(
+  client: ClickHouseClient,
+  args: SearchArgs & { source: CandidateSource },
+): Promise<PageEntry[]> {
+  const { source, remaining } = args;
+  const built: BuiltFilter = {
+    ...args.built,
+    params: candidateParams(args.built, source, args.filter.projectId, remaining),
+  };
+  return queryPageAmong(client, {
+    ...args,
+    built,
+    starts: remaining,
+    among: { subquery: `SELECT trace_id FROM (${candidateQuery(source, false)})` },
+  });
+}
+
+function toTraceListRow(row: TraceAggregateRow): TraceListRow {
   const errors = Number(row.t_errors);
   return {
     traceId: row.trace_id,
@@ -464,16 +778,10 @@ function toTraceListRow(
     secretCount: Number(row.t_secrets),
     injectionScore: Number(row.t_injection),
     evalFailed: row.t_eval_failed,
-    inputPreview: preview?.input ?? '',
-    outputPreview: preview?.output ?? '',
+    inputPreview: row.t_input_preview,
+    outputPreview: row.t_output_preview,
     spanCount: Number(row.t_spans),
   };
-}
-
-/** `2026-11-26T15:51:00.123456Z` → epoch microseconds. */
-function fromIsoMicros(text: string): number {
-  const [seconds = '', fraction = ''] = text.replace('Z', '').split('.');
-  return Date.parse(`${seconds}Z`) * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));
 }
 
 export async function searchTraces(
@@ -483,7 +791,15 @@ export async function searchTraces(
     sort,
     limit,
     cursor,
-  }: { filter: TraceSearchFilter; sort: TraceSort; limit: number; cursor?: string },
+    candidateLimit = DEFAULT_CANDIDATE_LIMIT,
+  }: {
+    filter: TraceSearchFilter;
+    sort: TraceSort;
+    limit: number;
+    cursor?: string;
+    /** Matching rows a filtered search reads per batch (tests make it small). */
+    candidateLimit?: number;
+  },
 ): Promise<{ rows: TraceListRow[]; nextCursor: string | null }> {
   requireLimit(limit, MAX_TRACE_PAGE);
   if (SORT_EXPRESSION[sort.field] === undefined) {
@@ -496,50 +812,29 @@ export async function searchTraces(
   const built = buildTraceFilter(filter);
   const scope = `traces:${sort.field}:${sort.direction}`;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, scope);
-  const rangeUs: Window = { fromUs: fromMs * 1000, toUs: toMs * 1000 };
-  // Past a start-time cursor nothing can sort before it: the windows start from there.
-  let remaining = rangeUs;
+  const range: Window = { fromUs: fromMs * 1000, toUs: toMs * 1000 };
+  // Past a start-time cursor nothing can sort before it: the search starts from there.
+  let remaining = range;
   if (after && sort.field === 'start_time') {
     if (!Number.isSafeInteger(after.after)) throw new InvalidCursorError();
     remaining =
       sort.direction === 'desc'
-        ? { fromUs: rangeUs.fromUs, toUs: Math.min(rangeUs.toUs, after.after + 1) }
-        : { fromUs: Math.max(rangeUs.fromUs, after.after), toUs: rangeUs.toUs };
+        ? { fromUs: range.fromUs, toUs: Math.min(range.toUs, after.after + 1) }
+        : { fromUs: Math.max(range.fromUs, after.after), toUs: range.toUs };
   }
-  let rows: TraceAggregateRow[] = [];
+  let entries: PageEntry[] = [];
   if (remaining.toUs > remaining.fromUs) {
-    for (const window of windowsFor(sort, remaining)) {
-      rows = await queryWindow(client, {
-        filter,
-        built,
-        sort,
-        rangeUs,
-        window,
-        cursor: after,
-        limit,
-      });
-      if (rows.length > limit) break;
-    }
+    const common = { filter, built, sort, range, remaining, cursor: after, limit };
+    entries = built.source
+      ? await searchByCandidates(client, { ...common, source: built.source, candidateLimit })
+      : await searchByWindows(client, common);
   }
-  const page = rows.slice(0, limit);
+  const page = entries.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor({ scope, after: Number(last.t_sort), id: last.trace_id })
+    entries.length > limit && last
+      ? encodeCursor({ scope, after: last.t_sort, id: last.trace_id })
       : null;
-  // The page's traces started between its first and last start: their spans lie there
-  // (plus the slack), which keeps the preview read to a few granules.
-  const starts = page.map((row) => fromIsoMicros(row.t_start_text));
-  const previews = await fetchPreviews(client, {
-    projectId: filter.projectId,
-    rangeUs: {
-      fromUs: Math.max(rangeUs.fromUs, Math.min(...starts)),
-      toUs: Math.min(rangeUs.toUs, Math.max(...starts) + TRACE_SLACK_US),
-    },
-    traceIds: page.map((row) => row.trace_id),
-  });
-  return {
-    rows: page.map((row) => toTraceListRow(row, previews.get(row.trace_id))),
-    nextCursor,
-  };
+  const rows = await fetchPageDetails(client, { projectId: filter.projectId, page });
+  return { rows: rows.map(toTraceListRow), nextCursor };
 }
