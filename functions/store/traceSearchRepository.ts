@@ -99,6 +99,8 @@ const NARROW_WINDOWS_US = [3_600e6, 86_400e6, 7 * 86_400e6];
  */
 const DEFAULT_CANDIDATE_LIMIT = 1_000;
 const MAX_CANDIDATE_STEPS = 12;
+/** The first time slice a substring search reads matching spans from (then 8 times wider). */
+const FIRST_TEXT_SLICE_US = 3_600e6;
 
 /**
  * How far before and after a narrow window a trace's other spans are gathered. A trace whose
@@ -117,7 +119,7 @@ const SORT_EXPRESSION: Record<TraceSortField, string> = {
 
 /** Where a filtered list finds its candidate traces before it reads their summaries. */
 type CandidateSource =
-  | { kind: 'spans'; conditions: string[] }
+  | { kind: 'spans'; conditions: string[]; scans: boolean }
   | { kind: 'key'; key: 'user' | 'session'; param: 'userId' | 'sessionId' };
 
 interface BuiltFilter {
@@ -293,7 +295,11 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   }
   let source: CandidateSource | undefined;
   if (filter.text !== undefined) {
-    source = { kind: 'spans', conditions: [textCondition(filter, params), ...spanConditions] };
+    source = {
+      kind: 'spans',
+      conditions: [textCondition(filter, params), ...spanConditions],
+      scans: filter.textMode === 'substring',
+    };
   } else if (userId !== undefined) {
     source = { kind: 'key', key: 'user', param: 'userId' };
   } else if (sessionId !== undefined) {
@@ -687,25 +693,46 @@ async function searchByCandidates(
   const seen = new Set<string>();
   const found: PageEntry[] = [];
   let pending: CandidateRow[] = [];
-  let sourceComplete = false;
+  // A substring's matching spans are read in time slices, newest first, each 8 times wider
+  // than the last: a common needle fills a page from the newest hour without the n-gram
+  // indexes (or the text) being searched across the whole range. A token search reads the
+  // whole range at once (its index finds a rare word across 30 days in about the time a
+  // second query would cost; a common word costs more, ~0.15 s), and so does a user's or
+  // session's history (few rows, sorted by hour).
+  const scans = source.kind === 'spans' && source.scans;
+  let sliceWidthUs = scans ? FIRST_TEXT_SLICE_US : Number.POSITIVE_INFINITY;
+  let sliceFromUs = remaining.toUs;
+  let sliceComplete = true;
   let sourceToUs = remaining.toUs;
+  // Once every pending row is consumed, the traces starting from here on are all known.
+  let pendingCompleteFromUs = remaining.toUs;
   let startsToUs = remaining.toUs;
   const tracesPerStep = 2 * (limit + 1);
   // A page usually needs about a page of matching rows: read that many first, more if not.
   let batchLimit = Math.min(args.candidateLimit, 4 * (limit + 1));
   for (let step = 0; step < MAX_CANDIDATE_STEPS; step += 1) {
-    if (pending.length === 0 && !sourceComplete) {
+    if (pending.length === 0 && pendingCompleteFromUs > remaining.fromUs) {
+      if (sliceComplete) {
+        sourceToUs = sliceFromUs;
+        sliceFromUs = Math.max(remaining.fromUs, sourceToUs - sliceWidthUs);
+        sliceWidthUs *= 8;
+      }
       pending = await fetchCandidates(client, {
         ...args,
         projectId: args.filter.projectId,
-        window: { fromUs: remaining.fromUs, toUs: sourceToUs },
+        window: { fromUs: sliceFromUs, toUs: sourceToUs },
         limit: batchLimit,
       });
-      sourceComplete = pending.length < batchLimit;
-      batchLimit = Math.min(args.candidateLimit, batchLimit * 4);
+      sliceComplete = pending.length < batchLimit;
       const oldest = pending.at(-1);
-      // Rows at the oldest time may have been cut by the limit: read from there again.
-      if (oldest) sourceToUs = completeAfter(source, oldest.atUs);
+      if (sliceComplete || !oldest) {
+        pendingCompleteFromUs = sliceFromUs;
+      } else {
+        // Rows at the oldest time may have been cut by the limit: read from there again.
+        pendingCompleteFromUs = completeAfter(source, oldest.atUs);
+        sourceToUs = pendingCompleteFromUs;
+        batchLimit = Math.min(args.candidateLimit, batchLimit * 4);
+      }
     }
     let taken = 0;
     let last: CandidateRow | undefined;
@@ -716,16 +743,18 @@ async function searchByCandidates(
       seen.add(last.traceId);
     }
     pending = pending.slice(taken);
-    const exhausted = pending.length === 0 && sourceComplete;
-    const completeFromUs = exhausted || !last ? remaining.fromUs : completeAfter(source, last.atUs);
-    if (seen.size > 0 && completeFromUs < startsToUs) {
-      const entries = await queryPageAmong(client, {
-        ...args,
-        starts: { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs },
-        among: { traceIds: [...seen] },
-        limit: limit - found.length,
-      });
-      found.push(...entries);
+    const completeFromUs =
+      pending.length === 0 || !last ? pendingCompleteFromUs : completeAfter(source, last.atUs);
+    if (completeFromUs < startsToUs) {
+      if (seen.size > 0) {
+        const entries = await queryPageAmong(client, {
+          ...args,
+          starts: { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs },
+          among: { traceIds: [...seen] },
+          limit: limit - found.length,
+        });
+        found.push(...entries);
+      }
       startsToUs = completeFromUs;
     }
     if (found.length > limit || startsToUs <= remaining.fromUs) return found;
