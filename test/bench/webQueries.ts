@@ -22,7 +22,9 @@ import { runMigrations } from '../../functions/store/migrate.ts';
 import { getTraceSpans } from '../../functions/store/spansRepository.ts';
 import { searchTraces } from '../../functions/store/traceSearchRepository.ts';
 import { loadPeerTable, PEER_TABLE } from './peerEventsTable.ts';
+import { median } from './percentile.ts';
 import { seedSpans, SEED_MAIN_PROJECT } from './seedSpans.ts';
+import { timeThroughApi, type ApiTiming } from './webApiTimings.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -50,6 +52,8 @@ export interface QueryTiming {
   peerCpuMedianMs: number;
   oursRows: number;
   peerRows: number;
+  /** Through the running web app's `/api/v1` with an API token; absent with --skip-api. */
+  api?: ApiTiming;
 }
 
 export interface WebBenchResult {
@@ -73,14 +77,6 @@ interface Probe {
 }
 
 const SEED_INFO_TABLE = 'bench_seed_info';
-
-async function median(samples: number[]): Promise<number> {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 /**
  * Wall time, and the process's CPU time: the engine runs in this process, so on a shared,
@@ -254,12 +250,25 @@ const LABELS: Record<WebQueryId, string> = {
   substringSearch30d: '30-day substring search (first page)',
 };
 
-async function bytesOnDisk(client: ClickHouseClient, table: string): Promise<number> {
+/** What our reads use: spans with their indexes, the per-trace tables and the rollups. */
+const OUR_TABLES = [
+  'spans',
+  'trace_details',
+  'trace_summaries',
+  'trace_keys',
+  'span_metrics_minutely',
+  'span_metrics_hourly',
+  'span_tag_metrics_minutely',
+  'span_tag_metrics_hourly',
+  'user_metrics_hourly',
+];
+
+async function bytesOnDisk(client: ClickHouseClient, tables: string[]): Promise<number> {
   return Number(
     await scalar<string>(
       client,
-      'SELECT sum(bytes_on_disk) AS value FROM system.parts WHERE active AND database = currentDatabase() AND table = {table:String}',
-      { table },
+      'SELECT sum(bytes_on_disk) AS value FROM system.parts WHERE active AND database = currentDatabase() AND table IN {tables:Array(String)}',
+      { tables },
     ),
   );
 }
@@ -268,11 +277,13 @@ export async function benchWebQueries(options: {
   spans: number;
   runs: number;
   dataDir?: string;
+  skipApi?: boolean;
 }): Promise<WebBenchResult> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-web-'));
   mkdirSync(dataDir, { recursive: true });
   const embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: dataDir }));
   const client = embedded.client;
+  let closed = false;
   try {
     await runMigrations(client);
     await client.command({
@@ -357,11 +368,11 @@ export async function benchWebQueries(options: {
         id,
         label: LABELS[id],
         oursFirstMs: oursFirst.ms,
-        oursMedianMs: await median(oursSamples),
+        oursMedianMs: median(oursSamples),
         peerFirstMs: peerFirst.ms,
-        peerMedianMs: await median(peerSamples),
-        oursCpuMedianMs: await median(oursCpu),
-        peerCpuMedianMs: await median(peerCpu),
+        peerMedianMs: median(peerSamples),
+        oursCpuMedianMs: median(oursCpu),
+        peerCpuMedianMs: median(peerCpu),
         oursRows: oursFirst.value,
         peerRows: peerFirst.value,
       };
@@ -381,19 +392,32 @@ export async function benchWebQueries(options: {
     const rollupRows = Number(
       await scalar<string>(client, 'SELECT count() AS value FROM span_metrics_minutely'),
     );
-    return {
+    const result: WebBenchResult = {
       spans,
       mainProjectSpans,
       seedSeconds,
       peerLoadSeconds,
       runs: options.runs,
       timings,
-      ourBytesOnDisk: await bytesOnDisk(client, 'spans'),
-      peerBytesOnDisk: await bytesOnDisk(client, PEER_TABLE),
+      ourBytesOnDisk: await bytesOnDisk(client, OUR_TABLES),
+      peerBytesOnDisk: await bytesOnDisk(client, [PEER_TABLE]),
       rollupRows,
     };
-  } finally {
+    // The engine's directory belongs to one process: the stack opens it once this one has let go.
     await client.close();
+    closed = true;
+    if (!options.skipApi) {
+      const api = await timeThroughApi(
+        dataDir,
+        { ...probe, projectId: SEED_MAIN_PROJECT },
+        options.runs,
+        out,
+      );
+      for (const timing of timings) timing.api = api[timing.id];
+    }
+    return result;
+  } finally {
+    if (!closed) await client.close();
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -402,6 +426,7 @@ export function parseWebBenchArgs(args: string[]): {
   spans: number;
   runs: number;
   dataDir?: string;
+  skipApi: boolean;
 } {
   const { values } = parseArgs({
     args,
@@ -409,6 +434,7 @@ export function parseWebBenchArgs(args: string[]): {
       spans: { type: 'string', default: '10000000' },
       runs: { type: 'string', default: '7' },
       data: { type: 'string' },
+      'skip-api': { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -420,7 +446,7 @@ export function parseWebBenchArgs(args: string[]): {
   if (dataDir && existsSync(dataDir) && !existsSync(path.join(dataDir, 'clickhouse'))) {
     out(`  ${dataDir} has no seeded data yet; seeding it`);
   }
-  return { spans, runs, ...(dataDir ? { dataDir } : {}) };
+  return { spans, runs, skipApi: values['skip-api'], ...(dataDir ? { dataDir } : {}) };
 }
 
 const formatMs = (ms: number) =>
@@ -428,30 +454,48 @@ const formatMs = (ms: number) =>
 
 /** The docs/benchmarks.md section for this suite. */
 export function webBenchMarkdown(result: WebBenchResult, machine: string): string {
+  const viaApi = result.timings.every((timing) => timing.api !== undefined);
   const rows = result.timings.map((timing) => {
     const reference = PEER_REFERENCE_MS[timing.id];
     const target =
       timing.id === 'substringSearch30d' ? Math.min(2_000, reference / 3) : reference / 3;
-    const ratio = timing.oursMedianMs / timing.peerMedianMs;
-    const met = timing.oursMedianMs <= target;
-    return `| ${timing.label} | **${formatMs(timing.oursMedianMs)}** (${formatMs(timing.oursFirstMs)}) | ${formatMs(timing.peerMedianMs)} (${formatMs(timing.peerFirstMs)}) | ${ratio.toFixed(2)} | ${formatMs(timing.oursCpuMedianMs)} / ${formatMs(timing.peerCpuMedianMs)} | ${formatMs(reference)} | ≤ ${formatMs(target)} ${met ? '✅' : '❌'} | ${timing.oursRows} / ${timing.peerRows} |`;
+    const ours = timing.api?.medianMs ?? timing.oursMedianMs;
+    const met = ours <= target;
+    const api = timing.api
+      ? `**${formatMs(timing.api.medianMs)}** (${formatMs(timing.api.firstMs)}) | `
+      : '';
+    const repository = timing.api
+      ? `${formatMs(timing.oursMedianMs)} (${formatMs(timing.oursFirstMs)})`
+      : `**${formatMs(timing.oursMedianMs)}** (${formatMs(timing.oursFirstMs)})`;
+    const rowCounts = `${timing.api ? `${timing.api.rows} / ` : ''}${timing.oursRows} / ${timing.peerRows}`;
+    return `| ${timing.label} | ${api}${repository} | ${formatMs(timing.peerMedianMs)} (${formatMs(timing.peerFirstMs)}) | ${(ours / timing.peerMedianMs).toFixed(2)} | ${formatMs(timing.oursCpuMedianMs)} / ${formatMs(timing.peerCpuMedianMs)} | ${formatMs(reference)} | ≤ ${formatMs(target)} ${met ? '✅' : '❌'} | ${rowCounts} |`;
   });
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  const header = viaApi
+    ? `| query | ours via the API: median (first) | ours in process: median (first) | peer here: median (first) | ours (API) / peer | CPU ours / peer (in process) | reference | target | rows API / in process / peer |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |`
+    : `| query | ours: median (first) | peer here: median (first) | ours / peer | CPU ours / peer | reference | target | rows ours / peer |
+| --- | --- | --- | --- | --- | --- | --- | --- |`;
+  const apiText = viaApi
+    ? `"Via the API" = the same questions as HTTP requests to the running web app (\`sightline start\` on this data,
+an API token in \`Authorization\`), timed from request to parsed JSON: token check, validation, the repository
+calls and the JSON response included (\`test/bench/webApiTimings.ts\`); the target applies to it. `
+    : '';
   return `## Web queries on 10 million spans vs the Langfuse-v4-style peer
 
 ${machine}
 
 ${result.spans.toLocaleString('en-US')} spans (${result.mainProjectSpans.toLocaleString('en-US')} in the measured project) over 30 days from
 \`test/bench/seedSpans.ts\` in an embedded chDB; seeding took ${result.seedSeconds === null ? 'n/a' : `${result.seedSeconds.toFixed(0)} s`} (materialized views included), copying them
-into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: spans ${gib(result.ourBytesOnDisk)}, peer ${gib(result.peerBytesOnDisk)}; the per-minute
-rollup holds ${result.rollupRows.toLocaleString('en-US')} rows. Ours = the repository functions the \`/api/v1\` routes call
-(\`functions/store\`); peer = the same question in SQL on \`peer_events\` (\`test/bench/peerEventsTable.ts\`), both
-deduplicating (FINAL). Median of ${result.runs} runs after the first; the first run in brackets; CPU = median CPU
-time of the process that embeds the engine (on a shared machine wall time includes waiting for a core). "Reference" is
-the peer's figure measured elsewhere (issue 5); the target is a third of it (substring search: ≤ 2 s).
+into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: ours ${gib(result.ourBytesOnDisk)} (spans and their text indexes, the per-trace tables, the rollups), peer ${gib(result.peerBytesOnDisk)}; the per-minute
+rollup holds ${result.rollupRows.toLocaleString('en-US')} rows. ${apiText}"In process" = the repository functions the \`/api/v1\` routes call
+(\`functions/store\`) on the engine embedded in the benchmark's process; peer = the same question in SQL on \`peer_events\`
+(\`test/bench/peerEventsTable.ts\`) in the same process, deduplicating with FINAL (ours reads per-trace aggregates that need
+none). Median of ${result.runs} runs after the first; the first run in brackets; CPU = median CPU time of the process that
+embeds the engine (on a shared machine wall time includes waiting for a core). "Reference" is the peer's figure measured
+elsewhere (issue 5); the target is a third of it (substring search: ≤ 2 s).
 
-| query | ours: median (first) | peer here: median (first) | ours / peer | CPU ours / peer | reference | target | rows ours / peer |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+${header}
 ${rows.join('\n')}
 `;
 }

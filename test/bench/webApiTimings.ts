@@ -1,0 +1,157 @@
+/**
+ * The web benchmark's questions asked through the running web app, as a user's script would:
+ * `sightline start` on the benchmark's data directory, an admin who is made a member of the
+ * seeded project, an API token created through the API, then the `/api/v1` requests the pages
+ * make, timed from request to parsed JSON (authentication, validation and JSON included).
+ */
+import { performance } from 'node:perf_hooks';
+import { createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
+import { parseServerEnv } from '../../functions/config/env.ts';
+import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
+import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
+import { startStackProcess } from '../helpers/localStackProcess.ts';
+import { median } from './percentile.ts';
+import { signInForCookie, TEST_ADMIN, testAdminEnv } from '../helpers/webSession.ts';
+
+export interface ApiProbe {
+  projectId: string;
+  endTime: Date;
+  traceId: string;
+  userId: string;
+  token: string;
+  substring: string;
+}
+
+export interface ApiTiming {
+  firstMs: number;
+  medianMs: number;
+  rows: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Each question as a GET path and the number of rows its answer holds. */
+function apiRequests(
+  probe: ApiProbe,
+): Record<string, { path: string; rows: (body: never) => number }> {
+  const to = probe.endTime.toISOString();
+  const from = (days: number) => new Date(probe.endTime.getTime() - days * DAY_MS).toISOString();
+  const project = `/api/v1/projects/${encodeURIComponent(probe.projectId)}`;
+  const query = (values: Record<string, string>) => new URLSearchParams(values).toString();
+  type Rows = { rows: unknown[] };
+  return {
+    series7d: {
+      path: `${project}/metrics/series?${query({ from: from(7), to, bucket: 'hour' })}`,
+      rows: (body: { points: unknown[] }) => body.points.length,
+    },
+    breakdown30d: {
+      path: `${project}/metrics/breakdown?${query({ from: from(30), to, dimension: 'model', limit: '50' })}`,
+      rows: (body: Rows) => body.rows.length,
+    },
+    traceListFirstPage: {
+      path: `${project}/traces?${query({ from: from(30), to, limit: '50' })}`,
+      rows: (body: Rows) => body.rows.length,
+    },
+    traceLookup: {
+      path: `${project}/traces/${encodeURIComponent(probe.traceId)}`,
+      rows: (body: { spans: unknown[] }) => body.spans.length,
+    },
+    userHistory90d: {
+      path: `${project}/users/${encodeURIComponent(probe.userId)}?${query({ from: from(90), to, limit: '50' })}`,
+      rows: (body: { traces: unknown[] }) => body.traces.length,
+    },
+    tokenSearch30d: {
+      path: `${project}/traces?${query({ from: from(30), to, limit: '50', text: probe.token, textMode: 'token' })}`,
+      rows: (body: Rows) => body.rows.length,
+    },
+    substringSearch30d: {
+      path: `${project}/traces?${query({ from: from(30), to, limit: '50', text: probe.substring, textMode: 'substring' })}`,
+      rows: (body: Rows) => body.rows.length,
+    },
+  };
+}
+
+/** Makes the admin a member of the seeded project and returns an API token for it. */
+async function apiTokenFor(
+  baseUrl: string,
+  dynamoEndpoint: string,
+  projectId: string,
+): Promise<string> {
+  const cookie = await signInForCookie(baseUrl, TEST_ADMIN);
+  const me = (await (await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } })).json()) as {
+    userId: string;
+  };
+  const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint });
+  const documents = createDynamoDocumentClient(env);
+  try {
+    await new ProjectsRepository(documents, {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    }).putProject({ projectId, name: 'Benchmark (seeded)', retentionDays: 90 });
+    await new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE).putMembership(
+      projectId,
+      me.userId,
+      'admin',
+    );
+  } finally {
+    documents.destroy();
+  }
+  const response = await fetch(`${baseUrl}/api/v1/projects/${projectId}/api-tokens`, {
+    method: 'POST',
+    headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'web benchmark',
+      scopes: ['metrics:read', 'traces:read', 'traces:read_content'],
+      expiresInDays: 1,
+    }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`creating an API token: ${response.status} ${await response.text()}`);
+  }
+  return ((await response.json()) as { token: string }).token;
+}
+
+/**
+ * Starts the stack on `dataDir` (its ClickHouse data is the benchmark's), asks each question
+ * once, then `runs` more times, and stops the stack.
+ */
+export async function timeThroughApi(
+  dataDir: string,
+  probe: ApiProbe,
+  runs: number,
+  log: (line: string) => void,
+): Promise<Record<string, ApiTiming>> {
+  Object.assign(process.env, testAdminEnv());
+  log('  starting the web app on the benchmark data (sightline start) …');
+  const stack = await startStackProcess(dataDir, ['--no-demo'], 900_000);
+  try {
+    const baseUrl = stack.info.web?.url;
+    if (!baseUrl) throw new Error('the stack started without its web app');
+    const token = await apiTokenFor(baseUrl, stack.info.dynamodb.endpoint, probe.projectId);
+    const timings: Record<string, ApiTiming> = {};
+    for (const [id, request] of Object.entries(apiRequests(probe))) {
+      const ask = async () => {
+        const started = performance.now();
+        const response = await fetch(`${baseUrl}${request.path}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await response.json()) as never;
+        const ms = performance.now() - started;
+        if (response.status !== 200) {
+          throw new Error(`${request.path}: ${response.status} ${JSON.stringify(body)}`);
+        }
+        return { ms, rows: request.rows(body) };
+      };
+      const first = await ask();
+      const samples: number[] = [];
+      for (let run = 0; run < runs; run += 1) samples.push((await ask()).ms);
+      timings[id] = { firstMs: first.ms, medianMs: median(samples), rows: first.rows };
+      log(
+        `  ${id} through the API: ${timings[id].medianMs.toFixed(1)} ms (first ${first.ms.toFixed(0)})`,
+      );
+    }
+    return timings;
+  } finally {
+    await stack.stop();
+  }
+}
