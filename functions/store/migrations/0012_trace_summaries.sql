@@ -145,7 +145,9 @@ GROUP BY project_id, hour, trace_id;
 
 -- Backfill (the chained views fill trace_summaries and trace_keys from it). No FINAL: the
 -- aggregates are idempotent, so a span not yet merged with its duplicate is harmless, and so
--- is a batch inserted between the view's creation and this backfill.
+-- is a batch inserted between the view's creation and this backfill. The GROUP BY is the
+-- prefix of spans' sorting key, so it aggregates in order: memory stays bounded however many
+-- spans there are.
 INSERT INTO trace_details
 SELECT
     project_id,
@@ -173,4 +175,5 @@ SELECT
     argMaxIfState(leftUTF8(output_text, 240), end_time, toUInt8(output_text != '')) AS output_preview,
     max(spans.retention_days) AS retention_days
 FROM spans
-GROUP BY project_id, hour, trace_id;
+GROUP BY project_id, hour, trace_id
+SETTINGS optimize_aggregation_in_order = 1;
