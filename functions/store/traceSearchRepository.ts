@@ -198,55 +198,65 @@ function textCondition(filter: TraceSearchFilter, params: Record<string, unknown
 export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   const traceConditions: string[] = [];
   const outerConditions: string[] = [];
-  const params: Record<string, unknown> = {};
-  const userId = boundedString('userId', filter.userId);
-  const sessionId = boundedString('sessionId', filter.sessionId);
   // The span conditions a text search also applies to the matching span itself.
   const spanConditions: string[] = [];
-  if (userId !== undefined) {
-    params.userId = userId;
-    traceConditions.push('has(t_users, {userId:String})');
+  const params: Record<string, unknown> = {};
+  /** Adds `condition` to `list` and binds `value` as `{name}` when the filter has it. */
+  const where = (list: string[], condition: string, name: string, value: unknown) => {
+    if (value === undefined) return false;
+    list.push(condition);
+    params[name] = value;
+    return true;
+  };
+  const userId = boundedString('userId', filter.userId);
+  const sessionId = boundedString('sessionId', filter.sessionId);
+  if (where(traceConditions, 'has(t_users, {userId:String})', 'userId', userId)) {
     spanConditions.push('user_id = {userId:String}');
   }
-  if (sessionId !== undefined) {
-    params.sessionId = sessionId;
-    traceConditions.push('has(t_sessions, {sessionId:String})');
+  if (where(traceConditions, 'has(t_sessions, {sessionId:String})', 'sessionId', sessionId)) {
     spanConditions.push('session_id = {sessionId:String}');
   }
-  const promptName = boundedString('promptName', filter.promptName);
-  const promptVersion = boundedString('promptVersion', filter.promptVersion);
-  if (promptName !== undefined || promptVersion !== undefined) {
-    const parts: string[] = [];
-    if (promptName !== undefined) {
-      parts.push('prompt.1 = {promptName:String}');
-      params.promptName = promptName;
-    }
-    if (promptVersion !== undefined) {
-      parts.push('prompt.2 = {promptVersion:String}');
-      params.promptVersion = promptVersion;
-    }
-    traceConditions.push(`arrayExists(prompt -> ${parts.join(' AND ')}, t_prompts)`);
+  // Name and version of one prompt, on the same span.
+  const prompt: string[] = [];
+  where(
+    prompt,
+    'prompt.1 = {promptName:String}',
+    'promptName',
+    boundedString('promptName', filter.promptName),
+  );
+  where(
+    prompt,
+    'prompt.2 = {promptVersion:String}',
+    'promptVersion',
+    boundedString('promptVersion', filter.promptVersion),
+  );
+  if (prompt.length > 0) {
+    traceConditions.push(`arrayExists(prompt -> ${prompt.join(' AND ')}, t_prompts)`);
   }
-  const environment = boundedString('environment', filter.environment);
-  if (environment !== undefined) {
-    traceConditions.push('has(t_environments, {environment:String})');
-    params.environment = environment;
-  }
-  const models = boundedList('models', filter.models);
-  if (models) {
-    traceConditions.push('hasAny(t_models, {models:Array(String)})');
-    params.models = models;
-  }
-  const tags = boundedList('tags', filter.tags);
-  if (tags) {
-    traceConditions.push('hasAll(t_tags, {tags:Array(String)})');
-    params.tags = tags;
-  }
-  const piiType = boundedString('piiType', filter.piiType);
-  if (piiType !== undefined) {
-    traceConditions.push('has(t_pii_types, {piiType:String})');
-    params.piiType = piiType;
-  }
+  where(
+    traceConditions,
+    'has(t_environments, {environment:String})',
+    'environment',
+    boundedString('environment', filter.environment),
+  );
+  where(
+    traceConditions,
+    'hasAny(t_models, {models:Array(String)})',
+    'models',
+    boundedList('models', filter.models),
+  );
+  where(
+    traceConditions,
+    'hasAll(t_tags, {tags:Array(String)})',
+    'tags',
+    boundedList('tags', filter.tags),
+  );
+  where(
+    traceConditions,
+    'has(t_pii_types, {piiType:String})',
+    'piiType',
+    boundedString('piiType', filter.piiType),
+  );
   if (filter.hasPii === true) traceConditions.push('t_pii_count > 0');
   if (filter.hasPii === false) traceConditions.push('t_pii_count = 0');
   if (filter.status !== undefined) {
@@ -256,41 +266,24 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
     traceConditions.push(filter.status === 'error' ? 't_errors > 0' : 't_errors = 0');
   }
   const [costMin, costMax] = numberRange('cost', filter.costMin, filter.costMax);
-  if (costMin !== undefined) {
-    traceConditions.push('ifNull(t_cost, 0) >= {costMin:Float64}');
-    params.costMin = costMin;
-  }
-  if (costMax !== undefined) {
-    traceConditions.push('ifNull(t_cost, 0) <= {costMax:Float64}');
-    params.costMax = costMax;
-  }
+  where(traceConditions, 'ifNull(t_cost, 0) >= {costMin:Float64}', 'costMin', costMin);
+  where(traceConditions, 'ifNull(t_cost, 0) <= {costMax:Float64}', 'costMax', costMax);
   const [latencyMin, latencyMax] = numberRange('latency', filter.latencyMinMs, filter.latencyMaxMs);
-  if (latencyMin !== undefined) {
-    traceConditions.push('t_duration_ms >= {latencyMin:Float64}');
-    params.latencyMin = latencyMin;
-  }
-  if (latencyMax !== undefined) {
-    traceConditions.push('t_duration_ms <= {latencyMax:Float64}');
-    params.latencyMax = latencyMax;
-  }
-  const evalName = boundedString('evalName', filter.evalName);
+  where(traceConditions, 't_duration_ms >= {latencyMin:Float64}', 'latencyMin', latencyMin);
+  where(traceConditions, 't_duration_ms <= {latencyMax:Float64}', 'latencyMax', latencyMax);
+  const evalConditions: string[] = [];
   const [scoreMin, scoreMax] = numberRange('evalScore', filter.evalScoreMin, filter.evalScoreMax);
-  if (evalName !== undefined || scoreMin !== undefined || scoreMax !== undefined) {
-    const evalConditions = ['project_id = {projectId:String}'];
-    if (evalName !== undefined) {
-      evalConditions.push('evaluator = {evalName:String}');
-      params.evalName = evalName;
-    }
-    if (scoreMin !== undefined) {
-      evalConditions.push('value >= {evalScoreMin:Float64}');
-      params.evalScoreMin = scoreMin;
-    }
-    if (scoreMax !== undefined) {
-      evalConditions.push('value <= {evalScoreMax:Float64}');
-      params.evalScoreMax = scoreMax;
-    }
+  where(
+    evalConditions,
+    'evaluator = {evalName:String}',
+    'evalName',
+    boundedString('evalName', filter.evalName),
+  );
+  where(evalConditions, 'value >= {evalScoreMin:Float64}', 'evalScoreMin', scoreMin);
+  where(evalConditions, 'value <= {evalScoreMax:Float64}', 'evalScoreMax', scoreMax);
+  if (evalConditions.length > 0) {
     outerConditions.push(
-      `trace_id IN (SELECT trace_id FROM eval_scores FINAL WHERE ${evalConditions.join(' AND ')})`,
+      `trace_id IN (SELECT trace_id FROM eval_scores FINAL WHERE project_id = {projectId:String} AND ${evalConditions.join(' AND ')})`,
     );
   }
   let source: CandidateSource | undefined;
