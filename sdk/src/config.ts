@@ -31,6 +31,11 @@ export interface SightlineConfig {
   /** Applied to every free-text value before it leaves the process. */
   mask?: (value: string, context: MaskContext) => string;
   gzip?: boolean;
+  /**
+   * Where export work (JSON, gzip, signing, PutRecords) runs: a worker thread (default) or the
+   * host's main thread, in slices.
+   */
+  exportThread?: 'worker' | 'main';
   flushOnExit?: boolean;
   onError?: (error: unknown) => void;
 }
@@ -122,13 +127,16 @@ function parseBoolean(variable: string, raw: string): boolean {
   throw new SightlineConfigError(`Sightline SDK: ${variable} must be true or false, got "${raw}"`);
 }
 
+/** Where the Kinesis client connects: plain data, so the export worker can build its own client. */
+export type KinesisConnection = Pick<SightlineConfig, 'region' | 'endpoint'>;
+
 /**
  * HTTP/1.1 with bounded connect and request times for every endpoint, so a hung network can
  * never hold a flush (or the host's shutdown) forever; the local Kinesis stand-in speaks only
  * HTTP/1.1 anyway (the AWS SDK would default to HTTP/2). A plain-http endpoint is a local
  * stand-in, which accepts any credentials.
  */
-export function createSdkKinesisClient(config: SightlineConfig): KinesisClient {
+export function createSdkKinesisClient(config: KinesisConnection | SightlineConfig): KinesisClient {
   const plainHttp = config.endpoint?.startsWith('http://') ?? false;
   const hasCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
   return new KinesisClient({

@@ -6,7 +6,7 @@
  *   const answer = sightline.observe('answer-question', async (question: string) => { … });
  */
 import { Sightline } from './Sightline.ts';
-import { configFromEnv, createSdkKinesisClient, type SightlineConfig } from './config.ts';
+import { configFromEnv, type SightlineConfig } from './config.ts';
 import { KinesisTransport } from './transport/KinesisTransport.ts';
 import { setDefaultClient } from './defaultClient.ts';
 
@@ -37,6 +37,8 @@ export {
   type OverflowPolicy,
 } from './transport/KinesisTransport.ts';
 export type { Transport, TransportStats, QueuedItem } from './transport/types.ts';
+export type { ExportThread } from './transport/BatchExporter.ts';
+export { ExportError, ExportWorkerError } from './transport/errors.ts';
 export {
   wrapLambdaHandler,
   type LambdaContextLike,
@@ -44,7 +46,12 @@ export {
   type WrapLambdaOptions,
 } from './serverless/lambda.ts';
 export { flushWithin, flushInBackground } from './serverless/flushWithin.ts';
-export { configFromEnv, SightlineConfigError, type SightlineConfig } from './config.ts';
+export {
+  configFromEnv,
+  SightlineConfigError,
+  type SightlineConfig,
+  type KinesisConnection,
+} from './config.ts';
 export { newSpanId, newTraceId } from './ids.ts';
 export { getDefaultClient, setDefaultClient } from './defaultClient.ts';
 export {
@@ -62,7 +69,7 @@ export {
 export function init(options: Partial<SightlineConfig> = {}): Sightline {
   const config = configFromEnv(process.env, options);
   const transport = new KinesisTransport({
-    client: createSdkKinesisClient(config),
+    kinesis: definedOnly({ region: config.region, endpoint: config.endpoint }),
     streamName: config.streamName,
     signer: {
       projectId: config.projectId,
@@ -77,6 +84,7 @@ export function init(options: Partial<SightlineConfig> = {}): Sightline {
       maxQueueBytes: config.maxQueueBytes,
       overflow: config.overflow,
       gzip: config.gzip,
+      exportThread: config.exportThread,
       onError: config.onError,
     }),
   });

@@ -40,18 +40,23 @@ async function bundleSdk(): Promise<string> {
   // Inside node_modules so the bundle resolves its external packages from the repository.
   const directory = path.join(here, '../../node_modules/.cache/sightline-bench');
   mkdirSync(directory, { recursive: true });
-  const outfile = path.join(directory, 'sdk.mjs');
+  // The SDK's export worker is a second entry, beside the bundle as in a built package: the
+  // transport looks for `exportWorker` with its own extension next to itself.
   await build({
-    entryPoints: [path.join(here, 'sdk/sdkEntry.ts')],
+    entryPoints: {
+      sdk: path.join(here, 'sdk/sdkEntry.ts'),
+      exportWorker: path.join(here, '../../sdk/src/transport/exportWorker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile,
+    outdir: directory,
+    outExtension: { '.js': '.mjs' },
     external: ['@aws-sdk/*', '@smithy/*', 'zod'],
     logLevel: 'warning',
   });
-  return outfile;
+  return path.join(directory, 'sdk.mjs');
 }
 
 let sdkBundle: string | undefined;

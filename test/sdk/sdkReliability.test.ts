@@ -9,8 +9,13 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { createSdkKinesisClient } from '../../sdk/src/config.ts';
-import { KinesisTransport, Sightline, type OverflowPolicy } from '../../sdk/src/index.ts';
+import {
+  ExportWorkerError,
+  KinesisTransport,
+  Sightline,
+  type ExportThread,
+  type OverflowPolicy,
+} from '../../sdk/src/index.ts';
 import { startFakeKinesis } from '../fixtures/sdk/fakeKinesisServer.ts';
 import {
   createStreamAndWait,
@@ -30,13 +35,16 @@ const signer = {
   sdk: { name: 'test', version: '1' },
 };
 
+const EXPORT_THREADS: ExportThread[] = ['worker', 'main'];
+
 function transportFor(
   endpoint: string,
+  exportThread: ExportThread,
   options: Partial<ConstructorParameters<typeof KinesisTransport>[0]> = {},
 ) {
-  const config = { ...signer, ingestKeyId: 'ik_rel', ingestKey: 'r', streamName: 's', endpoint };
   return new KinesisTransport({
-    client: createSdkKinesisClient(config),
+    kinesis: { endpoint },
+    exportThread,
     streamName: 'reliability',
     signer,
     retryBaseMs: 5,
@@ -53,10 +61,10 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
-describe('throttling', () => {
+describe.each(EXPORT_THREADS)('throttling (export on the %s thread)', (exportThread) => {
   it('retries refused requests and failed entries until every item is delivered', async () => {
     const kinesis = await startFakeKinesis({ refuseRequests: 2, failEntryAttempts: 2 });
-    const transport = transportFor(kinesis.endpoint, { recordTargetBytes: 4_096 });
+    const transport = transportFor(kinesis.endpoint, exportThread, { recordTargetBytes: 4_096 });
     const sightline = new Sightline({ transport, flushOnExit: false });
     try {
       for (let index = 0; index < 300; index += 1)
@@ -71,6 +79,7 @@ describe('throttling', () => {
       expect(names).toHaveLength(300);
       expect(sightline.stats()).toMatchObject({ sent: 300, dropped: 0, queued: 0 });
       expect(sightline.stats().retried).toBeGreaterThan(kinesis.accepted.length);
+      expect(transport.exportThread).toBe(exportThread);
     } finally {
       await sightline.shutdown();
       await kinesis.close();
@@ -78,13 +87,13 @@ describe('throttling', () => {
   });
 });
 
-describe('buffer overflow', () => {
+describe.each(EXPORT_THREADS)('buffer overflow (export on the %s thread)', (exportThread) => {
   it.each<[OverflowPolicy, string, string]>([
     ['drop-oldest', 'call-4500', 'call-4999'],
     ['drop-newest', 'call-0', 'call-499'],
   ])('keeps 500 of 5,000 by policy %s and counts the rest', async (overflow, first, last) => {
     const kinesis = await startFakeKinesis({ refuseRequests: 0, failEntryAttempts: 0 });
-    const transport = transportFor(kinesis.endpoint, {
+    const transport = transportFor(kinesis.endpoint, exportThread, {
       maxQueueItems: 500,
       overflow,
       flushIntervalMs: 3_600_000,
@@ -111,11 +120,11 @@ describe('buffer overflow', () => {
   });
 });
 
-describe('unreachable stream', () => {
+describe.each(EXPORT_THREADS)('unreachable stream (export on the %s thread)', (exportThread) => {
   it('leaves the host unaffected, stays bounded and counts every item it gave up', async () => {
     const endpoint = `http://127.0.0.1:${await unusedPort()}`;
     const errors: unknown[] = [];
-    const transport = transportFor(endpoint, {
+    const transport = transportFor(endpoint, exportThread, {
       maxQueueItems: 500,
       maxRetries: 1,
       onError: (error) => errors.push(error),
@@ -140,7 +149,7 @@ describe('unreachable stream', () => {
 
   it('bounds the buffer by bytes as well as by count', async () => {
     const endpoint = `http://127.0.0.1:${await unusedPort()}`;
-    const transport = transportFor(endpoint, {
+    const transport = transportFor(endpoint, exportThread, {
       maxQueueBytes: 200_000,
       flushIntervalMs: 3_600_000,
       maxBatchItems: 1_000_000,
@@ -160,6 +169,64 @@ describe('unreachable stream', () => {
       expect(stats.queuedBytes).toBeLessThanOrEqual(200_000);
       expect(stats.queued).toBeLessThan(20);
       expect(stats.queued + stats.dropped).toBe(200);
+    } finally {
+      await sightline.shutdown();
+    }
+  });
+});
+
+describe('the export worker', () => {
+  it('reports a crash and exports every batch it had not settled on the main thread', async () => {
+    // Prepare: a heap far too small for the worker to load the AWS SDK, so it dies at once.
+    const kinesis = await startFakeKinesis({ refuseRequests: 0, failEntryAttempts: 0 });
+    const errors: unknown[] = [];
+    const transport = transportFor(kinesis.endpoint, 'worker', {
+      workerResourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+      maxBatchItems: 100,
+      onError: (error) => errors.push(error),
+    });
+    const sightline = new Sightline({ transport, flushOnExit: false });
+    try {
+      // Act
+      for (let index = 0; index < 300; index += 1) sightline.trace(`call-${index}`, () => index);
+      await sightline.flush();
+      // Assess
+      const names = kinesis.accepted
+        .flatMap((data) => decodeRecordItems(data))
+        .map((item) => (item.type === 'span' ? item.name : ''));
+      expect(new Set(names).size).toBe(300);
+      expect(transport.stats()).toMatchObject({ queued: 0, queuedBytes: 0, sent: 300 });
+      expect(transport.exportThread).toBe('main');
+      expect(errors.filter((error) => error instanceof ExportWorkerError)).toHaveLength(1);
+    } finally {
+      await sightline.shutdown();
+      await kinesis.close();
+    }
+  });
+
+  it('counts what is in flight in the worker against the bound', async () => {
+    // Prepare: nothing listens, so the worker holds its batches while it retries.
+    const endpoint = `http://127.0.0.1:${await unusedPort()}`;
+    const transport = transportFor(endpoint, 'worker', {
+      maxQueueItems: 300,
+      maxBatchItems: 100,
+      maxRetries: 2,
+      retryBaseMs: 200,
+      retryMaxMs: 200,
+    });
+    const sightline = new Sightline({ transport, flushOnExit: false });
+    try {
+      // Act: three full batches go to the worker, then more calls arrive while it retries.
+      for (let index = 0; index < 300; index += 1) sightline.trace(`call-${index}`, () => index);
+      const flushed = sightline.flush();
+      const inFlight = transport.stats();
+      for (let index = 0; index < 50; index += 1) sightline.trace(`late-${index}`, () => index);
+      const afterLate = transport.stats();
+      await flushed;
+      // Assess
+      expect(inFlight).toMatchObject({ queued: 300, dropped: 0 });
+      expect(afterLate).toMatchObject({ queued: 300, dropped: 50 });
+      expect(transport.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 350 });
     } finally {
       await sightline.shutdown();
     }
@@ -206,6 +273,33 @@ describe('host processes (real kinesalite)', () => {
 
     expect(code, stderr).toBe(0);
     expect(await spanNames(streamName)).toEqual(['last-call']);
+  });
+
+  it('delivers from the worker thread a call made right before the host ends, and lets it end', async () => {
+    const streamName = uniqueStreamName('worker');
+    await createStreamAndWait(reader, streamName, 1);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(REPOSITORY_ROOT, 'test/sdk/fixtures/workerHost.ts'),
+        kinesalite.endpoint,
+        streamName,
+        'worker-call',
+      ],
+      { cwd: REPOSITORY_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('exporting on worker');
+    expect(await spanNames(streamName)).toEqual(['worker-call']);
   });
 
   it('loses nothing when the environment is frozen right after each invocation returns', async () => {

@@ -21,6 +21,8 @@ import {
 } from '../contract/index.ts';
 import { createSdkKinesisClient } from '../config.ts';
 import { init } from '../index.ts';
+import type { Sightline } from '../Sightline.ts';
+import type { ExportThread } from './BatchExporter.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
 
 const signer = {
@@ -61,7 +63,7 @@ async function readItems(streamName: string): Promise<Item[]> {
   return items;
 }
 
-function sdkFor(streamName: string) {
+function sdkFor(streamName: string, exportThread: ExportThread) {
   return init({
     projectId: signer.projectId,
     ingestKeyId: signer.keyId,
@@ -69,171 +71,199 @@ function sdkFor(streamName: string) {
     streamName,
     endpoint: kinesalite.endpoint,
     flushOnExit: false,
+    exportThread,
   });
 }
 
 function transportFor(
   streamName: string,
+  exportThread: ExportThread,
   endpoint = kinesalite.endpoint,
   options: Partial<ConstructorParameters<typeof KinesisTransport>[0]> = {},
 ) {
   return new KinesisTransport({
-    client: createSdkKinesisClient({
-      projectId: 'acme',
-      ingestKeyId: 'ik_test1',
-      ingestKey: signer.secret,
-      streamName,
-      endpoint,
-    }),
+    kinesis: { endpoint },
+    exportThread,
     streamName,
     signer,
     ...options,
   });
 }
 
+const threadOf = (sightline: Sightline) => (sightline.transport as KinesisTransport).exportThread;
+
 describe('KinesisTransport', () => {
-  it('delivers every span, aggregated into a few signed records, with parents linked', async () => {
+  it('exports on the calling thread with a client object it is given, and delivers', async () => {
     // Prepare
     const streamName = uniqueStreamName('sdk');
-    await createStreamAndWait(reader, streamName, 2);
-    const sightline = sdkFor(streamName);
+    await createStreamAndWait(reader, streamName, 1);
+    const client = createSdkKinesisClient({ endpoint: kinesalite.endpoint });
+    const transport = new KinesisTransport({ client, streamName, signer });
     // Act
-    const traceIds: string[] = [];
-    for (let index = 0; index < 250; index += 1) {
-      await sightline.trace('request', { userId: `u${index}` }, async (root) => {
-        traceIds.push(root.traceId);
-        await Promise.all([
-          sightline.span('retrieve', { kind: 'retrieval' }, async () => undefined),
-          sightline.span('chat', { kind: 'llm', requestModel: 'gpt-4o-mini' }, async (span) => {
-            span.update({ usage: { inputTokens: 10, outputTokens: 2 } });
-          }),
-        ]);
-      });
-    }
-    await sightline.shutdown();
-    // Assess
-    const items = await readItems(streamName);
-    expect(items).toHaveLength(750);
-    expect(sightline.stats()).toMatchObject({ queued: 0, sent: 750, dropped: 0 });
-    const spans = items.filter((item) => item.type === 'span');
-    const roots = spans.filter((span) => !span.parentSpanId);
-    expect(new Set(roots.map((span) => span.traceId))).toEqual(new Set(traceIds));
-    for (const child of spans.filter((span) => span.parentSpanId)) {
-      const parent = roots.find((root) => root.spanId === child.parentSpanId);
-      expect(parent?.traceId).toBe(child.traceId);
-    }
-  });
-
-  it('records a thrown error on the span and re-throws it unchanged', async () => {
-    const streamName = uniqueStreamName('sdk');
-    await createStreamAndWait(reader, streamName, 1);
-    const sightline = sdkFor(streamName);
-    const failure = new TypeError('boom');
-    await expect(sightline.trace('fails', async () => Promise.reject(failure))).rejects.toBe(
-      failure,
-    );
-    expect(() =>
-      sightline.trace('fails sync', () => {
-        throw failure;
-      }),
-    ).toThrow(failure);
-    await sightline.shutdown();
-    const spans = (await readItems(streamName)).filter((item) => item.type === 'span');
-    expect(spans.map((span) => [span.status.code, span.errorType, span.status.message])).toEqual([
-      ['error', 'TypeError', 'boom'],
-      ['error', 'TypeError', 'boom'],
-    ]);
-  });
-
-  it('truncates oversize content with a marker instead of dropping it', async () => {
-    const streamName = uniqueStreamName('sdk');
-    await createStreamAndWait(reader, streamName, 1);
-    const transport = transportFor(streamName);
-    const huge = 'x'.repeat(3_000_000);
-    transport.enqueue({
-      type: 'span',
-      traceId: 'a'.repeat(32),
-      spanId: 'b'.repeat(16),
-      name: 'big',
-      startTime: Date.now(),
-      endTime: Date.now(),
-      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: huge }] }],
-    });
-    await transport.shutdown();
-    const [span] = await readItems(streamName);
-    expect(span?.type).toBe('span');
-    const content = span?.type === 'span' ? span.inputMessages?.[0]?.parts[0] : undefined;
-    expect(content?.type === 'text' && content.content).toMatch(
-      /…\[sightline: truncated \d+ characters\]$/,
-    );
-    expect(span?.type === 'span' && span.truncated).toBe(true);
-    expect(transport.stats()).toMatchObject({ sent: 1, dropped: 0, truncated: 1 });
-  });
-
-  it('never throws, stays bounded and counts drops when the stream is unreachable', async () => {
-    // Prepare: nothing listens on port 9.
-    const transport = transportFor('nowhere', 'http://127.0.0.1:9', {
-      maxQueueItems: 100,
-      maxRetries: 1,
-      retryBaseMs: 1,
-      retryMaxMs: 2,
-    });
-    // Act
-    for (let index = 0; index < 1_000; index += 1) {
-      transport.enqueue({
-        type: 'score',
-        scoreId: `s${index}`,
-        traceId: 'a'.repeat(32),
-        name: 'n',
-        value: 1,
-        timestamp: Date.now(),
-      });
-    }
-    const queuedAtPeak = transport.stats().queued;
-    await transport.shutdown();
-    // Assess
-    expect(queuedAtPeak).toBeLessThanOrEqual(100);
-    expect(transport.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 1_000 });
-    expect(transport.stats().retried).toBeGreaterThan(0);
-  });
-
-  it('drops and counts an item that cannot be serialised, without throwing', async () => {
-    const streamName = uniqueStreamName('sdk');
-    await createStreamAndWait(reader, streamName, 1);
-    const errors: unknown[] = [];
-    const transport = transportFor(streamName, kinesalite.endpoint, {
-      onError: (error) => errors.push(error),
-    });
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    transport.enqueue({
-      type: 'span',
-      traceId: 'a'.repeat(32),
-      spanId: 'b'.repeat(16),
-      name: 'cyclic',
-      startTime: Date.now(),
-      endTime: Date.now(),
-      metadata: { big: 10n as unknown as number },
-    });
-    transport.enqueue({
-      type: 'span',
-      traceId: 'a'.repeat(32),
-      spanId: 'c'.repeat(16),
-      name: 'cyclic',
-      startTime: Date.now(),
-      endTime: Date.now(),
-      tool: { name: 't', arguments: cyclic } as never,
-    });
     transport.enqueue({
       type: 'score',
-      scoreId: 'ok',
+      scoreId: 'given-client',
       traceId: 'a'.repeat(32),
       name: 'n',
       value: 1,
       timestamp: Date.now(),
     });
     await transport.shutdown();
-    expect(transport.stats()).toMatchObject({ sent: 1, dropped: 2 });
-    expect(errors).toHaveLength(2);
+    // Assess
+    expect(transport.exportThread).toBe('main');
+    expect((await readItems(streamName)).map((item) => item.type)).toEqual(['score']);
+    expect(transport.stats()).toMatchObject({ queued: 0, sent: 1, dropped: 0 });
+    client.destroy();
   });
 });
+
+describe.each<ExportThread>(['worker', 'main'])(
+  'KinesisTransport exporting on the %s thread',
+  (exportThread) => {
+    it('delivers every span, aggregated into a few signed records, with parents linked', async () => {
+      // Prepare
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 2);
+      const sightline = sdkFor(streamName, exportThread);
+      // Act
+      const traceIds: string[] = [];
+      for (let index = 0; index < 250; index += 1) {
+        await sightline.trace('request', { userId: `u${index}` }, async (root) => {
+          traceIds.push(root.traceId);
+          await Promise.all([
+            sightline.span('retrieve', { kind: 'retrieval' }, async () => undefined),
+            sightline.span('chat', { kind: 'llm', requestModel: 'gpt-4o-mini' }, async (span) => {
+              span.update({ usage: { inputTokens: 10, outputTokens: 2 } });
+            }),
+          ]);
+        });
+      }
+      await sightline.shutdown();
+      // Assess
+      const items = await readItems(streamName);
+      expect(items).toHaveLength(750);
+      expect(sightline.stats()).toMatchObject({ queued: 0, sent: 750, dropped: 0 });
+      expect(threadOf(sightline)).toBe(exportThread);
+      const spans = items.filter((item) => item.type === 'span');
+      const roots = spans.filter((span) => !span.parentSpanId);
+      expect(new Set(roots.map((span) => span.traceId))).toEqual(new Set(traceIds));
+      for (const child of spans.filter((span) => span.parentSpanId)) {
+        const parent = roots.find((root) => root.spanId === child.parentSpanId);
+        expect(parent?.traceId).toBe(child.traceId);
+      }
+    });
+
+    it('records a thrown error on the span and re-throws it unchanged', async () => {
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const sightline = sdkFor(streamName, exportThread);
+      const failure = new TypeError('boom');
+      await expect(sightline.trace('fails', async () => Promise.reject(failure))).rejects.toBe(
+        failure,
+      );
+      expect(() =>
+        sightline.trace('fails sync', () => {
+          throw failure;
+        }),
+      ).toThrow(failure);
+      await sightline.shutdown();
+      const spans = (await readItems(streamName)).filter((item) => item.type === 'span');
+      expect(spans.map((span) => [span.status.code, span.errorType, span.status.message])).toEqual([
+        ['error', 'TypeError', 'boom'],
+        ['error', 'TypeError', 'boom'],
+      ]);
+    });
+
+    it('truncates oversize content with a marker instead of dropping it', async () => {
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const transport = transportFor(streamName, exportThread);
+      const huge = 'x'.repeat(3_000_000);
+      transport.enqueue({
+        type: 'span',
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        name: 'big',
+        startTime: Date.now(),
+        endTime: Date.now(),
+        inputMessages: [{ role: 'user', parts: [{ type: 'text', content: huge }] }],
+      });
+      await transport.shutdown();
+      const [span] = await readItems(streamName);
+      expect(span?.type).toBe('span');
+      const content = span?.type === 'span' ? span.inputMessages?.[0]?.parts[0] : undefined;
+      expect(content?.type === 'text' && content.content).toMatch(
+        /…\[sightline: truncated \d+ characters\]$/,
+      );
+      expect(span?.type === 'span' && span.truncated).toBe(true);
+      expect(transport.stats()).toMatchObject({ sent: 1, dropped: 0, truncated: 1 });
+    });
+
+    it('never throws, stays bounded and counts drops when the stream is unreachable', async () => {
+      // Prepare: nothing listens on port 9.
+      const transport = transportFor('nowhere', exportThread, 'http://127.0.0.1:9', {
+        maxQueueItems: 100,
+        maxRetries: 1,
+        retryBaseMs: 1,
+        retryMaxMs: 2,
+      });
+      // Act
+      for (let index = 0; index < 1_000; index += 1) {
+        transport.enqueue({
+          type: 'score',
+          scoreId: `s${index}`,
+          traceId: 'a'.repeat(32),
+          name: 'n',
+          value: 1,
+          timestamp: Date.now(),
+        });
+      }
+      const queuedAtPeak = transport.stats().queued;
+      await transport.shutdown();
+      // Assess
+      expect(queuedAtPeak).toBeLessThanOrEqual(100);
+      expect(transport.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 1_000 });
+      expect(transport.stats().retried).toBeGreaterThan(0);
+    });
+
+    it('drops and counts an item that cannot be serialised, without throwing', async () => {
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const errors: unknown[] = [];
+      const transport = transportFor(streamName, exportThread, kinesalite.endpoint, {
+        onError: (error) => errors.push(error),
+      });
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      transport.enqueue({
+        type: 'span',
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        name: 'cyclic',
+        startTime: Date.now(),
+        endTime: Date.now(),
+        metadata: { big: 10n as unknown as number },
+      });
+      transport.enqueue({
+        type: 'span',
+        traceId: 'a'.repeat(32),
+        spanId: 'c'.repeat(16),
+        name: 'cyclic',
+        startTime: Date.now(),
+        endTime: Date.now(),
+        tool: { name: 't', arguments: cyclic } as never,
+      });
+      transport.enqueue({
+        type: 'score',
+        scoreId: 'ok',
+        traceId: 'a'.repeat(32),
+        name: 'n',
+        value: 1,
+        timestamp: Date.now(),
+      });
+      await transport.shutdown();
+      expect(transport.stats()).toMatchObject({ sent: 1, dropped: 2 });
+      expect(errors).toHaveLength(2);
+    });
+  },
+);

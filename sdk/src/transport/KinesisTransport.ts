@@ -1,50 +1,58 @@
 /**
- * Sends items to a Kinesis stream: buffers them (bounded by count and by estimated bytes,
- * overflow dropped by policy and counted), then on a background drain builds, fits, serialises,
- * aggregates, signs and compresses them into records and puts them with PutRecords, retrying
- * only the entries that failed (throttling included) with jittered exponential back-off.
+ * Sends items to a Kinesis stream. The host's thread does only what must happen there: it
+ * buffers each finished item (bounded by count and by bytes, overflow dropped by policy and
+ * counted), and once per event-loop turn builds the turn's items (deferred attributes, the mask
+ * hook) and writes them as compact binary frames. Batches of frames go to the export pipeline,
+ * which by default runs in a worker thread: JSON, fitting to the wire limits, grouping into
+ * records, signing, gzip, PutRecords and its retries all happen off the host's event loop.
  *
- * The caller's path only pushes onto an array. The drain works in slices of well under a
- * millisecond and yields to the event loop between them, keeps records small enough that
- * signing one stays under the same budget, and compresses on libuv's thread pool, so the host's
- * event loop is never held for long.
+ * Items count against the bounds until they are sent or given up, wherever they are: waiting,
+ * written as frames, or in flight in the exporter. Only items not yet in flight can be dropped;
+ * when everything buffered is in flight, a new item is the one dropped (and counted).
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { randomBytes } from 'node:crypto';
-import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
-import { truncateItem } from '../truncateItem.ts';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { ItemInput } from '../contract/index.ts';
+import { createSdkKinesisClient, type KinesisConnection } from '../config.ts';
+import { InThreadBatchExporter, type BatchExporter, type ExportThread } from './BatchExporter.ts';
 import {
-  encodeRecord,
-  groupItems,
-  MAX_ITEMS_BYTES,
-  DEFAULT_GZIP_LEVEL,
-  type EncodedRecord,
-  type RecordSigner,
-} from './encodeRecords.ts';
+  DEFAULT_EXPORT_SETTINGS,
+  type BatchOutcome,
+  type ExportSettings,
+} from './ExportPipeline.ts';
+import type { RecordSigner } from './encodeRecords.ts';
+import { ItemFrameWriter, type FrameBatch } from './itemFrames.ts';
 import type { QueuedItem, Transport, TransportStats } from './types.ts';
+import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
 
-/** PutRecords accepts at most 500 entries and 5 MiB per request. */
-const PUT_RECORDS_MAX_ENTRIES = 500;
-const PUT_RECORDS_MAX_BYTES = 5 * 1_048_576;
-/**
- * Serialised JSON gathered per drain round before it is encoded and put, and the bytes of one
- * PutRecords request: the AWS SDK serialises and signs (hashes) a request body synchronously, so
- * a 5 MiB request would hold the host's event loop for several milliseconds.
- */
-const ROUND_MAX_BYTES = 1_048_576;
-const DEFAULT_MAX_REQUEST_BYTES = 512 * 1_024;
-const ROUND_MAX_ITEMS = 5_000;
 /** What a deferred item is assumed to weigh until it is built. */
 const DEFERRED_ITEM_BYTES = 2_048;
+/** Items built per slice of the end-of-turn work before the time is checked. */
+const BUILD_CHECK_EVERY = 32;
 
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
 export interface KinesisTransportOptions {
-  client: KinesisClient;
   streamName: string;
   signer: RecordSigner;
-  /** Start a drain when this many items are queued. */
+  /**
+   * Region and endpoint the export worker builds its Kinesis client with (credentials come from
+   * the AWS SDK's usual chain in the worker).
+   */
+  kinesis?: KinesisConnection;
+  /**
+   * A ready client instead. A client object cannot move to another thread, so export then runs
+   * on this thread, in slices.
+   */
+  client?: KinesisClient;
+  /** Where export work runs: `worker` (default, unless a client is given) or `main`. */
+  exportThread?: ExportThread;
+  /** Caps the export worker's memory (Node's `resourceLimits`). */
+  workerResourceLimits?: ResourceLimits;
+  /** Hand a batch to the exporter when this many items are buffered. */
   maxBatchItems?: number;
+  /** …or when the buffered items' frames reach this many bytes. */
+  maxBatchBytes?: number;
   flushIntervalMs?: number;
   /** Items buffered at most; beyond it items are dropped by `overflow` and counted. */
   maxQueueItems?: number;
@@ -59,19 +67,12 @@ export interface KinesisTransportOptions {
   gzipLevel?: number;
   /** Bytes of record data per PutRecords request (Kinesis allows 5 MiB). Default 512 KiB. */
   maxRequestBytes?: number;
-  /** Uncompressed bytes per record; small enough that signing one takes well under 1 ms. */
+  /** Uncompressed bytes per record. */
   recordTargetBytes?: number;
-  /** How long one slice of background serialisation may hold the event loop. */
+  /** How long one slice of work on the host's thread may hold its event loop. */
   sliceMs?: number;
   onError?: (error: unknown) => void;
 }
-
-interface PendingRecord {
-  record: EncodedRecord;
-  partitionKey: string;
-}
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A cheap upper-bound guess of an item's serialised size, without serialising it. */
 export function estimateItemBytes(item: QueuedItem): number {
@@ -94,15 +95,28 @@ export function estimateItemBytes(item: QueuedItem): number {
 }
 
 export class KinesisTransport implements Transport {
-  readonly #options: Required<Omit<KinesisTransportOptions, 'onError'>> &
-    Pick<KinesisTransportOptions, 'onError'>;
-  #queue: QueuedItem[] = [];
-  #sizes: number[] = [];
+  readonly #limits: {
+    maxBatchItems: number;
+    maxBatchBytes: number;
+    maxQueueItems: number;
+    maxQueueBytes: number;
+    overflow: OverflowPolicy;
+    sliceMs: number;
+  };
+  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #exporter: BatchExporter;
+  /** Items not built yet (ended this turn), oldest first from `#head`, with estimated sizes. */
+  #pending: QueuedItem[] = [];
+  #pendingSizes: number[] = [];
   #head = 0;
-  #queuedBytes = 0;
-  #draining: Promise<void> = Promise.resolve();
+  #pendingBytes = 0;
+  /** Built items, as frames, not yet handed to the exporter. */
+  readonly #frames = new ItemFrameWriter();
+  #inFlightItems = 0;
+  #inFlightBytes = 0;
+  readonly #inFlight = new Set<Promise<void>>();
+  #buildScheduled = false;
   #timer: NodeJS.Timeout | undefined;
-  #scheduled = false;
   #closed = false;
   readonly #stats: Omit<TransportStats, 'queued' | 'queuedBytes'> = {
     sent: 0,
@@ -110,26 +124,64 @@ export class KinesisTransport implements Transport {
     retried: 0,
     truncated: 0,
   };
+  readonly #buildSoon = (): void => {
+    this.#buildScheduled = false;
+    this.#build(true);
+    if (
+      this.#frames.count >= this.#limits.maxBatchItems ||
+      this.#frames.bytes >= this.#limits.maxBatchBytes
+    )
+      this.#handOffFrames();
+  };
 
   constructor(options: KinesisTransportOptions) {
-    this.#options = {
-      maxBatchItems: 500,
-      flushIntervalMs: 1_000,
-      maxQueueItems: 10_000,
-      maxQueueBytes: 32 * 1_048_576,
-      overflow: 'drop-oldest',
-      maxRetries: 8,
-      retryBaseMs: 100,
-      retryMaxMs: 5_000,
-      gzip: true,
-      gzipLevel: DEFAULT_GZIP_LEVEL,
-      maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
-      recordTargetBytes: 256 * 1_024,
-      sliceMs: 0.5,
-      ...options,
+    this.#limits = {
+      maxBatchItems: options.maxBatchItems ?? 500,
+      maxBatchBytes: options.maxBatchBytes ?? 256 * 1_024,
+      maxQueueItems: options.maxQueueItems ?? 10_000,
+      maxQueueBytes: options.maxQueueBytes ?? 32 * 1_048_576,
+      overflow: options.overflow ?? 'drop-oldest',
+      sliceMs: options.sliceMs ?? 0.5,
     };
-    this.#timer = setInterval(() => this.#scheduleDrain(), this.#options.flushIntervalMs);
+    this.#onError = options.onError;
+    const settings: ExportSettings = {
+      ...DEFAULT_EXPORT_SETTINGS,
+      ...definedOnly({
+        maxRetries: options.maxRetries,
+        retryBaseMs: options.retryBaseMs,
+        retryMaxMs: options.retryMaxMs,
+        gzip: options.gzip,
+        gzipLevel: options.gzipLevel,
+        maxRequestBytes: options.maxRequestBytes,
+        recordTargetBytes: options.recordTargetBytes,
+      }),
+      streamName: options.streamName,
+      signer: options.signer,
+    };
+    const onError = (error: unknown) => this.#report(error);
+    const inWorker = !options.client && options.exportThread !== 'main';
+    this.#exporter = inWorker
+      ? new WorkerBatchExporter({
+          settings,
+          connection: options.kinesis ?? {},
+          sliceMs: this.#limits.sliceMs,
+          onError,
+          ...(options.workerResourceLimits ? { resourceLimits: options.workerResourceLimits } : {}),
+        })
+      : new InThreadBatchExporter({
+          settings,
+          client: options.client ?? createSdkKinesisClient(options.kinesis ?? {}),
+          ownsClient: !options.client,
+          sliceMs: this.#limits.sliceMs,
+          onError,
+        });
+    this.#timer = setInterval(() => this.#handOff(), options.flushIntervalMs ?? 1_000);
     this.#timer.unref();
+  }
+
+  /** Where export work runs now: `worker`, or `main` (a client was given, or no worker). */
+  get exportThread(): ExportThread {
+    return this.#exporter.thread;
   }
 
   enqueue(item: QueuedItem): void {
@@ -142,18 +194,23 @@ export class KinesisTransport implements Transport {
       this.#stats.dropped += 1;
       return;
     }
-    this.#queue.push(item);
-    this.#sizes.push(size);
-    this.#queuedBytes += size;
-    if (this.#length() >= this.#options.maxBatchItems) this.#scheduleDrain();
+    this.#pending.push(item);
+    this.#pendingSizes.push(size);
+    this.#pendingBytes += size;
+    if (!this.#buildScheduled) {
+      this.#buildScheduled = true;
+      setImmediate(this.#buildSoon);
+      this.#exporter.start();
+    }
   }
 
   stats(): TransportStats {
-    return { queued: this.#length(), queuedBytes: this.#queuedBytes, ...this.#stats };
+    return { queued: this.#queuedItems(), queuedBytes: this.#queuedBytes(), ...this.#stats };
   }
 
   flush(): Promise<void> {
-    return this.#enqueueDrain();
+    this.#handOff();
+    return Promise.all(this.#inFlight).then(() => undefined);
   }
 
   async shutdown(): Promise<void> {
@@ -161,187 +218,142 @@ export class KinesisTransport implements Transport {
     this.#timer = undefined;
     await this.flush();
     this.#closed = true;
+    await this.#exporter.close();
   }
 
-  #length(): number {
-    return this.#queue.length - this.#head;
+  #queuedItems(): number {
+    return this.#pending.length - this.#head + this.#frames.count + this.#inFlightItems;
+  }
+
+  #queuedBytes(): number {
+    return this.#pendingBytes + this.#frames.bytes + this.#inFlightBytes;
+  }
+
+  #isFull(size: number): boolean {
+    const items = this.#queuedItems();
+    return (
+      items >= this.#limits.maxQueueItems ||
+      (items > 0 && this.#queuedBytes() + size > this.#limits.maxQueueBytes)
+    );
   }
 
   /** Frees room for an item of `size` by the overflow policy; false when the item must go. */
   #makeRoom(size: number): boolean {
-    const { maxQueueItems, maxQueueBytes, overflow } = this.#options;
-    const full = () =>
-      this.#length() >= maxQueueItems ||
-      (this.#length() > 0 && this.#queuedBytes + size > maxQueueBytes);
-    if (!full()) return true;
-    if (overflow === 'drop-newest') return false;
-    while (full() && this.#length() > 0) {
-      this.#shift();
+    if (!this.#isFull(size)) return true;
+    if (this.#limits.overflow === 'drop-newest') return false;
+    while (this.#isFull(size) && this.#dropOldest()) this.#stats.dropped += 1;
+    return !this.#isFull(size);
+  }
+
+  /** Drops the oldest item not yet in flight: written frames are older than pending items. */
+  #dropOldest(): boolean {
+    if (this.#frames.count > 0) {
+      this.#frames.dropOldest();
+      return true;
+    }
+    if (this.#head < this.#pending.length) {
+      this.#pendingBytes -= this.#pendingSizes[this.#head] ?? 0;
+      this.#head += 1;
+      if (this.#head >= 1_024 && this.#head * 2 >= this.#pending.length) {
+        this.#pending = this.#pending.slice(this.#head);
+        this.#pendingSizes = this.#pendingSizes.slice(this.#head);
+        this.#head = 0;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Builds pending items and writes them as frames, oldest first; with `sliced`, yields to the
+   * event loop after `sliceMs` and goes on in the next turn.
+   */
+  #build(sliced: boolean): void {
+    const started = sliced ? performance.now() : 0;
+    let built = 0;
+    while (this.#head < this.#pending.length) {
+      const queued = this.#pending[this.#head]!;
+      this.#pendingBytes -= this.#pendingSizes[this.#head] ?? 0;
+      this.#head += 1;
+      try {
+        const item: ItemInput = typeof queued === 'function' ? queued() : queued;
+        this.#frames.write(item);
+      } catch (error) {
+        this.#stats.dropped += 1;
+        this.#report(error);
+      }
+      built += 1;
+      if (
+        sliced &&
+        built % BUILD_CHECK_EVERY === 0 &&
+        performance.now() - started > this.#limits.sliceMs &&
+        this.#head < this.#pending.length
+      ) {
+        this.#buildScheduled = true;
+        setImmediate(this.#buildSoon);
+        break;
+      }
+    }
+    if (this.#head >= this.#pending.length) {
+      this.#pending = [];
+      this.#pendingSizes = [];
+      this.#head = 0;
+      this.#pendingBytes = 0;
+    }
+    this.#enforceBytes();
+  }
+
+  /** Built frames may weigh more than estimated: apply the byte bound to the real sizes. */
+  #enforceBytes(): void {
+    const newest = this.#limits.overflow === 'drop-newest';
+    while (this.#frames.count > 0 && this.#queuedBytes() > this.#limits.maxQueueBytes) {
+      if (newest) this.#frames.dropNewest();
+      else this.#frames.dropOldest();
       this.#stats.dropped += 1;
     }
-    return true;
   }
 
-  #shift(): QueuedItem | undefined {
-    if (this.#length() === 0) return undefined;
-    const item = this.#queue[this.#head];
-    this.#queuedBytes -= this.#sizes[this.#head] ?? 0;
-    this.#head += 1;
-    if (this.#head >= 1_024 && this.#head * 2 >= this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#sizes = this.#sizes.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
+  /** Builds whatever is pending and hands every frame to the exporter as one batch. */
+  #handOff(): void {
+    this.#build(false);
+    this.#handOffFrames();
   }
 
-  #scheduleDrain(): void {
-    if (this.#scheduled || this.#length() === 0) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#enqueueDrain();
-    });
+  #handOffFrames(): void {
+    if (this.#frames.count === 0) return;
+    const batch = this.#frames.takeBatch();
+    const bytes = batch.frames.length;
+    this.#inFlightItems += batch.count;
+    this.#inFlightBytes += bytes;
+    const settled = this.#exporter
+      .exportBatch(batch)
+      .then((outcome) => this.#settle(batch, bytes, outcome))
+      .catch((error: unknown) => this.#report(error))
+      .finally(() => this.#inFlight.delete(settled));
+    this.#inFlight.add(settled);
   }
 
-  #enqueueDrain(): Promise<void> {
-    this.#draining = this.#draining
-      .then(() => this.#drain())
-      .catch((error: unknown) => this.#report(error));
-    return this.#draining;
+  #settle(batch: FrameBatch, bytes: number, outcome: BatchOutcome): void {
+    this.#inFlightItems -= batch.count;
+    this.#inFlightBytes -= bytes;
+    this.#stats.sent += outcome.sent;
+    this.#stats.dropped += outcome.dropped;
+    this.#stats.retried += outcome.retried;
+    this.#stats.truncated += outcome.truncated;
+    this.#frames.release(batch);
   }
 
   #report(error: unknown): void {
     try {
-      this.#options.onError?.(error);
+      this.#onError?.(error);
     } catch {
       // A throwing error callback must not break the transport.
     }
   }
-
-  async #drain(): Promise<void> {
-    while (this.#length() > 0) {
-      const jsons: string[] = [];
-      let bytes = 0;
-      let sliceStart = performance.now();
-      while (this.#length() > 0 && jsons.length < ROUND_MAX_ITEMS && bytes < ROUND_MAX_BYTES) {
-        const json = this.#serialise(this.#shift()!);
-        if (json !== undefined) {
-          jsons.push(json);
-          bytes += json.length;
-        }
-        if (performance.now() - sliceStart > this.#options.sliceMs) {
-          await yieldToEventLoop();
-          sliceStart = performance.now();
-        }
-      }
-      const records: PendingRecord[] = [];
-      for (const group of groupItems(jsons, this.#options.recordTargetBytes)) {
-        records.push({
-          record: await encodeRecord(group, this.#options.signer, {
-            gzip: this.#options.gzip,
-            gzipLevel: this.#options.gzipLevel,
-          }),
-          partitionKey: randomBytes(8).toString('hex'),
-        });
-      }
-      await this.#put(records);
-    }
-  }
-
-  /** Builds and serialises one item, truncating text until it fits a record. */
-  #serialise(queued: QueuedItem): string | undefined {
-    try {
-      const item: ItemInput = typeof queued === 'function' ? queued() : queued;
-      let maxChars: number = WIRE_LIMITS.maxTextChars;
-      let { item: candidate, truncated } = truncateItem(item, maxChars);
-      let json = JSON.stringify(candidate);
-      // A UTF-16 unit is at most 3 UTF-8 bytes: short JSON needs no byte count.
-      const tooLarge = (text: string) =>
-        text.length * 3 > MAX_ITEMS_BYTES && Buffer.byteLength(text) > MAX_ITEMS_BYTES;
-      while (tooLarge(json) && maxChars > 64) {
-        maxChars = Math.floor(maxChars / 2);
-        ({ item: candidate, truncated } = truncateItem(item, maxChars));
-        json = JSON.stringify(candidate);
-      }
-      if (truncated) this.#stats.truncated += 1;
-      if (tooLarge(json)) throw new Error('item too large even after truncation');
-      return json;
-    } catch (error) {
-      this.#stats.dropped += 1;
-      this.#report(error);
-      return undefined;
-    }
-  }
-
-  async #put(records: PendingRecord[]): Promise<void> {
-    let pending = records;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) {
-        if (attempt > this.#options.maxRetries) {
-          this.#stats.dropped += pending.reduce((sum, entry) => sum + entry.record.itemCount, 0);
-          this.#report(
-            new Error(
-              `gave up on ${pending.length} records after ${this.#options.maxRetries} retries`,
-            ),
-          );
-          return;
-        }
-        this.#stats.retried += pending.length;
-        const ceiling = Math.min(
-          this.#options.retryMaxMs,
-          this.#options.retryBaseMs * 2 ** (attempt - 1),
-        );
-        await new Promise((resolve) =>
-          setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2),
-        );
-      }
-      const failed: PendingRecord[] = [];
-      for (const chunk of chunkForPutRecords(pending, this.#options.maxRequestBytes)) {
-        try {
-          const response = await this.#options.client.send(
-            new PutRecordsCommand({
-              StreamName: this.#options.streamName,
-              Records: chunk.map((entry) => ({
-                Data: entry.record.data,
-                PartitionKey: entry.partitionKey,
-              })),
-            }),
-          );
-          const results = response.Records ?? [];
-          chunk.forEach((entry, index) => {
-            const result = results[index];
-            if (!result || result.ErrorCode) failed.push(entry);
-            else this.#stats.sent += entry.record.itemCount;
-          });
-        } catch (error) {
-          this.#report(error);
-          failed.push(...chunk);
-        }
-      }
-      pending = failed;
-    }
-  }
 }
 
-function chunkForPutRecords(records: PendingRecord[], maxRequestBytes: number): PendingRecord[][] {
-  const maxBytes = Math.min(maxRequestBytes, PUT_RECORDS_MAX_BYTES);
-  const chunks: PendingRecord[][] = [];
-  let current: PendingRecord[] = [];
-  let bytes = 0;
-  for (const entry of records) {
-    const size = entry.record.data.length + entry.partitionKey.length;
-    if (
-      current.length > 0 &&
-      (current.length >= PUT_RECORDS_MAX_ENTRIES || bytes + size > maxBytes)
-    ) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

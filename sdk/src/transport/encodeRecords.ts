@@ -3,7 +3,7 @@
  * within the record size limit.
  */
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import {
   WIRE_CONTRACT_VERSION,
   WIRE_LIMITS,
@@ -60,7 +60,24 @@ export async function encodeRecord(
   signer: RecordSigner,
   options: { gzip: boolean; gzipLevel?: number; now?: number },
 ): Promise<EncodedRecord> {
-  const itemsBytes = Buffer.from(`[${itemJsons.join(',')}]`);
+  return encodeRecordBytes(
+    Buffer.from(`[${itemJsons.join(',')}]`),
+    itemJsons.length,
+    signer,
+    options,
+  );
+}
+
+/**
+ * Signs and frames a record from its items array bytes (`[item,item,…]`) and compresses it,
+ * on libuv's pool (`async`, the default, for the host's thread) or on the calling thread.
+ */
+export async function encodeRecordBytes(
+  itemsBytes: Buffer,
+  itemCount: number,
+  signer: RecordSigner,
+  options: { gzip: boolean; gzipLevel?: number; now?: number; compression?: 'sync' | 'async' },
+): Promise<EncodedRecord> {
   const header: EnvelopeHeader = {
     v: WIRE_CONTRACT_VERSION,
     sdk: signer.sdk,
@@ -70,10 +87,9 @@ export async function encodeRecord(
     sentAt: options.now ?? Date.now(),
   };
   const body = frameRecord(header, itemsBytes);
-  return {
-    data: options.gzip
-      ? await gzip(body, { level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL })
-      : body,
-    itemCount: itemJsons.length,
-  };
+  const level = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
+  let data = body;
+  if (options.gzip)
+    data = options.compression === 'sync' ? gzipSync(body, { level }) : await gzip(body, { level });
+  return { data, itemCount };
 }

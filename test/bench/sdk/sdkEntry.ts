@@ -5,4 +5,3 @@
  */
 export { KinesisTransport, Sightline, traceLlmCall } from '../../../sdk/src/index.ts';
 export type { SpanAttributes } from '../../../sdk/src/index.ts';
-export { createSdkKinesisClient } from '../../../sdk/src/config.ts';

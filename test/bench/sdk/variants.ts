@@ -14,7 +14,7 @@ import { setLangfuseTracerProvider, startActiveObservation } from '@langfuse/tra
 import type { SpanAttributes } from './sdkEntry.ts';
 
 /** The SDK under test: the bundle the coordinator built (SIGHTLINE_BENCH_SDK), else the sources. */
-const { KinesisTransport, Sightline, traceLlmCall, createSdkKinesisClient } = (await import(
+const { KinesisTransport, Sightline, traceLlmCall } = (await import(
   process.env.SIGHTLINE_BENCH_SDK ?? './sdkEntry.ts'
 )) as typeof import('./sdkEntry.ts');
 import { FAKE_MESSAGES, FAKE_MODEL, fakeChatCompletion, type FakeCompletion } from './fakeLlm.ts';
@@ -50,13 +50,8 @@ export const baseline: Variant = {
 function sightlineVariant(options: VariantOptions): Variant {
   const hold = options.holdEverything === true;
   const transport = new KinesisTransport({
-    client: createSdkKinesisClient({
-      projectId: 'bench',
-      ingestKeyId: 'ik_bench',
-      ingestKey: 'k'.repeat(43),
-      streamName: options.streamName ?? 'bench',
-      endpoint: options.endpoint,
-    }),
+    // Connection settings, not a client object: the export then runs in the SDK's worker thread.
+    kinesis: { endpoint: options.endpoint },
     streamName: options.streamName ?? 'bench',
     signer: {
       projectId: 'bench',
@@ -65,7 +60,12 @@ function sightlineVariant(options: VariantOptions): Variant {
       sdk: { name: '@sightline/sdk', version: 'bench' },
     },
     ...(hold
-      ? { flushIntervalMs: 3_600_000, maxBatchItems: 1_000_000, maxQueueItems: 1_000_000 }
+      ? {
+          flushIntervalMs: 3_600_000,
+          maxBatchItems: 1_000_000,
+          maxBatchBytes: Number.POSITIVE_INFINITY,
+          maxQueueItems: 1_000_000,
+        }
       : {}),
   });
   const sightline = new Sightline({ transport, flushOnExit: false });

@@ -1,0 +1,59 @@
+/**
+ * Where batches of item frames are exported. The transport hands every batch to one of these:
+ * the export worker (`WorkerBatchExporter`), or this file's exporter, which runs the same
+ * pipeline on the host's thread in slices (a caller-supplied client, or no worker available).
+ */
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ExportPipeline, type BatchOutcome, type ExportSettings } from './ExportPipeline.ts';
+import type { FrameBatch } from './itemFrames.ts';
+
+export type ExportThread = 'worker' | 'main';
+
+export interface BatchExporter {
+  /** Where the work runs now (a failed worker falls back to `main`). */
+  readonly thread: ExportThread;
+  /** Gets ready ahead of the first batch (the worker starts loading). */
+  start(): void;
+  /** Exports after every batch given before; resolves with the outcome, never rejects. */
+  exportBatch(batch: FrameBatch): Promise<BatchOutcome>;
+  /** Releases the thread and connections; call once nothing is in flight. */
+  close(): Promise<void>;
+}
+
+export interface InThreadExporterOptions {
+  settings: ExportSettings;
+  client: KinesisClient;
+  /** Destroy the client on close (it was built for this exporter, not given by the caller). */
+  ownsClient: boolean;
+  sliceMs: number;
+  onError: (error: unknown) => void;
+}
+
+export class InThreadBatchExporter implements BatchExporter {
+  readonly thread = 'main';
+  readonly #pipeline: ExportPipeline;
+  readonly #client: KinesisClient;
+  readonly #ownsClient: boolean;
+
+  constructor(options: InThreadExporterOptions) {
+    this.#client = options.client;
+    this.#ownsClient = options.ownsClient;
+    this.#pipeline = new ExportPipeline({
+      ...options.settings,
+      client: options.client,
+      sliceMs: options.sliceMs,
+      compression: 'async',
+      onError: options.onError,
+    });
+  }
+
+  start(): void {}
+
+  exportBatch(batch: FrameBatch): Promise<BatchOutcome> {
+    return this.#pipeline.exportBatch(batch);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) this.#client.destroy();
+  }
+}

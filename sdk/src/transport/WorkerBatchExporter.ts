@@ -1,0 +1,205 @@
+/**
+ * Runs the export pipeline in a `worker_threads` Worker, so serialisation, signing,
+ * compression and the AWS SDK's request work use another core instead of the host's event loop.
+ * Batches cross as shared memory (no copy); the worker answers each with its outcome.
+ *
+ * The worker never keeps the process alive on its own: it is unref'd while idle and ref'd while
+ * a batch is in flight, so a flush before exit completes. If it cannot start, crashes or exits,
+ * the failure goes to `onError` and every batch it had not settled is exported again on the
+ * host's thread (the records it may already have put can arrive twice; ingest deduplicates).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
+import { createSdkKinesisClient, type KinesisConnection } from '../config.ts';
+import { InThreadBatchExporter, type BatchExporter, type ExportThread } from './BatchExporter.ts';
+import { ExportError, ExportWorkerError } from './errors.ts';
+import type { BatchOutcome, ExportSettings } from './ExportPipeline.ts';
+import type { FrameBatch } from './itemFrames.ts';
+
+/** What the worker is started with (`workerData`). */
+export interface ExportWorkerData {
+  settings: ExportSettings;
+  connection: KinesisConnection;
+}
+
+/** Host → worker. */
+export interface ExportRequest {
+  type: 'export';
+  id: number;
+  frames: Uint8Array;
+  count: number;
+}
+
+/** Worker → host. */
+export type ExportWorkerMessage =
+  | { type: 'settled'; id: number; outcome: BatchOutcome }
+  | { type: 'error'; error: { name: string; message: string; code?: string } };
+
+export interface WorkerExporterOptions extends ExportWorkerData {
+  onError: (error: unknown) => void;
+  /** Slice length for the host-thread fallback. */
+  sliceMs: number;
+  resourceLimits?: ResourceLimits;
+  /** The worker's entry file; defaults to `exportWorker` beside this module. */
+  entry?: URL;
+}
+
+/**
+ * The entry file sits beside this module with the same extension: `exportWorker.ts` next to the
+ * sources (run by tsx or vitest), `exportWorker.js`/`.mjs` next to a build or bundle of them.
+ */
+export function defaultExportWorkerEntry(): URL {
+  const here = import.meta.url;
+  const extension = /\.[cm]?[jt]s$/.exec(new URL(here).pathname)?.[0] ?? '.js';
+  return new URL(`./exportWorker${extension}`, here);
+}
+
+/**
+ * Starts the worker. A `.ts` entry (the SDK run from its sources) needs a TypeScript loader
+ * inside the worker: Node's own type stripping where it has one, else tsx's require hook, as
+ * Node 20 does not apply ESM loader hooks (`--import tsx`) to worker threads. Without either,
+ * this throws and export stays on the host's thread.
+ */
+function startWorker(entry: URL, options: WorkerOptions): Worker {
+  const nativeTypeScript = Boolean((process.features as { typescript?: unknown }).typescript);
+  if (!entry.pathname.endsWith('.ts') || nativeTypeScript) return new Worker(entry, options);
+  const tsx = createRequire(import.meta.url).resolve('tsx/cjs');
+  const bootstrap = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(fileURLToPath(entry))});`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+interface InFlightBatch {
+  batch: FrameBatch;
+  resolve: (outcome: BatchOutcome) => void;
+}
+
+export class WorkerBatchExporter implements BatchExporter {
+  readonly #options: WorkerExporterOptions;
+  #worker: Worker | undefined;
+  #fallback: InThreadBatchExporter | undefined;
+  readonly #inFlight = new Map<number, InFlightBatch>();
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: WorkerExporterOptions) {
+    this.#options = options;
+  }
+
+  get thread(): ExportThread {
+    return this.#fallback ? 'main' : 'worker';
+  }
+
+  start(): void {
+    if (this.#worker || this.#fallback || this.#closed) return;
+    const entry = this.#options.entry ?? defaultExportWorkerEntry();
+    try {
+      if (entry.protocol === 'file:' && !existsSync(fileURLToPath(entry)))
+        throw new Error(`no export worker file at ${entry.href}`);
+      const workerData: ExportWorkerData = {
+        settings: this.#options.settings,
+        connection: this.#options.connection,
+      };
+      const worker = startWorker(entry, {
+        workerData,
+        ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
+      });
+      worker.on('message', (message: ExportWorkerMessage) => this.#receive(message));
+      worker.on('error', (error) => this.#fail(error));
+      worker.on('messageerror', (error) => this.#fail(error));
+      worker.on('exit', (code) => {
+        if (!this.#closed) this.#fail(new Error(`the export worker exited with code ${code}`));
+      });
+      // After the listeners: adding a 'message' listener refs the worker's port again.
+      worker.unref();
+      this.#worker = worker;
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  exportBatch(batch: FrameBatch): Promise<BatchOutcome> {
+    this.start();
+    if (this.#fallback || !this.#worker) return this.#fallbackExporter().exportBatch(batch);
+    const worker = this.#worker;
+    const id = (this.#nextId += 1);
+    return new Promise((resolve) => {
+      this.#inFlight.set(id, { batch, resolve });
+      if (this.#inFlight.size === 1) worker.ref();
+      const request: ExportRequest = {
+        type: 'export',
+        id,
+        frames: batch.frames,
+        count: batch.count,
+      };
+      worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker) await worker.terminate().catch(() => undefined);
+    await this.#fallback?.close();
+  }
+
+  #receive(message: ExportWorkerMessage): void {
+    if (message.type === 'error') {
+      this.#report(new ExportError(message.error));
+      return;
+    }
+    const entry = this.#inFlight.get(message.id);
+    if (!entry) return;
+    this.#inFlight.delete(message.id);
+    if (this.#inFlight.size === 0) this.#worker?.unref();
+    entry.resolve(message.outcome);
+  }
+
+  /** Reports the failure once and moves every unsettled batch, in order, to the host's thread. */
+  #fail(cause: unknown): void {
+    if (this.#fallback || this.#closed) return;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    worker?.removeAllListeners('exit');
+    void worker?.terminate().catch(() => undefined);
+    this.#report(
+      new ExportWorkerError(
+        `Sightline: the export worker failed (${describe(cause)}); exporting on the main thread`,
+        { cause },
+      ),
+    );
+    const fallback = this.#fallbackExporter();
+    const unsettled = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    for (const { batch, resolve } of unsettled) void fallback.exportBatch(batch).then(resolve);
+  }
+
+  #fallbackExporter(): InThreadBatchExporter {
+    this.#fallback ??= new InThreadBatchExporter({
+      settings: this.#options.settings,
+      client: createSdkKinesisClient(this.#options.connection),
+      ownsClient: true,
+      sliceMs: this.#options.sliceMs,
+      onError: this.#options.onError,
+    });
+    return this.#fallback;
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#options.onError(error);
+    } catch {
+      // A throwing error callback must not break the transport.
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
