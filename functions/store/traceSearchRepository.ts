@@ -218,45 +218,54 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   }
   // Name and version of one prompt, on the same span.
   const prompt: string[] = [];
-  where(
-    prompt,
-    'prompt.1 = {promptName:String}',
-    'promptName',
-    boundedString('promptName', filter.promptName),
-  );
-  where(
-    prompt,
-    'prompt.2 = {promptVersion:String}',
-    'promptVersion',
-    boundedString('promptVersion', filter.promptVersion),
-  );
+  const [costMin, costMax] = numberRange('cost', filter.costMin, filter.costMax);
+  const [latencyMin, latencyMax] = numberRange('latency', filter.latencyMinMs, filter.latencyMaxMs);
+  const bindings: Array<[string[], string, string, unknown]> = [
+    [
+      prompt,
+      'prompt.1 = {promptName:String}',
+      'promptName',
+      boundedString('promptName', filter.promptName),
+    ],
+    [
+      prompt,
+      'prompt.2 = {promptVersion:String}',
+      'promptVersion',
+      boundedString('promptVersion', filter.promptVersion),
+    ],
+    [
+      traceConditions,
+      'has(t_environments, {environment:String})',
+      'environment',
+      boundedString('environment', filter.environment),
+    ],
+    [
+      traceConditions,
+      'hasAny(t_models, {models:Array(String)})',
+      'models',
+      boundedList('models', filter.models),
+    ],
+    [
+      traceConditions,
+      'hasAll(t_tags, {tags:Array(String)})',
+      'tags',
+      boundedList('tags', filter.tags),
+    ],
+    [
+      traceConditions,
+      'has(t_pii_types, {piiType:String})',
+      'piiType',
+      boundedString('piiType', filter.piiType),
+    ],
+    [traceConditions, 'ifNull(t_cost, 0) >= {costMin:Float64}', 'costMin', costMin],
+    [traceConditions, 'ifNull(t_cost, 0) <= {costMax:Float64}', 'costMax', costMax],
+    [traceConditions, 't_duration_ms >= {latencyMin:Float64}', 'latencyMin', latencyMin],
+    [traceConditions, 't_duration_ms <= {latencyMax:Float64}', 'latencyMax', latencyMax],
+  ];
+  for (const [list, condition, name, value] of bindings) where(list, condition, name, value);
   if (prompt.length > 0) {
     traceConditions.push(`arrayExists(prompt -> ${prompt.join(' AND ')}, t_prompts)`);
   }
-  where(
-    traceConditions,
-    'has(t_environments, {environment:String})',
-    'environment',
-    boundedString('environment', filter.environment),
-  );
-  where(
-    traceConditions,
-    'hasAny(t_models, {models:Array(String)})',
-    'models',
-    boundedList('models', filter.models),
-  );
-  where(
-    traceConditions,
-    'hasAll(t_tags, {tags:Array(String)})',
-    'tags',
-    boundedList('tags', filter.tags),
-  );
-  where(
-    traceConditions,
-    'has(t_pii_types, {piiType:String})',
-    'piiType',
-    boundedString('piiType', filter.piiType),
-  );
   if (filter.hasPii === true) traceConditions.push('t_pii_count > 0');
   if (filter.hasPii === false) traceConditions.push('t_pii_count = 0');
   if (filter.status !== undefined) {
@@ -265,12 +274,6 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
     }
     traceConditions.push(filter.status === 'error' ? 't_errors > 0' : 't_errors = 0');
   }
-  const [costMin, costMax] = numberRange('cost', filter.costMin, filter.costMax);
-  where(traceConditions, 'ifNull(t_cost, 0) >= {costMin:Float64}', 'costMin', costMin);
-  where(traceConditions, 'ifNull(t_cost, 0) <= {costMax:Float64}', 'costMax', costMax);
-  const [latencyMin, latencyMax] = numberRange('latency', filter.latencyMinMs, filter.latencyMaxMs);
-  where(traceConditions, 't_duration_ms >= {latencyMin:Float64}', 'latencyMin', latencyMin);
-  where(traceConditions, 't_duration_ms <= {latencyMax:Float64}', 'latencyMax', latencyMax);
   const evalConditions: string[] = [];
   const [scoreMin, scoreMax] = numberRange('evalScore', filter.evalScoreMin, filter.evalScoreMax);
   where(
