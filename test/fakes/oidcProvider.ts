@@ -15,7 +15,8 @@ export interface OidcUser {
   sub: string;
   email: string;
   emailVerified: boolean;
-  name: string;
+  /** Left out of the claims when undefined, as providers do for people with no name on file. */
+  name?: string;
 }
 
 /** How the ID tokens issued from now on are wrong. */
@@ -229,7 +230,7 @@ export async function startFakeOidcProvider(
     return new SignJWT({
       email: pending.user.email,
       email_verified: pending.user.emailVerified,
-      name: pending.user.name,
+      ...(pending.user.name === undefined ? {} : { name: pending.user.name }),
       ...(pending.nonce === undefined ? {} : { nonce: pending.nonce }),
     })
       .setProtectedHeader({ alg: 'RS256', kid: KEY_ID, typ: 'JWT' })
@@ -251,7 +252,7 @@ export async function startFakeOidcProvider(
       sub: granted.user.sub,
       email: granted.user.email,
       email_verified: granted.user.emailVerified,
-      name: granted.user.name,
+      ...(granted.user.name === undefined ? {} : { name: granted.user.name }),
     };
   }
 

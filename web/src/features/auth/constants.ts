@@ -3,6 +3,9 @@
 /** The id of the single sign-on provider in better-auth (its callback is /api/auth/oauth2/callback/oidc). */
 export const OIDC_PROVIDER_ID = 'oidc';
 
+/** Where a failed single sign-on returns to; better-auth appends `?error=<code>`. */
+export const OIDC_ERROR_PATH = '/sign-in';
+
 export const SESSION_EXPIRES_IN_SECONDS = 7 * 24 * 3600;
 /** A session used after this long is extended to a full SESSION_EXPIRES_IN_SECONDS again. */
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 3600;

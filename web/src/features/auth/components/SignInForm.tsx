@@ -4,6 +4,8 @@
  * a single sign-on button when an OIDC provider is configured.
  */
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { OIDC_ERROR_PATH, OIDC_PROVIDER_ID } from '../constants.ts';
 
 interface Props {
   next: string;
@@ -21,8 +23,23 @@ async function readMessage(response: Response): Promise<string> {
   }
 }
 
+/**
+ * What to say when single sign-on came back with `?error=<code>`. Anyone can craft that URL,
+ * so the code only picks one of these fixed sentences and is never shown itself.
+ */
+function ssoErrorMessage(code: string | null): string | null {
+  if (!code) return null;
+  if (code === 'state_mismatch' || code === 'please_restart_the_process') {
+    return 'Single sign-on failed: the sign-in expired or was started elsewhere. Try again.';
+  }
+  return 'Single sign-on failed. Try again, or ask your administrator.';
+}
+
 export function SignInForm({ next, ssoLabel }: Props) {
-  const [error, setError] = useState<string | null>(null);
+  const searchParams = useSearchParams();
+  const [error, setError] = useState<string | null>(() =>
+    ssoErrorMessage(searchParams.get('error')),
+  );
   const [pending, setPending] = useState(false);
 
   async function signIn(event: FormEvent<HTMLFormElement>) {
@@ -53,7 +70,11 @@ export function SignInForm({ next, ssoLabel }: Props) {
     const response = await fetch('/api/auth/sign-in/oauth2', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ providerId: 'oidc', callbackURL: next }),
+      body: JSON.stringify({
+        providerId: OIDC_PROVIDER_ID,
+        callbackURL: next,
+        errorCallbackURL: OIDC_ERROR_PATH,
+      }),
     });
     const body = (await response.json().catch(() => ({}))) as { url?: string };
     if (response.ok && body.url) {

@@ -14,10 +14,12 @@ import {
 import { dynamoAuthAdapter } from '../../../../../functions/control/dynamoAuthAdapter.ts';
 import { controlPlane } from '../../../server/controlPlane.ts';
 import {
+  OIDC_ERROR_PATH,
   OIDC_PROVIDER_ID,
   SESSION_EXPIRES_IN_SECONDS,
   SESSION_UPDATE_AGE_SECONDS,
 } from '../constants.ts';
+import { IdTokenRejectedError, verifyIdToken } from './verifyIdToken.ts';
 
 /** The origin a request was made to (its Host is checked against the allowed hosts first). */
 export function requestOrigin(request: Request): string | undefined {
@@ -89,6 +91,8 @@ function createAuth(env: ServerEnv) {
         '/sign-in/oauth2': signInRule,
       },
     },
+    // Failed single sign-on callbacks (state, code) land on the sign-in page, not a bare error page.
+    onAPIError: { errorURL: OIDC_ERROR_PATH },
     advanced: {
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
@@ -105,6 +109,21 @@ function createAuth(env: ServerEnv) {
                   clientSecret: env.SIGHTLINE_OIDC_CLIENT_SECRET!,
                   scopes: ['openid', 'email', 'profile'],
                   pkce: true,
+                  // The plugin would only decode the ID token; sign in with a verified one only.
+                  getUserInfo: async (tokens) => {
+                    try {
+                      return await verifyIdToken({
+                        idToken: tokens.idToken,
+                        discoveryUrl: env.SIGHTLINE_OIDC_DISCOVERY_URL!,
+                        clientId: env.SIGHTLINE_OIDC_CLIENT_ID!,
+                      });
+                    } catch (error) {
+                      if (!(error instanceof IdTokenRejectedError)) throw error;
+                      // null makes better-auth send the person back to sign-in with an error.
+                      console.warn(error.message);
+                      return null;
+                    }
+                  },
                 },
               ],
             }),
