@@ -18,6 +18,7 @@ import {
   type RecordSigner,
 } from './encodeRecords.ts';
 import {
+  FrameKeys,
   forEachFrame,
   frameToItem,
   frameToJson,
@@ -89,6 +90,7 @@ export class ExportPipeline {
   #encoding: Promise<unknown> = Promise.resolve();
   /** Putting records, in the order they were built; the next batch is built meanwhile. */
   #putting: Promise<unknown> = Promise.resolve();
+  readonly #keys = new FrameKeys();
 
   constructor(options: ExportPipelineOptions) {
     this.#options = options;
@@ -118,6 +120,7 @@ export class ExportPipeline {
    */
   async #encodeBatch(batch: FrameBatch, outcome: BatchOutcome): Promise<Promise<void>[]> {
     const frames = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.length);
+    const keys = this.#keys.update(batch.keys);
     const puts: Promise<void>[] = [];
     const newRecord = () => new JsonBytes(this.#options.recordTargetBytes + 4_096);
     let record = newRecord();
@@ -165,7 +168,7 @@ export class ExportPipeline {
       const mark = record.length;
       record.byte(recordItems === 0 ? 0x5b : 0x2c);
       const itemStart = record.length;
-      if (!this.#writeItem(frames, start, mayNeedFitting, record, outcome)) {
+      if (!this.#writeItem(frames, start, mayNeedFitting, keys, record, outcome)) {
         record.length = mark;
         continue;
       }
@@ -190,17 +193,18 @@ export class ExportPipeline {
     frames: Buffer,
     start: number,
     mayNeedFitting: boolean,
+    keys: FrameKeys,
     out: JsonBytes,
     outcome: BatchOutcome,
   ): boolean {
     const itemStart = out.length;
     try {
       if (!mayNeedFitting) {
-        frameToJson(frames, start, out);
+        frameToJson(frames, start, out, keys);
         if (out.length - itemStart <= MAX_ITEMS_BYTES) return true;
         out.length = itemStart;
       }
-      out.text(this.#fit(frameToItem(frames, start) as ItemInput, outcome));
+      out.text(this.#fit(frameToItem(frames, start, keys) as ItemInput, outcome));
       return true;
     } catch (error) {
       outcome.dropped += 1;

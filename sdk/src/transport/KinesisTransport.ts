@@ -137,7 +137,7 @@ export class KinesisTransport implements Transport {
   constructor(options: KinesisTransportOptions) {
     this.#limits = {
       maxBatchItems: options.maxBatchItems ?? 500,
-      maxBatchBytes: options.maxBatchBytes ?? 256 * 1_024,
+      maxBatchBytes: options.maxBatchBytes ?? 1_048_576,
       maxQueueItems: options.maxQueueItems ?? 10_000,
       maxQueueBytes: options.maxQueueBytes ?? 32 * 1_048_576,
       overflow: options.overflow ?? 'drop-oldest',

@@ -25,11 +25,9 @@ export interface ExportWorkerData {
 }
 
 /** Host → worker. */
-export interface ExportRequest {
+export interface ExportRequest extends FrameBatch {
   type: 'export';
   id: number;
-  frames: Uint8Array;
-  count: number;
 }
 
 /** Worker → host. */
@@ -127,12 +125,7 @@ export class WorkerBatchExporter implements BatchExporter {
     return new Promise((resolve) => {
       this.#inFlight.set(id, { batch, resolve });
       if (this.#inFlight.size === 1) worker.ref();
-      const request: ExportRequest = {
-        type: 'export',
-        id,
-        frames: batch.frames,
-        count: batch.count,
-      };
+      const request: ExportRequest = { type: 'export', id, ...batch };
       worker.postMessage(request);
     });
   }

@@ -28,6 +28,6 @@ const pipeline = new ExportPipeline({
 
 port.on('message', (request: ExportRequest) => {
   void pipeline
-    .exportBatch({ frames: request.frames, count: request.count })
+    .exportBatch({ frames: request.frames, count: request.count, keys: request.keys })
     .then((outcome) => post({ type: 'settled', id: request.id, outcome }));
 });

@@ -8,6 +8,7 @@ import {
   forEachFrame,
   frameToItem,
   frameToJson,
+  FrameKeys,
   ItemFrameWriter,
   JsonBytes,
   type FrameBatch,
@@ -40,13 +41,14 @@ function decode(
   batch: FrameBatch,
 ): Array<{ json: string; item: unknown; mayNeedFitting: boolean }> {
   const frames = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.length);
+  const keys = new FrameKeys().update(batch.keys);
   const decoded: Array<{ json: string; item: unknown; mayNeedFitting: boolean }> = [];
   forEachFrame(frames, (start, _end, mayNeedFitting) => {
     const out = new JsonBytes(16);
-    frameToJson(frames, start, out);
+    frameToJson(frames, start, out, keys);
     decoded.push({
       json: out.buffer.toString('utf8', 0, out.length),
-      item: frameToItem(frames, start),
+      item: frameToItem(frames, start, keys),
       mayNeedFitting,
     });
   });
@@ -98,6 +100,7 @@ describe('item frames', () => {
       }),
     ],
     ['an empty object and array', spanWith({ metadata: {}, tags: [] })],
+    ['keys that JSON escapes', spanWith({ metadata: { 'a "quoted"\nkey': 1, ünïcode: 2 } })],
     ['a score', { type: 'score', scoreId: 's1', traceId: 'a'.repeat(32), name: 'n', value: 1 }],
   ])('writes %s as JSON.stringify would, and reads it back as JSON.parse would', (_name, item) => {
     // Prepare
@@ -169,6 +172,21 @@ describe('item frames', () => {
     expect(batch.count).toBe(2);
     expect(decode(batch).map(({ item }) => (item as { name: string }).name)).toEqual(['b', 'c']);
     expect([writer.count, writer.bytes]).toEqual([0, 0]);
+  });
+
+  it('refers later batches to keys the first one defined', () => {
+    // Prepare
+    const writer = new ItemFrameWriter();
+    writer.write(spanWith({ metadata: { plan: 'pro' } }));
+    writer.takeBatch();
+    // Act
+    writer.write(spanWith({ metadata: { plan: 'team', seats: 3 } }));
+    const later = writer.takeBatch();
+    // Assess
+    expect(later.keys).toContain('plan');
+    expect(decode(later).map(({ item }) => (item as { metadata: unknown }).metadata)).toEqual([
+      { plan: 'team', seats: 3 },
+    ]);
   });
 
   it('keeps writing into reused memory after a batch is released', () => {

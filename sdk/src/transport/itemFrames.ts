@@ -24,6 +24,10 @@ const TAG_END = 8;
 const TAG_JSON = 9;
 /** An ASCII string of at most 255 characters with nothing to escape in JSON: u8 length. */
 const TAG_SHORT_STRING = 10;
+/** An object key from the writer's key table: u16 index. */
+const TAG_KEY = 11;
+/** Distinct keys the table holds; keys beyond are written out in full. */
+const MAX_KEYS = 4_096;
 
 /** Flag: the item may exceed a wire limit, so the exporter fits it (see `truncateItem`). */
 export const FRAME_MAY_NEED_FITTING = 1;
@@ -40,10 +44,11 @@ const INITIAL_BYTES = 256 * 1_024;
 const MAX_SPARES = 4;
 const MAX_SPARE_BYTES = 4 * 1_048_576;
 
-/** Frames handed over together, oldest first. */
+/** Frames handed over together, oldest first, with the key table they refer to. */
 export interface FrameBatch {
   frames: Uint8Array;
   count: number;
+  keys: readonly string[];
 }
 
 const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArrayBuffer(bytes));
@@ -64,6 +69,12 @@ const isPlainObject = (value: object): boolean => {
 export class ItemFrameWriter {
   #buffer = sharedBuffer(INITIAL_BYTES);
   #spares: Buffer[] = [];
+  /**
+   * Object keys repeat in every item: each is written once into this table and then as a
+   * 3-byte reference, cheaper to write and to turn into JSON than the key itself.
+   */
+  readonly #keyIndex = new Map<string, number>();
+  readonly #keys: string[] = [];
   #position = 0;
   #mayNeedFitting = false;
   /** Start offset of every frame not yet taken, oldest first, from `#head`. */
@@ -135,7 +146,7 @@ export class ItemFrameWriter {
         : this.#buffer.subarray(this.#starts[this.#head]!, this.#position);
     this.#reset();
     this.#buffer = this.#spares.pop() ?? sharedBuffer(INITIAL_BYTES);
-    return { frames, count };
+    return { frames, count, keys: this.#keys.slice() };
   }
 
   /** Gives a batch's memory back once it was exported, so it is reused rather than refaulted. */
@@ -239,8 +250,23 @@ export class ItemFrameWriter {
   }
 
   #key(key: string): void {
-    if (key.length > SMALL) this.#mayNeedFitting = true;
-    this.#string(key);
+    let index = this.#keyIndex.get(key);
+    if (index === undefined) {
+      if (key.length > SMALL) this.#mayNeedFitting = true;
+      if (key.length > SMALL || this.#keys.length >= MAX_KEYS) {
+        this.#string(key);
+        return;
+      }
+      index = this.#keys.length;
+      this.#keyIndex.set(key, index);
+      this.#keys.push(key);
+    }
+    this.#ensure(3);
+    const buffer = this.#buffer;
+    buffer[this.#position] = TAG_KEY;
+    buffer[this.#position + 1] = index & 0xff;
+    buffer[this.#position + 2] = index >>> 8;
+    this.#position += 3;
   }
 
   #number(value: number): void {
@@ -332,15 +358,35 @@ export function forEachFrame(
   }
 }
 
+/** A batch's key table as the reader uses it: names, and their JSON bytes. */
+export class FrameKeys {
+  readonly names: string[] = [];
+  readonly json: Buffer[] = [];
+
+  /** Learns the keys of a batch (a table only grows, so only the new ones are added). */
+  update(names: readonly string[]): this {
+    for (let index = this.names.length; index < names.length; index += 1) {
+      this.names.push(names[index]!);
+      this.json.push(Buffer.from(JSON.stringify(names[index])));
+    }
+    return this;
+  }
+}
+
 /** The item a frame holds, as objects (for the exporter's fitting path). */
-export function frameToItem(frames: Buffer, start: number): unknown {
-  const reader = { position: start };
+export function frameToItem(frames: Buffer, start: number, keys: FrameKeys): unknown {
+  const reader = { position: start, keys };
   return readValue(frames, reader);
 }
 
-function readValue(frames: Buffer, reader: { position: number }): unknown {
+function readValue(frames: Buffer, reader: { position: number; keys: FrameKeys }): unknown {
   const tag = frames[reader.position++];
   switch (tag) {
+    case TAG_KEY: {
+      const index = frames[reader.position]! | (frames[reader.position + 1]! << 8);
+      reader.position += 2;
+      return reader.keys.names[index];
+    }
     case TAG_NULL:
       return null;
     case TAG_FALSE:
@@ -430,15 +476,22 @@ export class JsonBytes {
  * for the item. Short strings were checked when written; longer ones are scanned and copied by
  * native code, and only one that holds a character to escape goes through `JSON.stringify`.
  */
-export function frameToJson(frames: Buffer, start: number, out: JsonBytes): void {
-  const end = writeJsonValue(frames, start, out);
+export function frameToJson(frames: Buffer, start: number, out: JsonBytes, keys: FrameKeys): void {
+  const end = writeJsonValue(frames, start, out, keys.json);
   if (end < 0) throw new Error(`corrupt item frame at ${start}`);
 }
 
 /** Writes the value at `at`; returns the offset after it (negative on a corrupt frame). */
-function writeJsonValue(frames: Buffer, at: number, out: JsonBytes): number {
+function writeJsonValue(frames: Buffer, at: number, out: JsonBytes, keys: Buffer[]): number {
   const tag = frames[at]!;
   switch (tag) {
+    case TAG_KEY: {
+      const key = keys[frames[at + 1]! | (frames[at + 2]! << 8)];
+      if (!key) return -1;
+      out.ensure(key.length);
+      for (let index = 0; index < key.length; index += 1) out.buffer[out.length++] = key[index]!;
+      return at + 3;
+    }
     case TAG_SHORT_STRING: {
       const length = frames[at + 1]!;
       out.ensure(length + 2);
@@ -463,10 +516,10 @@ function writeJsonValue(frames: Buffer, at: number, out: JsonBytes): number {
       while (frames[position] !== TAG_END) {
         if (!first) out.byte(0x2c);
         first = false;
-        position = writeJsonValue(frames, position, out);
+        position = writeJsonValue(frames, position, out, keys);
         if (position < 0) return position;
         out.byte(0x3a);
-        position = writeJsonValue(frames, position, out);
+        position = writeJsonValue(frames, position, out, keys);
         if (position < 0) return position;
       }
       out.byte(0x7d);
@@ -479,7 +532,7 @@ function writeJsonValue(frames: Buffer, at: number, out: JsonBytes): number {
       while (frames[position] !== TAG_END) {
         if (!first) out.byte(0x2c);
         first = false;
-        position = writeJsonValue(frames, position, out);
+        position = writeJsonValue(frames, position, out, keys);
         if (position < 0) return position;
       }
       out.byte(0x5d);
