@@ -99,6 +99,11 @@ beforeAll(async () => {
   // registered URI is the one people open.
   callbackUrl = `${baseUrl}/api/auth/oauth2/callback/oidc`;
   provider.registerRedirectUri(callbackUrl);
+  // better-auth fixes that base on the first request it serves; this one claims another host
+  // and scheme, which must not become the callback (checked by every flow below).
+  await fetch(`${baseUrl}/api/auth/get-session`, {
+    headers: { 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' },
+  });
   browser = await launchBrowser();
   const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: stack.info.dynamodb.endpoint });
   const documents = createDynamoDocumentClient(env);

@@ -47,6 +47,23 @@ export function oidcConfigured(env: ServerEnv): boolean {
   return true;
 }
 
+/**
+ * Without SIGHTLINE_WEB_URL, better-auth fixes its base URL (the OIDC callback's) from the
+ * first request it serves, preferring X-Forwarded-Host/-Proto, which Next.js passes on from the
+ * client unchecked: one forged request would send every later sign-on to another host. Only the
+ * Host header is checked (against the allowed hosts), so the base is made from it; the scheme is
+ * http, the only one `next start` serves (behind a TLS proxy, set SIGHTLINE_WEB_URL, which
+ * also makes cookies Secure).
+ */
+function withCheckedForwardedHost(request: Request): Request {
+  const host = request.headers.get('host');
+  if (!host) return request;
+  const headers = new Headers(request.headers);
+  headers.set('x-forwarded-host', host);
+  headers.set('x-forwarded-proto', 'http');
+  return new Request(request, { headers });
+}
+
 function createAuth(env: ServerEnv) {
   if (!env.SIGHTLINE_AUTH_SECRET) {
     throw new ConfigurationError(
@@ -55,7 +72,7 @@ function createAuth(env: ServerEnv) {
   }
   const secure = env.SIGHTLINE_WEB_URL?.startsWith('https://') ?? false;
   const signInRule = { window: 60, max: env.SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS };
-  return betterAuth({
+  const auth = betterAuth({
     appName: 'Sightline',
     secret: env.SIGHTLINE_AUTH_SECRET,
     ...(env.SIGHTLINE_WEB_URL ? { baseURL: env.SIGHTLINE_WEB_URL } : {}),
@@ -133,6 +150,11 @@ function createAuth(env: ServerEnv) {
       nextCookies(),
     ],
   });
+  if (!env.SIGHTLINE_WEB_URL) {
+    const handler = auth.handler;
+    auth.handler = (request) => handler(withCheckedForwardedHost(request));
+  }
+  return auth;
 }
 
 export type SightlineAuth = ReturnType<typeof createAuth>;
