@@ -9,7 +9,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 
 export interface OidcUser {
   sub: string;
@@ -53,6 +60,8 @@ export interface FakeOidcProvider {
   signInAs(user: OidcUser): void;
   /** Makes the ID tokens issued from now on wrong in this way; `null` makes them right again. */
   misbehave(fault: IdTokenFault | null): void;
+  /** Signs any claims with the published key (or the unpublished one), for token-check tests. */
+  signJwt(claims: JWTPayload, key?: 'published' | 'foreign'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -326,6 +335,10 @@ export async function startFakeOidcProvider(
     registerRedirectUri: (uri) => void redirectUris.add(uri),
     signInAs: (next) => void (user = next),
     misbehave: (next) => void (fault = next),
+    signJwt: (claims, key = 'published') =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: KEY_ID, typ: 'JWT' })
+        .sign(key === 'foreign' ? foreign.privateKey : signing.privateKey),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
