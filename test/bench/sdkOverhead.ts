@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine } from './benchmarkReport.ts';
@@ -113,6 +114,8 @@ const median = (values: number[]) =>
 
 export interface SdkOverheadResult {
   pinned: boolean;
+  /** 1-minute load average at the start and the end: the machine may be shared. */
+  load: { start: number; end: number };
   overhead: Record<VariantName, Row[]>;
   heap: Record<VariantName, Row>;
   eventLoop: Row;
@@ -123,6 +126,7 @@ export async function benchSdkOverhead(
   log: (line: string) => void = () => {},
 ): Promise<SdkOverheadResult> {
   const pinned = canPin();
+  const loadAtStart = loadavg()[0]!;
   sdkBundle = await bundleSdk();
   const sink = await startSinkServer();
   const overhead = { sightline: [], opentelemetry: [], langfuse: [] } as Record<VariantName, Row[]>;
@@ -166,7 +170,14 @@ export async function benchSdkOverhead(
   } finally {
     await kinesalite.stop();
   }
-  return { pinned, overhead, heap, eventLoop, sink: sink.counts };
+  return {
+    pinned,
+    load: { start: loadAtStart, end: loadavg()[0]! },
+    overhead,
+    heap,
+    eventLoop,
+    sink: sink.counts,
+  };
 }
 
 const fmt = (value: number | undefined, digits = 2) =>
@@ -204,11 +215,12 @@ export function sdkOverheadSection(result: SdkOverheadResult, command: string): 
 
 ${machineLine(command)}
 
-Sightline runs as an esbuild bundle of the SDK (plain JavaScript, as a published package; the
-peers run their npm builds). The same fake in-process LLM client for all three (its call yields to the event loop once, as
-real I/O does, so each SDK's background export work runs inside the measurement); each tracer
-records model, input and output messages, usage and finish reason. Every run is a fresh worker
-process ${result.pinned ? 'pinned to one core (`taskset -c 1`, `SIGHTLINE_BENCH_PIN=1`)' : 'on the whole machine (unpinned: V8 and libuv helper threads may use the second core, for every tracer alike)'}: 3,000 warm-up calls each way, then 30 rounds of
+Sightline runs as an esbuild bundle of the SDK (plain JavaScript, as a published package, with
+its export worker as a second file beside it; the peers run their npm builds). The same fake
+in-process LLM client for all three (its call yields to the event loop once, as real I/O does,
+so each SDK's background export work runs inside the measurement); each tracer records model,
+input and output messages, usage and finish reason. Every run is a fresh worker process
+${result.pinned ? 'pinned to one core (`taskset -c 1`, `SIGHTLINE_BENCH_PIN=1`)' : "on the whole machine (unpinned: V8 and libuv helper threads, and Sightline's export worker, may use the second core)"}: 3,000 warm-up calls each way, then 30 rounds of
 1,000 untraced and 1,000 traced calls, interleaved. Each traced round ends with the tracer's own
 flush inside its timing, so all export work a traced call causes is charged to it and none leaks
 into the untraced rounds: **added mean** = (traced rounds' wall time − untraced rounds' wall
@@ -218,12 +230,21 @@ for, background work that ran inside them included). p99 is per call, traced p99
 equally cheap loopback Kinesis stand-in; together they received ${result.sink.otlpRequests.toLocaleString('en-US')} OTLP requests and
 ${result.sink.kinesisRecords.toLocaleString('en-US')} Kinesis records, so every tracer really exported.
 
+Where the work runs: Sightline's host thread only builds each span and writes it as a compact
+binary frame; JSON, fitting, records, HMAC signing, gzip and PutRecords run in the SDK's worker
+thread. Its flush waits until the worker has put every record, so the worker's work is charged
+to the wall time, except the part that truly ran in parallel with the calls on the second core,
+which is what a host with two or more cores gets. That makes this measure depend on how free the
+second core is: this machine is shared (1-minute load average ${fmt(result.load.start)} at the start of
+the run, ${fmt(result.load.end)} at the end, on ${availableParallelism()} cores), and on a busy machine the worker's work
+competes with the calls for CPU.
+
 | tracer | added mean (µs) | added p99 (µs) | on the call (µs) | untraced (µs/call) | traced (µs/call) | added mean, each run | heap per buffered span (bytes) |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
 
 Sightline vs the best peer: **${fmt(ours / bestPeerMean, 3)}×** the mean (target ≤ 0.2), **${fmt(oursP99 / bestPeerP99, 3)}×** the p99.
-Heap: growth of \`heapUsed\` (after forced GC) while 10,000 traced calls stay buffered, divided by 10,000.
+Heap: growth of \`heapUsed\` + \`arrayBuffers\` (after forced GC) while 10,000 traced calls stay buffered, divided by 10,000 (Sightline holds buffered spans as binary frames in array buffers).
 
 ### Sustained load into kinesalite
 

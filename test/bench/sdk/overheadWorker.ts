@@ -1,7 +1,8 @@
 /**
  * One measurement in a fresh process (so no tracer's globals or heap leak into another's):
  *   overhead  — per-call time of untraced and traced calls, interleaved in rounds;
- *   heap      — heap growth while 10,000 traced calls stay buffered (run with --expose-gc);
+ *   heap      — heap and array-buffer growth while 10,000 traced calls stay buffered (run
+ *               with --expose-gc);
  *   eventLoop — event-loop delay while making traced calls at a fixed rate into a real Kinesis.
  * Prints one JSON line.
  */
@@ -96,11 +97,17 @@ async function measureHeap(): Promise<Record<string, number>> {
   const traced = createVariant(args.variant, { endpoint: args.endpoint, holdEverything: true });
   await timeCalls(traced, 200, []);
   collectGarbage();
-  const before = process.memoryUsage().heapUsed;
+  // The JavaScript heap and array buffers: Sightline keeps buffered spans as binary frames in
+  // (shared) array buffers, outside `heapUsed`, and they must be counted.
+  const retained = () => {
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.arrayBuffers;
+  };
+  const before = retained();
   const spans = 10_000;
   await timeCalls(traced, spans, []);
   collectGarbage();
-  const after = process.memoryUsage().heapUsed;
+  const after = retained();
   await traced.shutdown();
   return { spans, heapGrowthBytes: after - before, bytesPerSpan: (after - before) / spans };
 }
