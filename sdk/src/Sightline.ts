@@ -1,8 +1,9 @@
 /**
  * The tracing client: creates spans, links parents through AsyncLocalStorage, samples whole
- * traces, and hands finished spans and scores to the transport. Everything costly (building
- * deferred attributes, dropping content, the mask hook, serialisation) runs later on the
- * transport's background drain, never on the caller's path. Instrumentation failures go to
+ * traces, and hands finished spans and scores to the transport. Everything costly runs later,
+ * never on the caller's path: building deferred attributes, dropping content and the mask hook
+ * (user functions, so on the host's thread) once per event-loop turn; serialisation and the
+ * rest of the export in the transport's worker thread. Instrumentation failures go to
  * `onError`; nothing here throws into the host application.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
