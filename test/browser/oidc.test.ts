@@ -254,6 +254,18 @@ describe('single sign-on', () => {
     });
   });
 
+  it('refuses an email the provider has not verified, even the admin’s: no takeover by email', async () => {
+    provider.signInAs(oidcUser('claims-admin', { email: TEST_ADMIN.email, emailVerified: false }));
+    const page = await newPage();
+
+    const landed = await signInWithSso(page);
+
+    expect(landed.pathname).toBe('/sign-in');
+    expect(landed.searchParams.get('error')).toBeTruthy();
+    expect(await sessionCookie(page.context())).toBeUndefined();
+    expect((await me(page.context())).status).toBe(401);
+  });
+
   it('refuses a callback carrying another browser’s state (login CSRF), before the code is used', async () => {
     // The attacker starts a flow of their own and stops at the provider's redirect.
     provider.signInAs(oidcUser('attacker'));

@@ -60,11 +60,6 @@ describe('verifyIdToken', () => {
       expected: { emailVerified: true },
     },
     {
-      case: 'no email_verified',
-      overrides: { email_verified: undefined },
-      expected: { emailVerified: false },
-    },
-    {
       case: 'no name: named by the email',
       overrides: { name: undefined },
       expected: { name: 'person@example.com' },
@@ -96,6 +91,9 @@ describe('verifyIdToken', () => {
     { case: 'no exp', overrides: { exp: undefined } },
     { case: 'no subject', overrides: { sub: undefined } },
     { case: 'no email', overrides: { email: undefined } },
+    { case: 'no email_verified', overrides: { email_verified: undefined } },
+    { case: 'an unverified email', overrides: { email_verified: false } },
+    { case: 'an unverified email (as a string)', overrides: { email_verified: 'false' } },
   ])('refuses a token with $case', async ({ overrides }) => {
     const idToken = await provider.signJwt(claims(overrides));
 

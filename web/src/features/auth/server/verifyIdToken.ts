@@ -121,10 +121,16 @@ export async function verifyIdToken(options: {
   const claims = ClaimsSchema.safeParse(payload);
   if (!claims.success) throw new IdTokenRejectedError('it names no subject and email');
   const { sub, email, email_verified, name, picture } = claims.data;
+  // Accounts are keyed by email and linked to an existing one by it: an address the provider
+  // has not verified (a provider with self sign-up lets anyone claim any address) must not
+  // sign anyone in, or it would take over that person's account and memberships.
+  if (email_verified !== true && email_verified !== 'true') {
+    throw new IdTokenRejectedError('the provider has not verified the email');
+  }
   return {
     id: sub,
     email,
-    emailVerified: email_verified === true || email_verified === 'true',
+    emailVerified: true,
     // Providers leave `name` out when the person has none on file (Cognito users made by an
     // admin often have only an email); better-auth refuses a user without a name.
     name: name ?? email,
