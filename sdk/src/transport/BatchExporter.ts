@@ -14,8 +14,13 @@ export interface BatchExporter {
   readonly thread: ExportThread;
   /** Gets ready ahead of the first batch (the worker starts loading). */
   start(): void;
-  /** Exports after every batch given before; resolves with the outcome, never rejects. */
-  exportBatch(batch: FrameBatch): Promise<BatchOutcome>;
+  /**
+   * Exports after every batch given before; `urgent` (a flush) puts it and all before it now.
+   * Resolves with the outcome, never rejects.
+   */
+  exportBatch(batch: FrameBatch, urgent: boolean): Promise<BatchOutcome>;
+  /** Puts everything handed over so far without waiting for more (a flush with no new batch). */
+  flush(): void;
   /** Releases the thread and connections; call once nothing is in flight. */
   close(): Promise<void>;
 }
@@ -49,8 +54,12 @@ export class InThreadBatchExporter implements BatchExporter {
 
   start(): void {}
 
-  exportBatch(batch: FrameBatch): Promise<BatchOutcome> {
-    return this.#pipeline.exportBatch(batch);
+  exportBatch(batch: FrameBatch, urgent: boolean): Promise<BatchOutcome> {
+    return this.#pipeline.exportBatch(batch, urgent);
+  }
+
+  flush(): void {
+    this.#pipeline.flush();
   }
 
   async close(): Promise<void> {

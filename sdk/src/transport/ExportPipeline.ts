@@ -12,6 +12,7 @@ import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
 import { truncateItem } from '../truncateItem.ts';
 import {
   DEFAULT_GZIP_LEVEL,
+  HEADER_ALLOWANCE,
   MAX_ITEMS_BYTES,
   encodeRecordBytes,
   type EncodedRecord,
@@ -29,7 +30,7 @@ import {
 /** PutRecords accepts at most 500 entries and 5 MiB per request. */
 const PUT_RECORDS_MAX_ENTRIES = 500;
 const PUT_RECORDS_MAX_BYTES = 5 * 1_048_576;
-/** Records gathered before they are put: bounds the memory one large batch holds at once. */
+/** Raw JSON built before its records are queued: bounds what one large batch holds at once. */
 const ROUND_MAX_BYTES = 1_048_576;
 
 /** The serialisable settings of the export (everything but the client). */
@@ -45,6 +46,8 @@ export interface ExportSettings {
   maxRequestBytes: number;
   /** Uncompressed bytes per record. */
   recordTargetBytes: number;
+  /** Longest a built record waits for more to share its PutRecords request. */
+  maxHoldMs: number;
 }
 
 export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'streamName' | 'signer'> = {
@@ -55,6 +58,7 @@ export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'streamName' | 'signe
   gzipLevel: DEFAULT_GZIP_LEVEL,
   maxRequestBytes: 512 * 1_024,
   recordTargetBytes: 256 * 1_024,
+  maxHoldMs: 1_000,
 };
 
 export interface ExportPipelineOptions extends ExportSettings {
@@ -77,52 +81,95 @@ export interface BatchOutcome {
   truncated: number;
 }
 
+/** A batch being exported: resolved once it is built and each of its records settled. */
+interface BatchState {
+  outcome: BatchOutcome;
+  /** Records not settled yet, plus one while the batch is still being built. */
+  open: number;
+  /** Items in built records or dropped while building. */
+  accounted: number;
+  resolve: (outcome: BatchOutcome) => void;
+}
+
 interface PendingRecord {
   record: EncodedRecord;
   partitionKey: string;
+  batch: BatchState;
+  attempts: number;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class ExportPipeline {
   readonly #options: ExportPipelineOptions;
+  readonly #keys = new FrameKeys();
   /** Turning batches into records, one batch after another. */
   #encoding: Promise<unknown> = Promise.resolve();
-  /** Putting records, in the order they were built; the next batch is built meanwhile. */
-  #putting: Promise<unknown> = Promise.resolve();
-  readonly #keys = new FrameKeys();
+  /**
+   * Built records waiting for a PutRecords request. Records of several batches share one
+   * request (each costs the AWS SDK about as much CPU as building hundreds of items): a request
+   * goes when a flush asks, when a request's worth is ready, or after `maxHoldMs`.
+   */
+  #ready: PendingRecord[] = [];
+  #readyBytes = 0;
+  #urgent = false;
+  #holdExpired = false;
+  #holdTimer: NodeJS.Timeout | undefined;
+  #sending = false;
 
   constructor(options: ExportPipelineOptions) {
     this.#options = options;
   }
 
-  /** Exports a batch after the ones given before it; resolves with its outcome, never rejects. */
-  exportBatch(batch: FrameBatch): Promise<BatchOutcome> {
-    const outcome: BatchOutcome = { sent: 0, dropped: 0, retried: 0, truncated: 0 };
-    const puts = this.#encoding.then(() => this.#encodeBatch(batch, outcome));
-    this.#encoding = puts.catch(() => undefined);
-    return puts
-      .then((scheduled) => Promise.all(scheduled))
-      .then(
-        () => outcome,
-        (error: unknown) => {
+  /**
+   * Exports a batch; `urgent` (a flush) puts it, and everything built before it, at once.
+   * Resolves with the batch's outcome once every item is sent or given up; never rejects.
+   */
+  exportBatch(batch: FrameBatch, urgent = false): Promise<BatchOutcome> {
+    return new Promise((resolve) => {
+      const state: BatchState = {
+        outcome: { sent: 0, dropped: 0, retried: 0, truncated: 0 },
+        open: 1,
+        accounted: 0,
+        resolve,
+      };
+      this.#encoding = this.#encoding
+        .then(() => this.#encodeBatch(batch, state))
+        .catch((error: unknown) => {
           // A bug, not a network failure: count what was not accounted for rather than lose it.
-          outcome.dropped = Math.max(0, batch.count - outcome.sent - outcome.dropped);
+          state.outcome.dropped += Math.max(0, batch.count - state.accounted);
           this.#report(error);
-          return outcome;
-        },
-      );
+        })
+        .then(() => {
+          if (urgent) this.#urgent = true;
+          this.#release(state);
+          this.#pump();
+        });
+    });
   }
 
-  /**
-   * Builds the batch's records, about 1 MiB at a time, and schedules each round's put after the
-   * puts before it; resolves once every record is built, with the scheduled puts.
-   */
-  async #encodeBatch(batch: FrameBatch, outcome: BatchOutcome): Promise<Promise<void>[]> {
+  /** Puts everything built so far, and everything being built now, without waiting. */
+  flush(): void {
+    this.#encoding = this.#encoding.then(() => {
+      this.#urgent = true;
+      this.#pump();
+    });
+  }
+
+  /** Builds the batch's records and queues them for putting, about 1 MiB of JSON at a time. */
+  async #encodeBatch(batch: FrameBatch, state: BatchState): Promise<void> {
     const frames = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.length);
     const keys = this.#keys.update(batch.keys);
-    const puts: Promise<void>[] = [];
-    const newRecord = () => new JsonBytes(this.#options.recordTargetBytes + 4_096);
+    const outcome = state.outcome;
+    // Items go after room for the record's header, which is written in front of them. With
+    // synchronous gzip a record's bytes are consumed before `#encode` returns, so one buffer
+    // serves every record.
+    const reuse = this.#options.gzip && this.#options.compression === 'sync';
+    const newRecord = () => {
+      const bytes = new JsonBytes(HEADER_ALLOWANCE + this.#options.recordTargetBytes + 4_096);
+      bytes.length = HEADER_ALLOWANCE;
+      return bytes;
+    };
     let record = newRecord();
     let recordItems = 0;
     let round: Promise<EncodedRecord>[] = [];
@@ -130,34 +177,32 @@ export class ExportPipeline {
     const finishRecord = (cutAt = record.length, carryFrom = record.length) => {
       // The record ends at `cutAt`; bytes from `carryFrom` on (an item that did not fit) start
       // the next one.
-      const carried = record.buffer.subarray(carryFrom, record.length);
+      const carriedEnd = record.length;
       record.length = cutAt;
       if (recordItems > 0) {
         record.byte(0x5d);
-        roundBytes += record.length;
-        round.push(this.#encode(record.buffer.subarray(0, record.length), recordItems));
+        roundBytes += record.length - HEADER_ALLOWANCE;
+        round.push(
+          this.#encode(record.buffer.subarray(HEADER_ALLOWANCE, record.length), recordItems),
+        );
       }
-      record = newRecord();
+      const previous = record.buffer;
+      if (!reuse) record = newRecord();
+      record.length = HEADER_ALLOWANCE;
       recordItems = 0;
-      if (carried.length > 0) {
+      if (carriedEnd > carryFrom) {
         record.byte(0x5b);
-        record.ensure(carried.length);
-        carried.copy(record.buffer, record.length);
-        record.length += carried.length;
+        record.ensure(carriedEnd - carryFrom);
+        previous.copy(record.buffer, record.length, carryFrom, carriedEnd);
+        record.length += carriedEnd - carryFrom;
         recordItems = 1;
       }
     };
-    const schedulePut = async () => {
+    const queueRound = async () => {
       const records = await Promise.all(round);
       round = [];
       roundBytes = 0;
-      const entries = records.map((encoded) => ({
-        record: encoded,
-        partitionKey: randomBytes(8).toString('hex'),
-      }));
-      const put = this.#putting.then(() => this.#put(entries, outcome));
-      this.#putting = put;
-      puts.push(put);
+      this.#queue(records, state);
     };
 
     const starts: Array<[number, boolean]> = [];
@@ -170,6 +215,7 @@ export class ExportPipeline {
       const itemStart = record.length;
       if (!this.#writeItem(frames, start, mayNeedFitting, keys, record, outcome)) {
         record.length = mark;
+        state.accounted += 1;
         continue;
       }
       recordItems += 1;
@@ -177,15 +223,14 @@ export class ExportPipeline {
         recordItems -= 1;
         finishRecord(mark, itemStart);
       }
-      if (roundBytes >= ROUND_MAX_BYTES) await schedulePut();
+      if (roundBytes >= ROUND_MAX_BYTES) await queueRound();
       if (performance.now() - sliceStart > this.#options.sliceMs) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
     }
     finishRecord();
-    if (round.length > 0) await schedulePut();
-    return puts;
+    if (round.length > 0) await queueRound();
   }
 
   /** Writes one item's JSON into `out`; false when the item had to be dropped (counted). */
@@ -236,6 +281,7 @@ export class ExportPipeline {
       gzip: this.#options.gzip,
       gzipLevel: this.#options.gzipLevel,
       compression: this.#options.compression,
+      roomBefore: HEADER_ALLOWANCE,
     });
   }
 
@@ -247,70 +293,129 @@ export class ExportPipeline {
     }
   }
 
-  async #put(records: PendingRecord[], outcome: BatchOutcome): Promise<void> {
-    const options = this.#options;
-    let pending = records;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) {
-        if (attempt > options.maxRetries) {
-          outcome.dropped += pending.reduce((sum, entry) => sum + entry.record.itemCount, 0);
-          this.#report(
-            new Error(`gave up on ${pending.length} records after ${options.maxRetries} retries`),
-          );
-          return;
-        }
-        outcome.retried += pending.length;
-        const ceiling = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempt - 1));
-        await new Promise((resolve) =>
-          setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2),
-        );
-      }
-      const failed: PendingRecord[] = [];
-      for (const chunk of chunkForPutRecords(pending, options.maxRequestBytes)) {
-        try {
-          const response = await options.client.send(
-            new PutRecordsCommand({
-              StreamName: options.streamName,
-              Records: chunk.map((entry) => ({
-                Data: entry.record.data,
-                PartitionKey: entry.partitionKey,
-              })),
-            }),
-          );
-          const results = response.Records ?? [];
-          chunk.forEach((entry, index) => {
-            const result = results[index];
-            if (!result || result.ErrorCode) failed.push(entry);
-            else outcome.sent += entry.record.itemCount;
-          });
-        } catch (error) {
-          this.#report(error);
-          failed.push(...chunk);
-        }
-      }
-      pending = failed;
+  #queue(records: EncodedRecord[], state: BatchState): void {
+    for (const record of records) {
+      state.open += 1;
+      state.accounted += record.itemCount;
+      this.#ready.push({
+        record,
+        partitionKey: randomBytes(8).toString('hex'),
+        batch: state,
+        attempts: 0,
+      });
+      this.#readyBytes += record.data.length;
     }
+    this.#pump();
+  }
+
+  #release(state: BatchState): void {
+    state.open -= 1;
+    if (state.open === 0) state.resolve(state.outcome);
+  }
+
+  /** Sends one request when one is due and none is in flight; goes on until nothing is due. */
+  #pump(): void {
+    if (this.#sending) return;
+    if (this.#ready.length === 0) {
+      this.#urgent = false;
+      return;
+    }
+    const due =
+      this.#urgent ||
+      this.#holdExpired ||
+      this.#readyBytes >= this.#options.maxRequestBytes ||
+      this.#ready.length >= PUT_RECORDS_MAX_ENTRIES;
+    if (!due) {
+      this.#holdTimer ??= setTimeout(() => {
+        this.#holdTimer = undefined;
+        this.#holdExpired = true;
+        this.#pump();
+      }, this.#options.maxHoldMs);
+      return;
+    }
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    this.#holdExpired = false;
+    const request = takeRequest(this.#ready, this.#options.maxRequestBytes);
+    for (const entry of request) this.#readyBytes -= entry.record.data.length;
+    this.#sending = true;
+    void this.#send(request).finally(() => {
+      this.#sending = false;
+      this.#pump();
+    });
+  }
+
+  async #send(request: PendingRecord[]): Promise<void> {
+    const failed: PendingRecord[] = [];
+    try {
+      const response = await this.#options.client.send(
+        new PutRecordsCommand({
+          StreamName: this.#options.streamName,
+          Records: request.map((entry) => ({
+            Data: entry.record.data,
+            PartitionKey: entry.partitionKey,
+          })),
+        }),
+      );
+      const results = response.Records ?? [];
+      request.forEach((entry, index) => {
+        const result = results[index];
+        if (!result || result.ErrorCode) failed.push(entry);
+        else {
+          entry.batch.outcome.sent += entry.record.itemCount;
+          this.#release(entry.batch);
+        }
+      });
+    } catch (error) {
+      this.#report(error);
+      failed.push(...request);
+    }
+    if (failed.length > 0) this.#retryLater(failed);
+  }
+
+  /** Failed entries go back after a jittered exponential back-off, or are given up (counted). */
+  #retryLater(failed: PendingRecord[]): void {
+    const { maxRetries, retryBaseMs, retryMaxMs } = this.#options;
+    const again: PendingRecord[] = [];
+    let givenUp = 0;
+    for (const entry of failed) {
+      entry.attempts += 1;
+      if (entry.attempts > maxRetries) {
+        entry.batch.outcome.dropped += entry.record.itemCount;
+        givenUp += 1;
+        this.#release(entry.batch);
+      } else {
+        entry.batch.outcome.retried += 1;
+        again.push(entry);
+      }
+    }
+    if (givenUp > 0)
+      this.#report(new Error(`gave up on ${givenUp} records after ${maxRetries} retries`));
+    if (again.length === 0) return;
+    const attempts = Math.max(...again.map((entry) => entry.attempts));
+    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1));
+    setTimeout(
+      () => {
+        this.#ready.unshift(...again);
+        for (const entry of again) this.#readyBytes += entry.record.data.length;
+        this.#urgent = true;
+        this.#pump();
+      },
+      ceiling / 2 + (Math.random() * ceiling) / 2,
+    );
   }
 }
 
-function chunkForPutRecords(records: PendingRecord[], maxRequestBytes: number): PendingRecord[][] {
+/** Takes the oldest entries that fit one PutRecords request (500 entries, the byte limit). */
+function takeRequest(ready: PendingRecord[], maxRequestBytes: number): PendingRecord[] {
   const maxBytes = Math.min(maxRequestBytes, PUT_RECORDS_MAX_BYTES);
-  const chunks: PendingRecord[][] = [];
-  let current: PendingRecord[] = [];
+  let count = 0;
   let bytes = 0;
-  for (const entry of records) {
+  for (const entry of ready) {
     const size = entry.record.data.length + entry.partitionKey.length;
-    if (
-      current.length > 0 &&
-      (current.length >= PUT_RECORDS_MAX_ENTRIES || bytes + size > maxBytes)
-    ) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
+    if (count > 0 && (count >= PUT_RECORDS_MAX_ENTRIES || bytes + size > maxBytes)) break;
+    count += 1;
     bytes += size;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return ready.splice(0, count);
 }

@@ -131,13 +131,13 @@ export class KinesisTransport implements Transport {
       this.#frames.count >= this.#limits.maxBatchItems ||
       this.#frames.bytes >= this.#limits.maxBatchBytes
     )
-      this.#handOffFrames();
+      this.#handOffFrames(false);
   };
 
   constructor(options: KinesisTransportOptions) {
     this.#limits = {
-      maxBatchItems: options.maxBatchItems ?? 500,
-      maxBatchBytes: options.maxBatchBytes ?? 1_048_576,
+      maxBatchItems: options.maxBatchItems ?? 200,
+      maxBatchBytes: options.maxBatchBytes ?? 512 * 1_024,
       maxQueueItems: options.maxQueueItems ?? 10_000,
       maxQueueBytes: options.maxQueueBytes ?? 32 * 1_048_576,
       overflow: options.overflow ?? 'drop-oldest',
@@ -154,6 +154,7 @@ export class KinesisTransport implements Transport {
         gzipLevel: options.gzipLevel,
         maxRequestBytes: options.maxRequestBytes,
         recordTargetBytes: options.recordTargetBytes,
+        maxHoldMs: options.flushIntervalMs,
       }),
       streamName: options.streamName,
       signer: options.signer,
@@ -175,7 +176,7 @@ export class KinesisTransport implements Transport {
           sliceMs: this.#limits.sliceMs,
           onError,
         });
-    this.#timer = setInterval(() => this.#handOff(), options.flushIntervalMs ?? 1_000);
+    this.#timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1_000);
     this.#timer.unref();
   }
 
@@ -208,8 +209,11 @@ export class KinesisTransport implements Transport {
     return { queued: this.#queuedItems(), queuedBytes: this.#queuedBytes(), ...this.#stats };
   }
 
+  /** Hands everything over and asks for it to be put now; resolves once all of it settled. */
   flush(): Promise<void> {
-    this.#handOff();
+    this.#build(false);
+    if (this.#frames.count > 0) this.#handOffFrames(true);
+    else if (this.#inFlight.size > 0) this.#exporter.flush();
     return Promise.all(this.#inFlight).then(() => undefined);
   }
 
@@ -313,20 +317,15 @@ export class KinesisTransport implements Transport {
     }
   }
 
-  /** Builds whatever is pending and hands every frame to the exporter as one batch. */
-  #handOff(): void {
-    this.#build(false);
-    this.#handOffFrames();
-  }
-
-  #handOffFrames(): void {
+  /** Hands every frame to the exporter as one batch; `urgent` asks for it to be put now. */
+  #handOffFrames(urgent: boolean): void {
     if (this.#frames.count === 0) return;
     const batch = this.#frames.takeBatch();
     const bytes = batch.frames.length;
     this.#inFlightItems += batch.count;
     this.#inFlightBytes += bytes;
     const settled = this.#exporter
-      .exportBatch(batch)
+      .exportBatch(batch, urgent)
       .then((outcome) => this.#settle(batch, bytes, outcome))
       .catch((error: unknown) => this.#report(error))
       .finally(() => this.#inFlight.delete(settled));

@@ -25,10 +25,8 @@ export interface ExportWorkerData {
 }
 
 /** Host → worker. */
-export interface ExportRequest extends FrameBatch {
-  type: 'export';
-  id: number;
-}
+export type ExportRequest =
+  (FrameBatch & { type: 'export'; id: number; urgent: boolean }) | { type: 'flush' };
 
 /** Worker → host. */
 export type ExportWorkerMessage =
@@ -117,17 +115,22 @@ export class WorkerBatchExporter implements BatchExporter {
     }
   }
 
-  exportBatch(batch: FrameBatch): Promise<BatchOutcome> {
+  exportBatch(batch: FrameBatch, urgent: boolean): Promise<BatchOutcome> {
     this.start();
-    if (this.#fallback || !this.#worker) return this.#fallbackExporter().exportBatch(batch);
+    if (this.#fallback || !this.#worker) return this.#fallbackExporter().exportBatch(batch, urgent);
     const worker = this.#worker;
     const id = (this.#nextId += 1);
     return new Promise((resolve) => {
       this.#inFlight.set(id, { batch, resolve });
       if (this.#inFlight.size === 1) worker.ref();
-      const request: ExportRequest = { type: 'export', id, ...batch };
+      const request: ExportRequest = { type: 'export', id, urgent, ...batch };
       worker.postMessage(request);
     });
+  }
+
+  flush(): void {
+    if (this.#fallback) this.#fallback.flush();
+    else this.#worker?.postMessage({ type: 'flush' } satisfies ExportRequest);
   }
 
   async close(): Promise<void> {
@@ -166,7 +169,8 @@ export class WorkerBatchExporter implements BatchExporter {
     const fallback = this.#fallbackExporter();
     const unsettled = [...this.#inFlight.values()];
     this.#inFlight.clear();
-    for (const { batch, resolve } of unsettled) void fallback.exportBatch(batch).then(resolve);
+    for (const { batch, resolve } of unsettled)
+      void fallback.exportBatch(batch, true).then(resolve);
   }
 
   #fallbackExporter(): InThreadBatchExporter {

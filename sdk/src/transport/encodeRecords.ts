@@ -27,7 +27,8 @@ export interface EncodedRecord {
 }
 
 /** Room left for the header line in a record. */
-const HEADER_ALLOWANCE = 1_024;
+export const HEADER_ALLOWANCE = 1_024;
+const NEWLINE = 0x0a;
 export const MAX_ITEMS_BYTES = WIRE_LIMITS.maxRecordBytes - HEADER_ALLOWANCE;
 
 /** Groups item JSON strings so each group's array stays within the record limit uncompressed. */
@@ -76,7 +77,17 @@ export async function encodeRecordBytes(
   itemsBytes: Buffer,
   itemCount: number,
   signer: RecordSigner,
-  options: { gzip: boolean; gzipLevel?: number; now?: number; compression?: 'sync' | 'async' },
+  options: {
+    gzip: boolean;
+    gzipLevel?: number;
+    now?: number;
+    compression?: 'sync' | 'async';
+    /**
+     * Bytes right before `itemsBytes` in its memory that the header may be written into, which
+     * saves copying the items into a new record body.
+     */
+    roomBefore?: number;
+  },
 ): Promise<EncodedRecord> {
   const header: EnvelopeHeader = {
     v: WIRE_CONTRACT_VERSION,
@@ -86,7 +97,15 @@ export async function encodeRecordBytes(
     sig: signItems(signer.secret, signer.projectId, signer.keyId, itemsBytes),
     sentAt: options.now ?? Date.now(),
   };
-  const body = frameRecord(header, itemsBytes);
+  const headerText = JSON.stringify(header);
+  const headerBytes = Buffer.byteLength(headerText);
+  let body: Buffer;
+  if ((options.roomBefore ?? 0) > headerBytes) {
+    const start = itemsBytes.byteOffset - headerBytes - 1;
+    body = Buffer.from(itemsBytes.buffer, start, headerBytes + 1 + itemsBytes.length);
+    body.write(headerText, 0, 'utf8');
+    body[headerBytes] = NEWLINE;
+  } else body = frameRecord(header, itemsBytes);
   const level = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
   let data = body;
   if (options.gzip)

@@ -27,7 +27,12 @@ const pipeline = new ExportPipeline({
 });
 
 port.on('message', (request: ExportRequest) => {
+  if (request.type === 'flush') {
+    pipeline.flush();
+    return;
+  }
+  const { id, frames, count, keys, urgent } = request;
   void pipeline
-    .exportBatch({ frames: request.frames, count: request.count, keys: request.keys })
-    .then((outcome) => post({ type: 'settled', id: request.id, outcome }));
+    .exportBatch({ frames, count, keys }, urgent)
+    .then((outcome) => post({ type: 'settled', id, outcome }));
 });
