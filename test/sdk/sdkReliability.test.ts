@@ -275,7 +275,10 @@ describe('host processes (real kinesalite)', () => {
     expect(await spanNames(streamName)).toEqual(['last-call']);
   });
 
-  it('delivers from the worker thread a call made right before the host ends, and lets it end', async () => {
+  it.each([
+    ['one call, handed over by the exit flush', 1],
+    ['five calls, four of them waiting in the worker for a shared request', 5],
+  ])('delivers from the worker thread %s, and lets the host end', async (_case, calls) => {
     const streamName = uniqueStreamName('worker');
     await createStreamAndWait(reader, streamName, 1);
     const child = spawn(
@@ -287,6 +290,7 @@ describe('host processes (real kinesalite)', () => {
         kinesalite.endpoint,
         streamName,
         'worker-call',
+        String(calls),
       ],
       { cwd: REPOSITORY_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
     );
@@ -299,7 +303,7 @@ describe('host processes (real kinesalite)', () => {
 
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('exporting on worker');
-    expect(await spanNames(streamName)).toEqual(['worker-call']);
+    expect(await spanNames(streamName)).toEqual(Array.from({ length: calls }, () => 'worker-call'));
   });
 
   it('loses nothing when the environment is frozen right after each invocation returns', async () => {

@@ -3,10 +3,12 @@
  * compression and the AWS SDK's request work use another core instead of the host's event loop.
  * Batches cross as shared memory (no copy); the worker answers each with its outcome.
  *
- * The worker never keeps the process alive on its own: it is unref'd while idle and ref'd while
- * a batch is in flight, so a flush before exit completes. If it cannot start, crashes or exits,
- * the failure goes to `onError` and every batch it had not settled is exported again on the
- * host's thread (the records it may already have put can arrive twice; ingest deduplicates).
+ * The worker never keeps the process alive on its own: it is ref'd only from a flush until every
+ * batch in flight has settled, so a flush before exit completes; batches waiting in the worker
+ * for more to share a request do not hold the process (its `beforeExit` flush sends them). If
+ * it cannot start, crashes or exits, the failure goes to `onError` and every batch it had not
+ * settled is exported again on the host's thread (the records it may already have put can
+ * arrive twice; ingest deduplicates).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -122,7 +124,7 @@ export class WorkerBatchExporter implements BatchExporter {
     const id = (this.#nextId += 1);
     return new Promise((resolve) => {
       this.#inFlight.set(id, { batch, resolve });
-      if (this.#inFlight.size === 1) worker.ref();
+      if (urgent) worker.ref();
       const request: ExportRequest = { type: 'export', id, urgent, ...batch };
       worker.postMessage(request);
     });
@@ -130,7 +132,10 @@ export class WorkerBatchExporter implements BatchExporter {
 
   flush(): void {
     if (this.#fallback) this.#fallback.flush();
-    else this.#worker?.postMessage({ type: 'flush' } satisfies ExportRequest);
+    else if (this.#worker && this.#inFlight.size > 0) {
+      this.#worker.ref();
+      this.#worker.postMessage({ type: 'flush' } satisfies ExportRequest);
+    }
   }
 
   async close(): Promise<void> {
