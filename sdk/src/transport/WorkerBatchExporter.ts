@@ -3,12 +3,12 @@
  * compression and the AWS SDK's request work use another core instead of the host's event loop.
  * Batches cross as shared memory (no copy); the worker answers each with its outcome.
  *
- * The worker never keeps the process alive on its own: it is ref'd only from a flush until every
- * batch in flight has settled, so a flush before exit completes; batches waiting in the worker
- * for more to share a request do not hold the process (its `beforeExit` flush sends them). If
- * it cannot start, crashes or exits, the failure goes to `onError` and every batch it had not
- * settled is exported again on the host's thread (the records it may already have put can
- * arrive twice; ingest deduplicates).
+ * The worker never keeps the process alive on its own: it is ref'd only from a flush until the
+ * batches in flight at that flush have settled, so a flush before exit completes; batches
+ * waiting in the worker for more to share a request do not hold the process (its `beforeExit`
+ * flush sends them). If it cannot start, crashes or exits, the failure goes to `onError` and
+ * every batch it had not settled is exported again on the host's thread (the records it may
+ * already have put can arrive twice; ingest deduplicates).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -78,6 +78,8 @@ export class WorkerBatchExporter implements BatchExporter {
   #worker: Worker | undefined;
   #fallback: InThreadBatchExporter | undefined;
   readonly #inFlight = new Map<number, InFlightBatch>();
+  /** Batches a flush waits for: the worker holds the process until they settle. */
+  readonly #awaited = new Set<number>();
   #nextId = 0;
   #closed = false;
 
@@ -124,7 +126,7 @@ export class WorkerBatchExporter implements BatchExporter {
     const id = (this.#nextId += 1);
     return new Promise((resolve) => {
       this.#inFlight.set(id, { batch, resolve });
-      if (urgent) worker.ref();
+      if (urgent) this.#awaitInFlight();
       const request: ExportRequest = { type: 'export', id, urgent, ...batch };
       worker.postMessage(request);
     });
@@ -133,9 +135,14 @@ export class WorkerBatchExporter implements BatchExporter {
   flush(): void {
     if (this.#fallback) this.#fallback.flush();
     else if (this.#worker && this.#inFlight.size > 0) {
-      this.#worker.ref();
+      this.#awaitInFlight();
       this.#worker.postMessage({ type: 'flush' } satisfies ExportRequest);
     }
+  }
+
+  #awaitInFlight(): void {
+    for (const id of this.#inFlight.keys()) this.#awaited.add(id);
+    this.#worker?.ref();
   }
 
   async close(): Promise<void> {
@@ -154,7 +161,8 @@ export class WorkerBatchExporter implements BatchExporter {
     const entry = this.#inFlight.get(message.id);
     if (!entry) return;
     this.#inFlight.delete(message.id);
-    if (this.#inFlight.size === 0) this.#worker?.unref();
+    this.#awaited.delete(message.id);
+    if (this.#awaited.size === 0) this.#worker?.unref();
     entry.resolve(message.outcome);
   }
 
@@ -174,6 +182,7 @@ export class WorkerBatchExporter implements BatchExporter {
     const fallback = this.#fallbackExporter();
     const unsettled = [...this.#inFlight.values()];
     this.#inFlight.clear();
+    this.#awaited.clear();
     for (const { batch, resolve } of unsettled)
       void fallback.exportBatch(batch, true).then(resolve);
   }
