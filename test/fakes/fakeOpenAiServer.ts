@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './scriptedHttpServer.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -679,15 +680,6 @@ async function sendEvents(
     await new Promise((resolve) => setImmediate(resolve));
   }
   response.end(format === 'chat' ? 'data: [DONE]\n\n' : undefined);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function parseJson(raw: string): Record<string, unknown> | undefined {

@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody, sendJson } from './scriptedHttpServer.ts';
 import {
   exportJWK,
   generateKeyPair,
@@ -133,11 +134,11 @@ export async function startFakeOidcProvider(
   function authorize(query: Record<string, string>, response: ServerResponse): number {
     // An unknown client or redirect URI must not be redirected to (RFC 6749 §4.1.2.1).
     if (query.client_id !== options.clientId) {
-      return sendJson(response, { error: 'invalid_client' }, 400);
+      return answerJson(response, { error: 'invalid_client' }, 400);
     }
     const redirectUri = query.redirect_uri ?? '';
     if (!redirectUris.has(redirectUri)) {
-      return sendJson(response, { error: 'invalid_request', detail: 'redirect_uri' }, 400);
+      return answerJson(response, { error: 'invalid_request', detail: 'redirect_uri' }, 400);
     }
     const back = new URL(redirectUri);
     const fail = (error: string) => {
@@ -274,28 +275,28 @@ export async function startFakeOidcProvider(
     try {
       switch (route) {
         case 'GET /.well-known/openid-configuration':
-          status = sendJson(response, discoveryDocument());
+          status = answerJson(response, discoveryDocument());
           break;
         case 'GET /jwks':
-          status = sendJson(response, { keys: [publicJwk] });
+          status = answerJson(response, { keys: [publicJwk] });
           break;
         case 'GET /authorize':
           status = authorize(query, response);
           break;
         case 'POST /token':
-          status = sendJson(response, await token(request, form), 200, {
+          status = answerJson(response, await token(request, form), 200, {
             'cache-control': 'no-store',
           });
           break;
         case 'GET /userinfo':
-          status = sendJson(response, userinfo(request));
+          status = answerJson(response, userinfo(request));
           break;
         default:
-          status = sendJson(response, { error: 'not_found' }, 404);
+          status = answerJson(response, { error: 'not_found' }, 404);
       }
     } catch (error) {
       if (!(error instanceof OidcRequestError)) throw error;
-      status = sendJson(
+      status = answerJson(
         response,
         { error: error.code, error_description: error.message },
         error.status,
@@ -316,7 +317,7 @@ export async function startFakeOidcProvider(
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     handle(request, response).catch(() => {
-      if (!response.headersSent) sendJson(response, { error: 'server_error' }, 500);
+      if (!response.headersSent) answerJson(response, { error: 'server_error' }, 500);
       else response.destroy();
     });
   });
@@ -347,14 +348,14 @@ export async function startFakeOidcProvider(
   };
 }
 
-function sendJson(
+/** sendJson that returns the status, which the provider records per request. */
+function answerJson(
   response: ServerResponse,
   body: unknown,
   status = 200,
   headers: Record<string, string> = {},
 ): number {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
+  sendJson(response, body, status, headers);
   return status;
 }
 
@@ -371,13 +372,4 @@ function decodeFormComponent(value: string): string {
   } catch {
     return value;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

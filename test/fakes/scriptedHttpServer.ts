@@ -136,7 +136,7 @@ export function splitText(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
