@@ -564,9 +564,11 @@ describe('searchTraces across hours and batches', () => {
   // Trace A starts without a user ten minutes before BASE's hour and calls the model for
   // user ux five minutes into it (that span delivered twice, in two batches); B is ux's one
   // call at +20 min; C is uy's at +30 min. Each trace's summary rows sit in the hours its
-  // spans started in, so A's are in two hours.
+  // spans started in, so A's are in two hours. D began five minutes before the range and
+  // calls the model for ux, with the same words, ten minutes into it: it starts outside the
+  // range, so no list of the range shows it.
   const hoursProject = `p-${hex(6)}`;
-  const ids = { a: hex(16), b: hex(16), c: hex(16) };
+  const ids = { a: hex(16), b: hex(16), c: hex(16), d: hex(16) };
   const minute = 60_000;
   const hoursRange = { from: new Date(BASE - 2 * 3_600_000), to: new Date(BASE + 3_600_000) };
   const aRoot = hex(8);
@@ -621,6 +623,28 @@ describe('searchTraces across hours and batches', () => {
     await insertRows(client, {
       table: 'spans',
       rows: [aCall, call(ids.c, BASE + 30 * minute, 'uy', 'gamma')],
+      issuedBy: 'test',
+    });
+    const rangeStart = hoursRange.from.getTime();
+    await insertRows(client, {
+      table: 'spans',
+      rows: [
+        row(
+          buildSpan({
+            traceId: ids.d,
+            name: 'agent-d',
+            kind: 'agent',
+            startTime: rangeStart - 5 * minute,
+            endTime: rangeStart + 20 * minute,
+            usage: undefined,
+            inputMessages: undefined,
+            outputMessages: undefined,
+          }),
+          {},
+          hoursProject,
+        ),
+        call(ids.d, rangeStart + 10 * minute, 'ux', 'alpha beta'),
+      ],
       issuedBy: 'test',
     });
   });

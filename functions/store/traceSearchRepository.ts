@@ -640,10 +640,14 @@ function windowsFor(sort: TraceSort, range: Window): Window[] {
   return windows;
 }
 
-/** The rows a window's traces are read from: the window and the slack around it. */
+/**
+ * The rows a window's traces are read from: the window and the slack around it, before the
+ * range's start too, so a trace that began just before the range shows that start and is left
+ * out, as the candidate path (whole traces) leaves it out.
+ */
 function rowsAround(window: Window, range: Window): Window {
   return {
-    fromUs: Math.max(range.fromUs, window.fromUs - TRACE_SLACK_US),
+    fromUs: window.fromUs - TRACE_SLACK_US,
     toUs: Math.min(range.toUs, window.toUs + TRACE_SLACK_US),
   };
 }
