@@ -121,9 +121,11 @@ export async function timeThroughApi(
   runs: number,
   log: (line: string) => void,
 ): Promise<Record<string, ApiTiming>> {
-  Object.assign(process.env, testAdminEnv());
   log('  starting the web app on the benchmark data (sightline start) …');
-  const stack = await startStackProcess(dataDir, ['--no-demo'], 900_000);
+  const stack = await startStackProcess(dataDir, ['--no-demo'], {
+    timeoutMs: 900_000,
+    env: testAdminEnv(),
+  });
   try {
     const baseUrl = stack.info.web?.url;
     if (!baseUrl) throw new Error('the stack started without its web app');

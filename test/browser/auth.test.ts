@@ -72,8 +72,9 @@ async function signedIn(credentials: { email: string; password: string }, next =
 beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'sightline-auth-'));
   // Every sign-in of this file comes from 127.0.0.1; the per-address limit is not under test.
-  process.env.SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS = '1000';
-  stack = await startStackProcess(home, ['--no-demo']);
+  stack = await startStackProcess(home, ['--no-demo'], {
+    env: { SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: '1000' },
+  });
   baseUrl = stack.info.web!.url;
   admin = adminCredentialsFrom(stack.output());
   browser = await launchBrowser();

@@ -84,7 +84,7 @@ beforeAll(async () => {
     clientSecret: CLIENT_SECRET,
     user: oidcUser('first'),
   });
-  Object.assign(process.env, {
+  const stackEnv = {
     ...testAdminEnv(),
     SIGHTLINE_OIDC_DISCOVERY_URL: provider.discoveryUrl,
     SIGHTLINE_OIDC_CLIENT_ID: CLIENT_ID,
@@ -92,8 +92,8 @@ beforeAll(async () => {
     SIGHTLINE_OIDC_PROVIDER_NAME: PROVIDER_LABEL,
     // Every sign-in of this file comes from 127.0.0.1; the per-address limit is not under test.
     SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
-  });
-  stack = await startStackProcess(home, ['--no-demo']);
+  };
+  stack = await startStackProcess(home, ['--no-demo'], { env: stackEnv });
   baseUrl = stack.info.web!.url;
   // SIGHTLINE_WEB_URL is unset: better-auth takes the callback's base from the request, so the
   // registered URI is the one people open.

@@ -61,15 +61,17 @@ export function isAlive(pid: number): boolean {
 export async function startStackProcess(
   home: string,
   extraArgs: string[] = [],
-  timeoutMs = 300_000,
+  options: {
+    timeoutMs?: number;
+    /** Variables for the stack (and the services it starts) on top of this process's. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<StackProcess> {
-  const { child, exited, output } = runCli([
-    'start',
-    '--random-ports',
-    '--home',
-    home,
-    ...extraArgs,
-  ]);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const { child, exited, output } = runCli(
+    ['start', '--random-ports', '--home', home, ...extraArgs],
+    options.env ? { env: options.env } : {},
+  );
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
