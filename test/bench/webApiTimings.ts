@@ -5,10 +5,7 @@
  * make, timed from request to parsed JSON (authentication, validation and JSON included).
  */
 import { performance } from 'node:perf_hooks';
-import { createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
-import { parseServerEnv } from '../../functions/config/env.ts';
-import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
-import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
+import { grantProject } from '../helpers/controlPlane.ts';
 import { startStackProcess } from '../helpers/localStackProcess.ts';
 import { median } from './percentile.ts';
 import { signInForCookie, TEST_ADMIN, testAdminEnv } from '../helpers/webSession.ts';
@@ -81,21 +78,12 @@ async function apiTokenFor(
   const me = (await (await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } })).json()) as {
     userId: string;
   };
-  const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint });
-  const documents = createDynamoDocumentClient(env);
-  try {
-    await new ProjectsRepository(documents, {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-    }).putProject({ projectId, name: 'Benchmark (seeded)', retentionDays: 90 });
-    await new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE).putMembership(
-      projectId,
-      me.userId,
-      'admin',
-    );
-  } finally {
-    documents.destroy();
-  }
+  await grantProject(
+    dynamoEndpoint,
+    { projectId, name: 'Benchmark (seeded)', retentionDays: 90 },
+    me.userId,
+    'admin',
+  );
   const response = await fetch(`${baseUrl}/api/v1/projects/${projectId}/api-tokens`, {
     method: 'POST',
     headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },

@@ -12,8 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
-import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
-import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
 import { findUserByEmail } from '../../functions/control/authUsers.ts';
 import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
 import {
@@ -23,6 +21,7 @@ import {
   screenshot,
   signIn,
 } from '../helpers/browser.ts';
+import { grantProject } from '../helpers/controlPlane.ts';
 import { startStackProcess, type StackProcess } from '../helpers/localStackProcess.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON bodies
@@ -88,20 +87,17 @@ beforeAll(async () => {
   // A second project the demo admin is no member of, administered by the engineer.
   const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: stack.info.dynamodb.endpoint });
   const documents = createDynamoDocumentClient(env);
-  await new ProjectsRepository(documents, {
-    projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-    ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-  }).putProject({ projectId: OTHER_PROJECT, name: 'Beta', retentionDays: 30 });
   const engineer = await findUserByEmail(
     new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
     people.get('engineer')!.email,
   );
-  await new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE).putMembership(
-    OTHER_PROJECT,
+  documents.destroy();
+  await grantProject(
+    stack.info.dynamodb.endpoint,
+    { projectId: OTHER_PROJECT, name: 'Beta', retentionDays: 30 },
     engineer!.id,
     'admin',
   );
-  documents.destroy();
 }, 600_000);
 
 afterAll(async () => {

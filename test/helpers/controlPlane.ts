@@ -4,6 +4,8 @@
  */
 import { createDynamoClient, createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
+import type { MemberRole } from '../../functions/control/controlPlaneTables.ts';
+import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
 import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
 
@@ -27,4 +29,31 @@ export async function startTestControlPlane() {
       await dynalite.close();
     },
   };
+}
+
+/**
+ * Creates (or overwrites) a project in a running stack's DynamoDB and gives a user a role in
+ * it: what an operator does by hand, for tests and benchmarks that need a second project.
+ */
+export async function grantProject(
+  dynamoEndpoint: string,
+  project: { projectId: string; name: string; retentionDays: number },
+  userId: string,
+  role: MemberRole,
+): Promise<void> {
+  const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint });
+  const documents = createDynamoDocumentClient(env);
+  try {
+    await new ProjectsRepository(documents, {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    }).putProject(project);
+    await new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE).putMembership(
+      project.projectId,
+      userId,
+      role,
+    );
+  } finally {
+    documents.destroy();
+  }
 }
