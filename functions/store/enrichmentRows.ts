@@ -20,10 +20,17 @@ export interface SpanIdentity {
   retentionDays: number;
 }
 
-export interface FindingInsertRow {
+/** The columns every enrichment row carries: the span it belongs to, and its lifetime. */
+interface SpanRowColumns {
   project_id: string;
   trace_id: string;
   span_id: string;
+  created_at: string;
+  retention_days: number;
+}
+
+/** Where in the span's text a finding sits (findings and the originals of redacted values). */
+interface FindingLocationColumns {
   category: string;
   type: string;
   field: string;
@@ -31,59 +38,44 @@ export interface FindingInsertRow {
   part_index: number;
   start: number;
   end: number;
+}
+
+export interface FindingInsertRow extends SpanRowColumns, FindingLocationColumns {
   score: number;
   detector_id: string;
   detector_version: string;
-  created_at: string;
-  retention_days: number;
 }
 
-export interface EvalScoreInsertRow {
-  project_id: string;
-  trace_id: string;
-  span_id: string;
+export interface EvalScoreInsertRow extends SpanRowColumns {
   evaluator: string;
   evaluator_version: string;
   value: number;
   passed: boolean | null;
   label: string;
   comment: string;
-  created_at: string;
-  retention_days: number;
 }
 
-export interface OriginalInsertRow {
-  project_id: string;
-  trace_id: string;
-  span_id: string;
-  category: string;
-  type: string;
-  field: string;
-  message_index: number;
-  part_index: number;
-  start: number;
-  end: number;
+export interface OriginalInsertRow extends SpanRowColumns, FindingLocationColumns {
   replacement: string;
   ciphertext: string;
   iv: string;
   auth_tag: string;
   wrapped_key: string;
   key_ref: string;
-  created_at: string;
-  retention_days: number;
 }
 
-function identityColumns(identity: SpanIdentity) {
+function spanRowColumns(identity: SpanIdentity): SpanRowColumns {
   return {
     project_id: identity.projectId,
     trace_id: identity.traceId,
     span_id: identity.spanId,
+    created_at: identity.createdAt,
+    retention_days: identity.retentionDays,
   };
 }
 
-export function toFindingRow(finding: StoredFinding, identity: SpanIdentity): FindingInsertRow {
+function locationColumns(finding: StoredFinding): FindingLocationColumns {
   return {
-    ...identityColumns(identity),
     category: finding.category,
     type: finding.type,
     field: finding.field,
@@ -91,25 +83,28 @@ export function toFindingRow(finding: StoredFinding, identity: SpanIdentity): Fi
     part_index: finding.partIndex,
     start: finding.start,
     end: finding.end,
+  };
+}
+
+export function toFindingRow(finding: StoredFinding, identity: SpanIdentity): FindingInsertRow {
+  return {
+    ...spanRowColumns(identity),
+    ...locationColumns(finding),
     score: finding.score,
     detector_id: finding.detector.id,
     detector_version: finding.detector.version,
-    created_at: identity.createdAt,
-    retention_days: identity.retentionDays,
   };
 }
 
 export function toEvalScoreRow(score: EvalScore, identity: SpanIdentity): EvalScoreInsertRow {
   return {
-    ...identityColumns(identity),
+    ...spanRowColumns(identity),
     evaluator: score.evaluator,
     evaluator_version: score.version,
     value: Number.isFinite(score.value) ? score.value : 0,
     passed: score.passed,
     label: score.label ?? '',
     comment: (score.comment ?? '').slice(0, 1_000),
-    created_at: identity.createdAt,
-    retention_days: identity.retentionDays,
   };
 }
 
@@ -120,22 +115,14 @@ export function toOriginalRow(
   identity: SpanIdentity,
 ): OriginalInsertRow {
   return {
-    ...identityColumns(identity),
-    category: finding.category,
-    type: finding.type,
-    field: finding.field,
-    message_index: finding.messageIndex,
-    part_index: finding.partIndex,
-    start: finding.start,
-    end: finding.end,
+    ...spanRowColumns(identity),
+    ...locationColumns(finding),
     replacement,
     ciphertext: sealed.ciphertext,
     iv: sealed.iv,
     auth_tag: sealed.authTag,
     wrapped_key: sealed.wrappedKey,
     key_ref: sealed.keyRef,
-    created_at: identity.createdAt,
-    retention_days: identity.retentionDays,
   };
 }
 
