@@ -482,6 +482,35 @@ export function frameToJson(frames: Buffer, start: number, out: JsonBytes, keys:
 }
 
 /** Writes the value at `at`; returns the offset after it (negative on a corrupt frame). */
+/**
+ * An object's (key: value pairs) or an array's (values) entries up to TAG_END, comma-separated
+ * inside braces or brackets; -1 when an entry cannot be read.
+ */
+function writeJsonContainer(
+  frames: Buffer,
+  at: number,
+  out: JsonBytes,
+  keys: Buffer[],
+  pairs: boolean,
+): number {
+  out.byte(pairs ? 0x7b : 0x5b);
+  let position = at + 1;
+  let first = true;
+  while (frames[position] !== TAG_END) {
+    if (!first) out.byte(0x2c);
+    first = false;
+    if (pairs) {
+      position = writeJsonValue(frames, position, out, keys);
+      if (position < 0) return position;
+      out.byte(0x3a);
+    }
+    position = writeJsonValue(frames, position, out, keys);
+    if (position < 0) return position;
+  }
+  out.byte(pairs ? 0x7d : 0x5d);
+  return position + 1;
+}
+
 function writeJsonValue(frames: Buffer, at: number, out: JsonBytes, keys: Buffer[]): number {
   const tag = frames[at]!;
   switch (tag) {
@@ -509,35 +538,10 @@ function writeJsonValue(frames: Buffer, at: number, out: JsonBytes, keys: Buffer
       writeLongString(frames, at + 5, at + 5 + length, out);
       return at + 5 + length;
     }
-    case TAG_OBJECT: {
-      out.byte(0x7b);
-      let position = at + 1;
-      let first = true;
-      while (frames[position] !== TAG_END) {
-        if (!first) out.byte(0x2c);
-        first = false;
-        position = writeJsonValue(frames, position, out, keys);
-        if (position < 0) return position;
-        out.byte(0x3a);
-        position = writeJsonValue(frames, position, out, keys);
-        if (position < 0) return position;
-      }
-      out.byte(0x7d);
-      return position + 1;
-    }
-    case TAG_ARRAY: {
-      out.byte(0x5b);
-      let position = at + 1;
-      let first = true;
-      while (frames[position] !== TAG_END) {
-        if (!first) out.byte(0x2c);
-        first = false;
-        position = writeJsonValue(frames, position, out, keys);
-        if (position < 0) return position;
-      }
-      out.byte(0x5d);
-      return position + 1;
-    }
+    case TAG_OBJECT:
+      return writeJsonContainer(frames, at, out, keys, true);
+    case TAG_ARRAY:
+      return writeJsonContainer(frames, at, out, keys, false);
     case TAG_INT:
       out.ascii(String(frames.readInt32LE(at + 1)));
       return at + 5;
