@@ -361,6 +361,21 @@ describe('metrics', () => {
 
 const newestFirst = { field: 'start_time', direction: 'desc' } as const;
 
+/** Every trace id of a search, following its cursors (at most ten pages). */
+async function traceIdsPageByPage(
+  search: Omit<Parameters<typeof searchTraces>[1], 'cursor'>,
+): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page += 1) {
+    const result = await searchTraces(client, { ...search, ...(cursor ? { cursor } : {}) });
+    seen.push(...result.rows.map((entry) => entry.traceId));
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+  return seen;
+}
+
 async function traceIdsFor(filter: Partial<Parameters<typeof searchTraces>[1]['filter']>) {
   const { rows } = await searchTraces(client, {
     filter: { projectId, range, ...filter },
@@ -478,19 +493,11 @@ describe('searchTraces', () => {
       .sort((a, b) => sign * (a.value - b.value || (a.id < b.id ? -1 : 1)))
       .map((entry) => entry.id);
     // Act
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 10; page += 1) {
-      const result = await searchTraces(client, {
-        filter: { projectId, range },
-        sort: { field, direction },
-        limit: 1,
-        ...(cursor ? { cursor } : {}),
-      });
-      seen.push(...result.rows.map((entry) => entry.traceId));
-      if (!result.nextCursor) break;
-      cursor = result.nextCursor;
-    }
+    const seen = await traceIdsPageByPage({
+      filter: { projectId, range },
+      sort: { field, direction },
+      limit: 1,
+    });
     // Assess
     expect(seen).toEqual(expected);
   });
@@ -695,20 +702,12 @@ describe('searchTraces across hours and batches', () => {
   );
 
   it('pages a user’s traces one at a time', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 5; page += 1) {
-      const result = await searchTraces(client, {
-        filter: { projectId: hoursProject, range: hoursRange, userId: 'ux' },
-        sort: newestFirst,
-        limit: 1,
-        candidateLimit: 1,
-        ...(cursor ? { cursor } : {}),
-      });
-      seen.push(...result.rows.map((entry) => entry.traceId));
-      if (!result.nextCursor) break;
-      cursor = result.nextCursor;
-    }
+    const seen = await traceIdsPageByPage({
+      filter: { projectId: hoursProject, range: hoursRange, userId: 'ux' },
+      sort: newestFirst,
+      limit: 1,
+      candidateLimit: 1,
+    });
     expect(seen).toEqual([ids.b, ids.a]);
   });
 });
