@@ -52,4 +52,22 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...required, ...bad })).toThrow(SightlineConfigError);
     expect(() => configFromEnv({ ...required, ...bad })).toThrow(message);
   });
+
+  it.each([
+    [
+      { overflow: 'drop-random' },
+      /overflow must be one of drop-oldest, drop-newest, got "drop-random"/,
+    ],
+    [{ exportThread: 'workers' }, /exportThread must be one of worker, main, got "workers"/],
+  ])('refuses the option %o with a clear error', (bad, message) => {
+    const options = bad as never;
+    expect(() => configFromEnv(required, options)).toThrow(SightlineConfigError);
+    expect(() => configFromEnv(required, options)).toThrow(message);
+  });
+
+  it('takes the allowed values of overflow and exportThread', () => {
+    expect(
+      configFromEnv(required, { overflow: 'drop-newest', exportThread: 'main' }),
+    ).toMatchObject({ overflow: 'drop-newest', exportThread: 'main' });
+  });
 });

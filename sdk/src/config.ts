@@ -59,6 +59,8 @@ export function configFromEnv(
     if (!value) throw new SightlineConfigError(`Sightline SDK: set ${variable} or pass "${key}"`);
     return value;
   };
+  requireOneOf('overflow', overrides.overflow, ['drop-oldest', 'drop-newest']);
+  requireOneOf('exportThread', overrides.exportThread, ['worker', 'main']);
   return {
     ...overrides,
     projectId: required('projectId', 'SIGHTLINE_PROJECT_ID'),
@@ -102,6 +104,18 @@ export function configFromEnv(
           }
         : {}),
   };
+}
+
+/** An option with a fixed set of values, from JavaScript callers that bypass the types. */
+function requireOneOf(
+  key: keyof SightlineConfig,
+  value: unknown,
+  allowed: readonly string[],
+): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  throw new SightlineConfigError(
+    `Sightline SDK: ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+  );
 }
 
 function optionalNumber<K extends keyof SightlineConfig>(
