@@ -81,7 +81,9 @@ describe('overview', () => {
     );
     // One of the eleven calls has no price: the cost says so instead of hiding it.
     expect(await page.getByTestId('stat-cost').textContent()).toContain('1 requests unpriced');
-    expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
+    // Recharts draws a responsive chart only after it has measured its container, a moment
+    // after the numbers are in: wait for the drawing instead of counting at once.
+    await expect.poll(() => page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
     const byModel = page.getByRole('region', { name: 'By model' });
     expect(await byModel.getByRole('link', { name: 'claude-3-5-haiku' }).count()).toBe(1);
     await screenshot(page, 'overview');
