@@ -39,6 +39,33 @@ const textOf = (span: SpanItem, key: 'inputMessages' | 'outputMessages') => {
 };
 
 describe('redaction', () => {
+  it('rewrites a copy: the span it was given keeps its text, and untouched parts are shared', () => {
+    const span = llmSpan('Mail jane.doe@example.com', 'Hi', {
+      inputMessages: [
+        {
+          role: 'user',
+          parts: [
+            { type: 'text', content: 'Mail jane.doe@example.com' },
+            { type: 'text', content: 'or bob@example.org' },
+          ],
+        },
+      ],
+      metadata: { contact: 'bob@example.org' },
+    });
+    const before = structuredClone(span);
+
+    const result = enrich(span);
+
+    expect(span).toEqual(before);
+    const parts = result.span.inputMessages![0]!.parts;
+    expect(parts.map((part) => (part.type === 'text' ? part.content : ''))).toEqual([
+      'Mail [EMAIL_1]',
+      'or [EMAIL_2]',
+    ]);
+    expect(result.span.metadata).toEqual({ contact: '[EMAIL_2]' });
+    expect(result.span.outputMessages).toBe(span.outputMessages);
+  });
+
   it('masks with placeholders numbered consistently across the spans of a trace', () => {
     const registry = new PlaceholderRegistry();
     const first = enrich(

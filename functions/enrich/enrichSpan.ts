@@ -21,7 +21,7 @@ import type { SpanEnrichmentColumns } from '../store/spanRows.ts';
 import { actionFor, type EnrichmentPolicy } from './policy.ts';
 import { redactText, type PlaceholderRegistry } from './redactText.ts';
 import { detectSensitiveText } from './scanText.ts';
-import { collectTextSlots, writeSlot, type SlotField, type TextSlot } from './spanTextSlots.ts';
+import { collectTextSlots, withSlotText, type SlotField, type TextSlot } from './spanTextSlots.ts';
 
 export const UNSCANNED_TEXT_MARKER = '[sightline: text withheld, detection failed]';
 /** Texts longer than this are scanned in full by the linear-time detectors, but injection
@@ -79,10 +79,6 @@ function stage<T>(name: string, errors: string[], run: () => T, fallback: T): T 
   }
 }
 
-function locate(slot: TextSlot): Pick<StoredFinding, 'field' | 'messageIndex' | 'partIndex'> {
-  return { field: slot.field, messageIndex: slot.messageIndex, partIndex: slot.partIndex };
-}
-
 export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichment {
   const { policy } = context;
   const errors: string[] = [];
@@ -90,9 +86,9 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
   const originals: RedactedOriginal[] = [];
   const slots = collectTextSlots(input);
   let redacted: SpanItem | undefined;
+  const copies = new Set<object>();
   const rewrite = (slot: TextSlot, text: string) => {
-    redacted ??= structuredClone(input);
-    writeSlot(redacted, slot.path, text);
+    redacted = withSlotText(redacted ?? input, slot.path, text, copies);
   };
 
   let injectionScore = 0;
@@ -118,7 +114,9 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
           findings.push({
             category: 'injection',
             type: source === 'user' ? 'PROMPT_INJECTION' : 'INDIRECT_INJECTION',
-            ...locate(slot),
+            field: slot.field,
+            messageIndex: slot.messageIndex,
+            partIndex: slot.partIndex,
             start: 0,
             end: 0,
             score: verdict.score,
@@ -127,7 +125,7 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
       }
     }
 
-    let detected: Finding[];
+    let detected: readonly Finding[];
     try {
       detected = detectSensitiveText(slot.text);
     } catch {
@@ -150,7 +148,9 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
       const stored: StoredFinding = {
         category: finding.category,
         type: finding.type,
-        ...locate(slot),
+        field: slot.field,
+        messageIndex: slot.messageIndex,
+        partIndex: slot.partIndex,
         start: redaction.start,
         end: redaction.end,
         score: finding.score,

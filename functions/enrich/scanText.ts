@@ -4,15 +4,35 @@
  * the toxicity evaluator's verdict. `sightline scan` prints this for JSONL input.
  */
 import { SpanItemSchema, type SpanItem } from '@sightline/sdk/contract';
+import { LRUCache } from 'lru-cache';
 import { detectPii } from '../detect/pii/detectPii.ts';
 import { scoreInjection } from '../detect/injection/scoreInjection.ts';
 import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
 import type { Finding } from '../detect/types.ts';
 import { toxicityOutput } from '../evaluate/toxicity.ts';
 
+/**
+ * Findings of recently scanned texts. The same text recurs across spans — an application's
+ * system prompt, a template's fixed part, a tool's description — and detection is a pure
+ * function of the text, so a repeat costs one lookup. Bounded by entries and by characters
+ * (texts over 64 KiB are not kept); findings are frozen, so no caller can alter a shared one.
+ */
+const MEMO_MAX_TEXT_CHARS = 64 * 1_024;
+const detectionMemo = new LRUCache<string, readonly Finding[]>({
+  max: 4_096,
+  maxSize: 8 * 1_024 * 1_024,
+  sizeCalculation: (_findings, text) => Math.max(1, text.length),
+});
+
 /** PII and secrets in one text: what redaction acts on. */
-export function detectSensitiveText(text: string): Finding[] {
-  return [...detectPii(text), ...detectSecrets(text)];
+export function detectSensitiveText(text: string): readonly Finding[] {
+  const cached = detectionMemo.get(text);
+  if (cached !== undefined) return cached;
+  const findings = Object.freeze(
+    [...detectPii(text), ...detectSecrets(text)].map((finding) => Object.freeze(finding)),
+  );
+  if (text.length <= MEMO_MAX_TEXT_CHARS) detectionMemo.set(text, findings);
+  return findings;
 }
 
 export interface ScannedFinding {

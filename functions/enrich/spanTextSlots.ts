@@ -135,14 +135,33 @@ export function collectTextSlots(span: SpanItem): TextSlot[] {
   return slots;
 }
 
-/** Writes `text` at `path` in `target` (a clone of the span). */
-export function writeSlot(
-  target: unknown,
+/**
+ * Returns `root` with `text` at `path`, leaving `root` itself untouched: only the objects and
+ * arrays on the path are copied (shallowly), and a later write through the same `copies`
+ * reuses them. Cheaper than cloning the whole span for the few slots redaction rewrites.
+ */
+export function withSlotText<T>(
+  root: T,
   path: ReadonlyArray<string | number>,
   text: string,
-): void {
-  let node = target as Record<string | number, unknown>;
-  for (const step of path.slice(0, -1)) node = node[step] as Record<string | number, unknown>;
+  copies: Set<object>,
+): T {
+  type Node = Record<string | number, unknown>;
+  const own = (node: unknown): Node => {
+    if (copies.has(node as object)) return node as Node;
+    const copy = (Array.isArray(node) ? [...node] : { ...(node as object) }) as Node;
+    copies.add(copy);
+    return copy;
+  };
+  const top = own(root);
+  let node = top;
+  for (let index = 0; index < path.length - 1; index++) {
+    const step = path[index]!;
+    const child = own(node[step]);
+    node[step] = child;
+    node = child;
+  }
   const last = path[path.length - 1];
   if (last !== undefined) node[last] = text;
+  return top as T;
 }

@@ -64,6 +64,10 @@ export interface OriginalInsertRow extends SpanRowColumns, FindingLocationColumn
   key_ref: string;
 }
 
+// The mappers below start from the shared columns and assign the rest onto that object. Not
+// `{ ...shared, more }`: V8 builds such a spread-then-extend literal on a slow path, which cost
+// about 6 µs per row (80 µs per span's eval scores) against 0.1 µs this way.
+
 function spanRowColumns(identity: SpanIdentity): SpanRowColumns {
   return {
     project_id: identity.projectId,
@@ -74,38 +78,38 @@ function spanRowColumns(identity: SpanIdentity): SpanRowColumns {
   };
 }
 
-function locationColumns(finding: StoredFinding): FindingLocationColumns {
-  return {
-    category: finding.category,
-    type: finding.type,
-    field: finding.field,
-    message_index: finding.messageIndex,
-    part_index: finding.partIndex,
-    start: finding.start,
-    end: finding.end,
-  };
+function withLocationColumns(
+  row: SpanRowColumns,
+  finding: StoredFinding,
+): SpanRowColumns & FindingLocationColumns {
+  const located = row as SpanRowColumns & FindingLocationColumns;
+  located.category = finding.category;
+  located.type = finding.type;
+  located.field = finding.field;
+  located.message_index = finding.messageIndex;
+  located.part_index = finding.partIndex;
+  located.start = finding.start;
+  located.end = finding.end;
+  return located;
 }
 
 export function toFindingRow(finding: StoredFinding, identity: SpanIdentity): FindingInsertRow {
-  return {
-    ...spanRowColumns(identity),
-    ...locationColumns(finding),
-    score: finding.score,
-    detector_id: finding.detector.id,
-    detector_version: finding.detector.version,
-  };
+  const row = withLocationColumns(spanRowColumns(identity), finding) as FindingInsertRow;
+  row.score = finding.score;
+  row.detector_id = finding.detector.id;
+  row.detector_version = finding.detector.version;
+  return row;
 }
 
 export function toEvalScoreRow(score: EvalScore, identity: SpanIdentity): EvalScoreInsertRow {
-  return {
-    ...spanRowColumns(identity),
-    evaluator: score.evaluator,
-    evaluator_version: score.version,
-    value: Number.isFinite(score.value) ? score.value : 0,
-    passed: score.passed,
-    label: score.label ?? '',
-    comment: (score.comment ?? '').slice(0, 1_000),
-  };
+  const row = spanRowColumns(identity) as EvalScoreInsertRow;
+  row.evaluator = score.evaluator;
+  row.evaluator_version = score.version;
+  row.value = Number.isFinite(score.value) ? score.value : 0;
+  row.passed = score.passed;
+  row.label = score.label ?? '';
+  row.comment = (score.comment ?? '').slice(0, 1_000);
+  return row;
 }
 
 export function toOriginalRow(
@@ -114,16 +118,14 @@ export function toOriginalRow(
   sealed: SealedValue & { wrappedKey: string; keyRef: string },
   identity: SpanIdentity,
 ): OriginalInsertRow {
-  return {
-    ...spanRowColumns(identity),
-    ...locationColumns(finding),
-    replacement,
-    ciphertext: sealed.ciphertext,
-    iv: sealed.iv,
-    auth_tag: sealed.authTag,
-    wrapped_key: sealed.wrappedKey,
-    key_ref: sealed.keyRef,
-  };
+  const row = withLocationColumns(spanRowColumns(identity), finding) as OriginalInsertRow;
+  row.replacement = replacement;
+  row.ciphertext = sealed.ciphertext;
+  row.iv = sealed.iv;
+  row.auth_tag = sealed.authTag;
+  row.wrapped_key = sealed.wrappedKey;
+  row.key_ref = sealed.keyRef;
+  return row;
 }
 
 export const insertFindings = (client: ClickHouseClient, rows: readonly FindingInsertRow[]) =>

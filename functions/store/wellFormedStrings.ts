@@ -7,20 +7,26 @@
 export function wellFormedStrings<T>(value: T): T {
   if (typeof value === 'string') return (value.isWellFormed() ? value : value.toWellFormed()) as T;
   if (value === null || typeof value !== 'object') return value;
+  // Plain loops rather than forEach/Object.entries: this runs on every row at ingest, and the
+  // allocation-free walk is several times faster on the usual clean row.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((entry, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const entry: unknown = value[index];
       const fixed = wellFormedStrings(entry);
       if (fixed !== entry) (copy ??= [...value])[index] = fixed;
-    });
+    }
     return (copy ?? value) as T;
   }
+  const record = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, entry] of Object.entries(value)) {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const entry = record[key];
     const fixedKey = key.isWellFormed() ? key : key.toWellFormed();
     const fixed = wellFormedStrings(entry);
     if (fixed !== entry || fixedKey !== key) {
-      copy ??= { ...(value as Record<string, unknown>) };
+      copy ??= { ...record };
       if (fixedKey !== key) delete copy[key];
       copy[fixedKey] = fixed;
     }

@@ -35,25 +35,45 @@ function words(text: string): string[] {
   return out;
 }
 
-function ngramKeys(tokens: readonly string[], n: number): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i + n <= tokens.length; i++) keys.push(tokens.slice(i, i + n).join(' '));
-  return keys;
+/** Each run of `n` consecutive word ids, as one key. */
+function ngramKey(ids: readonly number[], end: number, n: number): string {
+  return ids.slice(end + 1 - n, end + 1).join(',');
+}
+
+/**
+ * A system prompt's n-grams, with its words numbered: an output word the prompt never uses
+ * cannot be part of a copied n-gram, so output n-grams are only built where all their words
+ * occur in the prompt (most outputs share few runs of five words with their prompt).
+ */
+interface PromptGrams {
+  wordIds: Map<string, number>;
+  /** Each n-gram as its word ids joined by commas. */
+  grams: Set<string>;
 }
 
 /** System prompts repeat across calls: their n-gram sets are kept (bounded) between spans. */
 const PROMPT_CACHE_SIZE = 256;
-const promptCache = new Map<string, Set<string> | null>();
+const promptCache = new Map<string, PromptGrams | null>();
 
-function promptGramsOf(systemPrompt: string): Set<string> | null {
+function promptGramsOf(systemPrompt: string): PromptGrams | null {
   const cached = promptCache.get(systemPrompt);
   if (cached !== undefined) return cached;
   const promptWords = words(systemPrompt);
-  const grams =
-    promptWords.length < MIN_PROMPT_WORDS ? null : new Set(ngramKeys(promptWords, NGRAM));
+  let entry: PromptGrams | null = null;
+  if (promptWords.length >= MIN_PROMPT_WORDS) {
+    const wordIds = new Map<string, number>();
+    const ids = promptWords.map((word) => {
+      let id = wordIds.get(word);
+      if (id === undefined) wordIds.set(word, (id = wordIds.size));
+      return id;
+    });
+    const grams = new Set<string>();
+    for (let end = NGRAM - 1; end < ids.length; end++) grams.add(ngramKey(ids, end, NGRAM));
+    entry = { wordIds, grams };
+  }
   if (promptCache.size >= PROMPT_CACHE_SIZE) promptCache.clear();
-  promptCache.set(systemPrompt, grams);
-  return grams;
+  promptCache.set(systemPrompt, entry);
+  return entry;
 }
 
 export interface PromptLeakMeasure {
@@ -64,13 +84,19 @@ export interface PromptLeakMeasure {
 }
 
 export function measurePromptLeak(systemPrompt: string, output: string): PromptLeakMeasure {
-  const promptGrams = promptGramsOf(systemPrompt);
-  if (!promptGrams) return { coverage: 0, longestRunWords: 0 };
+  const prompt = promptGramsOf(systemPrompt);
+  if (!prompt) return { coverage: 0, longestRunWords: 0 };
+  const ids = words(output).map((word) => prompt.wordIds.get(word) ?? -1);
   const found = new Set<string>();
   let run = 0;
   let longest = 0;
-  for (const key of ngramKeys(words(output), NGRAM)) {
-    if (promptGrams.has(key)) {
+  // knownWords: how many words up to here in a row occur in the prompt at all.
+  let knownWords = 0;
+  for (let end = 0; end < ids.length; end++) {
+    knownWords = ids[end]! < 0 ? 0 : knownWords + 1;
+    if (end + 1 < NGRAM) continue;
+    const key = knownWords >= NGRAM ? ngramKey(ids, end, NGRAM) : '';
+    if (key !== '' && prompt.grams.has(key)) {
       found.add(key);
       run++;
       if (run > longest) longest = run;
@@ -79,7 +105,7 @@ export function measurePromptLeak(systemPrompt: string, output: string): PromptL
     }
   }
   return {
-    coverage: promptGrams.size > 0 ? found.size / promptGrams.size : 0,
+    coverage: prompt.grams.size > 0 ? found.size / prompt.grams.size : 0,
     longestRunWords: longest > 0 ? longest + NGRAM - 1 : 0,
   };
 }

@@ -1,0 +1,31 @@
+/**
+ * Detection on one text, as ingest runs it: a repeated text (a system prompt) is answered from
+ * the memo with the same findings, and those shared findings cannot be altered by a caller.
+ */
+import { describe, expect, it } from 'vitest';
+import { detectPii } from '../detect/pii/detectPii.ts';
+import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
+import { detectSensitiveText } from './scanText.ts';
+
+describe('detectSensitiveText', () => {
+  it('answers a repeated text with the findings a fresh scan gives', () => {
+    const text = `Mail jane.doe@example.com, key ghp_${'a1B2'.repeat(9)} (${Math.random()})`;
+
+    const first = detectSensitiveText(text);
+    const again = detectSensitiveText(`${text}`);
+
+    expect(first.map((finding) => finding.type)).toEqual(['EMAIL', 'GITHUB_TOKEN']);
+    expect(again).toEqual([...detectPii(text), ...detectSecrets(text)]);
+  });
+
+  it('hands out findings no caller can alter', () => {
+    const text = `Call +1 415 555 0132 (${Math.random()})`;
+    const [finding] = detectSensitiveText(text);
+
+    expect(() => {
+      (finding as { start: number }).start = 0;
+    }).toThrow(TypeError);
+    expect(() => (detectSensitiveText(text) as unknown[]).push({})).toThrow(TypeError);
+    expect(detectSensitiveText(text)).toHaveLength(1);
+  });
+});
