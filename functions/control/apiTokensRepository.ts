@@ -2,6 +2,11 @@
  * API tokens (SIGHTLINE_API_TOKENS_TABLE). A token reads `slt_<tokenId>_<secret>` with 192
  * random bits of secret; the table keeps only the SHA-256 of the whole token, so a leaked
  * table grants nothing. A slow hash is not needed for secrets that cannot be guessed.
+ *
+ * With `verifiedCache`, verified tokens are kept in memory for a few seconds, keyed by that
+ * hash (never the token itself), so an API client's requests do not each cost a read. A
+ * revocation through this repository removes the token from its cache at once; other
+ * processes see it when their entry expires. Expiry is checked on every verification.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
@@ -12,6 +17,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { API_TOKEN_PREFIX, ApiTokenItemSchema, type ApiTokenItem } from './controlPlaneTables.ts';
+import { ExpiringLruCache, type ExpiringLruCacheOptions } from './ExpiringLruCache.ts';
 
 export const API_TOKENS_BY_PROJECT_INDEX = 'byProject';
 
@@ -29,10 +35,16 @@ export function parseApiToken(token: string): { tokenId: string } | undefined {
 export class ApiTokensRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #verified: ExpiringLruCache<ApiTokenItem> | undefined;
 
-  constructor(client: DynamoDBDocumentClient, table: string) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    table: string,
+    options: { verifiedCache?: ExpiringLruCacheOptions } = {},
+  ) {
     this.#client = client;
     this.#table = table;
+    this.#verified = options.verifiedCache && new ExpiringLruCache(options.verifiedCache);
   }
 
   /** Creates a token; the token itself is returned once and is not stored. */
@@ -76,13 +88,22 @@ export class ApiTokensRepository {
   async verifyToken(token: string, now = new Date()): Promise<ApiTokenItem | undefined> {
     const parsed = parseApiToken(token);
     if (!parsed) return undefined;
-    const item = await this.getToken(parsed.tokenId);
+    const tokenHash = hashApiToken(token);
+    const read = () => this.#readGenuineToken(parsed.tokenId, tokenHash);
+    const item = await (this.#verified ? this.#verified.getOrLoad(tokenHash, read) : read());
+    // Checked on every request, cached or not: a token stops working at its expiry exactly.
+    if (!item || Date.parse(item.expiresAt) <= now.getTime()) return undefined;
+    return item;
+  }
+
+  /** The stored token when the presented one hashes to it and it is not revoked. */
+  async #readGenuineToken(tokenId: string, tokenHash: string): Promise<ApiTokenItem | undefined> {
+    const item = await this.getToken(tokenId);
     if (!item) return undefined;
-    const presented = Buffer.from(hashApiToken(token), 'hex');
+    const presented = Buffer.from(tokenHash, 'hex');
     const stored = Buffer.from(item.tokenHash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
-    if (item.revokedAt || Date.parse(item.expiresAt) <= now.getTime()) return undefined;
-    return item;
+    return item.revokedAt ? undefined : item;
   }
 
   async listProjectTokens(projectId: string): Promise<ApiTokenItem[]> {
@@ -109,14 +130,19 @@ export class ApiTokensRepository {
     const item = await this.getToken(tokenId);
     if (!item || item.projectId !== projectId) return false;
     if (item.revokedAt) return true;
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { tokenId },
-        UpdateExpression: 'SET revokedAt = :now',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { tokenId },
+          UpdateExpression: 'SET revokedAt = :now',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      );
+    } finally {
+      // After the write: a verification that read the token before it cannot cache it now.
+      this.#verified?.deleteWhere((cached) => cached.tokenId === tokenId);
+    }
     return true;
   }
 }

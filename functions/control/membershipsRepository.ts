@@ -1,6 +1,11 @@
 /**
  * Who belongs to which project with which role (SIGHTLINE_MEMBERSHIPS_TABLE): projectId +
  * userId, and the byUser index for "my projects".
+ *
+ * With `accessCache`, the memberships access checks read (`getMembershipForAccess`) are kept
+ * in memory for a few seconds; a role change or removal through this repository drops the
+ * entry at once, other processes see it when their entry expires. Reads that decide a change
+ * (`getMembership`) always go to the table.
  */
 import {
   DeleteCommand,
@@ -14,16 +19,25 @@ import {
   type MemberRole,
   type MembershipItem,
 } from './controlPlaneTables.ts';
+import { ExpiringLruCache, type ExpiringLruCacheOptions } from './ExpiringLruCache.ts';
 
 export const MEMBERSHIPS_BY_USER_INDEX = 'byUser';
+
+const accessKey = (projectId: string, userId: string) => `${projectId}\u0000${userId}`;
 
 export class MembershipsRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #forAccess: ExpiringLruCache<MembershipItem> | undefined;
 
-  constructor(client: DynamoDBDocumentClient, table: string) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    table: string,
+    options: { accessCache?: ExpiringLruCacheOptions } = {},
+  ) {
     this.#client = client;
     this.#table = table;
+    this.#forAccess = options.accessCache && new ExpiringLruCache(options.accessCache);
   }
 
   async getMembership(projectId: string, userId: string): Promise<MembershipItem | undefined> {
@@ -31,6 +45,15 @@ export class MembershipsRepository {
       new GetCommand({ TableName: this.#table, Key: { projectId, userId }, ConsistentRead: true }),
     );
     return Item ? MembershipItemSchema.parse(Item) : undefined;
+  }
+
+  /** The membership an access check goes by: from the cache when one is configured. */
+  async getMembershipForAccess(
+    projectId: string,
+    userId: string,
+  ): Promise<MembershipItem | undefined> {
+    const read = () => this.getMembership(projectId, userId);
+    return this.#forAccess ? this.#forAccess.getOrLoad(accessKey(projectId, userId), read) : read();
   }
 
   async listProjectMembers(projectId: string): Promise<MembershipItem[]> {
@@ -64,19 +87,27 @@ export class MembershipsRepository {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
-    await this.#client.send(new PutCommand({ TableName: this.#table, Item: item }));
+    try {
+      await this.#client.send(new PutCommand({ TableName: this.#table, Item: item }));
+    } finally {
+      this.#forAccess?.delete(accessKey(projectId, userId));
+    }
     return item;
   }
 
   async removeMembership(projectId: string, userId: string): Promise<boolean> {
-    const { Attributes } = await this.#client.send(
-      new DeleteCommand({
-        TableName: this.#table,
-        Key: { projectId, userId },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes !== undefined;
+    try {
+      const { Attributes } = await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { projectId, userId },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes !== undefined;
+    } finally {
+      this.#forAccess?.delete(accessKey(projectId, userId));
+    }
   }
 
   async #query(

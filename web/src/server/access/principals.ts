@@ -33,7 +33,7 @@ export const currentUser = cache(async (): Promise<Principal | null> => {
 export const findProjectRole = cache(
   async (userId: string, projectId: string): Promise<Role | null> => {
     if (!ProjectIdSchema.safeParse(projectId).success) return null;
-    const membership = await controlPlane().memberships.getMembership(projectId, userId);
+    const membership = await controlPlane().memberships.getMembershipForAccess(projectId, userId);
     return membership && isRole(membership.role) ? membership.role : null;
   },
 );

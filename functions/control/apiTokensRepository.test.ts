@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { parseServerEnv } from '../config/env.ts';
+import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
+import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
+import { ApiTokensRepository } from './apiTokensRepository.ts';
+
+const TTL_MS = 5_000;
+const HOUR_MS = 3_600_000;
+
+describe('ApiTokensRepository on dynalite', () => {
+  let dynalite: LocalService;
+  let documents: DynamoDBDocumentClient;
+  let table: string;
+  let projectCounter = 0;
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
+    table = env.SIGHTLINE_API_TOKENS_TABLE;
+    await createControlPlaneTables(createDynamoClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+      apiTokensTable: table,
+    });
+    documents = createDynamoDocumentClient(env);
+  });
+
+  afterAll(async () => {
+    documents.destroy();
+    await dynalite.close();
+  });
+
+  /** A caching repository on a clock the test moves, and a token of a project of its own. */
+  async function cachedTokenFixture(options: { maxEntries?: number; expiresInMs?: number } = {}) {
+    const clock = { now: Date.parse('2026-11-26T12:00:00.000Z') };
+    const tokens = new ApiTokensRepository(documents, table, {
+      verifiedCache: { ttlMs: TTL_MS, maxEntries: options.maxEntries ?? 100, now: () => clock.now },
+    });
+    projectCounter += 1;
+    const projectId = `tokens-${projectCounter}`;
+    const createToken = () =>
+      tokens.createToken({
+        projectId,
+        name: 'reader',
+        scopes: ['traces:read'],
+        createdBy: 'user-1',
+        expiresAt: new Date(clock.now + (options.expiresInMs ?? 24 * HOUR_MS)),
+      });
+    const created = await createToken();
+    const at = () => new Date(clock.now);
+    /** Deletes the token's row behind the repository's back, as another process could. */
+    const deleteRowDirectly = (tokenId: string) =>
+      documents.send(new DeleteCommand({ TableName: table, Key: { tokenId } }));
+    return { tokens, clock, projectId, created, createToken, at, deleteRowDirectly };
+  }
+
+  it('verifies a token from memory within the TTL, and from the table after it', async () => {
+    const { tokens, clock, created, at, deleteRowDirectly } = await cachedTokenFixture();
+
+    const first = await tokens.verifyToken(created.token, at());
+    await deleteRowDirectly(created.item.tokenId);
+    clock.now += TTL_MS - 1;
+    const fromMemory = await tokens.verifyToken(created.token, at());
+    clock.now += 1;
+    const afterTtl = await tokens.verifyToken(created.token, at());
+
+    expect(first?.tokenId).toBe(created.item.tokenId);
+    expect(fromMemory?.tokenId).toBe(created.item.tokenId);
+    expect(afterTtl).toBeUndefined();
+  });
+
+  it('refuses a cached token at once when it is revoked through the repository', async () => {
+    const { tokens, projectId, created, at } = await cachedTokenFixture();
+    await tokens.verifyToken(created.token, at());
+
+    const revoked = await tokens.revokeToken(projectId, created.item.tokenId);
+    const afterRevoke = await tokens.verifyToken(created.token, at());
+
+    expect(revoked).toBe(true);
+    expect(afterRevoke).toBeUndefined();
+  });
+
+  it('refuses a cached token exactly at its expiry', async () => {
+    const { tokens, clock, created, at } = await cachedTokenFixture({ expiresInMs: 2_000 });
+    await tokens.verifyToken(created.token, at());
+
+    clock.now += 1_999;
+    const justBefore = await tokens.verifyToken(created.token, at());
+    clock.now += 1;
+    const atExpiry = await tokens.verifyToken(created.token, at());
+
+    expect(justBefore?.tokenId).toBe(created.item.tokenId);
+    expect(atExpiry).toBeUndefined();
+  });
+
+  it('never lets a wrong secret match a cached token', async () => {
+    const { tokens, created, at } = await cachedTokenFixture();
+    await tokens.verifyToken(created.token, at());
+    const forged = `slt_${created.item.tokenId}_${'A'.repeat(32)}`;
+
+    const verified = await tokens.verifyToken(forged, at());
+
+    expect(verified).toBeUndefined();
+  });
+
+  it('keeps at most maxEntries tokens: the least recently used is read from the table again', async () => {
+    const { tokens, created, createToken, at, deleteRowDirectly } = await cachedTokenFixture({
+      maxEntries: 1,
+    });
+    const second = await createToken();
+    await tokens.verifyToken(created.token, at());
+    await tokens.verifyToken(second.token, at());
+
+    await deleteRowDirectly(created.item.tokenId);
+    await deleteRowDirectly(second.item.tokenId);
+    const evicted = await tokens.verifyToken(created.token, at());
+    const kept = await tokens.verifyToken(second.token, at());
+
+    expect(evicted).toBeUndefined();
+    expect(kept?.tokenId).toBe(second.item.tokenId);
+  });
+
+  it('without a cache, reads the table on every verification', async () => {
+    const { created, at, deleteRowDirectly } = await cachedTokenFixture();
+    const uncached = new ApiTokensRepository(documents, table);
+    const before = await uncached.verifyToken(created.token, at());
+
+    await deleteRowDirectly(created.item.tokenId);
+    const after = await uncached.verifyToken(created.token, at());
+
+    expect(before?.tokenId).toBe(created.item.tokenId);
+    expect(after).toBeUndefined();
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
+import { parseServerEnv } from '../config/env.ts';
+import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
+import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
+import { MembershipsRepository } from './membershipsRepository.ts';
+
+const TTL_MS = 5_000;
+
+describe('MembershipsRepository access reads on dynalite', () => {
+  let dynalite: LocalService;
+  let documents: DynamoDBDocumentClient;
+  let table: string;
+  let projectCounter = 0;
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+    const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
+    table = env.SIGHTLINE_MEMBERSHIPS_TABLE;
+    await createControlPlaneTables(createDynamoClient(env), {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+      membershipsTable: table,
+    });
+    documents = createDynamoDocumentClient(env);
+  });
+
+  afterAll(async () => {
+    documents.destroy();
+    await dynalite.close();
+  });
+
+  /**
+   * The web process's caching repository on a clock the test moves, another process's
+   * repository on the same table, and an engineer in a project of the test's own.
+   */
+  async function memberFixture() {
+    const clock = { now: 0 };
+    const web = new MembershipsRepository(documents, table, {
+      accessCache: { ttlMs: TTL_MS, maxEntries: 100, now: () => clock.now },
+    });
+    const otherProcess = new MembershipsRepository(documents, table);
+    projectCounter += 1;
+    const projectId = `members-${projectCounter}`;
+    await otherProcess.putMembership(projectId, 'user-1', 'engineer');
+    const roleForAccess = async () => (await web.getMembershipForAccess(projectId, 'user-1'))?.role;
+    return { web, otherProcess, clock, projectId, roleForAccess };
+  }
+
+  it('applies a role change made through the same repository to the next access check', async () => {
+    const { web, projectId, roleForAccess } = await memberFixture();
+    const before = await roleForAccess();
+
+    await web.putMembership(projectId, 'user-1', 'viewer');
+
+    expect([before, await roleForAccess()]).toEqual(['engineer', 'viewer']);
+  });
+
+  it('refuses a removed member at the next access check', async () => {
+    const { web, projectId, roleForAccess } = await memberFixture();
+    await roleForAccess();
+
+    const removed = await web.removeMembership(projectId, 'user-1');
+
+    expect(removed).toBe(true);
+    expect(await roleForAccess()).toBeUndefined();
+  });
+
+  it('sees a change made by another process once the entry is older than the TTL', async () => {
+    const { otherProcess, clock, projectId, roleForAccess } = await memberFixture();
+    await roleForAccess();
+
+    await otherProcess.putMembership(projectId, 'user-1', 'viewer');
+    clock.now += TTL_MS - 1;
+    const withinTtl = await roleForAccess();
+    clock.now += 1;
+    const afterTtl = await roleForAccess();
+
+    expect([withinTtl, afterTtl]).toEqual(['engineer', 'viewer']);
+  });
+
+  it('reads that decide a change (getMembership) never come from the cache', async () => {
+    const { web, otherProcess, projectId, roleForAccess } = await memberFixture();
+    await roleForAccess();
+
+    await otherProcess.putMembership(projectId, 'user-1', 'admin');
+
+    expect((await web.getMembership(projectId, 'user-1'))?.role).toBe('admin');
+  });
+
+  it('does not remember a non-member: a grant from another process counts at once', async () => {
+    const { otherProcess, projectId, web } = await memberFixture();
+    const before = await web.getMembershipForAccess(projectId, 'user-2');
+
+    await otherProcess.putMembership(projectId, 'user-2', 'viewer');
+
+    expect(before).toBeUndefined();
+    expect((await web.getMembershipForAccess(projectId, 'user-2'))?.role).toBe('viewer');
+  });
+});
