@@ -11,7 +11,6 @@
  * reaches storage.
  */
 import type { SpanItem } from '@sightline/sdk/contract';
-import { scoreInjection } from '../detect/injection/scoreInjection.ts';
 import { detectSystemPromptLeak } from '../detect/injection/detectSystemPromptLeak.ts';
 import type { Finding, DetectorRef } from '../detect/types.ts';
 import { evaluateSpan } from '../evaluate/evaluateSpan.ts';
@@ -20,7 +19,7 @@ import { priceSpan, type CostStatus } from '../pricing/priceSpan.ts';
 import type { SpanEnrichmentColumns } from '../store/spanRows.ts';
 import { actionFor, type EnrichmentPolicy } from './policy.ts';
 import { redactText, type PlaceholderRegistry } from './redactText.ts';
-import { detectSensitiveText } from './scanText.ts';
+import { detectSensitiveText, scoreInjectionOf } from './scanText.ts';
 import { collectTextSlots, withSlotText, type SlotField, type TextSlot } from './spanTextSlots.ts';
 
 export const UNSCANNED_TEXT_MARKER = '[sightline: text withheld, detection failed]';
@@ -105,7 +104,7 @@ export function enrichSpan(input: SpanItem, context: EnrichContext): SpanEnrichm
       const verdict = stage(
         'injection',
         errors,
-        () => scoreInjection(slot.text, source),
+        () => scoreInjectionOf(slot.text, source),
         undefined,
       );
       if (verdict) {

@@ -8,31 +8,51 @@ import { LRUCache } from 'lru-cache';
 import { detectPii } from '../detect/pii/detectPii.ts';
 import { scoreInjection } from '../detect/injection/scoreInjection.ts';
 import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
-import type { Finding } from '../detect/types.ts';
+import type { InjectionSource } from '../detect/injection/constants.ts';
+import type { Finding, Verdict } from '../detect/types.ts';
 import { toxicityOutput } from '../evaluate/toxicity.ts';
 
 /**
- * Findings of recently scanned texts. The same text recurs across spans — an application's
- * system prompt, a template's fixed part, a tool's description — and detection is a pure
- * function of the text, so a repeat costs one lookup. Bounded by entries and by characters
- * (texts over 64 KiB are not kept); findings are frozen, so no caller can alter a shared one.
+ * A bounded memo of a pure per-text detector. The same text recurs across spans — an
+ * application's system prompt, a template's fixed part, a tool's description, and every
+ * earlier turn of a conversation, which each later call sends again — so a repeat costs one
+ * lookup. Bounded by entries and by characters (texts over 64 KiB are not kept); results are
+ * frozen, so no caller can alter a shared one.
  */
 const MEMO_MAX_TEXT_CHARS = 64 * 1_024;
-const detectionMemo = new LRUCache<string, readonly Finding[]>({
-  max: 4_096,
-  maxSize: 8 * 1_024 * 1_024,
-  sizeCalculation: (_findings, text) => Math.max(1, text.length),
-});
+
+function memoizedByText<T extends object>(detect: (text: string) => T): (text: string) => T {
+  const memo = new LRUCache<string, T>({
+    max: 4_096,
+    maxSize: 8 * 1_024 * 1_024,
+    sizeCalculation: (_result, text) => Math.max(1, text.length),
+  });
+  return (text) => {
+    const cached = memo.get(text);
+    if (cached !== undefined) return cached;
+    const result = detect(text);
+    if (text.length <= MEMO_MAX_TEXT_CHARS) memo.set(text, result);
+    return result;
+  };
+}
 
 /** PII and secrets in one text: what redaction acts on. */
-export function detectSensitiveText(text: string): readonly Finding[] {
-  const cached = detectionMemo.get(text);
-  if (cached !== undefined) return cached;
-  const findings = Object.freeze(
+export const detectSensitiveText: (text: string) => readonly Finding[] = memoizedByText((text) =>
+  Object.freeze(
     [...detectPii(text), ...detectSecrets(text)].map((finding) => Object.freeze(finding)),
-  );
-  if (text.length <= MEMO_MAX_TEXT_CHARS) detectionMemo.set(text, findings);
-  return findings;
+  ),
+);
+
+const injectionBySource = new Map<InjectionSource, (text: string) => Readonly<Verdict>>();
+
+/** The injection verdict on one text from `source` (memoized like detection). */
+export function scoreInjectionOf(text: string, source: InjectionSource): Readonly<Verdict> {
+  let score = injectionBySource.get(source);
+  if (score === undefined) {
+    score = memoizedByText((value) => Object.freeze(scoreInjection(value, source)));
+    injectionBySource.set(source, score);
+  }
+  return score(text);
 }
 
 export interface ScannedFinding {
@@ -78,7 +98,7 @@ export function scanText(
   source: 'user' | 'context' | 'tool' | 'document' | 'output' = 'user',
 ): TextScan {
   const detected = detectSensitiveText(text);
-  const injection = scoreInjection(text, source);
+  const injection = scoreInjectionOf(text, source);
   const toxicity = text.trim() === '' ? null : toxicityOutput(outputSpan(text));
   return {
     findings: detected.filter((finding) => finding.category === 'pii').map(toScanned),

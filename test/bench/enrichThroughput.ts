@@ -75,7 +75,7 @@ const ANSWERS = [
     `not for hours of heavy rain. Since it was placed on ${day} and has not shipped, I can cancel it or swap it for a Gore-Tex model.`,
 ];
 
-function variedSpan(index: number): SpanItemInput {
+export function variedSpan(index: number): SpanItemInput {
   const span = realisticSpan() as SpanItemInput & {
     inputMessages: NonNullable<SpanItemInput['inputMessages']>;
     outputMessages: NonNullable<SpanItemInput['outputMessages']>;
