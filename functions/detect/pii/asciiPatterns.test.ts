@@ -14,6 +14,7 @@ describe('asciiTwin', () => {
   const texts = [
     ...generateSyntheticCases(3, 3).map((item) => item.text),
     'Ship to 1600 Pennsylvania Avenue — "Thanks, Thelma O’Neil" 12 Via Roma 131',
+    'Open Orders → 48213 → Delivery 😀 Ask Anna Smith 😀, 12 Main Street ✓ Via Roma 131 \ud800',
   ].filter(hasOnlyAsciiLetters);
 
   it.each(UNICODE_PATTERNS.map((pattern) => [pattern.source, pattern]))(
@@ -32,6 +33,9 @@ describe('asciiTwin', () => {
     expect(hasOnlyAsciiLetters('It’s “fine” — really')).toBe(true);
     expect(hasOnlyAsciiLetters('Szöllösy')).toBe(false);
     expect(hasOnlyAsciiLetters('Λεωφόρος')).toBe(false);
+    expect(hasOnlyAsciiLetters('Orders → 48213 ✓ 😀 \ud800')).toBe(true);
+    expect(hasOnlyAsciiLetters('Cafe\u0301 → 12')).toBe(false);
+    expect(hasOnlyAsciiLetters('😀 𝐀nna')).toBe(false);
   });
 
   it('refuses a pattern it cannot translate', () => {

@@ -5,12 +5,22 @@
  * faster.
  */
 
-/** Anything beyond ASCII except the General Punctuation block (U+2000–U+206F). */
-const NON_ASCII_LETTER = /[\u0080-\u1FFF\u2070-\uFFFF]/;
+const NON_ASCII = /[\u0080-\uFFFF]/g;
+const LETTER_OR_MARK_HERE = /[\p{L}\p{M}]/uy;
 
-/** True when every letter is ASCII (General Punctuation such as ’ — “ is allowed). */
+/**
+ * True when every letter and combining mark is ASCII. Other characters (typographic
+ * punctuation ’ — “, arrows, emoji) fall outside the letter classes of both a pattern and its
+ * twin, so they do not send a text down the slow path; only the rare non-ASCII characters are
+ * looked up in the Unicode tables.
+ */
 export function hasOnlyAsciiLetters(text: string): boolean {
-  return !NON_ASCII_LETTER.test(text);
+  NON_ASCII.lastIndex = 0;
+  while (NON_ASCII.test(text)) {
+    LETTER_OR_MARK_HERE.lastIndex = NON_ASCII.lastIndex - 1;
+    if (LETTER_OR_MARK_HERE.test(text)) return false;
+  }
+  return true;
 }
 
 export function asciiTwin(pattern: RegExp): RegExp {

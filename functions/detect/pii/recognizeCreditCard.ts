@@ -3,6 +3,7 @@
  * Luhn and start with an issuer prefix (IIN) whose network issues that length.
  */
 import { hasContextAround } from './contextWords.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const CANDIDATE = /(?<![\d.,-])\d(?:[ -]?\d){11,18}(?![\d]|[.,]\d)/g;
@@ -99,7 +100,7 @@ function isPrintedLikeACard(groups: readonly string[]): boolean {
 
 export function recognizeCreditCard(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of allMatches(CANDIDATE, text)) {
     const groups = splitGroups(match[0]);
     if (!groups) continue;
     // A number right after a card ("4111 1111 1111 1111 2 times") is not part of it: try

@@ -5,6 +5,7 @@
  * blank out schedules and timestamps.
  */
 import { hasContextBefore } from './contextWords.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const MONTHS =
@@ -43,14 +44,14 @@ export function recognizeDateOfBirth(text: string): PiiCandidate[] {
       found.push({ type: 'DATE_OF_BIRTH', start, end: start + length, score: 0.85 });
     }
   };
-  for (const match of text.matchAll(NUMERIC)) {
+  for (const match of allMatches(NUMERIC, text)) {
     const [raw, first = '', , second = '', third = ''] = match;
     if (isPlausibleNumericDate(first, second, third)) report(match.index, raw.length);
   }
-  for (const match of text.matchAll(DAY_MONTH_YEAR)) {
+  for (const match of allMatches(DAY_MONTH_YEAR, text)) {
     if (Number(match[1]) >= 1 && Number(match[1]) <= 31) report(match.index, match[0].length);
   }
-  for (const match of text.matchAll(MONTH_DAY_YEAR)) {
+  for (const match of allMatches(MONTH_DAY_YEAR, text)) {
     if (Number(match[1]) >= 1 && Number(match[1]) <= 31) report(match.index, match[0].length);
   }
   return found;

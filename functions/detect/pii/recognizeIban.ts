@@ -2,6 +2,7 @@
  * IBANs: a country code with its registered length, two check digits and a BBAN, printed
  * compact or in groups of four, upper or lower case; valid only when mod-97 gives 1.
  */
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 /** Registered IBAN lengths (SWIFT IBAN registry). */
@@ -115,7 +116,7 @@ export function passesIbanChecksum(iban: string): boolean {
 
 export function recognizeIban(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.matchAll(START)) {
+  for (const match of allMatches(START, text)) {
     const country = match[0].slice(0, 2).toUpperCase();
     const length = IBAN_LENGTHS[country];
     if (length === undefined) continue;

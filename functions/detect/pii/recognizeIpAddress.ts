@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { hasContextBefore } from './contextWords.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
@@ -16,7 +17,7 @@ const IP_CONTEXT = /\bip\b|address|host|server|client|gateway|dns/;
 
 export function recognizeIpAddress(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.matchAll(IPV4)) {
+  for (const match of allMatches(IPV4, text)) {
     if (isIP(match[0]) !== 4) continue;
     const start = match.index;
     if (hasContextBefore(text, start, VERSION_CONTEXT, 12)) continue;
@@ -24,7 +25,7 @@ export function recognizeIpAddress(text: string): PiiCandidate[] {
     found.push({ type: 'IP_ADDRESS', start, end: start + match[0].length, score });
   }
   if (!MAYBE_IPV6.test(text)) return found;
-  for (const match of text.matchAll(IPV6)) {
+  for (const match of allMatches(IPV6, text)) {
     const candidate = match[0];
     if (isIP(candidate) !== 6) continue;
     const groups = candidate.split(':').filter((group) => group.length > 0);

@@ -14,6 +14,7 @@ import {
   ORG_WORDS,
   PLACES,
 } from './gazetteer.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const TOKEN = /\p{L}[\p{L}\p{M}'’-]{0,40}\.?/gu;
@@ -235,7 +236,7 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   const runs: Token[][] = [];
   if (lowerCaseText) return lowerCaseRuns(text);
   const pattern = hasOnlyAsciiLetters(text) ? CAPITALISED_RUN_ASCII : CAPITALISED_RUN;
-  for (const match of text.matchAll(pattern)) {
+  for (const match of allMatches(pattern, text)) {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
     // "NW1", "Q3": letters glued to digits are codes, not names.
@@ -259,7 +260,7 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
   }
   const mayIntroduce = text.includes('name') || text.includes('Name') || text.includes('call me');
   if (!mayIntroduce) return runs;
-  for (const match of text.matchAll(INTRODUCED_LOWER_CASE)) {
+  for (const match of allMatches(INTRODUCED_LOWER_CASE, text)) {
     const word = match[1]!;
     const token = toToken(word, match.index + match[0].length - word.length);
     if (!isCommon(token)) runs.push([token]);
@@ -275,7 +276,7 @@ function lowerCaseRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   let previous: Token | undefined;
-  for (const match of text.matchAll(TOKEN)) {
+  for (const match of allMatches(TOKEN, text)) {
     const token = toToken(match[0], match.index);
     const joined =
       previous !== undefined && !previous.endsRun && text.slice(previous.end, match.index) === ' ';

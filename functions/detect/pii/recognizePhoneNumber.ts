@@ -6,6 +6,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { hasContextAround, hasContextBefore } from './contextWords.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const CANDIDATE =
@@ -38,7 +39,7 @@ function validate(candidate: string, region: CountryCode): 'valid' | 'possible' 
 
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of allMatches(CANDIDATE, text)) {
     const raw = match[0];
     const number = raw.replace(EXTENSION, '');
     const digitCount = number.replace(/\D/g, '').length;

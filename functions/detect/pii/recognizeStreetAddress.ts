@@ -9,6 +9,7 @@
 import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
 import { hasContextBefore } from './contextWords.ts';
 import { COMMON_WORDS } from './gazetteer.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const NUMBER = String.raw`\d{1,6}(?:st|nd|rd|th|[A-Za-z])?`;
@@ -171,13 +172,13 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
   // Street cores sit on one line and contain a digit: only lines with a digit are scanned.
   const ascii = hasOnlyAsciiLetters(text);
   for (const { line, offset } of linesWithDigits(text)) {
-    for (const match of line.matchAll(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE)) {
+    for (const match of allMatches(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE, line)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'english');
     }
-    for (const match of line.matchAll(ascii ? NAMED_CORE_ASCII : NAMED_CORE)) {
+    for (const match of allMatches(ascii ? NAMED_CORE_ASCII : NAMED_CORE, line)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'named');
     }
-    for (const match of line.matchAll(ascii ? NUMBER_LED_CORE_ASCII : NUMBER_LED_CORE)) {
+    for (const match of allMatches(ascii ? NUMBER_LED_CORE_ASCII : NUMBER_LED_CORE, line)) {
       const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
       // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
       const ordinary = (word: string): boolean => {
@@ -190,7 +191,7 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
       consider(offset + match.index, offset + match.index + match[0].length, 'number');
     }
   }
-  for (const match of text.matchAll(BOX_CORE)) {
+  for (const match of allMatches(BOX_CORE, text)) {
     consider(match.index, match.index + match[0].length, 'box');
   }
   return found;

@@ -4,6 +4,7 @@
  * separators is only reported next to context words, since any nine digits would match.
  */
 import { hasContextAround } from './contextWords.ts';
+import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const CANDIDATE = /(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d]|-\d)/g;
@@ -20,7 +21,7 @@ export function isIssuableSsn(area: string, group: string, serial: string): bool
 
 export function recognizeUsSsn(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of allMatches(CANDIDATE, text)) {
     const [raw, area = '', separator = '', group = '', serial = ''] = match;
     if (!isIssuableSsn(area, group, serial)) continue;
     const start = match.index;
