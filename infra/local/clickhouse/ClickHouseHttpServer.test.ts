@@ -259,6 +259,38 @@ describe('statements through @clickhouse/client', () => {
     expect(Number(without[0]?.n)).not.toBe(3);
   });
 
+  it.each([
+    ['with bound values', { query_params: { x: 7 } }],
+    ['buffered whole (wait_end_of_query)', { clickhouse_settings: { wait_end_of_query: 1 } }],
+  ] as const)(
+    'runs a SELECT %s with its settings and database, and GETs read-only',
+    async (_shape, options) => {
+      const database = uniqueTableName('db');
+      await endpoint.httpClient().command({ query: `CREATE DATABASE ${database}` });
+      const scoped = endpoint.httpClient({ database });
+      const query = `SELECT getSetting('max_threads') AS threads, currentDatabase() AS db,
+        getSetting('readonly') AS readonly${'query_params' in options ? ', {x:UInt8} AS x' : ''}`;
+
+      const [row] = await scoped
+        .query({
+          query,
+          format: 'JSONEachRow',
+          ...options,
+          clickhouse_settings: { max_threads: 3, ...options.clickhouse_settings },
+        })
+        .then((result) => result.json<Record<string, unknown>>());
+      const viaGet = await endpoint
+        .fetch(`/?${new URLSearchParams({ query: `${query} FORMAT JSONEachRow`, param_x: '7' })}`)
+        .then((response) => response.json() as Promise<Record<string, unknown>>);
+
+      expect(Number(row?.threads)).toBe(3);
+      expect(row?.db).toBe(database);
+      expect(Number(row?.readonly)).toBe(0);
+      if ('query_params' in options) expect(row?.x).toBe(7);
+      expect(Number(viaGet.readonly)).toBe(2);
+    },
+  );
+
   it('streams a large result without buffering it whole', async () => {
     const result = await endpoint.httpClient().query({
       query: 'SELECT number, toString(number) AS s FROM numbers(1000000)',

@@ -342,12 +342,26 @@ async function runQuery(context: RequestContext, query: QueryRequest, exchange: 
   const release = await context.slots.acquire(exchange.signal);
   let session: Session | undefined;
   try {
-    session = new context.engine.Session(context.engine.dataPath);
-    const prepare = settingsStatement(query.settings, exchange.readOnly);
-    if (prepare) await session.queryAsync(prepare);
-    if (query.database) await session.queryAsync(useDatabaseStatement(query.database));
+    const opened = new context.engine.Session(context.engine.dataPath);
+    session = opened;
+    // The request's settings and database, as statements run before its own. A buffered
+    // SELECT carries them in front of its SQL (one engine call instead of up to three: each
+    // costs the engine ~0.4 ms); streams take one statement, and other statements (an INSERT
+    // with its data inline) are left whole, so those run them first.
+    const preamble = [
+      settingsStatement(query.settings, exchange.readOnly),
+      query.database ? useDatabaseStatement(query.database) : undefined,
+    ].filter((statement) => statement !== undefined);
+    const prepareSession = async () => {
+      for (const statement of preamble.splice(0)) await opened.queryAsync(statement);
+    };
+    const withPreamble = async (statement: string) => {
+      if (!isStreamableStatement(statement)) await prepareSession();
+      return preamble.length === 0 ? statement : `${preamble.join('; ')}; ${statement}`;
+    };
 
     if (rawInsert) {
+      await prepareSession();
       const written = await session.insert({
         table: rawInsert.table,
         ...(rawInsert.columns ? { columns: rawInsert.columns } : {}),
@@ -366,11 +380,12 @@ async function runQuery(context: RequestContext, query: QueryRequest, exchange: 
     }
     if (query.params.size > 0) {
       const bound = toChdbBindParams(sql, query.params);
-      const result = await session.queryBindAsync(sql, bound, { format });
+      const result = await session.queryBindAsync(await withPreamble(sql), bound, { format });
       await respond(result.bytes(), summaryOfResult(result));
       return;
     }
     if (!query.waitEndOfQuery && isStreamableStatement(sql)) {
+      await prepareSession();
       const streamed = await streamResult(
         session,
         sql,
@@ -380,7 +395,7 @@ async function runQuery(context: RequestContext, query: QueryRequest, exchange: 
       );
       if (streamed) return;
     }
-    const result = await session.queryAsync(sql, { format });
+    const result = await session.queryAsync(await withPreamble(sql), { format });
     await respond(result.bytes(), summaryOfResult(result));
   } finally {
     session?.close();
