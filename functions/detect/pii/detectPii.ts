@@ -6,6 +6,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { DetectorRef, Finding } from '../types.ts';
+import { hasUpperCaseLetter } from './asciiPatterns.ts';
 import { PII_TYPES, TYPE_SPECIFICITY, type PiiCandidate, type PiiType } from './piiTypes.ts';
 import { recognizeCreditCard } from './recognizeCreditCard.ts';
 import { recognizeDateOfBirth } from './recognizeDateOfBirth.ts';
@@ -32,27 +33,31 @@ export interface DetectPiiOptions {
 
 export const DEFAULT_MIN_SCORE = 0.5;
 
+const ALL_TYPES: ReadonlySet<PiiType> = new Set(PII_TYPES);
+
+function append(target: PiiCandidate[], found: readonly PiiCandidate[]): void {
+  for (const candidate of found) target.push(candidate);
+}
+
 function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidate[] {
-  const wanted = new Set(options.types ?? PII_TYPES);
+  const wanted = options.types === undefined ? ALL_TYPES : new Set(options.types);
   const candidates: PiiCandidate[] = [];
-  const add = (type: PiiType, run: () => PiiCandidate[]): void => {
-    if (wanted.has(type)) candidates.push(...run());
-  };
-  const hasDigit = /\d/.test(text);
-  if (text.includes('@')) add('EMAIL', () => recognizeEmail(text));
-  if (hasDigit) {
-    add('CREDIT_CARD', () => recognizeCreditCard(text));
-    add('IBAN', () => recognizeIban(text));
-    add('US_SSN', () => recognizeUsSsn(text));
-    add('IP_ADDRESS', () => recognizeIpAddress(text));
-    add('PHONE_NUMBER', () =>
-      recognizePhoneNumber(text, { defaultRegion: options.defaultRegion ?? 'US' }),
-    );
-    add('DATE_OF_BIRTH', () => recognizeDateOfBirth(text));
-    // Address patterns lean on capitals; an all-lower-case text is read title-cased.
-    add('STREET_ADDRESS', () =>
-      recognizeStreetAddress(/\p{Lu}/u.test(text) ? text : titleCaseSameLength(text)),
-    );
+  if (wanted.has('EMAIL') && text.includes('@')) append(candidates, recognizeEmail(text));
+  if (/\d/.test(text)) {
+    if (wanted.has('CREDIT_CARD')) append(candidates, recognizeCreditCard(text));
+    if (wanted.has('IBAN')) append(candidates, recognizeIban(text));
+    if (wanted.has('US_SSN')) append(candidates, recognizeUsSsn(text));
+    if (wanted.has('IP_ADDRESS')) append(candidates, recognizeIpAddress(text));
+    if (wanted.has('PHONE_NUMBER')) {
+      const defaultRegion = options.defaultRegion ?? 'US';
+      append(candidates, recognizePhoneNumber(text, { defaultRegion }));
+    }
+    if (wanted.has('DATE_OF_BIRTH')) append(candidates, recognizeDateOfBirth(text));
+    if (wanted.has('STREET_ADDRESS')) {
+      // Address patterns lean on capitals; an all-lower-case text is read title-cased.
+      const read = hasUpperCaseLetter(text) ? text : titleCaseSameLength(text);
+      append(candidates, recognizeStreetAddress(read));
+    }
   }
   if (wanted.has('PERSON') || wanted.has('LOCATION')) {
     for (const candidate of recognizeNames(text)) {
@@ -114,6 +119,7 @@ function dropNamesInsideAddresses(
 
 /** Keeps the best of overlapping candidates: score, then type specificity, then length. */
 export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[]): PiiCandidate[] {
+  if (candidates.length <= 1) return [...candidates];
   const ranked = [...candidates].sort(
     (a, b) =>
       b.score - a.score ||

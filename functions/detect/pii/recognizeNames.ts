@@ -4,16 +4,9 @@
  * organisation words, initials) and by the words around them ("my name is", "Mr.", "lives in").
  * One pass over the words, constant work per word.
  */
-import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
+import { asciiTwin, hasOnlyAsciiLetters, hasUpperCaseLetter } from './asciiPatterns.ts';
 import { hasContextAfter, hasContextBefore } from './contextWords.ts';
-import {
-  COMMON_WORDS,
-  FIRST_NAMES,
-  GEO_FEATURE_WORDS,
-  LAST_NAMES,
-  ORG_WORDS,
-  PLACES,
-} from './gazetteer.ts';
+import { isCommonWord, isKnownPlace, listsOf, WordList } from './gazetteer.ts';
 import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
@@ -89,6 +82,8 @@ interface Token {
   end: number;
   /** Lower case, without a trailing dot or possessive. */
   key: string;
+  /** The word lists the key is on (WordList flags). */
+  lists: number;
   capitalised: boolean;
   upper: boolean;
   initial: boolean;
@@ -106,10 +101,12 @@ function toToken(raw: string, start: number): Token {
   const first = bare.charAt(0);
   const capitalised = first !== first.toLowerCase() && first === first.toUpperCase();
   const initial = capitalised && bare.length === 1;
+  const key = bare.toLowerCase();
   return {
     start,
     end: start + (initial && dotted ? 2 : bare.length),
-    key: bare.toLowerCase(),
+    key,
+    lists: listsOf(key),
     capitalised,
     upper: bare.length > 1 && bare === bare.toUpperCase() && bare !== bare.toLowerCase(),
     initial,
@@ -130,7 +127,7 @@ const CONTRACTION = /^\p{L}+['’](?:m|ll|d|ve|re|t|s)$/u;
 
 function isCommon(token: Token): boolean {
   return (
-    COMMON_WORDS.has(token.key) ||
+    (token.lists & WordList.COMMON) !== 0 ||
     HONORIFICS.has(token.key) ||
     ((token.key.includes("'") || token.key.includes('’')) && CONTRACTION.test(token.key))
   );
@@ -139,14 +136,11 @@ function isCommon(token: Token): boolean {
 /** A known place at the end of a run, after any ordinary words ("I live in United Kingdom"). */
 function findPlaceInRun(run: readonly Token[]): PiiCandidate | undefined {
   for (let first = 0; first < run.length; first++) {
-    const key = run
-      .slice(first)
-      .map((token) => token.key)
-      .join(' ');
-    const leadIsOrdinary = run
-      .slice(0, first)
-      .every((token) => isCommon(token) && !isKnownName(token));
-    if (PLACES.has(key) && leadIsOrdinary) {
+    // Only ordinary words may come before the place.
+    const previous = run[first - 1];
+    if (previous !== undefined && !(isCommon(previous) && !isKnownName(previous))) break;
+    const lists = first === run.length - 1 ? run[first]!.lists : listsOf(joinKeys(run, first));
+    if ((lists & WordList.PLACE) !== 0) {
       // A place that is also a word ("Japan", "Nice", "Mobile") needs a place word before it.
       const ambiguous = first === run.length - 1 && isCommon(run[first]!);
       return {
@@ -164,13 +158,26 @@ function findPlaceInRun(run: readonly Token[]): PiiCandidate | undefined {
 function isCompoundOfWords(key: string): boolean {
   if (key.length < 7 || key.length > 24) return false;
   for (let cut = 3; cut <= key.length - 3; cut++) {
-    if (COMMON_WORDS.has(key.slice(0, cut)) && COMMON_WORDS.has(key.slice(cut))) return true;
+    if (isCommonWord(key.slice(0, cut)) && isCommonWord(key.slice(cut))) return true;
   }
   return false;
 }
 
+const NAME_LISTS = WordList.FIRST_NAME | WordList.LAST_NAME;
+
 function isKnownName(token: Token): boolean {
-  return FIRST_NAMES.has(token.key) || LAST_NAMES.has(token.key);
+  return (token.lists & NAME_LISTS) !== 0;
+}
+
+function isFirstName(token: Token): boolean {
+  return (token.lists & WordList.FIRST_NAME) !== 0;
+}
+
+/** The keys of run[from..] joined by single spaces, as the multi-word places are listed. */
+function joinKeys(run: readonly Token[], from: number): string {
+  let key = run[from]!.key;
+  for (let at = from + 1; at < run.length; at++) key += ' ' + run[at]!.key;
+  return key;
 }
 
 const PARTICLE_PATTERN = [...PARTICLES].join('|');
@@ -204,20 +211,20 @@ function bareKey(word: string): string {
   return bare.toLowerCase();
 }
 
-function isOrdinaryWord(key: string): boolean {
-  return (
-    COMMON_WORDS.has(key) && !FIRST_NAMES.has(key) && !LAST_NAMES.has(key) && !HONORIFICS.has(key)
-  );
+function isOrdinaryWord(key: string, lists: number): boolean {
+  return (lists & WordList.COMMON) !== 0 && (lists & NAME_LISTS) === 0 && !HONORIFICS.has(key);
 }
 
 function isOrdinaryRun(run: string): boolean {
   if (!run.includes(' ')) {
     const key = bareKey(run);
-    return isOrdinaryWord(key) && !PLACES.has(key);
+    const lists = listsOf(key);
+    return isOrdinaryWord(key, lists) && (lists & WordList.PLACE) === 0;
   }
   const keys = run.split(' ').map(bareKey);
   return (
-    keys.every(isOrdinaryWord) && !keys.some((_key, at) => PLACES.has(keys.slice(at).join(' ')))
+    keys.every((key) => isOrdinaryWord(key, listsOf(key))) &&
+    !keys.some((_key, at) => isKnownPlace(keys.slice(at).join(' ')))
   );
 }
 
@@ -228,8 +235,31 @@ function isOrdinaryRun(run: string): boolean {
 function isCodeOrAcronym(run: string): boolean {
   if (run.includes(' ')) return false;
   const bare = run.endsWith('.') ? run.slice(0, -1) : run;
-  if (bare === bare.toUpperCase()) return !PLACES.has(bare.toLowerCase());
+  if (bare === bare.toUpperCase()) return !isKnownPlace(bare.toLowerCase());
   return /\p{Ll}\p{Lu}/u.test(bare) && !/^(?:Mc|Mac|Di|De|La|Le|Van|Von|O['’])/.test(bare);
+}
+
+const ORDINARY_RUN = 1;
+const CODE_OR_ACRONYM = 2;
+/**
+ * What a capitalised run is at first sight, by its text: the same few words ("The", "You",
+ * "Thanks") open most runs in every message. Only short keys are kept, since V8 stores a
+ * longer substring as a view into the whole text, which the cache would then keep alive.
+ */
+const runKinds = new Map<string, number>();
+const MAX_CACHED_RUN_LENGTH = 12;
+const MAX_CACHED_RUNS = 4096;
+
+function runKind(run: string): number {
+  let kind = runKinds.get(run);
+  if (kind === undefined) {
+    kind = (isOrdinaryRun(run) ? ORDINARY_RUN : 0) | (isCodeOrAcronym(run) ? CODE_OR_ACRONYM : 0);
+    if (run.length <= MAX_CACHED_RUN_LENGTH) {
+      if (runKinds.size >= MAX_CACHED_RUNS) runKinds.clear();
+      runKinds.set(run, kind);
+    }
+  }
+  return kind;
 }
 
 function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
@@ -240,13 +270,15 @@ function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
     // "NW1", "Q3": letters glued to digits are codes, not names.
-    if (/\d/.test(text.charAt(match.index + match[0].length))) continue;
+    const next = text.charCodeAt(match.index + match[0].length);
+    if (next >= 48 && next <= 57) continue;
     // Fast path for the most common runs: ordinary words ("The", "Federal Reserve") that are
     // neither names nor places, and not after an introduction such as "my name is" or "Mr.".
-    if (isOrdinaryRun(match[0]) && !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))) {
+    const kind = runKind(match[0]);
+    if ((kind & ORDINARY_RUN) !== 0 && !PERSON_INTRO_WORDS.has(wordBefore(text, match.index))) {
       continue;
     }
-    if (isCodeOrAcronym(match[0])) {
+    if ((kind & CODE_OR_ACRONYM) !== 0) {
       const before = wordBefore(text, match.index);
       if (!PERSON_INTRO_WORDS.has(before) && !PLACE_INTRO_WORDS.has(before)) continue;
     }
@@ -320,7 +352,7 @@ function trimRun(run: Token[], nameContext: boolean): { tokens: Token[]; honorif
     const afterGivenName =
       last > first &&
       previous !== undefined &&
-      (previous.initial || FIRST_NAMES.has(previous.key)) &&
+      (previous.initial || isFirstName(previous)) &&
       !HONORIFICS.has(token.key);
     if (!PARTICLES.has(token.key) && !(isCommon(token) && !isKnownName(token) && !afterGivenName)) {
       break;
@@ -347,7 +379,9 @@ function wordBefore(text: string, start: number): string {
   while (end > 0 && end > start - 4 && ' \t\n\r,:?'.includes(text.charAt(end - 1))) end--;
   let begin = end;
   while (begin > 0 && end - begin < 24 && isWordOrDot(text.charAt(begin - 1))) begin--;
-  return text.slice(begin, end).replace(/\.+$/, '').toLowerCase();
+  let stop = end;
+  while (stop > begin && text.charCodeAt(stop - 1) === 46) stop--;
+  return text.slice(begin, stop).toLowerCase();
 }
 
 /** The word just after `end`, lower case, skipping spaces and commas. */
@@ -395,7 +429,7 @@ function isSentenceStart(text: string, start: number): boolean {
 export function recognizeNames(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const people: PiiCandidate[] = [];
-  const lowerCaseText = !/\p{Lu}/u.test(text);
+  const lowerCaseText = !hasUpperCaseLetter(text);
   let cachedAt = -1;
   let cachedWord = '';
   const previousWord = (at: number): string => {
@@ -431,7 +465,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     const start = tokens[0]!.start;
     const end = tokens[tokens.length - 1]!.end;
     if (
-      tokens.some((token) => ORG_WORDS.has(token.key)) ||
+      tokens.some((token) => (token.lists & WordList.ORG) !== 0) ||
       (ORG_NEXT_WORDS.has(wordAfter(text, end)) && hasContextAfter(text, end, ORG_AFTER, 24))
     ) {
       continue;
@@ -445,7 +479,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     const personContext = honorific || personBefore(start);
     const sentenceStart = isSentenceStart(text, start);
     const knownPlace =
-      PLACES.has(joinedKey) || tokens.some((token) => GEO_FEATURE_WORDS.has(token.key));
+      isKnownPlace(joinedKey) || tokens.some((token) => (token.lists & WordList.GEO_FEATURE) !== 0);
     const shouting = tokens.every((token) => token.upper || token.initial);
 
     if (knownPlace && !personContext) {
@@ -454,7 +488,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     }
     if (fromContext && !personContext && !placeContext) continue;
     const names = tokens.filter((token) => !token.initial);
-    const firstIsGiven = FIRST_NAMES.has(tokens[0]!.key);
+    const firstIsGiven = isFirstName(tokens[0]!);
     const anyKnown = tokens.some(isKnownName);
     const commonCount = names.filter(isCommon).length;
     const initials = tokens.length - names.length;
@@ -466,9 +500,9 @@ export function recognizeNames(text: string): PiiCandidate[] {
       else if (commonCount === 0) score = 0.6;
       else score = 0.35;
       if (initials > 0 && commonCount === 0) score += 0.1;
-    } else if (FIRST_NAMES.has(names[0]!.key)) {
+    } else if (isFirstName(names[0]!)) {
       score = commonCount > 0 ? 0.35 : 0.6;
-    } else if (LAST_NAMES.has(names[0]!.key)) {
+    } else if ((names[0]!.lists & WordList.LAST_NAME) !== 0) {
       score = 0.5;
     } else if (isCompoundOfWords(names[0]!.key)) {
       score = 0.2;

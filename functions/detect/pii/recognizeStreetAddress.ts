@@ -8,7 +8,7 @@
  */
 import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
 import { hasContextBefore } from './contextWords.ts';
-import { COMMON_WORDS } from './gazetteer.ts';
+import { isCommonWord } from './gazetteer.ts';
 import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
@@ -128,7 +128,7 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
   if (leadingNumber) return 0.45;
   // "Room 204", "Chapter 12": one ordinary word before a number is rarely a street.
   const single = words.length === 1 ? (words[0] ?? '').replace(/\.$/, '').toLowerCase() : '';
-  return single && COMMON_WORDS.has(single) ? 0.1 : 0.3;
+  return single && isCommonWord(single) ? 0.1 : 0.3;
 }
 
 function* linesWithDigits(text: string): Generator<{ line: string; offset: number }> {
@@ -183,9 +183,7 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
       // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
       const ordinary = (word: string): boolean => {
         const bare = word.replace(/\.$/, '');
-        return (
-          bare.length < 3 || bare === bare.toUpperCase() || COMMON_WORDS.has(bare.toLowerCase())
-        );
+        return bare.length < 3 || bare === bare.toUpperCase() || isCommonWord(bare.toLowerCase());
       };
       if (words.some(ordinary)) continue;
       consider(offset + match.index, offset + match.index + match[0].length, 'number');
