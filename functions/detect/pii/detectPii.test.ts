@@ -213,6 +213,17 @@ const CASES: Record<string, DetectionCase[]> = {
       'I shop on 5th Avenue daily',
       span('STREET_ADDRESS', '5th Avenue'),
     ),
+    detectionCase(
+      'two named streets late in a long line',
+      `${'word '.repeat(80)}then we moved to Via Roma 131, Montafia, and later to Rua Augusta 27, Lisboa`,
+      span('STREET_ADDRESS', 'Via Roma 131, Montafia'),
+      span('STREET_ADDRESS', 'Rua Augusta 27, Lisboa'),
+    ),
+    detectionCase(
+      'a lower-case street prefix',
+      'Send it to ul. Miła 57 in Warsaw, version 2 of the form asks for it',
+      span('STREET_ADDRESS', 'ul. Miła 57'),
+    ),
     detectionCase('a time', 'The meeting is at 5 PM sharp.'),
     detectionCase('a count of things', 'She bought 3 Apple Watches last year.'),
     detectionCase('a year', 'During 1971, the company grew.'),

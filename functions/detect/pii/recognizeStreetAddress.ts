@@ -39,6 +39,15 @@ const NUMBER_LED_CORE = new RegExp(
   String.raw`(?<![\w.,/-])${NUMBER}(?:[ ]${NUMBER})?[ ]${CAP_WORD}(?:[ ]${NAME_WORD}){0,3}`,
   'gu',
 );
+/**
+ * How far before its last space a named core can start, in UTF-16 units: two numbers, a
+ * prefix and four words of up to 32 letters, each letter counted twice for astral scripts.
+ */
+const NAMED_CORE_REACH = 2 * (2 * 9 + 10 + 4 * 33);
+const WHOLE_PARTICLE = new RegExp(`^${PARTICLE}$`);
+const UPPER_CASE_ASCII = /[A-Z]/;
+const UPPER_CASE = /\p{Lu}/u;
+const SPACE_THEN_DIGIT = /[ ]\d/g;
 const ENGLISH_CORE_ASCII = asciiTwin(ENGLISH_CORE);
 const NAMED_CORE_ASCII = asciiTwin(NAMED_CORE);
 const NUMBER_LED_CORE_ASCII = asciiTwin(NUMBER_LED_CORE);
@@ -131,6 +140,50 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
   return single && isCommonWord(single) ? 0.1 : 0.3;
 }
 
+/**
+ * Whether the word ending at `space` can be the last word of a named core's street name
+ * ("Roma" in "Via Roma 131"): a capitalised word ends in a capital-led word of at most 32
+ * letters, and the other words allowed there are the particles.
+ */
+function mayEndStreetName(line: string, space: number, ascii: boolean): boolean {
+  let begin = space;
+  const limit = Math.max(0, space - 64);
+  while (begin > limit && line.charCodeAt(begin - 1) !== 32) begin--;
+  if (begin === space) return false;
+  const tail = line.slice(begin, space);
+  if ((ascii ? UPPER_CASE_ASCII : UPPER_CASE).test(tail)) return true;
+  const wholeWord = begin === 0 || line.charCodeAt(begin - 1) === 32;
+  return wholeWord && WHOLE_PARTICLE.test(tail);
+}
+
+/**
+ * The matches of the named-core pattern in a line, as a scan of the whole line would find
+ * them. That pattern may start at any capital (or "u"), which makes a full scan the costliest
+ * part of the recognizer; but every match ends in a space and a house number after a possible
+ * street-name word, so the scan starts only within reach of such a place.
+ */
+function namedCores(line: string, ascii: boolean): RegExpExecArray[] {
+  const pattern = ascii ? NAMED_CORE_ASCII : NAMED_CORE;
+  const matches: RegExpExecArray[] = [];
+  let scanned = 0;
+  SPACE_THEN_DIGIT.lastIndex = 0;
+  let endOfName: RegExpExecArray | null;
+  while ((endOfName = SPACE_THEN_DIGIT.exec(line)) !== null) {
+    const space = endOfName.index;
+    SPACE_THEN_DIGIT.lastIndex = space + 1;
+    if (space < scanned || !mayEndStreetName(line, space, ascii)) continue;
+    // No match starts before `space - NAMED_CORE_REACH`, so a scan from there finds the next
+    // match a scan from `scanned` would find.
+    pattern.lastIndex = Math.max(scanned, space - NAMED_CORE_REACH);
+    const match = pattern.exec(line);
+    if (match === null) break;
+    matches.push(match);
+    scanned = match.index + match[0].length;
+    SPACE_THEN_DIGIT.lastIndex = Math.max(SPACE_THEN_DIGIT.lastIndex, scanned);
+  }
+  return matches;
+}
+
 function* linesWithDigits(text: string): Generator<{ line: string; offset: number }> {
   let offset = 0;
   while (offset <= text.length) {
@@ -175,7 +228,7 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
     for (const match of allMatches(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE, line)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'english');
     }
-    for (const match of allMatches(ascii ? NAMED_CORE_ASCII : NAMED_CORE, line)) {
+    for (const match of namedCores(line, ascii)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'named');
     }
     for (const match of allMatches(ascii ? NUMBER_LED_CORE_ASCII : NUMBER_LED_CORE, line)) {
