@@ -8,15 +8,15 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { DetectorRef, Finding } from '../types.ts';
 import { hasUpperCaseLetter } from './asciiPatterns.ts';
 import { PII_TYPES, TYPE_SPECIFICITY, type PiiCandidate, type PiiType } from './piiTypes.ts';
-import { recognizeCreditCard } from './recognizeCreditCard.ts';
-import { recognizeDateOfBirth } from './recognizeDateOfBirth.ts';
+import { CARD_MIN_DIGITS, recognizeCreditCard } from './recognizeCreditCard.ts';
+import { DATE_MIN_DIGITS, recognizeDateOfBirth } from './recognizeDateOfBirth.ts';
 import { recognizeEmail } from './recognizeEmail.ts';
 import { recognizeIban } from './recognizeIban.ts';
 import { recognizeIpAddress } from './recognizeIpAddress.ts';
 import { recognizeNames } from './recognizeNames.ts';
-import { recognizePhoneNumber } from './recognizePhoneNumber.ts';
+import { PHONE_MIN_DIGITS, recognizePhoneNumber } from './recognizePhoneNumber.ts';
 import { recognizeStreetAddress } from './recognizeStreetAddress.ts';
-import { recognizeUsSsn } from './recognizeUsSsn.ts';
+import { recognizeUsSsn, SSN_DIGITS } from './recognizeUsSsn.ts';
 
 export { PII_TYPES, PRESIDIO_ENTITY, type PiiType } from './piiTypes.ts';
 
@@ -35,6 +35,17 @@ export const DEFAULT_MIN_SCORE = 0.5;
 
 const ALL_TYPES: ReadonlySet<PiiType> = new Set(PII_TYPES);
 
+const DIGIT_RUN = /\d+/g;
+
+/** How many digits the text has, counted no further than `enough`. */
+function countDigits(text: string, enough: number): number {
+  let count = 0;
+  DIGIT_RUN.lastIndex = 0;
+  let run: RegExpExecArray | null;
+  while (count < enough && (run = DIGIT_RUN.exec(text)) !== null) count += run[0].length;
+  return count;
+}
+
 function append(target: PiiCandidate[], found: readonly PiiCandidate[]): void {
   for (const candidate of found) target.push(candidate);
 }
@@ -43,16 +54,23 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
   const wanted = options.types === undefined ? ALL_TYPES : new Set(options.types);
   const candidates: PiiCandidate[] = [];
   if (wanted.has('EMAIL') && text.includes('@')) append(candidates, recognizeEmail(text));
-  if (/\d/.test(text)) {
-    if (wanted.has('CREDIT_CARD')) append(candidates, recognizeCreditCard(text));
+  // Most texts hold a few small numbers at most: recognizers whose every match has more
+  // digits than the whole text are skipped.
+  const digits = countDigits(text, CARD_MIN_DIGITS);
+  if (digits > 0) {
+    if (wanted.has('CREDIT_CARD') && digits >= CARD_MIN_DIGITS) {
+      append(candidates, recognizeCreditCard(text));
+    }
     if (wanted.has('IBAN')) append(candidates, recognizeIban(text));
-    if (wanted.has('US_SSN')) append(candidates, recognizeUsSsn(text));
+    if (wanted.has('US_SSN') && digits >= SSN_DIGITS) append(candidates, recognizeUsSsn(text));
     if (wanted.has('IP_ADDRESS')) append(candidates, recognizeIpAddress(text));
-    if (wanted.has('PHONE_NUMBER')) {
+    if (wanted.has('PHONE_NUMBER') && digits >= PHONE_MIN_DIGITS) {
       const defaultRegion = options.defaultRegion ?? 'US';
       append(candidates, recognizePhoneNumber(text, { defaultRegion }));
     }
-    if (wanted.has('DATE_OF_BIRTH')) append(candidates, recognizeDateOfBirth(text));
+    if (wanted.has('DATE_OF_BIRTH') && digits >= DATE_MIN_DIGITS) {
+      append(candidates, recognizeDateOfBirth(text));
+    }
     if (wanted.has('STREET_ADDRESS')) {
       // Address patterns lean on capitals; an all-lower-case text is read title-cased.
       const read = hasUpperCaseLetter(text) ? text : titleCaseSameLength(text);

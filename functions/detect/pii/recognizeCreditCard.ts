@@ -6,6 +6,9 @@ import { hasContextAround } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
+/** Digits in the shortest card number (Maestro): a text with fewer has no card. */
+export const CARD_MIN_DIGITS = 12;
+
 const CANDIDATE = /(?<![\d.,-])\d(?:[ -]?\d){11,18}(?![\d]|[.,]\d)/g;
 const CONTEXT =
   /card|visa|master|amex|american express|discover|diners|jcb|maestro|unionpay|credit|debit|cc|pan\b/;

@@ -10,6 +10,9 @@ import type { PiiCandidate } from './piiTypes.ts';
 
 const MONTHS =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+/** Digits in the shortest date (1/2/3): a text with fewer has no date of birth. */
+export const DATE_MIN_DIGITS = 3;
+
 const NUMERIC = /(?<![\d/.-])(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?![\d]|[/.-]\d)/g;
 const DAY_MONTH_YEAR = new RegExp(
   `(?<![\\w])(\\d{1,2})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?:${MONTHS})\\.?,?[ ]+(\\d{4})(?!\\d)`,

@@ -17,14 +17,14 @@ const IP_CONTEXT = /\bip\b|address|host|server|client|gateway|dns/;
 
 export function recognizeIpAddress(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of allMatches(IPV4, text)) {
+  for (const match of text.includes('.') ? allMatches(IPV4, text) : []) {
     if (isIP(match[0]) !== 4) continue;
     const start = match.index;
     if (hasContextBefore(text, start, VERSION_CONTEXT, 12)) continue;
     const score = hasContextBefore(text, start, IP_CONTEXT) ? 0.95 : 0.85;
     found.push({ type: 'IP_ADDRESS', start, end: start + match[0].length, score });
   }
-  if (!MAYBE_IPV6.test(text)) return found;
+  if (!text.includes(':') || !MAYBE_IPV6.test(text)) return found;
   for (const match of allMatches(IPV6, text)) {
     const candidate = match[0];
     if (isIP(candidate) !== 6) continue;

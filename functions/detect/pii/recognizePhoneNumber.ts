@@ -9,6 +9,9 @@ import { hasContextAround, hasContextBefore } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
+/** Digits in the shortest number reported: a text with fewer has no phone number. */
+export const PHONE_MIN_DIGITS = 7;
+
 const CANDIDATE =
   /(?<![\w+@/.:-])(?<!\d,)(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,6}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.:,-]?\d)/g;
 const STRONG_CONTEXT =
@@ -43,7 +46,7 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     const raw = match[0];
     const number = raw.replace(EXTENSION, '');
     const digitCount = number.replace(/\D/g, '').length;
-    if (digitCount < 7 || digitCount > 15) continue;
+    if (digitCount < PHONE_MIN_DIGITS || digitCount > 15) continue;
     if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number)) continue;
     const start = match.index;
     const end = start + raw.length;

@@ -7,6 +7,9 @@ import { hasContextAround } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
+/** Digits in an SSN: a text with fewer has none. */
+export const SSN_DIGITS = 9;
+
 const CANDIDATE = /(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d]|-\d)/g;
 const CONTEXT = /ssn|social security|social sec|\bss#|\bsocial\b|taxpayer|\btin\b/;
 const PUBLISHED_EXAMPLES = new Set(['078051120', '219099999', '123456789', '987654321']);
