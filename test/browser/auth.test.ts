@@ -22,6 +22,7 @@ import {
   signIn,
 } from '../helpers/browser.ts';
 import { grantProject } from '../helpers/controlPlane.ts';
+import { signInForCookie } from '../helpers/webSession.ts';
 import { startStackProcess, type StackProcess } from '../helpers/localStackProcess.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON bodies
@@ -322,6 +323,7 @@ describe('API tokens', () => {
     const tokens = (await api(adminContext, 'GET', '/api/v1/projects/demo/api-tokens')).json!
       .tokens;
     const id = tokens.find((t: { name: string }) => t.name === 'trace reader').tokenId;
+    // The token was verified (and cached by the web process) just before: revoking clears it.
     expect(
       (await api(adminContext, 'DELETE', `/api/v1/projects/demo/api-tokens/${id}`)).status,
     ).toBe(204);
@@ -330,6 +332,53 @@ describe('API tokens', () => {
       401,
       'UNAUTHENTICATED',
     ]);
+  });
+
+  it('a token follows its creator at once: narrowed when they are demoted, ended when removed', async () => {
+    // Each call below comes right after one that verified the token and read the creator's
+    // role, so the web process has both cached: the change must clear them, not wait them out.
+    const added = await api(adminContext, 'POST', '/api/v1/projects/demo/members', {
+      email: 'token-owner@example.com',
+      role: 'admin',
+    });
+    expect(added.status).toBe(201);
+    const ownerId = added.json!.member.userId as string;
+    const cookie = await signInForCookie(baseUrl, {
+      email: 'token-owner@example.com',
+      password: added.json!.temporaryPassword,
+    });
+    const minted = await fetch(`${baseUrl}/api/v1/projects/demo/api-tokens`, {
+      method: 'POST',
+      headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'owner token',
+        scopes: ['api_tokens:manage', 'traces:read'],
+        expiresInDays: 1,
+      }),
+    });
+    const token = ((await minted.json()) as Json).token as string;
+    const status = async (pathname: string) =>
+      (await fetch(`${baseUrl}${pathname}`, { headers: { authorization: `Bearer ${token}` } }))
+        .status;
+    const asAdmin = [
+      await status('/api/v1/projects/demo/api-tokens'),
+      await status('/api/v1/projects/demo/traces'),
+    ];
+
+    await api(adminContext, 'PATCH', `/api/v1/projects/demo/members/${ownerId}`, {
+      role: 'viewer',
+    });
+    const asViewer = [
+      await status('/api/v1/projects/demo/api-tokens'),
+      await status('/api/v1/projects/demo/traces'),
+    ];
+    await api(adminContext, 'DELETE', `/api/v1/projects/demo/members/${ownerId}`);
+    const asNonMember = await status('/api/v1/projects/demo/traces');
+
+    expect(minted.status).toBe(201);
+    expect(asAdmin).toEqual([200, 200]);
+    expect(asViewer).toEqual([403, 200]);
+    expect(asNonMember).toBe(404);
   });
 
   it('a token cannot hand out permissions it does not hold, and bad input is a 400 with issues', async () => {
