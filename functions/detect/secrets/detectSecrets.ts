@@ -17,10 +17,22 @@ interface Candidate {
 const PRIVATE_KEY_PRIORITY = 100;
 const CONTEXTUAL_KEY_PRIORITY = 65;
 
-function passesGate(rule: SecretRule, text: string, lowerText: () => string): boolean {
+/**
+ * One scan of the lower-cased text for any rule's needle, lower-cased: most texts hold none,
+ * and then no gated rule needs its own gate checked. A text holding a needle holds it
+ * lower-cased once lower-cased, so this never skips a rule whose own gate would pass.
+ */
+const ANY_NEEDLE_LOWER_CASE = new RegExp(
+  SECRET_RULES.flatMap((rule) => rule.requires ?? [])
+    .map((needle) => needle.toLowerCase().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('|'),
+);
+
+function passesGate(rule: SecretRule, text: string, lowerText: string): boolean {
   if (rule.requires === undefined) return true;
-  const haystack = rule.lowerCaseGate ? lowerText() : text;
-  return rule.requires.some((needle) => haystack.includes(needle));
+  const haystack = rule.lowerCaseGate ? lowerText : text;
+  for (const needle of rule.requires) if (haystack.includes(needle)) return true;
+  return false;
 }
 
 function runRule(rule: SecretRule, text: string, out: Candidate[]): void {
@@ -78,9 +90,10 @@ function resolveOverlaps(candidates: Candidate[]): Finding[] {
 export function detectSecrets(text: string): Finding[] {
   if (typeof text !== 'string' || text.length < 8) return [];
   const candidates: Candidate[] = [];
-  let lower: string | undefined;
-  const lowerText = (): string => (lower ??= text.toLowerCase());
+  const lowerText = text.toLowerCase();
+  const mayHaveNeedle = ANY_NEEDLE_LOWER_CASE.test(lowerText);
   for (const rule of SECRET_RULES) {
+    if (rule.requires !== undefined && !mayHaveNeedle) continue;
     try {
       if (passesGate(rule, text, lowerText)) runRule(rule, text, candidates);
     } catch {

@@ -51,6 +51,7 @@ function trimBody(text: string, start: number, end: number): [number, number] {
 
 export function findPrivateKeyBlocks(text: string): PrivateKeyBlock[] {
   const blocks: PrivateKeyBlock[] = [];
+  if (!text.includes('-----BEGIN')) return blocks;
   PEM_HEADER.lastIndex = 0;
   let header: RegExpExecArray | null;
   while ((header = PEM_HEADER.exec(text)) !== null) {

@@ -63,6 +63,7 @@ const STRONG_KEYWORD = /passw|passphrase|pwd|secret|api[_.-]?key|apikey|private|
 export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'aws-access-key-id',
+    requires: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
     type: SecretType.AWS_ACCESS_KEY_ID,
     pattern:
       /(?<![A-Za-z0-9])(?<value>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Za-z0-9])/dg,
@@ -134,7 +135,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'gitlab-token',
-    requires: ['gl'],
+    requires: [
+      'glpat-',
+      'gldt-',
+      'glptt-',
+      'glrt-',
+      'glcbt-',
+      'glft-',
+      'glimt-',
+      'gloas-',
+      'glsoat-',
+    ],
     type: SecretType.GITLAB_TOKEN,
     pattern:
       /(?<![A-Za-z0-9_-])(?<value>gl(?:pat|dt|ptt|rt|cbt|ft|imt|oas|soat)-[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])/dg,
@@ -143,7 +154,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     id: 'slack-token',
-    requires: ['xox', 'xapp-'],
+    requires: ['xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-', 'xapp-'],
     type: SecretType.SLACK_TOKEN,
     pattern:
       /(?<![A-Za-z0-9-])(?<value>(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9-])/dg,
