@@ -31,7 +31,29 @@ export interface PhoneOptions {
   defaultRegion: CountryCode;
 }
 
-function validate(candidate: string, region: CountryCode): 'valid' | 'possible' | 'invalid' {
+type Verdict = 'valid' | 'possible' | 'invalid';
+
+/**
+ * Verdicts by region and number. Parsing is the costliest step of PII detection (over ten
+ * microseconds for a +1 number, which libphonenumber tries against two dozen countries), and
+ * the same numbers recur: a conversation's history is sent again with every call. The key is
+ * joined into a new string, so the cache never holds on to the message a number came from.
+ */
+const verdicts = new Map<string, Verdict>();
+const MAX_CACHED_VERDICTS = 1024;
+
+function cachedValidate(candidate: string, region: CountryCode): Verdict {
+  const key = [region, candidate].join(' ');
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = validate(candidate, region);
+    if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+function validate(candidate: string, region: CountryCode): Verdict {
   const parsed = parsePhoneNumberFromString(candidate.replace(/\(0\)/, ''), region);
   if (!parsed) return 'invalid';
   // A valid number is always of a possible length; the length check is cheap, while isValid()
@@ -61,7 +83,7 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     // A bare run of digits with no phone word scores under any threshold whatever its
     // validity: skip the (comparatively costly) parse.
     if (!international && !grouped && !context) continue;
-    const verdict = validate(number, options.defaultRegion);
+    const verdict = cachedValidate(number, options.defaultRegion);
     let score: number;
     if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.45;
     else if (international) score = verdict === 'possible' ? 0.7 : 0.4;
