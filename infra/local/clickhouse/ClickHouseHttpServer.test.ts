@@ -260,23 +260,23 @@ describe('statements through @clickhouse/client', () => {
   });
 
   it.each([
-    ['with bound values', { query_params: { x: 7 } }],
-    ['buffered whole (wait_end_of_query)', { clickhouse_settings: { wait_end_of_query: 1 } }],
-  ] as const)(
-    'runs a SELECT %s with its settings and database, and GETs read-only',
-    async (_shape, options) => {
+    { shape: 'with bound values', queryParams: { x: 7 }, settings: {} },
+    { shape: 'buffered whole (wait_end_of_query)', settings: { wait_end_of_query: 1 as const } },
+  ])(
+    'runs a SELECT $shape with its settings and database, and GETs read-only',
+    async ({ queryParams, settings }) => {
       const database = uniqueTableName('db');
       await endpoint.httpClient().command({ query: `CREATE DATABASE ${database}` });
       const scoped = endpoint.httpClient({ database });
       const query = `SELECT getSetting('max_threads') AS threads, currentDatabase() AS db,
-        getSetting('readonly') AS readonly${'query_params' in options ? ', {x:UInt8} AS x' : ''}`;
+        getSetting('readonly') AS readonly${queryParams ? ', {x:UInt8} AS x' : ''}`;
 
       const [row] = await scoped
         .query({
           query,
           format: 'JSONEachRow',
-          ...options,
-          clickhouse_settings: { max_threads: 3, ...options.clickhouse_settings },
+          ...(queryParams ? { query_params: queryParams } : {}),
+          clickhouse_settings: { max_threads: 3, ...settings },
         })
         .then((result) => result.json<Record<string, unknown>>());
       const viaGet = await endpoint
@@ -286,7 +286,7 @@ describe('statements through @clickhouse/client', () => {
       expect(Number(row?.threads)).toBe(3);
       expect(row?.db).toBe(database);
       expect(Number(row?.readonly)).toBe(0);
-      if ('query_params' in options) expect(row?.x).toBe(7);
+      expect(row?.x).toBe(queryParams ? 7 : undefined);
       expect(Number(viaGet.readonly)).toBe(2);
     },
   );
