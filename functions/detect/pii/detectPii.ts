@@ -6,7 +6,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { DetectorRef, Finding } from '../types.ts';
-import { hasUpperCaseLetter } from './asciiPatterns.ts';
+import { hasOnlyAsciiLetters, hasUpperCaseLetter } from './asciiPatterns.ts';
 import { PII_TYPES, TYPE_SPECIFICITY, type PiiCandidate, type PiiType } from './piiTypes.ts';
 import { CARD_MIN_DIGITS, recognizeCreditCard } from './recognizeCreditCard.ts';
 import { DATE_MIN_DIGITS, recognizeDateOfBirth } from './recognizeDateOfBirth.ts';
@@ -53,6 +53,9 @@ function append(target: PiiCandidate[], found: readonly PiiCandidate[]): void {
 function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidate[] {
   const wanted = options.types === undefined ? ALL_TYPES : new Set(options.types);
   const candidates: PiiCandidate[] = [];
+  // Also right for the title-cased text: title-casing keeps ASCII letters ASCII (and the
+  // Unicode patterns, used when this is false, are right for any text).
+  const asciiLetters = hasOnlyAsciiLetters(text);
   if (wanted.has('EMAIL') && text.includes('@')) append(candidates, recognizeEmail(text));
   // Most texts hold a few small numbers at most: recognizers whose every match has more
   // digits than the whole text are skipped.
@@ -74,11 +77,11 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
     if (wanted.has('STREET_ADDRESS')) {
       // Address patterns lean on capitals; an all-lower-case text is read title-cased.
       const read = hasUpperCaseLetter(text) ? text : titleCaseSameLength(text);
-      append(candidates, recognizeStreetAddress(read));
+      append(candidates, recognizeStreetAddress(read, asciiLetters));
     }
   }
   if (wanted.has('PERSON') || wanted.has('LOCATION')) {
-    for (const candidate of recognizeNames(text)) {
+    for (const candidate of recognizeNames(text, asciiLetters)) {
       if (wanted.has(candidate.type)) candidates.push(candidate);
     }
   }

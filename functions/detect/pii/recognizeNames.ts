@@ -262,10 +262,15 @@ function runKind(run: string): number {
   return kind;
 }
 
-function capitalisedRuns(text: string, lowerCaseText: boolean): Token[][] {
+function capitalisedRuns(
+  text: string,
+  lowerCaseText: boolean,
+  asciiLetters: boolean | undefined,
+): Token[][] {
   const runs: Token[][] = [];
   if (lowerCaseText) return lowerCaseRuns(text);
-  const pattern = hasOnlyAsciiLetters(text) ? CAPITALISED_RUN_ASCII : CAPITALISED_RUN;
+  const ascii = asciiLetters ?? hasOnlyAsciiLetters(text);
+  const pattern = ascii ? CAPITALISED_RUN_ASCII : CAPITALISED_RUN;
   for (const match of allMatches(pattern, text)) {
     // Checked here rather than by a lookbehind, which would run at every position.
     if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
@@ -426,7 +431,8 @@ function isSentenceStart(text: string, start: number): boolean {
   return at === 0 || /[.!?:;"“(\n]/.test(text.charAt(at - 1));
 }
 
-export function recognizeNames(text: string): PiiCandidate[] {
+/** `asciiLetters`: what hasOnlyAsciiLetters(text) says, when the caller knows it already. */
+export function recognizeNames(text: string, asciiLetters?: boolean): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const people: PiiCandidate[] = [];
   const lowerCaseText = !hasUpperCaseLetter(text);
@@ -443,7 +449,7 @@ export function recognizeNames(text: string): PiiCandidate[] {
     PERSON_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PERSON_BEFORE, 24);
   const placeBefore = (at: number): boolean =>
     PLACE_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PLACE_BEFORE, 24);
-  for (const run of capitalisedRuns(text, lowerCaseText)) {
+  for (const run of capitalisedRuns(text, lowerCaseText, asciiLetters)) {
     const place = findPlaceInRun(run);
     if (place) {
       const placeContext = placeBefore(place.start) || previousWord(place.start) === 'from';

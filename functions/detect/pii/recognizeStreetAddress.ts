@@ -195,7 +195,8 @@ function* linesWithDigits(text: string): Generator<{ line: string; offset: numbe
   }
 }
 
-export function recognizeStreetAddress(text: string): PiiCandidate[] {
+/** `asciiLetters`: what hasOnlyAsciiLetters(text) says, when the caller knows it already. */
+export function recognizeStreetAddress(text: string, asciiLetters?: boolean): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const consider = (
     coreStart: number,
@@ -223,7 +224,7 @@ export function recognizeStreetAddress(text: string): PiiCandidate[] {
     found.push({ type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) });
   };
   // Street cores sit on one line and contain a digit: only lines with a digit are scanned.
-  const ascii = hasOnlyAsciiLetters(text);
+  const ascii = asciiLetters ?? hasOnlyAsciiLetters(text);
   for (const { line, offset } of linesWithDigits(text)) {
     for (const match of allMatches(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE, line)) {
       consider(offset + match.index, offset + match.index + match[0].length, 'english');
