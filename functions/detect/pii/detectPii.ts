@@ -117,25 +117,31 @@ function dropNamesInsideAddresses(
   for (const address of addresses) {
     furthestEnd.push(Math.max(address.end, furthestEnd[furthestEnd.length - 1] ?? 0));
   }
-  const isInsideAddress = (candidate: PiiCandidate): boolean => {
-    let low = 0;
-    let high = addresses.length - 1;
-    let last = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (addresses[middle]!.start <= candidate.start) {
-        last = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return last >= 0 && furthestEnd[last]! >= candidate.end;
-  };
   return candidates.filter(
     (candidate) =>
-      (candidate.type !== 'PERSON' && candidate.type !== 'LOCATION') || !isInsideAddress(candidate),
+      (candidate.type !== 'PERSON' && candidate.type !== 'LOCATION') ||
+      !isInsideAddress(candidate, addresses, furthestEnd),
   );
+}
+
+function isInsideAddress(
+  candidate: PiiCandidate,
+  addresses: readonly PiiCandidate[],
+  furthestEnd: readonly number[],
+): boolean {
+  let low = 0;
+  let high = addresses.length - 1;
+  let last = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (addresses[middle]!.start <= candidate.start) {
+      last = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return last >= 0 && furthestEnd[last]! >= candidate.end;
 }
 
 /** Keeps the best of overlapping candidates: score, then type specificity, then length. */
@@ -151,26 +157,29 @@ export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[
   // Which characters are already taken: checking a candidate costs its length, so the whole
   // resolution is linear in the text length however many candidates there are.
   const taken = new Uint8Array(text.length);
-  const firstTaken = (candidate: PiiCandidate): number => {
-    for (let at = candidate.start; at < candidate.end; at++) if (taken[at]) return at;
-    return -1;
-  };
   const kept: PiiCandidate[] = [];
-  const keep = (candidate: PiiCandidate): void => {
-    kept.push(candidate);
-    taken.fill(1, candidate.start, candidate.end);
-  };
   for (const candidate of ranked) {
-    const clash = firstTaken(candidate);
+    let clash = -1;
+    for (let at = candidate.start; at < candidate.end; at++) {
+      if (taken[at]) {
+        clash = at;
+        break;
+      }
+    }
+    let keep: PiiCandidate | undefined;
     if (clash < 0) {
-      keep(candidate);
+      keep = candidate;
     } else if (candidate.type === 'STREET_ADDRESS') {
       // An address block often ends in a phone line: keep the address up to the phone.
       let cut = clash;
       while (cut > candidate.start && /[\s,;]/.test(text[cut - 1] ?? '')) cut--;
       if (cut - candidate.start >= (candidate.end - candidate.start) / 2) {
-        keep({ ...candidate, end: cut });
+        keep = { ...candidate, end: cut };
       }
+    }
+    if (keep !== undefined) {
+      kept.push(keep);
+      taken.fill(1, keep.start, keep.end);
     }
   }
   return kept.sort((a, b) => a.start - b.start);

@@ -39,23 +39,28 @@ function isPlausibleNumericDate(first: string, second: string, third: string): b
 /** Cheap gate: without a birth word anywhere there is no date of birth to find. */
 const ANY_BIRTH_WORD = /[Bb]orn|[Bb]irth|BIRTH|BORN|DOB|[Dd]ob\b|[Dd]\.[Oo]\.[Bb]|[Bb]-?[Dd]ay/;
 
+function report(found: PiiCandidate[], text: string, start: number, length: number): void {
+  if (hasContextBefore(text, start, BIRTH_CONTEXT, BIRTH_WINDOW)) {
+    found.push({ type: 'DATE_OF_BIRTH', start, end: start + length, score: 0.85 });
+  }
+}
+
 export function recognizeDateOfBirth(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   if (!ANY_BIRTH_WORD.test(text)) return found;
-  const report = (start: number, length: number): void => {
-    if (hasContextBefore(text, start, BIRTH_CONTEXT, BIRTH_WINDOW)) {
-      found.push({ type: 'DATE_OF_BIRTH', start, end: start + length, score: 0.85 });
-    }
-  };
   for (const match of allMatches(NUMERIC, text)) {
     const [raw, first = '', , second = '', third = ''] = match;
-    if (isPlausibleNumericDate(first, second, third)) report(match.index, raw.length);
+    if (isPlausibleNumericDate(first, second, third)) report(found, text, match.index, raw.length);
   }
   for (const match of allMatches(DAY_MONTH_YEAR, text)) {
-    if (Number(match[1]) >= 1 && Number(match[1]) <= 31) report(match.index, match[0].length);
+    if (Number(match[1]) >= 1 && Number(match[1]) <= 31) {
+      report(found, text, match.index, match[0].length);
+    }
   }
   for (const match of allMatches(MONTH_DAY_YEAR, text)) {
-    if (Number(match[1]) >= 1 && Number(match[1]) <= 31) report(match.index, match[0].length);
+    if (Number(match[1]) >= 1 && Number(match[1]) <= 31) {
+      report(found, text, match.index, match[0].length);
+    }
   }
   return found;
 }

@@ -425,6 +425,16 @@ const PERSON_NEXT_WORDS = new Set(
   ).split(' '),
 );
 
+/** `previous`: wordBefore(text, at). */
+function personBefore(text: string, at: number, previous: string): boolean {
+  return PERSON_INTRO_WORDS.has(previous) && hasContextBefore(text, at, PERSON_BEFORE, 24);
+}
+
+/** `previous`: wordBefore(text, at). */
+function placeBefore(text: string, at: number, previous: string): boolean {
+  return PLACE_INTRO_WORDS.has(previous) && hasContextBefore(text, at, PLACE_BEFORE, 24);
+}
+
 function isSentenceStart(text: string, start: number): boolean {
   let at = start;
   while (at > 0 && at > start - 4 && /[ \t]/.test(text.charAt(at - 1))) at--;
@@ -436,23 +446,11 @@ export function recognizeNames(text: string, asciiLetters?: boolean): PiiCandida
   const found: PiiCandidate[] = [];
   const people: PiiCandidate[] = [];
   const lowerCaseText = !hasUpperCaseLetter(text);
-  let cachedAt = -1;
-  let cachedWord = '';
-  const previousWord = (at: number): string => {
-    if (at !== cachedAt) {
-      cachedAt = at;
-      cachedWord = wordBefore(text, at);
-    }
-    return cachedWord;
-  };
-  const personBefore = (at: number): boolean =>
-    PERSON_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PERSON_BEFORE, 24);
-  const placeBefore = (at: number): boolean =>
-    PLACE_INTRO_WORDS.has(previousWord(at)) && hasContextBefore(text, at, PLACE_BEFORE, 24);
   for (const run of capitalisedRuns(text, lowerCaseText, asciiLetters)) {
     const place = findPlaceInRun(run);
     if (place) {
-      const placeContext = placeBefore(place.start) || previousWord(place.start) === 'from';
+      const previous = wordBefore(text, place.start);
+      const placeContext = placeBefore(text, place.start, previous) || previous === 'from';
       if (place.score === 0 || placeContext) {
         found.push({ ...place, score: placeContext ? 0.9 : 0.75 });
         continue;
@@ -463,7 +461,7 @@ export function recognizeNames(text: string, asciiLetters?: boolean): PiiCandida
     // Martin"); a greeting does not ("Hello, World").
     const runContext =
       (firstTrim.tokens.length === 0 || firstTrim.tokens.length === 1) &&
-      personBefore(run[0]!.start) &&
+      personBefore(text, run[0]!.start, wordBefore(text, run[0]!.start)) &&
       hasContextBefore(text, run[0]!.start, NAME_INTRODUCTION_BEFORE, 24);
     const { tokens, honorific } = runContext ? trimRun(run, true) : firstTrim;
     if (tokens.length === 0) continue;
@@ -477,12 +475,13 @@ export function recognizeNames(text: string, asciiLetters?: boolean): PiiCandida
       continue;
     }
     const joinedKey = tokens.map((token) => token.key).join(' ');
-    const placeContext = placeBefore(start);
+    const previous = wordBefore(text, start);
+    const placeContext = placeBefore(text, start, previous);
     // "is from X": a place or an employer, so only a known place is taken.
     const fromContext =
-      previousWord(start) === 'from' ||
-      (previousWord(start) === 'the' && hasContextBefore(text, start, /\bfrom\s+the\s+$/, 12));
-    const personContext = honorific || personBefore(start);
+      previous === 'from' ||
+      (previous === 'the' && hasContextBefore(text, start, /\bfrom\s+the\s+$/, 12));
+    const personContext = honorific || personBefore(text, start, previous);
     const sentenceStart = isSentenceStart(text, start);
     const knownPlace =
       isKnownPlace(joinedKey) || tokens.some((token) => (token.lists & WordList.GEO_FEATURE) !== 0);

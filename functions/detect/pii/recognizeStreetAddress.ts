@@ -195,56 +195,63 @@ function* linesWithDigits(text: string): Generator<{ line: string; offset: numbe
   }
 }
 
+/** An address around a street core: the core extended over what follows it, and scored. */
+function addressAround(
+  text: string,
+  coreStart: number,
+  coreEnd: number,
+  kind: 'english' | 'named' | 'box' | 'number',
+): PiiCandidate {
+  let score = kind === 'number' ? 0.25 : coreScore(text.slice(coreStart, coreEnd), kind);
+  let start = coreStart;
+  const unitBefore = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
+  if (unitBefore) {
+    start -= unitBefore[0].length;
+    score += 0.1;
+  }
+  let end = coreEnd;
+  const cornerContext = hasContextBefore(text, start, /corner of\s*$/, 20);
+  if (cornerContext) {
+    const andLength = stickyMatch(CORNER_AND, text, end);
+    if (andLength > 0) end += andLength;
+  }
+  const extension = extendAddress(text, end);
+  end = extension.end;
+  while (end > coreEnd && /[ ,]/.test(text[end - 1] ?? '')) end--;
+  if (extension.pieces > 0) score += 0.1 + 0.05 * Math.min(extension.pieces, 3);
+  if (hasContextBefore(text, start, ADDRESS_CONTEXT)) score += 0.25;
+  return { type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) };
+}
+
+/** "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name. */
+function isOrdinaryAfterNumber(word: string): boolean {
+  const bare = word.replace(/\.$/, '');
+  return bare.length < 3 || bare === bare.toUpperCase() || isCommonWord(bare.toLowerCase());
+}
+
 /** `asciiLetters`: what hasOnlyAsciiLetters(text) says, when the caller knows it already. */
 export function recognizeStreetAddress(text: string, asciiLetters?: boolean): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  const consider = (
-    coreStart: number,
-    coreEnd: number,
-    kind: 'english' | 'named' | 'box' | 'number',
-  ): void => {
-    let score = kind === 'number' ? 0.25 : coreScore(text.slice(coreStart, coreEnd), kind);
-    let start = coreStart;
-    const unitBefore = UNIT_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-    if (unitBefore) {
-      start -= unitBefore[0].length;
-      score += 0.1;
-    }
-    let end = coreEnd;
-    const cornerContext = hasContextBefore(text, start, /corner of\s*$/, 20);
-    if (cornerContext) {
-      const andLength = stickyMatch(CORNER_AND, text, end);
-      if (andLength > 0) end += andLength;
-    }
-    const extension = extendAddress(text, end);
-    end = extension.end;
-    while (end > coreEnd && /[ ,]/.test(text[end - 1] ?? '')) end--;
-    if (extension.pieces > 0) score += 0.1 + 0.05 * Math.min(extension.pieces, 3);
-    if (hasContextBefore(text, start, ADDRESS_CONTEXT)) score += 0.25;
-    found.push({ type: 'STREET_ADDRESS', start, end, score: Math.min(0.95, score) });
-  };
   // Street cores sit on one line and contain a digit: only lines with a digit are scanned.
   const ascii = asciiLetters ?? hasOnlyAsciiLetters(text);
   for (const { line, offset } of linesWithDigits(text)) {
     for (const match of allMatches(ascii ? ENGLISH_CORE_ASCII : ENGLISH_CORE, line)) {
-      consider(offset + match.index, offset + match.index + match[0].length, 'english');
+      const start = offset + match.index;
+      found.push(addressAround(text, start, start + match[0].length, 'english'));
     }
     for (const match of namedCores(line, ascii)) {
-      consider(offset + match.index, offset + match.index + match[0].length, 'named');
+      const start = offset + match.index;
+      found.push(addressAround(text, start, start + match[0].length, 'named'));
     }
     for (const match of allMatches(ascii ? NUMBER_LED_CORE_ASCII : NUMBER_LED_CORE, line)) {
       const words = match[0].split(' ').filter((word) => !/^\d/.test(word));
-      // "at 5 PM", "the 3 Musketeers": ordinary words after a number are not a street name.
-      const ordinary = (word: string): boolean => {
-        const bare = word.replace(/\.$/, '');
-        return bare.length < 3 || bare === bare.toUpperCase() || isCommonWord(bare.toLowerCase());
-      };
-      if (words.some(ordinary)) continue;
-      consider(offset + match.index, offset + match.index + match[0].length, 'number');
+      if (words.some(isOrdinaryAfterNumber)) continue;
+      const start = offset + match.index;
+      found.push(addressAround(text, start, start + match[0].length, 'number'));
     }
   }
   for (const match of allMatches(BOX_CORE, text)) {
-    consider(match.index, match.index + match[0].length, 'box');
+    found.push(addressAround(text, match.index, match.index + match[0].length, 'box'));
   }
   return found;
 }
