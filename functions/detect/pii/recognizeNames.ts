@@ -273,7 +273,7 @@ function capitalisedRuns(
   const pattern = ascii ? CAPITALISED_RUN_ASCII : CAPITALISED_RUN;
   for (const match of allMatches(pattern, text)) {
     // Checked here rather than by a lookbehind, which would run at every position.
-    if (match.index > 0 && isWordChar(text.charAt(match.index - 1))) continue;
+    if (match.index > 0 && isWordCharAt(text, match.index - 1)) continue;
     // "NW1", "Q3": letters glued to digits are codes, not names.
     const next = text.charCodeAt(match.index + match[0].length);
     if (next >= 48 && next <= 57) continue;
@@ -374,16 +374,38 @@ function isWordChar(char: string): boolean {
   return char.toLowerCase() !== char.toUpperCase() || char === '’';
 }
 
-function isWordOrDot(char: string): boolean {
-  return char === '.' || isWordChar(char);
+/** isWordChar(text.charAt(at)) without making the one-character string for ASCII. */
+function isWordCharAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 39;
+  return isWordChar(text.charAt(at));
+}
+
+/** Space, tab, line breaks, ",", ":" and "?": what wordBefore skips. */
+function isGapBeforeWord(code: number): boolean {
+  return (
+    code === 32 ||
+    code === 9 ||
+    code === 10 ||
+    code === 13 ||
+    code === 44 ||
+    code === 58 ||
+    code === 63
+  );
 }
 
 /** The word just before `start`, lower case, skipping spaces and ",:?" (cheap context gate). */
 function wordBefore(text: string, start: number): string {
   let end = start;
-  while (end > 0 && end > start - 4 && ' \t\n\r,:?'.includes(text.charAt(end - 1))) end--;
+  while (end > 0 && end > start - 4 && isGapBeforeWord(text.charCodeAt(end - 1))) end--;
   let begin = end;
-  while (begin > 0 && end - begin < 24 && isWordOrDot(text.charAt(begin - 1))) begin--;
+  while (
+    begin > 0 &&
+    end - begin < 24 &&
+    (text.charCodeAt(begin - 1) === 46 || isWordCharAt(text, begin - 1))
+  ) {
+    begin--;
+  }
   let stop = end;
   while (stop > begin && text.charCodeAt(stop - 1) === 46) stop--;
   return text.slice(begin, stop).toLowerCase();
@@ -394,7 +416,7 @@ function wordAfter(text: string, end: number): string {
   let begin = end;
   while (begin < text.length && begin < end + 3 && ' ,'.includes(text.charAt(begin))) begin++;
   let stop = begin;
-  while (stop < text.length && stop - begin < 24 && isWordChar(text.charAt(stop))) stop++;
+  while (stop < text.length && stop - begin < 24 && isWordCharAt(text, stop)) stop++;
   return text.slice(begin, stop).toLowerCase();
 }
 
