@@ -10,6 +10,8 @@ import type { PiiCandidate } from './piiTypes.ts';
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
 const IPV6 =
   /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:])/g;
+/** Cheap gate before the IPv4 scan, whose leading lookbehind runs at every position. */
+const DIGIT_DOT_DIGIT = /\d\.\d/;
 /** Cheap gate before the IPv6 scan: a "::" or two hex digits around a colon. */
 const MAYBE_IPV6 = /::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/;
 const VERSION_CONTEXT = /(?:\bv|version|release|ver\.?)\s*$/;
@@ -17,7 +19,7 @@ const IP_CONTEXT = /\bip\b|address|host|server|client|gateway|dns/;
 
 export function recognizeIpAddress(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of text.includes('.') ? allMatches(IPV4, text) : []) {
+  for (const match of DIGIT_DOT_DIGIT.test(text) ? allMatches(IPV4, text) : []) {
     if (isIP(match[0]) !== 4) continue;
     const start = match.index;
     if (hasContextBefore(text, start, VERSION_CONTEXT, 12)) continue;

@@ -55,6 +55,12 @@ const UNIT_BEFORE = /(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat)[ ]\d{1,5}[ ]$/i
 const BOX_CORE =
   /(?<![\w])(?:(?:P\.?[ ]?O\.?[ ]?Box|Postbox|PO Box)[ ]\d{1,6}|(?:PSC|Unit|CMR)[ ]\d{1,5},?[ ]Box[ ]\d{1,5}|(?:USNS|USNV|USS|USCGC)[ ]\p{Lu}[\p{L}\p{M}'’-]{0,30})(?:\s{0,3}\n\s{0,3}(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5})?/giu;
 
+/**
+ * What every box address holds, in any case: "box", or a ship prefix and its space ("USS ").
+ * The long-s is there because the box pattern's /iu matching reads it as an s.
+ */
+const MAYBE_BOX = /box|u[sſ](?:[sſ]|n[sſv]|cgc) /i;
+
 const ADDRESS_CONTEXT =
   /address|adres|lives? (?:on|at|in)|living (?:on|at)|located (?:at|on)|office is at|offices are|is at|send .{0,30} to|ship(?:ping)? to|deliver(?:y|ed)? to|mail(?:ing)? to|corner of|it's in|meet .{0,30} at|enter on|reside|billing|stop at|side of|moved to|visit us at/;
 
@@ -250,7 +256,7 @@ export function recognizeStreetAddress(text: string, asciiLetters?: boolean): Pi
       found.push(addressAround(text, start, start + match[0].length, 'number'));
     }
   }
-  for (const match of allMatches(BOX_CORE, text)) {
+  for (const match of MAYBE_BOX.test(text) ? allMatches(BOX_CORE, text) : []) {
     found.push(addressAround(text, match.index, match.index + match[0].length, 'box'));
   }
   return found;
