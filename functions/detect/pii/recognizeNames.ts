@@ -93,13 +93,17 @@ interface Token {
 
 function toToken(raw: string, start: number): Token {
   let text = raw;
-  const possessive = /['’]s$/.test(text);
+  const possessive = text.endsWith("'s") || text.endsWith('’s');
   if (possessive) text = text.slice(0, -2);
   while (text.endsWith("'") || text.endsWith('’')) text = text.slice(0, -1);
   const dotted = text.endsWith('.');
   const bare = dotted ? text.slice(0, -1) : text;
   const first = bare.charAt(0);
-  const capitalised = first !== first.toLowerCase() && first === first.toUpperCase();
+  const firstCode = first.charCodeAt(0);
+  const capitalised =
+    firstCode < 128
+      ? firstCode >= 65 && firstCode <= 90
+      : first !== first.toLowerCase() && first === first.toUpperCase();
   const initial = capitalised && bare.length === 1;
   const key = bare.toLowerCase();
   return {
@@ -108,7 +112,11 @@ function toToken(raw: string, start: number): Token {
     key,
     lists: listsOf(key),
     capitalised,
-    upper: bare.length > 1 && bare === bare.toUpperCase() && bare !== bare.toLowerCase(),
+    upper:
+      bare.length > 1 &&
+      !isAsciiLowerCase(bare.charCodeAt(1)) &&
+      bare === bare.toUpperCase() &&
+      bare !== bare.toLowerCase(),
     initial,
     endsRun: possessive || (dotted && !initial) || text.length < raw.length - (possessive ? 2 : 0),
   };
@@ -309,6 +317,10 @@ function capitalisedRuns(
  * In an all-lower-case text, capitals say nothing: runs are made of the words that are not
  * ordinary English words (and not right after a determiner).
  */
+function isAsciiLowerCase(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
+
 function lowerCaseRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
@@ -316,7 +328,10 @@ function lowerCaseRuns(text: string): Token[][] {
   for (const match of allMatches(TOKEN, text)) {
     const token = toToken(match[0], match.index);
     const joined =
-      previous !== undefined && !previous.endsRun && text.slice(previous.end, match.index) === ' ';
+      previous !== undefined &&
+      !previous.endsRun &&
+      match.index - previous.end === 1 &&
+      text.charCodeAt(previous.end) === 32;
     const nameLike =
       !isCommon(token) && /^\p{L}{2,}$/u.test(token.key) && !DETERMINERS.has(previous?.key ?? '');
     const joinable = nameLike || (PARTICLES.has(token.key) && run.length > 0);
