@@ -168,20 +168,21 @@ describe('local stack', () => {
   it('refuses requests for host names it does not serve (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const url = new URL(`${stack.info.web!.url}/sign-in`);
-    const status = (host: string) =>
+    const status = (host: string, path = url.pathname) =>
       new Promise<number>((resolve, reject) => {
-        request(
-          { host: url.hostname, port: url.port, path: url.pathname, headers: { host } },
-          (response) => {
-            response.resume();
-            resolve(response.statusCode ?? 0);
-          },
-        )
+        request({ host: url.hostname, port: url.port, path, headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
           .on('error', reject)
           .end();
       });
     expect(await status('rebind.evil.example')).toBe(421);
     expect(await status(`localhost:${url.port}`)).toBe(200);
+    // The API is outside the proxy: its routes refuse the Host themselves.
+    expect(await status('rebind.evil.example', '/api/v1/me')).toBe(421);
+    expect(await status('rebind.evil.example', '/api/v1/openapi.json')).toBe(421);
+    expect(await status(`localhost:${url.port}`, '/api/v1/me')).toBe(401);
   });
 
   it('leaves every count unchanged when the whole stream is delivered again', async () => {

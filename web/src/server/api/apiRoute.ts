@@ -1,5 +1,6 @@
 /**
- * Builds `/api/v1` route handlers from operations: authentication (session cookie or
+ * Builds `/api/v1` route handlers from operations: the Host check (the proxy skips these
+ * routes), authentication (session cookie or
  * `Authorization: Bearer <api token>`), the operation's permission on `{projectId}`, zod
  * validation of query and body, the same-origin check for cookie-authenticated mutations
  * (CSRF), and JSON errors with stable codes.
@@ -8,6 +9,7 @@ import { z } from 'zod';
 import { allows, type Principal, type ProjectAccess } from '../access/requireAccess.ts';
 import { authenticateRequest, findProjectRole } from '../access/principals.ts';
 import { isSameOriginRequest } from '../access/sameOrigin.ts';
+import { refuseDisallowedHost } from '../allowedHost.ts';
 import { ApiError, apiErrorResponse, toApiError, type ApiIssue } from './apiErrors.ts';
 import { searchParamsToObject, type ApiOperation } from './operations.ts';
 
@@ -121,6 +123,8 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType>(
   }) => Promise<unknown>,
 ): RouteHandler {
   return async (request, context) => {
+    const refused = refuseDisallowedHost(request);
+    if (refused) return refused;
     try {
       const params = await context.params;
       const projectId = params.projectId;
@@ -167,6 +171,8 @@ export function principalRoute<Q extends z.ZodType, B extends z.ZodType>(
   }) => Promise<unknown>,
 ): RouteHandler {
   return async (request) => {
+    const refused = refuseDisallowedHost(request);
+    if (refused) return refused;
     try {
       const authenticated = await authenticate(request);
       const { query, body } = await parseInput(operation, request);

@@ -5,10 +5,13 @@
  */
 import { buildOpenApiDocument } from '../../../../src/server/api/openApiDocument.ts';
 import { OPERATIONS } from '../../../../src/server/api/operationIndex.ts';
+import { refuseDisallowedHost } from '../../../../src/server/allowedHost.ts';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(): Promise<Response> {
+export async function GET(request: Request): Promise<Response> {
+  const refused = refuseDisallowedHost(request);
+  if (refused) return refused;
   return Response.json(buildOpenApiDocument(OPERATIONS), {
     headers: { 'cache-control': 'no-store' },
   });
