@@ -2,8 +2,8 @@
  * Payment card numbers: 12–19 digits, optionally grouped by one kind of separator, that pass
  * Luhn and start with an issuer prefix (IIN) whose network issues that length.
  */
-import { hasContextAround } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
+import { hasContextAround } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 /** Digits in the shortest card number (Maestro): a text with fewer has no card. */

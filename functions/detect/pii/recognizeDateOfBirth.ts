@@ -4,8 +4,8 @@
  * not reported: most dates in LLM traffic are not personal data, and redacting them would
  * blank out schedules and timestamps.
  */
-import { hasContextBefore } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
+import { hasContextBefore } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const MONTHS =

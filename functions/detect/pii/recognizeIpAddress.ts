@@ -3,8 +3,8 @@
  * addresses. Candidates come from bounded regexes; node:net isIP has the final word.
  */
 import { isIP } from 'node:net';
-import { hasContextBefore } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
+import { hasContextBefore } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;

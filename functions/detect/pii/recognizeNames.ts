@@ -4,10 +4,10 @@
  * organisation words, initials) and by the words around them ("my name is", "Mr.", "lives in").
  * One pass over the words, constant work per word.
  */
+import { allMatches } from './allMatches.ts';
 import { asciiTwin, hasOnlyAsciiLetters, hasUpperCaseLetter } from './asciiPatterns.ts';
 import { hasContextAfter, hasContextBefore } from './contextWords.ts';
 import { isCommonWord, isKnownPlace, listsOf, WordList } from './gazetteer.ts';
-import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const TOKEN = /\p{L}[\p{L}\p{M}'’-]{0,40}\.?/gu;
@@ -313,14 +313,14 @@ function capitalisedRuns(
   return runs.sort((a, b) => a[0]!.start - b[0]!.start);
 }
 
-/**
- * In an all-lower-case text, capitals say nothing: runs are made of the words that are not
- * ordinary English words (and not right after a determiner).
- */
 function isAsciiLowerCase(code: number): boolean {
   return code >= 97 && code <= 122;
 }
 
+/**
+ * In an all-lower-case text, capitals say nothing: runs are made of the words that are not
+ * ordinary English words (and not right after a determiner).
+ */
 function lowerCaseRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];

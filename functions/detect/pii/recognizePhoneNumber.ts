@@ -5,8 +5,8 @@
  * clearly grouped like a phone number and a context word ("phone", "mobile", "fax") is near.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { hasContextAround, hasContextBefore } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
+import { hasContextAround, hasContextBefore } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 /** Digits in the shortest number reported: a text with fewer has no phone number. */

@@ -6,10 +6,10 @@
  * city, state, country and postal code. Every piece is a bounded, sticky regex, so the scan is
  * linear in the text length.
  */
+import { allMatches } from './allMatches.ts';
 import { asciiTwin, hasOnlyAsciiLetters } from './asciiPatterns.ts';
 import { hasContextBefore } from './contextWords.ts';
 import { isCommonWord } from './gazetteer.ts';
-import { allMatches } from './allMatches.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 const NUMBER = String.raw`\d{1,6}(?:st|nd|rd|th|[A-Za-z])?`;

@@ -3,8 +3,8 @@
  * 900–999, group 00, serial 0000, and numbers published as examples. An SSN written without
  * separators is only reported next to context words, since any nine digits would match.
  */
-import { hasContextAround } from './contextWords.ts';
 import { allMatches } from './allMatches.ts';
+import { hasContextAround } from './contextWords.ts';
 import type { PiiCandidate } from './piiTypes.ts';
 
 /** Digits in an SSN: a text with fewer has none. */
