@@ -148,8 +148,8 @@ function coreScore(core: string, kind: 'english' | 'named' | 'box'): number {
 
 /**
  * Whether the word ending at `space` can be the last word of a named core's street name
- * ("Roma" in "Via Roma 131"): a capitalised word ends in a capital-led word of at most 32
- * letters, and the other words allowed there are the particles.
+ * ("Roma" in "Via Roma 131"): either a capitalised word, whose capital then lies within the
+ * 64 UTF-16 units before the space (32 letters, astral ones taking two), or a particle.
  */
 function mayEndStreetName(line: string, space: number, ascii: boolean): boolean {
   let begin = space;
