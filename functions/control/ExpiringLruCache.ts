@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * A small in-memory cache of values that go stale: each entry lives for a fixed time, the
  * cache holds at most a fixed number of entries (the least recently used leaves first), and
@@ -11,12 +13,9 @@ export interface ExpiringLruCacheOptions {
   now?: () => number;
 }
 
-export class ExpiringLruCache<V> {
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-  // Maps iterate in insertion order: re-inserting on every hit keeps the least recently used first.
-  readonly #entries = new Map<string, { value: V; expiresAt: number }>();
+export class ExpiringLruCache<V extends NonNullable<unknown>> {
+  // lru-cache keeps the entries: least recently used out first, each for ttlMs.
+  readonly #entries: LRUCache<string, V>;
   /** Bumped by every invalidation, so a load that started before one does not store its result. */
   #invalidations = 0;
 
@@ -24,9 +23,13 @@ export class ExpiringLruCache<V> {
     if (!(options.ttlMs > 0) || !Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
       throw new RangeError('ExpiringLruCache needs ttlMs > 0 and maxEntries ≥ 1');
     }
-    this.#ttlMs = options.ttlMs;
-    this.#maxEntries = options.maxEntries;
-    this.#now = options.now ?? Date.now;
+    this.#entries = new LRUCache<string, V>({
+      max: options.maxEntries,
+      ttl: options.ttlMs,
+      // Read the clock on every check: an entry is never served past its TTL.
+      ttlResolution: 0,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+    });
   }
 
   get size(): number {
@@ -34,20 +37,11 @@ export class ExpiringLruCache<V> {
   }
 
   get(key: string): V | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= this.#now()) return undefined;
-    this.#entries.set(key, entry);
-    return entry.value;
+    return this.#entries.get(key);
   }
 
   set(key: string, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#now() + this.#ttlMs });
-    while (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
-    }
+    this.#entries.set(key, value);
   }
 
   /**
@@ -72,8 +66,8 @@ export class ExpiringLruCache<V> {
   /** Removes every entry whose value matches (the cache is small: a full pass is cheap). */
   deleteWhere(matches: (value: V) => boolean): void {
     this.#invalidations += 1;
-    for (const [key, entry] of this.#entries) {
-      if (matches(entry.value)) this.#entries.delete(key);
+    for (const [key, value] of this.#entries.entries()) {
+      if (matches(value)) this.#entries.delete(key);
     }
   }
 }

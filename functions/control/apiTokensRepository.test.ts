@@ -61,7 +61,7 @@ describe('ApiTokensRepository on dynalite', () => {
 
     const first = await tokens.verifyToken(created.token, at());
     await deleteRowDirectly(created.item.tokenId);
-    clock.now += TTL_MS - 1;
+    clock.now += TTL_MS;
     const fromMemory = await tokens.verifyToken(created.token, at());
     clock.now += 1;
     const afterTtl = await tokens.verifyToken(created.token, at());

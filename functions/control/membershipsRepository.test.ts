@@ -36,7 +36,7 @@ describe('MembershipsRepository access reads on dynalite', () => {
    * repository on the same table, and an engineer in a project of the test's own.
    */
   async function memberFixture() {
-    const clock = { now: 0 };
+    const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
     const web = new MembershipsRepository(documents, table, {
       accessCache: { ttlMs: TTL_MS, maxEntries: 100, now: () => clock.now },
     });
@@ -72,7 +72,7 @@ describe('MembershipsRepository access reads on dynalite', () => {
     await roleForAccess();
 
     await otherProcess.putMembership(projectId, 'user-1', 'viewer');
-    clock.now += TTL_MS - 1;
+    clock.now += TTL_MS;
     const withinTtl = await roleForAccess();
     clock.now += 1;
     const afterTtl = await roleForAccess();
