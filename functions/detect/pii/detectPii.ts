@@ -15,7 +15,7 @@ import { recognizeIban } from './recognizeIban.ts';
 import { recognizeIpAddress } from './recognizeIpAddress.ts';
 import { recognizeNames } from './recognizeNames.ts';
 import { PHONE_MIN_DIGITS, recognizePhoneNumber } from './recognizePhoneNumber.ts';
-import { recognizeStreetAddress } from './recognizeStreetAddress.ts';
+import { mayHoldAddress, recognizeStreetAddress } from './recognizeStreetAddress.ts';
 import { recognizeUsSsn, SSN_DIGITS } from './recognizeUsSsn.ts';
 
 export { PII_TYPES, PRESIDIO_ENTITY, type PiiType } from './piiTypes.ts';
@@ -74,7 +74,7 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
     if (wanted.has('DATE_OF_BIRTH') && digits >= DATE_MIN_DIGITS) {
       append(candidates, recognizeDateOfBirth(text));
     }
-    if (wanted.has('STREET_ADDRESS')) {
+    if (wanted.has('STREET_ADDRESS') && mayHoldAddress(text)) {
       // Address patterns lean on capitals; an all-lower-case text is read title-cased.
       const read = hasUpperCaseLetter(text) ? text : titleCaseSameLength(text);
       append(candidates, recognizeStreetAddress(read, asciiLetters));

@@ -61,6 +61,18 @@ const BOX_CORE =
  */
 const MAYBE_BOX = /box|u[sſ](?:[sſ]|n[sſv]|cgc) /i;
 
+/** A number beside a space, as in every street core: "12 Main", "5th Avenue", "Roma 131". */
+const NUMBER_BESIDE_SPACE = /[ ]\d|\d[^ ]{0,2}[ ]/;
+
+/**
+ * Whether a text can hold an address at all (also right for its title-cased reading, which
+ * changes only letters): a street core has a number beside a space, a box address says "box"
+ * or names a ship.
+ */
+export function mayHoldAddress(text: string): boolean {
+  return NUMBER_BESIDE_SPACE.test(text) || MAYBE_BOX.test(text);
+}
+
 const ADDRESS_CONTEXT =
   /address|adres|lives? (?:on|at|in)|living (?:on|at)|located (?:at|on)|office is at|offices are|is at|send .{0,30} to|ship(?:ping)? to|deliver(?:y|ed)? to|mail(?:ing)? to|corner of|it's in|meet .{0,30} at|enter on|reside|billing|stop at|side of|moved to|visit us at/;
 
