@@ -10,7 +10,7 @@
 import { francAll } from 'franc-min';
 import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS } from './constants.ts';
-import { tokenizeWords } from './linearModel/tokenize.ts';
+import { scanWordSpans } from './linearModel/tokenize.ts';
 import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
 
@@ -347,6 +347,97 @@ for (const [language, words] of [
   for (const word of words) wordLanguages.set(word, [...(wordLanguages.get(word) ?? []), language]);
 }
 
+/**
+ * The function words in an open-addressing table keyed by a hash of their characters, so a
+ * token is looked up straight from the text, without making its string.
+ */
+const VOTING_LANGUAGES = [...new Set([...wordLanguages.values()].flat())];
+interface FunctionWord {
+  word: string;
+  hash: number;
+  /** Indices in VOTING_LANGUAGES, in the order the map lists them. */
+  languages: number[];
+}
+const functionWords: FunctionWord[] = [];
+const WORD_TABLE_MASK = 1023;
+const wordTable = new Int32Array(WORD_TABLE_MASK + 1);
+let longestFunctionWord = 0;
+
+function charsHash(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+for (const [word, languages] of wordLanguages) {
+  const hash = charsHash(word, 0, word.length);
+  functionWords.push({
+    word,
+    hash,
+    languages: languages.map((language) => VOTING_LANGUAGES.indexOf(language)),
+  });
+  let slot = hash & WORD_TABLE_MASK;
+  while (wordTable[slot] !== 0) slot = (slot + 1) & WORD_TABLE_MASK;
+  wordTable[slot] = functionWords.length;
+  longestFunctionWord = Math.max(longestFunctionWord, word.length);
+}
+
+function functionWordAt(text: string, start: number, end: number): FunctionWord | undefined {
+  if (end - start > longestFunctionWord) return undefined;
+  const hash = charsHash(text, start, end);
+  for (
+    let slot = hash & WORD_TABLE_MASK;
+    wordTable[slot] !== 0;
+    slot = (slot + 1) & WORD_TABLE_MASK
+  ) {
+    const entry = functionWords[(wordTable[slot] as number) - 1] as FunctionWord;
+    if (
+      entry.hash === hash &&
+      entry.word.length === end - start &&
+      text.startsWith(entry.word, start)
+    ) {
+      return entry;
+    }
+  }
+  return undefined;
+}
+
+const voteCounts = new Int32Array(VOTING_LANGUAGES.length);
+/** When each language got its first vote (the order a Map of votes would list them in). */
+const voteOrder = new Int32Array(VOTING_LANGUAGES.length);
+
+/** Votes of the function words among a text's first 150 words, best first (ties: first voted). */
+function rankFunctionWordVotes(text: string): { language: string; votes: number }[] {
+  const lower = text.toLowerCase();
+  const spans = scanWordSpans(lower, 150);
+  voteCounts.fill(0);
+  let voted = 0;
+  for (let k = 0; k < spans.count; k += 1) {
+    // A token with a (folded) apostrophe is never a function word.
+    if (spans.typographic[k] === 1) continue;
+    const entry = functionWordAt(lower, spans.starts[k] as number, spans.ends[k] as number);
+    if (entry === undefined) continue;
+    for (const language of entry.languages) {
+      if (voteCounts[language] === 0) voteOrder[language] = voted++;
+      voteCounts[language] = (voteCounts[language] as number) + 1;
+    }
+  }
+  const ranked: { language: string; votes: number; order: number }[] = [];
+  for (let language = 0; language < VOTING_LANGUAGES.length; language += 1) {
+    const votes = voteCounts[language] as number;
+    if (votes > 0) {
+      ranked.push({
+        language: VOTING_LANGUAGES[language] as string,
+        votes,
+        order: voteOrder[language] as number,
+      });
+    }
+  }
+  return ranked.sort((a, b) => b.votes - a.votes || a.order - b.order);
+}
+
+/** Words that any match of ASKS_FOR_LANGUAGE contains (same flags), a cheap test to run first. */
+const ASKS_FOR_LANGUAGE_GATE = /tradu|translat|bersetz|vertaal|answer|respon|reply|write|speak/iu;
 const ASKS_FOR_LANGUAGE =
   /\b(?:translat\w*|traduc\w*|traduz\w*|tradu[ci]\w*|übersetz\w*|vertaal\w*|(?:answer|respond|reply|write|speak|answers|responses) (?:only |always )?in (?:\w+ )?(?:\p{Lu}\w+|the user's language))/iu;
 const CODE_OR_LINK = /```[^`]*(?:`(?!``)[^`]*)*(?:```|$)|`[^`\n]*`|https?:\/\/\S+/g;
@@ -392,10 +483,11 @@ interface Identified {
 
 /** Identifies the language of a text, or null when it is too short or unclear. */
 export function identifyLanguage(raw: string): Identified | null {
-  const text = raw
-    .slice(0, SAMPLE_CHARS * 4)
-    .replace(CODE_OR_LINK, ' ')
-    .slice(0, SAMPLE_CHARS);
+  const sample = raw.slice(0, SAMPLE_CHARS * 4);
+  // Code and links need a backtick or "http": without one the replace would change nothing.
+  const text = (
+    sample.includes('`') || sample.includes('http') ? sample.replace(CODE_OR_LINK, ' ') : sample
+  ).slice(0, SAMPLE_CHARS);
   const counts = new Int32Array(SCRIPTS.length);
   let letters = 0;
   for (let i = 0; i < text.length; i += 1) {
@@ -412,12 +504,13 @@ export function identifyLanguage(raw: string): Identified | null {
   counts[HAN] = japanese ? 0 : kana + han;
   let dominant: Script | null = null;
   let most = 0;
-  counts.forEach((count, index) => {
+  for (let index = 0; index < counts.length; index += 1) {
+    const count = counts[index] as number;
     if (count > most) {
       dominant = SCRIPTS[index] ?? null;
       most = count;
     }
-  });
+  }
   if (dominant === null) return null;
   const cjk =
     dominant === 'kana' || dominant === 'han' || dominant === 'hangul' || dominant === 'thai';
@@ -425,27 +518,21 @@ export function identifyLanguage(raw: string): Identified | null {
   const byScript = SCRIPT_LANGUAGE[dominant];
   if (byScript !== undefined) return { language: byScript, method: 'script' };
   if (dominant === 'latin' || dominant === 'cyrillic') {
-    const votes = new Map<string, number>();
-    const words = tokenizeWords(text, 150);
-    for (const word of words) {
-      for (const language of wordLanguages.get(word) ?? [])
-        votes.set(language, (votes.get(language) ?? 0) + 1);
-    }
-    const ranked = [...votes].sort((a, b) => b[1] - a[1]);
+    const ranked = rankFunctionWordVotes(text);
     const [first, second] = ranked;
-    const runnerUp = second?.[1] ?? 0;
+    const runnerUp = second?.votes ?? 0;
     // Long texts need a clear lead; a short question only a lead with no rival at all.
     if (
       first !== undefined &&
-      ((first[1] >= 4 && first[1] >= 1.5 * runnerUp) || (first[1] >= 2 && runnerUp === 0))
+      ((first.votes >= 4 && first.votes >= 1.5 * runnerUp) || (first.votes >= 2 && runnerUp === 0))
     ) {
-      return { language: first[0], method: 'function-words' };
+      return { language: first.language, method: 'function-words' };
     }
     if (ranked.length > 0) {
       // franc only has to choose among the languages the function words point to.
       return francBest(
         text,
-        ranked.slice(0, 3).map(([language]) => language),
+        ranked.slice(0, 3).map(({ language }) => language),
       );
     }
   }
@@ -459,8 +546,12 @@ function francBest(text: string, candidates: string[]): Identified | null {
   return { language: best[0], method: 'franc' };
 }
 
+function asksForLanguage(text: string): boolean {
+  return ASKS_FOR_LANGUAGE_GATE.test(text) && ASKS_FOR_LANGUAGE.test(text);
+}
+
 function asksForAnotherLanguage(span: SpanItem, texts: SpanTexts): boolean {
-  if (ASKS_FOR_LANGUAGE.test(texts.lastUserInput.slice(0, MAX_SYSTEM_SCAN))) return true;
+  if (asksForLanguage(texts.lastUserInput.slice(0, MAX_SYSTEM_SCAN))) return true;
   const system = (span as { systemInstructions?: unknown }).systemInstructions;
   const systemText = Array.isArray(system)
     ? system
@@ -468,7 +559,7 @@ function asksForAnotherLanguage(span: SpanItem, texts: SpanTexts): boolean {
         .filter((c) => typeof c === 'string')
         .join('\n')
     : '';
-  return ASKS_FOR_LANGUAGE.test(`${systemText}\n${texts.input}`.slice(0, MAX_SYSTEM_SCAN));
+  return asksForLanguage(`${systemText}\n${texts.input}`.slice(0, MAX_SYSTEM_SCAN));
 }
 
 export function languageMismatch(

@@ -36,11 +36,56 @@ function isApostrophe(code: number): boolean {
 
 /** Returns at most `maxTokens` tokens from the start of `text`. */
 export function tokenizeWords(text: string, maxTokens: number): string[] {
-  const lower = text.toLowerCase();
+  return tokenizeLowerCaseWords(text.toLowerCase(), maxTokens);
+}
+
+/**
+ * `tokenizeWords` for a text that is already lower-cased (lower-casing is idempotent), so a
+ * caller that lower-cased its text does not pay for a second pass over all of it.
+ */
+export function tokenizeLowerCaseWords(lower: string, maxTokens: number): string[] {
+  const spans = scanWordSpans(lower, maxTokens);
   const tokens: string[] = [];
+  for (let k = 0; k < spans.count; k += 1) tokens.push(wordAt(lower, spans, k));
+  return tokens;
+}
+
+/**
+ * Where the tokens of a lower-cased text are, without making their strings: token `k` is
+ * `lower.slice(starts[k], ends[k])` with typographic apostrophes folded when `typographic[k]`.
+ * The arrays are shared scratch space, valid until the next call.
+ */
+export interface WordSpans {
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  typographic: Uint8Array;
+}
+
+const scratch: WordSpans = {
+  count: 0,
+  starts: new Int32Array(512),
+  ends: new Int32Array(512),
+  typographic: new Uint8Array(512),
+};
+
+function grow(size: number): void {
+  const starts = new Int32Array(size);
+  const ends = new Int32Array(size);
+  const typographic = new Uint8Array(size);
+  starts.set(scratch.starts);
+  ends.set(scratch.ends);
+  typographic.set(scratch.typographic);
+  scratch.starts = starts;
+  scratch.ends = ends;
+  scratch.typographic = typographic;
+}
+
+export function scanWordSpans(lower: string, maxTokens: number): WordSpans {
+  let count = 0;
   let i = 0;
   const length = lower.length;
-  while (i < length && tokens.length < maxTokens) {
+  while (i < length && count < maxTokens) {
     while (i < length && !isWordCode(lower.charCodeAt(i))) i += 1;
     if (i >= length) break;
     const start = i;
@@ -56,8 +101,18 @@ export function tokenizeWords(text: string, maxTokens: number): string[] {
         break;
       }
     }
-    const token = lower.slice(start, i);
-    tokens.push(hasTypographicApostrophe ? token.replace(/[\u2018\u2019\u02bc`]/g, "'") : token);
+    if (count >= scratch.starts.length) grow(scratch.starts.length * 2);
+    scratch.starts[count] = start;
+    scratch.ends[count] = i;
+    scratch.typographic[count] = hasTypographicApostrophe ? 1 : 0;
+    count += 1;
   }
-  return tokens;
+  scratch.count = count;
+  return scratch;
+}
+
+/** The string of token `k` of `spans` (scanned from `lower`). */
+export function wordAt(lower: string, spans: WordSpans, k: number): string {
+  const token = lower.slice(spans.starts[k], spans.ends[k]);
+  return spans.typographic[k] === 1 ? token.replace(/[\u2018\u2019\u02bc`]/g, "'") : token;
 }

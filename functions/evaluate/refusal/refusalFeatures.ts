@@ -10,7 +10,7 @@ import {
   HashedFeatures,
   namespaceSeed,
 } from '../linearModel/featureHashing.ts';
-import { tokenizeWords } from '../linearModel/tokenize.ts';
+import { tokenizeLowerCaseWords } from '../linearModel/tokenize.ts';
 
 export const REFUSAL_FEATURE_BITS = 16;
 /** Only the start of a long answer is read: refusals show up early. */
@@ -71,7 +71,10 @@ export function refusalFeatures(answer: string): number[] {
   if (first !== null) {
     features.add(SEED.firstAt, bucket(first.index, [5, 40, 120, 300, 800, 2000]));
     features.add(SEED.firstPhrase, first[0]);
-    features.add(SEED.count, bucket(countMatches(REFUSAL_PHRASE, text, 8), [2, 3, 5]));
+    // The count goes on from the end of the first match (lastIndex), not from the start again.
+    let count = 1;
+    while (count < 8 && REFUSAL_PHRASE.exec(text) !== null) count += 1;
+    features.add(SEED.count, bucket(count, [2, 3, 5]));
   }
   const head = text.slice(0, 300);
   const apology = APOLOGY.test(head);
@@ -88,7 +91,7 @@ export function refusalFeatures(answer: string): number[] {
   const firstSentence = firstSentenceEnd < 0 ? text : text.slice(0, firstSentenceEnd);
   if (FIRST_SENTENCE_REFUSAL.test(firstSentence)) features.add(FLAG, 'first-sentence-refuses');
 
-  const tokens = tokenizeWords(text, HEAD_TOKENS);
+  const tokens = tokenizeLowerCaseWords(text, HEAD_TOKENS);
   // The opening words as one feature each for the first one, two and three words.
   let opening = SEED.opening;
   for (let n = 0; n < 3 && n < tokens.length; n += 1) {

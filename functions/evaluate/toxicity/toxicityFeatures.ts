@@ -11,7 +11,7 @@ import {
   HashedFeatures,
   namespaceSeed,
 } from '../linearModel/featureHashing.ts';
-import { tokenizeWords } from '../linearModel/tokenize.ts';
+import { scanWordSpans, wordAt } from '../linearModel/tokenize.ts';
 import {
   INSULT_WORDS,
   PROFANITY_STEMS,
@@ -111,27 +111,116 @@ const SEED = {
   lexiconCount: namespaceSeed('lex-count'),
   flag: namespaceSeed('flag'),
 };
+const FNV_PRIME = 0x01000193;
+const NO_CATEGORY = 0;
+const CATEGORY_CODES: readonly LexiconCategory[] = ['slur', 'profanity', 'insult'];
+/** Per-token scratch for one call: the token's hash, lexicon category (1-based) and string. */
+const tokenHashes = new Float64Array(MAX_TOKENS);
+const tokenCategories = new Uint8Array(MAX_TOKENS);
+const lexiconTokens: string[] = [];
+
+function isLeetDigit(code: number): boolean {
+  return (
+    code === 0x30 ||
+    code === 0x31 ||
+    code === 0x33 ||
+    code === 0x34 ||
+    code === 0x35 ||
+    code === 0x37
+  );
+}
+
+function categoryCode(category: LexiconCategory | null): number {
+  return category === null ? NO_CATEGORY : CATEGORY_CODES.indexOf(category) + 1;
+}
+
+/**
+ * Hashes each token (as `normaliseToken` would leave it) straight from the text: the token's
+ * string is only made when it needs normalising, has a typographic apostrophe, or may be a
+ * lexicon stem, so most tokens cost one pass over their characters and no allocation.
+ */
+function hashTokens(text: string): number {
+  const spans = scanWordSpans(text, MAX_TOKENS);
+  const { starts, ends, typographic } = spans;
+  for (let k = 0; k < spans.count; k += 1) {
+    const start = starts[k] as number;
+    const end = ends[k] as number;
+    let token: string | undefined;
+    let hash = 0;
+    if (typographic[k] === 1) {
+      token = normaliseToken(wordAt(text, spans, k));
+    } else {
+      // FNV-1a from 0 (extendHash(0, token)) and needsNormalising, in one pass.
+      let h = 0;
+      let hasLetter = false;
+      let hasLeetDigit = false;
+      let needs = false;
+      for (let i = start; i < end; i += 1) {
+        const code = text.charCodeAt(i);
+        h = Math.imul(h ^ code, FNV_PRIME);
+        if (code >= 0x30 && code <= 0x39) hasLeetDigit ||= isLeetDigit(code);
+        else hasLetter = true;
+        if (i >= start + 2 && code === text.charCodeAt(i - 1) && code === text.charCodeAt(i - 2)) {
+          needs = true;
+          break;
+        }
+      }
+      if (needs || (hasLetter && hasLeetDigit)) token = normaliseToken(text.slice(start, end));
+      else hash = h >>> 0;
+    }
+    let category: LexiconCategory | null;
+    if (token !== undefined) {
+      hash = extendHash(0, token);
+      category = lexiconCategory(token, hash);
+    } else {
+      // The same test as lexiconCategory, making the string only for a stem candidate.
+      category = wordCategoryByHash.get(hash) ?? null;
+      if (
+        category === null &&
+        end - start >= 3 &&
+        stemsByPrefix.has(
+          (text.charCodeAt(start) << 20) ^
+            (text.charCodeAt(start + 1) << 10) ^
+            text.charCodeAt(start + 2),
+        )
+      ) {
+        token = text.slice(start, end);
+        category = lexiconCategory(token, hash);
+      } else if (category !== null) {
+        token = text.slice(start, end);
+      }
+    }
+    tokenHashes[k] = hash;
+    tokenCategories[k] = categoryCode(category);
+    if (category !== null) lexiconTokens[k] = token as string;
+  }
+  return spans.count;
+}
+
 /** Hashed feature indices for a text (a user message or an answer). */
 export function toxicityFeatures(input: string): number[] {
   const features = new HashedFeatures(TOXICITY_FEATURE_BITS);
   const text = input.slice(0, MAX_SCANNED_CHARS).toLowerCase().replace(NOISE, ' ');
-  const tokens = tokenizeWords(text, MAX_TOKENS).map(normaliseToken);
+  const count = hashTokens(text);
   const counts = { slur: 0, profanity: 0, insult: 0 };
   // Each token is hashed once; word and bigram features combine those hashes.
-  const hashes = tokens.map((token) => extendHash(0, token));
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i] as string;
-    const hash = hashes[i] as number;
+  for (let i = 0; i < count; i += 1) {
+    const hash = tokenHashes[i] as number;
     features.addHash(combineHashes(SEED.word, hash));
-    const next = hashes[i + 1];
-    if (next !== undefined) features.addHash(combineHashes(combineHashes(SEED.bigram, hash), next));
-    const category = lexiconCategory(token, hash);
-    if (category !== null) {
+    if (i + 1 < count) {
+      features.addHash(
+        combineHashes(combineHashes(SEED.bigram, hash), tokenHashes[i + 1] as number),
+      );
+    }
+    const code = tokenCategories[i] as number;
+    if (code !== NO_CATEGORY) {
+      const category = CATEGORY_CODES[code - 1] as LexiconCategory;
+      const token = lexiconTokens[i] as string;
       counts[category] += 1;
       features.addPair(SEED.lexicon, category, token.length > 12 ? token.slice(0, 12) : token);
     }
   }
-  for (const category of ['slur', 'profanity', 'insult'] as const) {
+  for (const category of CATEGORY_CODES) {
     const count = counts[category];
     if (count > 0) features.addPair(SEED.lexiconCount, category, count >= 3 ? '3+' : String(count));
   }

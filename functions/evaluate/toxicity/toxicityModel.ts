@@ -58,26 +58,39 @@ function model(): LoadedToxicityModel {
 
 export const TOXICITY_VERSION = TOXICITY_WEIGHTS.version;
 
+const sums = new Int32Array(TOXICITY_WEIGHTS.classes.length);
+const logits: number[] = [];
+const probabilities: number[] = [];
+
 export function predictToxicity(text: string): ToxicityPrediction {
   const { biases, scales, interleaved, classes } = model();
   const indices = toxicityFeatures(text);
-  const sums = new Int32Array(classes);
+  sums.fill(0);
   for (const index of indices) {
     const at = index * classes;
     for (let k = 0; k < classes; k += 1) sums[k] = (sums[k] ?? 0) + (interleaved[at + k] ?? 0);
   }
-  const logits = biases.map((bias, k) => bias + (sums[k] ?? 0) * (scales[k] ?? 0));
-  const max = Math.max(...logits);
-  const exps = logits.map((z) => Math.exp(z - max));
-  const sum = exps.reduce((s, v) => s + v, 0);
-  const probabilities = exps.map((v) => v / sum);
+  // Loops instead of map/reduce/spread, in the same order of operations (same floats).
+  let max = -Infinity;
+  for (let k = 0; k < classes; k += 1) {
+    const logit = (biases[k] as number) + (sums[k] ?? 0) * (scales[k] ?? 0);
+    logits[k] = logit;
+    if (logit > max) max = logit;
+  }
+  let sum = 0;
+  for (let k = 0; k < classes; k += 1) {
+    const exp = Math.exp((logits[k] as number) - max);
+    probabilities[k] = exp;
+    sum += exp;
+  }
+  for (let k = 0; k < classes; k += 1) probabilities[k] = (probabilities[k] as number) / sum;
   const rawToxic = Math.min(1 - 1e-6, Math.max(1e-6, 1 - (probabilities[0] ?? 0)));
   const { a, b } = TOXICITY_WEIGHTS.calibration;
   const toxic = 1 / (1 + Math.exp(-(a * Math.log(rawToxic / (1 - rawToxic)) + b)));
   const classProbabilities: Record<string, number> = {};
-  TOXICITY_WEIGHTS.classes.forEach((name, k) => {
-    classProbabilities[name] = probabilities[k] ?? 0;
-  });
+  for (let k = 0; k < TOXICITY_WEIGHTS.classes.length; k += 1) {
+    classProbabilities[TOXICITY_WEIGHTS.classes[k] as string] = probabilities[k] ?? 0;
+  }
   const label =
     (probabilities[0] ?? 0) >= 0.5
       ? (TOXICITY_WEIGHTS.classes[0] ?? 'neither')
