@@ -5,12 +5,13 @@
  * tokenizer runs on every span at ingest.
  */
 
-const APOSTROPHE = 0x27;
+export const APOSTROPHE = 0x27;
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
 /** 0 = not yet classified, 1 = word character, 2 = not. Filled lazily for non-ASCII code units. */
 const nonAsciiClass = new Uint8Array(0x10000);
 
-function isWordCode(code: number): boolean {
+/** A letter, digit or mark (surrogates are not). */
+export function isWordCode(code: number): boolean {
   if (code < 0x80) {
     return (
       (code >= 0x61 && code <= 0x7a) ||
@@ -28,7 +29,7 @@ function isWordCode(code: number): boolean {
   return known === 1;
 }
 
-function isApostrophe(code: number): boolean {
+export function isApostrophe(code: number): boolean {
   return (
     code === APOSTROPHE || code === 0x2018 || code === 0x2019 || code === 0x2bc || code === 0x60
   );

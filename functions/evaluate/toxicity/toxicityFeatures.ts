@@ -11,7 +11,7 @@ import {
   HashedFeatures,
   namespaceSeed,
 } from '../linearModel/featureHashing.ts';
-import { scanWordSpans, wordAt } from '../linearModel/tokenize.ts';
+import { APOSTROPHE, isApostrophe, isWordCode } from '../linearModel/tokenize.ts';
 import {
   INSULT_WORDS,
   PROFANITY_STEMS,
@@ -135,66 +135,95 @@ function categoryCode(category: LexiconCategory | null): number {
 }
 
 /**
- * Hashes each token (as `normaliseToken` would leave it) straight from the text: the token's
- * string is only made when it needs normalising, has a typographic apostrophe, or may be a
- * lexicon stem, so most tokens cost one pass over their characters and no allocation.
+ * A one-sided filter on the low 16 bits of a hash: a clear bit means the key is certainly not
+ * in the map, so most tokens skip a Map lookup (keys above 2^30 are heap numbers, slow to hash).
+ */
+function lowBitsFilter(keys: Iterable<number>): Uint8Array {
+  const filter = new Uint8Array(1 << 16);
+  for (const key of keys) filter[key & 0xffff] = 1;
+  return filter;
+}
+const lexiconWordFilter = lowBitsFilter(wordCategoryByHash.keys());
+const stemPrefixFilter = lowBitsFilter(stemsByPrefix.keys());
+
+/** The token's string as `tokenizeWords` gives it (typographic apostrophes folded). */
+function tokenString(text: string, start: number, end: number, typographic: boolean): string {
+  const token = text.slice(start, end);
+  return typographic ? token.replace(/[\u2018\u2019\u02bc`]/g, "'") : token;
+}
+
+/**
+ * Tokenizes `text` (lower-cased) as `tokenizeWords` does and hashes each token as
+ * `normaliseToken` would leave it, in the same pass: the token's string is only made when it
+ * needs normalising, has a typographic apostrophe, or may be in the lexicon, so most tokens
+ * cost one pass over their characters and no allocation.
  */
 function hashTokens(text: string): number {
-  const spans = scanWordSpans(text, MAX_TOKENS);
-  const { starts, ends, typographic } = spans;
-  for (let k = 0; k < spans.count; k += 1) {
-    const start = starts[k] as number;
-    const end = ends[k] as number;
-    let token: string | undefined;
-    let hash = 0;
-    if (typographic[k] === 1) {
-      token = normaliseToken(wordAt(text, spans, k));
-    } else {
-      // FNV-1a from 0 (extendHash(0, token)) and needsNormalising, in one pass.
-      let h = 0;
-      let hasLetter = false;
-      let hasLeetDigit = false;
-      let needs = false;
-      for (let i = start; i < end; i += 1) {
-        const code = text.charCodeAt(i);
-        h = Math.imul(h ^ code, FNV_PRIME);
-        if (code >= 0x30 && code <= 0x39) hasLeetDigit ||= isLeetDigit(code);
-        else hasLetter = true;
-        if (i >= start + 2 && code === text.charCodeAt(i - 1) && code === text.charCodeAt(i - 2)) {
-          needs = true;
-          break;
-        }
+  const length = text.length;
+  let count = 0;
+  let i = 0;
+  while (i < length && count < MAX_TOKENS) {
+    while (i < length && !isWordCode(text.charCodeAt(i))) i += 1;
+    if (i >= length) break;
+    const start = i;
+    let typographic = false;
+    // FNV-1a from 0 (extendHash(0, token)) and the needsNormalising tests, as the scan goes.
+    let h = 0;
+    let hasLetter = false;
+    let hasLeetDigit = false;
+    let triple = false;
+    let previous = -1;
+    let beforePrevious = -1;
+    while (i < length) {
+      let code = text.charCodeAt(i);
+      if (isWordCode(code)) {
+        i += 1;
+      } else if (isApostrophe(code) && i + 1 < length && isWordCode(text.charCodeAt(i + 1))) {
+        if (code !== APOSTROPHE) typographic = true;
+        code = APOSTROPHE;
+        i += 1;
+      } else {
+        break;
       }
-      if (needs || (hasLetter && hasLeetDigit)) token = normaliseToken(text.slice(start, end));
-      else hash = h >>> 0;
+      h = Math.imul(h ^ code, FNV_PRIME);
+      if (code >= 0x30 && code <= 0x39) hasLeetDigit ||= isLeetDigit(code);
+      else hasLetter = true;
+      if (code === previous && code === beforePrevious) triple = true;
+      beforePrevious = previous;
+      previous = code;
     }
-    let category: LexiconCategory | null;
-    if (token !== undefined) {
+    const end = i;
+    let token: string | undefined;
+    let hash = h >>> 0;
+    if (typographic || triple || (hasLetter && hasLeetDigit)) {
+      token = normaliseToken(tokenString(text, start, end, typographic));
       hash = extendHash(0, token);
+    }
+    let category: LexiconCategory | null = null;
+    if (token !== undefined) {
       category = lexiconCategory(token, hash);
     } else {
-      // The same test as lexiconCategory, making the string only for a stem candidate.
-      category = wordCategoryByHash.get(hash) ?? null;
-      if (
-        category === null &&
-        end - start >= 3 &&
-        stemsByPrefix.has(
+      // The same test as lexiconCategory, making the string only for a possible entry.
+      if (lexiconWordFilter[hash & 0xffff] === 1) category = wordCategoryByHash.get(hash) ?? null;
+      if (category === null && end - start >= 3) {
+        const key =
           (text.charCodeAt(start) << 20) ^
-            (text.charCodeAt(start + 1) << 10) ^
-            text.charCodeAt(start + 2),
-        )
-      ) {
-        token = text.slice(start, end);
-        category = lexiconCategory(token, hash);
+          (text.charCodeAt(start + 1) << 10) ^
+          text.charCodeAt(start + 2);
+        if (stemPrefixFilter[key & 0xffff] === 1 && stemsByPrefix.has(key)) {
+          token = text.slice(start, end);
+          category = lexiconCategory(token, hash);
+        }
       } else if (category !== null) {
         token = text.slice(start, end);
       }
     }
-    tokenHashes[k] = hash;
-    tokenCategories[k] = categoryCode(category);
-    if (category !== null) lexiconTokens[k] = token as string;
+    tokenHashes[count] = hash;
+    tokenCategories[count] = categoryCode(category);
+    if (category !== null) lexiconTokens[count] = token as string;
+    count += 1;
   }
-  return spans.count;
+  return count;
 }
 
 /** Hashed feature indices for a text (a user message or an answer). */
