@@ -70,11 +70,67 @@ export function ngramBuckets(text: string): { buckets: Int32Array; count: number
   return { buckets: out, count };
 }
 
-/** Sum of the weights of every n-gram occurrence divided by sqrt(occurrences). */
+const CHAR_NGRAM_SALT = CHAR_NGRAM_MIN * 0x9e3779b1;
+
+/**
+ * Sum of the weights of every n-gram occurrence divided by sqrt(occurrences): the n-grams of
+ * `ngramBuckets`, in the same order (so the same float sum), added up as they are hashed
+ * instead of being written to a buffer first. The character n-grams are read through a
+ * sliding window of four code units, each read once.
+ */
 export function ngramScore(text: string, weights: Float32Array): number {
-  const { buckets, count } = ngramBuckets(text);
+  const length = text.length;
   let sum = 0;
-  for (let k = 0; k < count; k++) sum += weights[buckets[k] as number] as number;
+  let count = 0;
+  if (CHAR_NGRAM_MIN === 4 && CHAR_NGRAM_MAX === 4) {
+    let c0 = text.charCodeAt(0);
+    let c1 = text.charCodeAt(1);
+    let c2 = text.charCodeAt(2);
+    for (let i = 0; i + 4 <= length; i++) {
+      const c3 = text.charCodeAt(i + 3);
+      const h = Math.imul(
+        Math.imul(
+          Math.imul(Math.imul(FNV_OFFSET ^ c0, FNV_PRIME) ^ c1, FNV_PRIME) ^ c2,
+          FNV_PRIME,
+        ) ^ c3,
+        FNV_PRIME,
+      );
+      sum += weights[bucket(h, CHAR_NGRAM_SALT)] as number;
+      count++;
+      c0 = c1;
+      c1 = c2;
+      c2 = c3;
+    }
+  } else {
+    const { buckets, count: total } = ngramBuckets(text);
+    for (let k = 0; k < total; k++) sum += weights[buckets[k] as number] as number;
+    return total > 0 ? sum / Math.sqrt(total) : 0;
+  }
+  // Word unigrams and bigrams.
+  let previous = 0;
+  let hasPrevious = false;
+  let i = 0;
+  while (i < length) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let h = FNV_OFFSET;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (!isWordChar(c)) break;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      i++;
+    }
+    sum += weights[bucket(h, 0x51ed270b)] as number;
+    count++;
+    if (hasPrevious) {
+      sum += weights[bucket(Math.imul(previous, 31) ^ h, 0x68e31da4)] as number;
+      count++;
+    }
+    previous = h;
+    hasPrevious = true;
+  }
   return count > 0 ? sum / Math.sqrt(count) : 0;
 }
 
@@ -91,11 +147,11 @@ let wordGeneration = 0;
 
 /**
  * Marks the words of a lower-cased text (same tokens as the word n-grams) in a shared,
- * generation-stamped table and returns a membership test valid until the next call: it never
- * misses a word that is there and rarely claims one that is not (one-hash Bloom filter).
- * No allocation or clearing per text, unlike a Set or a fresh bit array.
+ * generation-stamped table and returns the generation, for `isWordMarked` until the next call:
+ * it never misses a word that is there and rarely claims one that is not (one-hash Bloom
+ * filter). No allocation or clearing per text, unlike a Set or a fresh bit array.
  */
-export function markWords(text: string): (wordHash: number) => boolean {
+export function markWords(text: string): number {
   wordGeneration = (wordGeneration + 1) >>> 0;
   if (wordGeneration === 0) {
     wordMarks.fill(0);
@@ -118,8 +174,12 @@ export function markWords(text: string): (wordHash: number) => boolean {
     }
     wordMarks[h & WORD_MARK_MASK] = generation;
   }
-  return (wordHash) =>
-    generation === wordGeneration && wordMarks[wordHash & WORD_MARK_MASK] === generation;
+  return generation;
+}
+
+/** Whether a word (by `hashWord`) may be in the text `markWords` returned `generation` for. */
+export function isWordMarked(generation: number, wordHash: number): boolean {
+  return generation === wordGeneration && wordMarks[wordHash & WORD_MARK_MASK] === generation;
 }
 
 export interface SparseVector {

@@ -5,7 +5,7 @@
  * so the trained model decides how much each one is worth. Patterns run on lower-cased text
  * with bounded quantifiers only (linear time).
  */
-import { hashWord, markWords } from './hashedNgrams.ts';
+import { hashWord, isWordMarked, markWords } from './hashedNgrams.ts';
 
 export interface HeuristicRule {
   id: string;
@@ -298,22 +298,33 @@ const MAX_RUNS_DECODED = 16;
 const INSTRUCTION_WORDS =
   /\b(?:ignore|instructions?|system prompt|you are|disregard|pretend|jailbreak|reveal|password|assistant)\b/i;
 
-/** Finds base64 runs that decode to readable text containing instruction words. */
+/**
+ * Finds base64 runs that decode to readable text containing instruction words. Runs shorter
+ * than MIN_ENCODED_RUN never count, and any longer run covers the character MIN_ENCODED_RUN - 1
+ * ahead of where the search stands: when that character is not base64, the search jumps past
+ * it, so ordinary prose costs one look per ~40 characters instead of one per character.
+ */
 export function hasEncodedInstructions(text: string): boolean {
   const length = text.length;
   let decoded = 0;
+  // Invariant: i is 0 or text[i - 1] is not a base64 character, so no run starts before i.
   let i = 0;
-  while (i < length && decoded < MAX_RUNS_DECODED) {
-    if (BASE64_CHAR[text.charCodeAt(i)] !== 1) {
-      i++;
+  while (decoded < MAX_RUNS_DECODED) {
+    const probe = i + MIN_ENCODED_RUN - 1;
+    if (probe >= length) break;
+    if (BASE64_CHAR[text.charCodeAt(probe)] !== 1) {
+      i = probe + 1;
       continue;
     }
-    const start = i;
-    while (i < length && BASE64_CHAR[text.charCodeAt(i)] === 1) i++;
-    if (i - start < MIN_ENCODED_RUN) continue;
+    let start = probe;
+    while (start > i && BASE64_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    let end = probe + 1;
+    while (end < length && BASE64_CHAR[text.charCodeAt(end)] === 1) end++;
+    i = end + 1;
+    if (end - start < MIN_ENCODED_RUN) continue;
     decoded++;
     const plain = Buffer.from(
-      text.slice(start, Math.min(i, start + MAX_ENCODED_RUN)),
+      text.slice(start, Math.min(end, start + MAX_ENCODED_RUN)),
       'base64',
     ).toString('latin1');
     let printable = 0;
@@ -341,11 +352,15 @@ export function findHeuristicHits(
   invisible: InvisibleCharacterCounts = countInvisibleCharacters(rawText),
 ): number[] {
   const fired: number[] = [];
-  const hasWord = markWords(lowerText);
-  HEURISTIC_RULES.forEach((rule, i) => {
+  const generation = markWords(lowerText);
+  for (let i = 0; i < HEURISTIC_RULES.length; i++) {
     const triggers = TRIGGER_HASHES[i] ?? [];
-    if (triggers.some(hasWord) && rule.pattern.test(lowerText)) fired.push(i);
-  });
+    let triggered = false;
+    for (let k = 0; k < triggers.length && !triggered; k++) {
+      triggered = isWordMarked(generation, triggers[k] as number);
+    }
+    if (triggered && (HEURISTIC_RULES[i] as HeuristicRule).pattern.test(lowerText)) fired.push(i);
+  }
   const base = HEURISTIC_RULES.length;
   if (invisible.invisible >= 3) fired.push(base);
   if (invisible.tags >= 3) fired.push(base + 1);
