@@ -10,7 +10,7 @@
 import { francAll } from 'franc-min';
 import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS } from './constants.ts';
-import { scanWordSpans } from './linearModel/tokenize.ts';
+import { isApostrophe, isWordCode } from './linearModel/tokenize.ts';
 import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
 
@@ -382,9 +382,13 @@ for (const [word, languages] of wordLanguages) {
   longestFunctionWord = Math.max(longestFunctionWord, word.length);
 }
 
-function functionWordAt(text: string, start: number, end: number): FunctionWord | undefined {
+function functionWordAt(
+  text: string,
+  start: number,
+  end: number,
+  hash: number,
+): FunctionWord | undefined {
   if (end - start > longestFunctionWord) return undefined;
-  const hash = charsHash(text, start, end);
   for (
     let slot = hash & WORD_TABLE_MASK;
     wordTable[slot] !== 0;
@@ -406,16 +410,39 @@ const voteCounts = new Int32Array(VOTING_LANGUAGES.length);
 /** When each language got its first vote (the order a Map of votes would list them in). */
 const voteOrder = new Int32Array(VOTING_LANGUAGES.length);
 
-/** Votes of the function words among a text's first 150 words, best first (ties: first voted). */
+/**
+ * Votes of the function words among a text's first 150 words (the tokens of `tokenizeWords`),
+ * best first (ties: first voted). One pass tokenizes and hashes; no function word holds an
+ * apostrophe, so tokens with one are never looked up.
+ */
 function rankFunctionWordVotes(text: string): { language: string; votes: number }[] {
   const lower = text.toLowerCase();
-  const spans = scanWordSpans(lower, 150);
+  const length = lower.length;
   voteCounts.fill(0);
   let voted = 0;
-  for (let k = 0; k < spans.count; k += 1) {
-    // A token with a (folded) apostrophe is never a function word.
-    if (spans.typographic[k] === 1) continue;
-    const entry = functionWordAt(lower, spans.starts[k] as number, spans.ends[k] as number);
+  let tokens = 0;
+  let i = 0;
+  while (i < length && tokens < 150) {
+    while (i < length && !isWordCode(lower.charCodeAt(i))) i += 1;
+    if (i >= length) break;
+    const start = i;
+    let hasApostrophe = false;
+    let h = 0x811c9dc5;
+    while (i < length) {
+      const code = lower.charCodeAt(i);
+      if (isWordCode(code)) {
+        i += 1;
+      } else if (isApostrophe(code) && i + 1 < length && isWordCode(lower.charCodeAt(i + 1))) {
+        hasApostrophe = true;
+        i += 1;
+      } else {
+        break;
+      }
+      h = Math.imul(h ^ code, 0x01000193);
+    }
+    tokens += 1;
+    if (hasApostrophe) continue;
+    const entry = functionWordAt(lower, start, i, h >>> 0);
     if (entry === undefined) continue;
     for (const language of entry.languages) {
       if (voteCounts[language] === 0) voteOrder[language] = voted++;
