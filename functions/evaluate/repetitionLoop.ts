@@ -10,7 +10,7 @@ import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS } from './constants.ts';
 import { readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
-import { tokenizeWords } from './linearModel/tokenize.ts';
+import { scanWordSpans, wordAt, type WordSpans } from './linearModel/tokenize.ts';
 
 const TAIL_CHARS = 1_500;
 const TAIL_TOKENS = 250;
@@ -30,32 +30,54 @@ export interface RepetitionFinding {
   unit: string;
 }
 
+/** Whether tokens `a` and `b` of `spans` are the same string, without making the strings. */
+function sameToken(lower: string, spans: WordSpans, a: number, b: number): boolean {
+  if (spans.typographic[a] === 1 || spans.typographic[b] === 1) {
+    return wordAt(lower, spans, a) === wordAt(lower, spans, b);
+  }
+  const startA = spans.starts[a] as number;
+  const startB = spans.starts[b] as number;
+  const length = (spans.ends[a] as number) - startA;
+  if ((spans.ends[b] as number) - startB !== length) return false;
+  for (let k = 0; k < length; k += 1) {
+    if (lower.charCodeAt(startA + k) !== lower.charCodeAt(startB + k)) return false;
+  }
+  return true;
+}
+
 function findTokenRepetition(text: string): RepetitionFinding | null {
-  const tokens = tokenizeWords(text.slice(-TAIL_CHARS), TAIL_CHARS);
-  const kept = tokens.length > TAIL_TOKENS ? tokens.slice(-TAIL_TOKENS) : tokens;
-  const n = kept.length;
+  // The tokens of tokenizeWords, compared in place: strings are made only for a found unit.
+  const lower = text.slice(-TAIL_CHARS).toLowerCase();
+  const spans = scanWordSpans(lower, TAIL_CHARS);
+  const first = spans.count > TAIL_TOKENS ? spans.count - TAIL_TOKENS : 0;
+  const n = spans.count - first;
   let best: RepetitionFinding | null = null;
+  let bestStart = 0;
   for (let period = 1; period <= MAX_PERIOD && period * 3 <= n; period += 1) {
     // How far back from the end each token equals the one a period earlier.
     let run = 0;
-    for (let i = n - 1; i >= period && kept[i] === kept[i - period]; i -= 1) run += 1;
+    for (
+      let i = n - 1;
+      i >= period && sameToken(lower, spans, first + i, first + i - period);
+      i -= 1
+    ) {
+      run += 1;
+    }
     const repeatedTokens = run + period;
     const repeats = Math.floor(repeatedTokens / period);
     const minRepeats = period === 1 ? 4 : 3;
     const minTokens = period === 1 ? 24 : MIN_TOKENS;
     if (repeats >= minRepeats && repeatedTokens >= minTokens) {
       if (best === null || repeatedTokens > best.repeatedTokens) {
-        best = {
-          period,
-          repeats,
-          repeatedTokens,
-          unit: kept
-            .slice(n - period)
-            .join(' ')
-            .slice(0, 120),
-        };
+        best = { period, repeats, repeatedTokens, unit: '' };
+        bestStart = first + n - period;
       }
     }
+  }
+  if (best !== null) {
+    const unit: string[] = [];
+    for (let k = bestStart; k < first + n; k += 1) unit.push(wordAt(lower, spans, k));
+    best.unit = unit.join(' ').slice(0, 120);
   }
   return best;
 }
