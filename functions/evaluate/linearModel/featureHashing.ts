@@ -33,24 +33,29 @@ export function combineHashes(first: number, second: number): number {
   return Math.imul((first ^ 0x9e3779b9) + Math.imul(second, 0x85ebca6b), FNV_PRIME) >>> 0;
 }
 
-const stampsByBits = new Map<number, { stamps: Uint32Array; generation: number }>();
+/**
+ * One byte per bucket (a 2^16-bucket model's table is 64 KB, not 256 KB, so it stays in cache
+ * beside the weights); the table is cleared once every 255 generations.
+ */
+const stampsByBits = new Map<number, { stamps: Uint8Array; generation: number }>();
+const MAX_GENERATION = 0xff;
 
 /** Collects hashed feature indices (value 1 each, each bucket at most once). */
 export class HashedFeatures {
   readonly indices: number[] = [];
   private readonly mask: number;
-  private readonly stamps: Uint32Array;
+  private readonly stamps: Uint8Array;
   private readonly generation: number;
 
   constructor(bits: number) {
     this.mask = (1 << bits) - 1;
     let scratch = stampsByBits.get(bits);
     if (scratch === undefined) {
-      scratch = { stamps: new Uint32Array(1 << bits), generation: 0 };
+      scratch = { stamps: new Uint8Array(1 << bits), generation: 0 };
       stampsByBits.set(bits, scratch);
     }
-    scratch.generation = (scratch.generation + 1) >>> 0;
-    if (scratch.generation === 0) {
+    scratch.generation += 1;
+    if (scratch.generation > MAX_GENERATION) {
       scratch.stamps.fill(0);
       scratch.generation = 1;
     }

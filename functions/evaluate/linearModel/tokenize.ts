@@ -7,26 +7,32 @@
 
 export const APOSTROPHE = 0x27;
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
-/** 0 = not yet classified, 1 = word character, 2 = not. Filled lazily for non-ASCII code units. */
-const nonAsciiClass = new Uint8Array(0x10000);
+/**
+ * 0 = not yet classified, 1 = word character, 2 = not: one load per code unit instead of
+ * range tests. ASCII and surrogates are filled at load, the rest lazily.
+ */
+const wordClass = new Uint8Array(0x10000);
+for (let code = 0; code < 0x80; code += 1) {
+  const word =
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a);
+  wordClass[code] = word ? 1 : 2;
+}
+// Surrogates (emoji, rare scripts) are not word characters here.
+wordClass.fill(2, 0xd800, 0xe000);
+
+function classifyWordCode(code: number): boolean {
+  if (!(code >= 0 && code <= 0xffff)) return false;
+  const word = NON_ASCII_WORD.test(String.fromCharCode(code));
+  wordClass[code] = word ? 1 : 2;
+  return word;
+}
 
 /** A letter, digit or mark (surrogates are not). */
 export function isWordCode(code: number): boolean {
-  if (code < 0x80) {
-    return (
-      (code >= 0x61 && code <= 0x7a) ||
-      (code >= 0x30 && code <= 0x39) ||
-      (code >= 0x41 && code <= 0x5a)
-    );
-  }
-  // Surrogates (emoji, rare scripts) are not word characters here.
-  if (code >= 0xd800 && code <= 0xdfff) return false;
-  let known = nonAsciiClass[code];
-  if (known === 0) {
-    known = NON_ASCII_WORD.test(String.fromCharCode(code)) ? 1 : 2;
-    nonAsciiClass[code] = known;
-  }
-  return known === 1;
+  const known = wordClass[code];
+  return known === 1 || (known === 0 && classifyWordCode(code));
 }
 
 export function isApostrophe(code: number): boolean {
