@@ -106,9 +106,33 @@ export function ngramScore(text: string, weights: Float32Array): number {
     for (let k = 0; k < total; k++) sum += weights[buckets[k] as number] as number;
     return total > 0 ? sum / Math.sqrt(total) : 0;
   }
-  // Word unigrams and bigrams.
-  let previous = 0;
-  let hasPrevious = false;
+  // Word unigrams and bigrams, from the hashes markWords kept when it read this same text.
+  const words = text === markedText ? markedCount : hashWordsInto(text);
+  for (let k = 0; k < words; k++) {
+    const h = markedHashes[k] as number;
+    sum += weights[bucket(h, 0x51ed270b)] as number;
+    count++;
+    if (k > 0) {
+      sum += weights[
+        bucket(Math.imul(markedHashes[k - 1] as number, 31) ^ h, 0x68e31da4)
+      ] as number;
+      count++;
+    }
+  }
+  return count > 0 ? sum / Math.sqrt(count) : 0;
+}
+
+/** The word hashes of the text last read by markWords or hashWordsInto (shared, reused). */
+let markedHashes = new Int32Array(1024);
+let markedCount = 0;
+let markedText: string | undefined;
+
+/** Writes the hash of every word of `text` into markedHashes and returns how many. */
+function hashWordsInto(text: string): number {
+  const length = text.length;
+  // At most one word per two characters (a word and its separator), plus one.
+  if (markedHashes.length < (length >> 1) + 1) markedHashes = new Int32Array((length >> 1) + 1);
+  let count = 0;
   let i = 0;
   while (i < length) {
     if (!isWordChar(text.charCodeAt(i))) {
@@ -122,16 +146,11 @@ export function ngramScore(text: string, weights: Float32Array): number {
       h = Math.imul(h ^ c, FNV_PRIME);
       i++;
     }
-    sum += weights[bucket(h, 0x51ed270b)] as number;
-    count++;
-    if (hasPrevious) {
-      sum += weights[bucket(Math.imul(previous, 31) ^ h, 0x68e31da4)] as number;
-      count++;
-    }
-    previous = h;
-    hasPrevious = true;
+    markedHashes[count++] = h;
   }
-  return count > 0 ? sum / Math.sqrt(count) : 0;
+  markedCount = count;
+  markedText = text;
+  return count;
 }
 
 export function hashWord(word: string): number {
@@ -158,22 +177,10 @@ export function markWords(text: string): number {
     wordGeneration = 1;
   }
   const generation = wordGeneration;
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let h = FNV_OFFSET;
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (!isWordChar(c)) break;
-      h = Math.imul(h ^ c, FNV_PRIME);
-      i++;
-    }
-    wordMarks[h & WORD_MARK_MASK] = generation;
-  }
+  // The hashes stay in markedHashes: ngramScore reuses them when it scores this same text.
+  const count = hashWordsInto(text);
+  for (let k = 0; k < count; k++)
+    wordMarks[(markedHashes[k] as number) & WORD_MARK_MASK] = generation;
   return generation;
 }
 
