@@ -18,6 +18,16 @@ export function extendHash(hash: number, text: string): number {
   return h >>> 0;
 }
 
+/** Continues an FNV-1a hash over `text.slice(start, end)`, without making the slice. */
+export function extendHashRange(hash: number, text: string, start: number, end: number): number {
+  let h = hash;
+  for (let i = start; i < end; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
 /** Continues a hash with one UTF-16 code unit. */
 export function extendHashCode(hash: number, code: number): number {
   return Math.imul(hash ^ code, FNV_PRIME) >>> 0;

@@ -7,10 +7,11 @@
 import {
   extendHash,
   extendHashCode,
+  extendHashRange,
   HashedFeatures,
   namespaceSeed,
 } from '../linearModel/featureHashing.ts';
-import { tokenizeLowerCaseWords } from '../linearModel/tokenize.ts';
+import { scanWordSpans, wordAt, type WordSpans } from '../linearModel/tokenize.ts';
 
 export const REFUSAL_FEATURE_BITS = 16;
 /** Only the start of a long answer is read: refusals show up early. */
@@ -55,6 +56,13 @@ function countMatches(pattern: RegExp, text: string, limit: number): number {
   return count;
 }
 
+/** extendHash(hash, token k) with the token read from the text (its string only if folded). */
+function extendTokenHash(hash: number, text: string, spans: WordSpans, k: number): number {
+  return spans.typographic[k] === 1
+    ? extendHash(hash, wordAt(text, spans, k))
+    : extendHashRange(hash, text, spans.starts[k] as number, spans.ends[k] as number);
+}
+
 /** Hashed feature indices for an assistant answer. */
 export function refusalFeatures(answer: string): number[] {
   const features = new HashedFeatures(REFUSAL_FEATURE_BITS);
@@ -91,20 +99,23 @@ export function refusalFeatures(answer: string): number[] {
   const firstSentence = firstSentenceEnd < 0 ? text : text.slice(0, firstSentenceEnd);
   if (FIRST_SENTENCE_REFUSAL.test(firstSentence)) features.add(FLAG, 'first-sentence-refuses');
 
-  const tokens = tokenizeLowerCaseWords(text, HEAD_TOKENS);
+  // The tokens of tokenizeWords, hashed in place (no token strings).
+  const spans = scanWordSpans(text, HEAD_TOKENS);
+  const tokenCount = spans.count;
   // The opening words as one feature each for the first one, two and three words.
   let opening = SEED.opening;
-  for (let n = 0; n < 3 && n < tokens.length; n += 1) {
-    opening = extendHash(extendHashCode(opening, 0x1f), tokens[n] as string);
+  for (let n = 0; n < 3 && n < tokenCount; n += 1) {
+    opening = extendTokenHash(extendHashCode(opening, 0x1f), text, spans, n);
     features.addHash(opening);
   }
   // Word n-grams only from the opening: the body's vocabulary is the topic, not the stance.
-  const headLength = Math.min(tokens.length, HEAD_TOKENS);
+  const headLength = Math.min(tokenCount, HEAD_TOKENS);
   for (let i = 0; i < headLength; i += 1) {
-    const token = tokens[i] as string;
-    features.add(SEED.head, token);
-    const next = tokens[i + 1];
-    if (next !== undefined && i + 1 < headLength) features.addPair(SEED.head2, token, next);
+    features.addHash(extendTokenHash(SEED.head, text, spans, i));
+    if (i + 1 < tokenCount && i + 1 < headLength) {
+      const pair = extendHashCode(extendTokenHash(SEED.head2, text, spans, i), 0x1f);
+      features.addHash(extendTokenHash(pair, text, spans, i + 1));
+    }
   }
   return features.indices;
 }
