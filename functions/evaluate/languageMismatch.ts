@@ -501,6 +501,10 @@ function scriptIndex(code: number): number {
   return -1;
 }
 
+/** scriptIndex of every UTF-16 code unit, one load per character in the counting loop. */
+const SCRIPT_OF_CODE = new Int8Array(0x10000);
+for (let code = 0; code < 0x10000; code += 1) SCRIPT_OF_CODE[code] = scriptIndex(code);
+
 interface Identified {
   language: string;
   method: 'script' | 'function-words' | 'franc';
@@ -516,7 +520,7 @@ export function identifyLanguage(raw: string): Identified | null {
   const counts = new Int32Array(SCRIPTS.length);
   let letters = 0;
   for (let i = 0; i < text.length; i += 1) {
-    const script = scriptIndex(text.charCodeAt(i));
+    const script = SCRIPT_OF_CODE[text.charCodeAt(i)] as number;
     if (script < 0) continue;
     letters += 1;
     counts[script] = (counts[script] ?? 0) + 1;
