@@ -22,6 +22,13 @@ export function machineLine(command: string): string {
   return `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, with \`${command}\`.`;
 }
 
+/** The 1-minute load average now: a run notes it at its start and end (the machine is shared). */
+export const currentLoad = (): number => os.loadavg()[0] ?? 0;
+
+export function loadSentence(load: { start: number; end: number }): string {
+  return `The machine is shared: 1-minute load average ${load.start.toFixed(2)} at the start of the run, ${load.end.toFixed(2)} at the end, on ${os.cpus().length} cores.`;
+}
+
 export function replaceSection(document: string, id: string, markdown: string): string {
   const start = `<!-- bench:${id} -->`;
   const end = `<!-- /bench:${id} -->`;

@@ -21,6 +21,7 @@ import { getMetricsBreakdown, getMetricsSeries } from '../../functions/store/met
 import { runMigrations } from '../../functions/store/migrate.ts';
 import { getTraceSpans } from '../../functions/store/spansRepository.ts';
 import { searchTraces } from '../../functions/store/traceSearchRepository.ts';
+import { currentLoad, loadSentence } from './benchmarkReport.ts';
 import { loadPeerTable, PEER_TABLE } from './peerEventsTable.ts';
 import { median } from './percentile.ts';
 import { seedSpans, SEED_MAIN_PROJECT } from './seedSpans.ts';
@@ -66,6 +67,8 @@ export interface WebBenchResult {
   ourBytesOnDisk: number;
   peerBytesOnDisk: number;
   rollupRows: number;
+  /** 1-minute load average at the start and the end of the run. */
+  load: { start: number; end: number };
 }
 
 interface Probe {
@@ -279,6 +282,7 @@ export async function benchWebQueries(options: {
   dataDir?: string;
   skipApi?: boolean;
 }): Promise<WebBenchResult> {
+  const loadAtStart = currentLoad();
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-web-'));
   mkdirSync(dataDir, { recursive: true });
   const embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: dataDir }));
@@ -402,6 +406,7 @@ export async function benchWebQueries(options: {
       ourBytesOnDisk: await bytesOnDisk(client, OUR_TABLES),
       peerBytesOnDisk: await bytesOnDisk(client, [PEER_TABLE]),
       rollupRows,
+      load: { start: loadAtStart, end: loadAtStart },
     };
     // The engine's directory belongs to one process: the stack opens it once this one has let go.
     await client.close();
@@ -415,6 +420,7 @@ export async function benchWebQueries(options: {
       );
       for (const timing of timings) timing.api = api[timing.id];
     }
+    result.load.end = currentLoad();
     return result;
   } finally {
     if (!closed) await client.close();
@@ -483,7 +489,7 @@ calls and the JSON response included (\`test/bench/webApiTimings.ts\`); the targ
     : '';
   return `## Web queries on 10 million spans vs the Langfuse-v4-style peer
 
-${machine}
+${machine} ${loadSentence(result.load)}
 
 ${result.spans.toLocaleString('en-US')} spans (${result.mainProjectSpans.toLocaleString('en-US')} in the measured project) over 30 days from
 \`test/bench/seedSpans.ts\` in an embedded chDB; seeding took ${result.seedSeconds === null ? 'n/a' : `${result.seedSeconds.toFixed(0)} s`} (materialized views included), copying them
