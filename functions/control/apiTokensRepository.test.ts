@@ -1,35 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoClient, createDynamoDocumentClient } from '../aws/awsClients.ts';
-import { parseServerEnv } from '../config/env.ts';
-import { createControlPlaneTables, startDynalite } from '../../infra/local/services/dynalite.ts';
-import type { LocalService } from '../../infra/local/services/listenOnLoopback.ts';
+import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
 import { ApiTokensRepository } from './apiTokensRepository.ts';
 
 const TTL_MS = 5_000;
 const HOUR_MS = 3_600_000;
 
 describe('ApiTokensRepository on dynalite', () => {
-  let dynalite: LocalService;
+  let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
   let documents: DynamoDBDocumentClient;
   let table: string;
   let projectCounter = 0;
 
   beforeAll(async () => {
-    dynalite = await startDynalite();
-    const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
-    table = env.SIGHTLINE_API_TOKENS_TABLE;
-    await createControlPlaneTables(createDynamoClient(env), {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-      apiTokensTable: table,
-    });
-    documents = createDynamoDocumentClient(env);
+    controlPlane = await startTestControlPlane();
+    documents = controlPlane.documents;
+    table = controlPlane.env.SIGHTLINE_API_TOKENS_TABLE;
   });
 
   afterAll(async () => {
-    documents.destroy();
-    await dynalite.close();
+    await controlPlane.close();
   });
 
   /** A caching repository on a clock the test moves, and a token of a project of its own. */

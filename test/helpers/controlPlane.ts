@@ -1,6 +1,6 @@
 /**
- * A throwaway control plane for tests: dynalite in memory with the tables created, and a
- * repository to register projects and keys.
+ * A throwaway control plane for tests: dynalite in memory with every table created, a document
+ * client on it, and a repository to register projects and keys.
  */
 import { createDynamoClient, createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
@@ -15,6 +15,8 @@ export async function startTestControlPlane() {
   const tables = {
     projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
     ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    apiTokensTable: env.SIGHTLINE_API_TOKENS_TABLE,
+    membershipsTable: env.SIGHTLINE_MEMBERSHIPS_TABLE,
   };
   const dynamo = createDynamoClient(env);
   await createControlPlaneTables(dynamo, tables);
@@ -22,6 +24,7 @@ export async function startTestControlPlane() {
   const projects = new ProjectsRepository(documents, tables);
   return {
     env,
+    documents,
     projects,
     async close() {
       documents.destroy();

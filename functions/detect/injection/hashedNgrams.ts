@@ -11,6 +11,8 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 const CHAR_NGRAM_MIN = 4;
 const CHAR_NGRAM_MAX = 4;
+const WORD_SALT = 0x51ed270b;
+const BIGRAM_SALT = 0x68e31da4;
 
 function bucket(hash: number, salt: number): number {
   let h = Math.imul(hash ^ salt, 0x2c1b3c6d);
@@ -47,25 +49,11 @@ export function ngramBuckets(text: string): { buckets: Int32Array; count: number
     }
   }
   // Word unigrams and bigrams.
-  let previous = 0;
-  let hasPrevious = false;
-  let i = 0;
-  while (i < length) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let h = FNV_OFFSET;
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (!isWordChar(c)) break;
-      h = Math.imul(h ^ c, FNV_PRIME);
-      i++;
-    }
-    out[count++] = bucket(h, 0x51ed270b);
-    if (hasPrevious) out[count++] = bucket(Math.imul(previous, 31) ^ h, 0x68e31da4);
-    previous = h;
-    hasPrevious = true;
+  const words = hashWordsInto(text);
+  for (let k = 0; k < words; k++) {
+    const h = markedHashes[k] as number;
+    out[count++] = bucket(h, WORD_SALT);
+    if (k > 0) out[count++] = bucket(Math.imul(markedHashes[k - 1] as number, 31) ^ h, BIGRAM_SALT);
   }
   return { buckets: out, count };
 }
@@ -110,11 +98,11 @@ export function ngramScore(text: string, weights: Float32Array): number {
   const words = text === markedText ? markedCount : hashWordsInto(text);
   for (let k = 0; k < words; k++) {
     const h = markedHashes[k] as number;
-    sum += weights[bucket(h, 0x51ed270b)] as number;
+    sum += weights[bucket(h, WORD_SALT)] as number;
     count++;
     if (k > 0) {
       sum += weights[
-        bucket(Math.imul(markedHashes[k - 1] as number, 31) ^ h, 0x68e31da4)
+        bucket(Math.imul(markedHashes[k - 1] as number, 31) ^ h, BIGRAM_SALT)
       ] as number;
       count++;
     }
