@@ -12,67 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { parseServerEnv } from '../../functions/config/env.ts';
-import type { IngestKeyItem, ProjectItem } from '../../functions/control/controlPlaneTables.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { IngestKeyCache } from '../../functions/ingest/ingestKeyCache.ts';
 import { prepareIngestBatch } from '../../functions/ingest/prepareIngestBatch.ts';
 import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
-import { buildKinesisRecord, buildRecordData, buildSpan, hex } from '../helpers/factories.ts';
+import { benchKeys, kinesisBatches, variedSpan } from './benchSpans.ts';
 import { percentile } from './percentile.ts';
 import { randomBytes } from 'node:crypto';
 import { vaultFromMasterKey } from '../../functions/enrich/loadVault.ts';
-
-/** A support-chat LLM span of about 2 KB serialised. */
-export function realisticSpan() {
-  const question =
-    'Hello, I ordered a pair of running shoes last week (order 48213) and the tracking page has not updated since Tuesday. ' +
-    'Could you check where the parcel is and whether it will arrive before the weekend? I also want to change the delivery address.';
-  const answer =
-    'Thanks for reaching out! I checked order 48213: the parcel left our warehouse on Monday and is with the carrier. ' +
-    'The carrier reports a delay at the regional hub; the new estimate is Friday. You can change the address until it is out for delivery: ' +
-    'open Orders → 48213 → Delivery and choose "Change address". Is there anything else I can help with?';
-  return buildSpan({
-    name: 'chat gpt-4o-mini',
-    systemInstructions: [
-      {
-        type: 'text',
-        content:
-          "You are a helpful, concise support assistant for an online shoe store. Answer in the customer's language. " +
-          'Use the order tools before answering questions about deliveries. Never promise refunds; explain the policy ' +
-          'instead: unworn items can be returned within 30 days, and refunds reach the original payment method within 5 to 10 business days.',
-      },
-    ],
-    inputMessages: [{ role: 'user', parts: [{ type: 'text', content: question }] }],
-    outputMessages: [
-      { role: 'assistant', finishReason: 'stop', parts: [{ type: 'text', content: answer }] },
-    ],
-    request: { temperature: 0.2, maxTokens: 800 },
-    usage: { inputTokens: 812, outputTokens: 143, cachedInputTokens: 256 },
-    timeToFirstTokenMs: 412,
-    prompt: { name: 'support-answer', version: 4, variables: { store: 'Acme Shoes' } },
-    tags: ['support', 'prod'],
-    metadata: { route: '/api/chat', region: 'eu-west-1' },
-    release: 'support-web@1.4.2',
-  });
-}
-
-/** The bench project's ingest key and a warm key cache over it (no DynamoDB). */
-export function benchKeys() {
-  const key = { projectId: 'bench', keyId: 'ik_bench', secret: 'b'.repeat(43) };
-  const project: ProjectItem = {
-    projectId: 'bench',
-    name: 'bench',
-    retentionDays: 30,
-    createdAt: '',
-  };
-  const ingestKey: IngestKeyItem = { ...key, status: 'active', createdAt: '' };
-  const keys = new IngestKeyCache(
-    { getProject: async () => project, getIngestKey: async () => ingestKey },
-    { ttlSeconds: 3_600 },
-  );
-  return { key, keys };
-}
 
 export interface IngestResult {
   spanBytes: number;
@@ -103,28 +50,25 @@ export async function benchIngestHandler(): Promise<IngestResult> {
   const spansPerRecord = 50;
   const recordsPerBatch = 20;
   const batches = 30;
-  const spanBytes = Buffer.byteLength(JSON.stringify(realisticSpan()));
-  const events = Array.from({ length: batches }, () => ({
-    Records: Array.from({ length: recordsPerBatch }, () =>
-      buildKinesisRecord(
-        buildRecordData(
-          Array.from({ length: spansPerRecord }, () => ({
-            ...realisticSpan(),
-            traceId: hex(16),
-            spanId: hex(8),
-          })),
-          key,
-          { gzip: true },
-        ),
-      ),
-    ),
-  }));
   const spansPerBatch = spansPerRecord * recordsPerBatch;
+  // Warm-up, the CPU-only pass and the handler pass each get their own spans: texts seen
+  // before would be answered from the ingest function's memo.
+  const eventsFrom = (first: number, count: number) =>
+    kinesisBatches(
+      Array.from({ length: count * spansPerBatch }, (_, index) => variedSpan(first + index)),
+      key,
+      { spansPerRecord, recordsPerBatch },
+    ).map((Records) => ({ Records }));
+  const warmUp = eventsFrom(0, 1);
+  const prepareEvents = eventsFrom(spansPerBatch, batches);
+  const events = eventsFrom((batches + 1) * spansPerBatch, batches);
+  const spanBytes = Buffer.byteLength(JSON.stringify(variedSpan(0)));
 
   // Warm-up, then the CPU-only part (decode, verify, validate, map), then the full handler.
-  await handler(events[0]!, context);
+  await handler(warmUp[0]!, context);
   let started = performance.now();
-  for (const event of events) await prepareIngestBatch(event.Records, keys, Date.now(), vault);
+  for (const event of prepareEvents)
+    await prepareIngestBatch(event.Records, keys, Date.now(), vault);
   const prepareSeconds = (performance.now() - started) / 1000;
 
   const durations: number[] = [];
