@@ -62,12 +62,4 @@ export class ExpiringLruCache<V extends NonNullable<unknown>> {
     this.#invalidations += 1;
     this.#entries.delete(key);
   }
-
-  /** Removes every entry whose value matches (the cache is small: a full pass is cheap). */
-  deleteWhere(matches: (value: V) => boolean): void {
-    this.#invalidations += 1;
-    for (const [key, value] of this.#entries.entries()) {
-      if (matches(value)) this.#entries.delete(key);
-    }
-  }
 }

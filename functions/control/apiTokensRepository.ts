@@ -141,7 +141,8 @@ export class ApiTokensRepository {
       );
     } finally {
       // After the write: a verification that read the token before it cannot cache it now.
-      this.#verified?.deleteWhere((cached) => cached.tokenId === tokenId);
+      // Only the genuine token is ever cached, under its own hash: the stored one.
+      this.#verified?.delete(item.tokenHash);
     }
     return true;
   }
