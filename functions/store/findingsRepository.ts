@@ -1,7 +1,8 @@
 /**
  * The `findings` table (migration 0005): what the enrichment stage's detectors found in a
- * span's text, located by field, message, part and UTF-16 offsets. Reads go through FINAL so
- * a redelivered batch never shows a finding twice.
+ * span's text, located by field, message, part and UTF-16 offsets. A redelivered batch never
+ * shows a finding twice: reads keep the newest row of each finding (the table's sorting key),
+ * which is what FINAL would merge to, without FINAL's merge of whole granules.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 
@@ -29,8 +30,14 @@ export async function getTraceFindings(
   const result = await client.query({
     query: `SELECT span_id, category, type, field, message_index, part_index, start, end, score,
         detector_id, detector_version
-      FROM ${FINDINGS_TABLE} FINAL
-      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+      FROM (
+        SELECT *
+        FROM ${FINDINGS_TABLE}
+        WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+        ORDER BY span_id, detector_id, type, field, message_index, part_index, start, end,
+          created_at DESC
+        LIMIT 1 BY span_id, detector_id, type, field, message_index, part_index, start, end
+      )
       ORDER BY span_id, field, message_index, part_index, start
       LIMIT {limit:UInt32}`,
     query_params: { projectId, traceId, limit },

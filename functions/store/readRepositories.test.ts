@@ -20,7 +20,10 @@ import {
   getMetricsSummary,
   getTopUsersByCost,
 } from './metricsRepository.ts';
+import { getTraceEvalScores } from './evalScoresRepository.ts';
+import { getTraceFindings } from './findingsRepository.ts';
 import { runMigrations } from './migrate.ts';
+import { getTraceSpans, type TraceSpan } from './spansRepository.ts';
 import { comparePromptVersions, listPromptVersions } from './promptVersionsRepository.ts';
 import { InvalidQueryError } from './queryErrors.ts';
 import { toSpanRow } from './spanRows.ts';
@@ -771,5 +774,131 @@ describe('prompt versions', () => {
     ]);
     expect(v2).toMatchObject({ promptVersion: '2', evalScores: [] });
     expect(v2?.metrics).toMatchObject({ requests: 1, errors: 1 });
+  });
+});
+
+describe('trace lookup', () => {
+  it('reads a trace’s spans from span_details as spans holds them, a redelivered one once', async () => {
+    // Act: T1 (three spans) and T3 (inserted twice, see beforeAll).
+    const t1 = await getTraceSpans(client, { projectId, traceId: traceIds.t1 });
+    const t3 = await getTraceSpans(client, { projectId, traceId: traceIds.t3 });
+    // Assess: the same values a FINAL read of spans gives, in start order.
+    const fromSpans = async (traceId: string) => {
+      const result = await client.query({
+        query: `SELECT * FROM spans FINAL
+          WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+          ORDER BY start_time, span_id`,
+        query_params: { projectId, traceId },
+        format: 'JSONEachRow',
+      });
+      return result.json<Record<string, unknown>>();
+    };
+    const sameColumns = (rows: TraceSpan[], reference: Record<string, unknown>[]) =>
+      expect(rows).toEqual(
+        reference.map((row) =>
+          Object.fromEntries(Object.keys(rows[0]!).map((column) => [column, row[column]])),
+        ),
+      );
+    expect(t1).toHaveLength(3);
+    sameColumns(t1, await fromSpans(traceIds.t1));
+    expect(t3).toHaveLength(1);
+    sameColumns(t3, await fromSpans(traceIds.t3));
+    // Another project's trace id reads nothing.
+    expect(
+      await getTraceSpans(client, { projectId: otherProjectId, traceId: traceIds.t1 }),
+    ).toEqual([]);
+  });
+
+  it('shows the newest row of a span stored again before parts merge', async () => {
+    // Arrange: T2's span again in span_details, ingested later with another status message.
+    const [before] = await getTraceSpans(client, { projectId, traceId: traceIds.t2 });
+    const stored = await client.query({
+      query: `SELECT * FROM span_details WHERE project_id = {projectId:String} AND trace_id = {traceId:String}`,
+      query_params: { projectId, traceId: traceIds.t2 },
+      format: 'JSONEachRow',
+    });
+    const [row] = await stored.json<Record<string, unknown>>();
+    await insertRows(client, {
+      table: 'span_details',
+      rows: [
+        {
+          ...row,
+          status_message: 'upstream timeout (re-ingested)',
+          ingested_at: toDateTime64(Date.parse(`${String(row!.ingested_at)}Z`) + 60_000),
+        },
+      ],
+      issuedBy: 'test',
+    });
+    // Act
+    const after = await getTraceSpans(client, { projectId, traceId: traceIds.t2 });
+    // Assess
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ span_id: before!.span_id });
+    expect(after[0]!.status_message).toBe('upstream timeout (re-ingested)');
+  });
+
+  it('keeps the newest eval score and finding of each key, once', async () => {
+    // Arrange: a trace of its own, scored twice by one evaluator version and once by another,
+    // and one finding stored twice (a redelivered batch) beside another finding.
+    const traceId = hex(16);
+    const spanId = hex(8);
+    const score = (evaluatorVersion: string, value: number, atMs: number) => ({
+      project_id: projectId,
+      trace_id: traceId,
+      span_id: spanId,
+      evaluator: 'relevance',
+      evaluator_version: evaluatorVersion,
+      value,
+      passed: value >= 0.5,
+      label: '',
+      comment: '',
+      created_at: toDateTime64(atMs),
+    });
+    await insertRows(client, {
+      table: 'eval_scores',
+      rows: [score('1', 0.2, BASE), score('2', 0.7, BASE)],
+      issuedBy: 'test',
+    });
+    await insertRows(client, {
+      table: 'eval_scores',
+      rows: [score('1', 0.9, BASE + 5_000)],
+      issuedBy: 'test',
+    });
+    const finding = (start: number, atMs: number) => ({
+      project_id: projectId,
+      trace_id: traceId,
+      span_id: spanId,
+      category: 'pii',
+      type: 'EMAIL',
+      field: 'input',
+      message_index: 0,
+      part_index: 0,
+      start,
+      end: start + 17,
+      score: 0.95,
+      detector_id: 'pii.email',
+      detector_version: '1',
+      created_at: toDateTime64(atMs),
+    });
+    await insertRows(client, {
+      table: 'findings',
+      rows: [finding(4, BASE), finding(40, BASE)],
+      issuedBy: 'test',
+    });
+    await insertRows(client, {
+      table: 'findings',
+      rows: [finding(4, BASE + 1_000)],
+      issuedBy: 'test',
+    });
+    // Act
+    const scores = await getTraceEvalScores(client, { projectId, traceId });
+    const findings = await getTraceFindings(client, { projectId, traceId });
+    // Assess
+    expect(scores.map((entry) => [entry.evaluator_version, entry.value])).toEqual([
+      ['1', 0.9],
+      ['2', 0.7],
+    ]);
+    expect(findings.map((entry) => entry.start)).toEqual([4, 40]);
+    expect(await getTraceEvalScores(client, { projectId: otherProjectId, traceId })).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * The `spans` table: batched writes from the ingest function and the reads the web app and
- * tools run. Every read goes through FINAL so a redelivered batch that has not merged yet
- * never shows twice; every value is a bound `{name:Type}` parameter.
+ * tools run. No read shows a redelivered span twice before parts merge: reads of spans go
+ * through FINAL, the trace lookup keeps the newest row per span; every value is a bound
+ * `{name:Type}` parameter.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { insertRows } from './insertRows.ts';
 import type { SpanRow } from './spanRows.ts';
 
 export const SPANS_TABLE = 'spans';
+/** The lookup copy of spans, sorted by trace (migration 0014). */
+export const SPAN_DETAILS_TABLE = 'span_details';
 
 /** `deduplicationToken`: the same token again (a redelivered batch) inserts nothing. */
 export function insertSpans(
@@ -78,6 +81,12 @@ export async function listRecentSpans(
   return result.json<SpanSummary>();
 }
 
+const TRACE_SPAN_COLUMNS = `${SUMMARY_COLUMNS}, end_time, error_type, operation_name, response_id,
+  request_params, cached_input_tokens, reasoning_tokens, finish_reasons, time_to_first_token_ms,
+  system_instructions, input_messages, output_messages, tool_name, tool_call_id,
+  prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version, ingested_at,
+  cost_usd, cost_status`;
+
 export interface TraceSpan extends SpanSummary {
   end_time: string;
   error_type: string;
@@ -110,14 +119,18 @@ export async function getTraceSpans(
   client: ClickHouseClient,
   { projectId, traceId }: { projectId: string; traceId: string },
 ): Promise<TraceSpan[]> {
+  // span_details (migration 0014) holds these columns sorted by trace: a lookup reads a few
+  // small granules instead of testing every granule of spans. The newest row of each span
+  // wins, as FINAL on spans would choose.
   const result = await client.query({
-    query: `SELECT ${SUMMARY_COLUMNS}, end_time, error_type, operation_name, response_id,
-        request_params, cached_input_tokens, reasoning_tokens, finish_reasons,
-        time_to_first_token_ms, system_instructions, input_messages, output_messages, tool_name,
-        tool_call_id, prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version,
-        ingested_at, cost_usd, cost_status
-      FROM ${SPANS_TABLE} FINAL
-      WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+    query: `SELECT ${TRACE_SPAN_COLUMNS}
+      FROM (
+        SELECT ${TRACE_SPAN_COLUMNS}
+        FROM ${SPAN_DETAILS_TABLE}
+        WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+        ORDER BY span_id, ingested_at DESC
+        LIMIT 1 BY span_id
+      )
       ORDER BY start_time, span_id
       LIMIT 10000`,
     query_params: { projectId, traceId },

@@ -19,6 +19,8 @@ import { parseServerEnv } from '../../functions/config/env.ts';
 import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
 import { getMetricsBreakdown, getMetricsSeries } from '../../functions/store/metricsRepository.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
+import { getTraceEvalScores } from '../../functions/store/evalScoresRepository.ts';
+import { getTraceFindings } from '../../functions/store/findingsRepository.ts';
 import { getTraceSpans } from '../../functions/store/spansRepository.ts';
 import { searchTraces } from '../../functions/store/traceSearchRepository.ts';
 import { currentLoad, loadSentence } from './benchmarkReport.ts';
@@ -221,7 +223,15 @@ function ourQueries(client: ClickHouseClient, probe: Probe) {
         sort: newest,
         limit: 50,
       }).then((page) => page.rows.length),
-    traceLookup: () => getTraceSpans(client, { projectId, traceId: probe.traceId }).then(count),
+    // The three reads the lookup route makes, at once as it makes them.
+    traceLookup: () => {
+      const trace = { projectId, traceId: probe.traceId };
+      return Promise.all([
+        getTraceSpans(client, trace),
+        getTraceFindings(client, trace),
+        getTraceEvalScores(client, trace),
+      ]).then(([spans]) => spans.length);
+    },
     userHistory90d: () =>
       searchTraces(client, {
         filter: { projectId, range: range(90), userId: probe.userId },
@@ -256,6 +266,7 @@ const LABELS: Record<WebQueryId, string> = {
 /** What our reads use: spans with their indexes, the per-trace tables and the rollups. */
 const OUR_TABLES = [
   'spans',
+  'span_details',
   'trace_details',
   'trace_summaries',
   'trace_keys',
@@ -493,7 +504,7 @@ ${machine} ${loadSentence(result.load)}
 
 ${result.spans.toLocaleString('en-US')} spans (${result.mainProjectSpans.toLocaleString('en-US')} in the measured project) over 30 days from
 \`test/bench/seedSpans.ts\` in an embedded chDB; seeding took ${result.seedSeconds === null ? 'n/a' : `${result.seedSeconds.toFixed(0)} s`} (materialized views included), copying them
-into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: ours ${gib(result.ourBytesOnDisk)} (spans and their text indexes, the per-trace tables, the rollups), peer ${gib(result.peerBytesOnDisk)}; the per-minute
+into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: ours ${gib(result.ourBytesOnDisk)} (spans and their text indexes, the lookup copy of span details, the per-trace tables, the rollups), peer ${gib(result.peerBytesOnDisk)}; the per-minute
 rollup holds ${result.rollupRows.toLocaleString('en-US')} rows. ${apiText}"In process" = the repository functions the \`/api/v1\` routes call
 (\`functions/store\`) on the engine embedded in the benchmark's process; peer = the same question in SQL on \`peer_events\`
 (\`test/bench/peerEventsTable.ts\`) in the same process, deduplicating with FINAL (ours reads per-trace aggregates that need
