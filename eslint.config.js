@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'node_modules',
       'web/.next',
+      'web/.next-lambda',
       'web/next-env.d.ts',
       'cdk.out',
       '.sightline',

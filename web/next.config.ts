@@ -10,7 +10,35 @@ import type { NextConfig } from 'next';
 // Next transpiles this file to CommonJS before loading it, so `__dirname` is defined here.
 const repositoryRoot = path.resolve(__dirname, '..');
 
+/**
+ * `npx sightline build-web` (infra/web/buildWebPackage.ts) builds the AWS Lambda package: Next's
+ * standalone server with only the files it needs, in a directory of its own so the local
+ * stack's build in `.next` is left alone. The embedded engine and build tooling are never
+ * traced into it (the deployed app reads ClickHouse over HTTPS).
+ */
+const lambdaBuild =
+  process.env.SIGHTLINE_WEB_BUILD === 'lambda'
+    ? ({
+        output: 'standalone',
+        distDir: '.next-lambda',
+        // The repository's own type check (npm test) covers these sources; the package build
+        // does not repeat it.
+        typescript: { ignoreBuildErrors: true },
+        // Globs relative to web/; the dependencies sit in the repository's node_modules.
+        outputFileTracingExcludes: {
+          '*': [
+            '../node_modules/chdb/**',
+            '../node_modules/@chdb/**',
+            '../node_modules/typescript/**',
+            '../node_modules/esbuild/**',
+            '../node_modules/@esbuild/**',
+          ],
+        },
+      } satisfies NextConfig)
+    : {};
+
 const nextConfig: NextConfig = {
+  ...lambdaBuild,
   turbopack: { root: repositoryRoot },
   outputFileTracingRoot: repositoryRoot,
   transpilePackages: ['@sightline/sdk'],

@@ -97,7 +97,11 @@ export async function openEmbeddedClickHouse(
   env: ServerEnv = serverEnv(),
   options: { dataPath?: string } = {},
 ): Promise<EmbeddedClickHouse> {
-  const dataPath = path.resolve(options.dataPath ?? embeddedDataPath(env.SIGHTLINE_HOME));
+  // Not a file the web build should trace (the web app never opens the engine): without the
+  // comment, Turbopack would copy the whole repository into the web app's Lambda package.
+  const dataPath = path.resolve(
+    /*turbopackIgnore: true*/ options.dataPath ?? embeddedDataPath(env.SIGHTLINE_HOME),
+  );
   mkdirSync(dataPath, { recursive: true });
   // Imported lazily: the native engine is only loaded by the process that owns the data.
   const { createChdbConnection } = await import('chdb/connection');

@@ -45,6 +45,10 @@ Commands:
   contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
   scan [--file F]  read JSON lines {"id", "text"} (stdin or F) and print, per line, the
                    PII findings, secrets, injection and toxicity verdicts ingest would find
+  build-web  build the web app's AWS Lambda package for \`cdk deploy\` (docs/deploy.md)
+  bootstrap --project ID --name NAME --email EMAIL [--retention-days N]
+            in a deployed control plane (AWS credentials, SIGHTLINE_*_TABLE names): create the
+            project if it is missing and its first admin (a password printed once)
 
 start options:
   --no-demo              do not run the demo producer
@@ -293,6 +297,72 @@ async function contractSchema(): Promise<void> {
   out(`Wrote ${path.relative(process.cwd(), target)}`);
 }
 
+async function buildWeb(): Promise<void> {
+  const { buildWebPackage } = await import('../web/buildWebPackage.ts');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const logDirectory = mkdtempSync(path.join(tmpdir(), 'sightline-build-web-'));
+  out('Building the web app for AWS Lambda (next build, standalone) …');
+  const packageDirectory = await buildWebPackage({ root: REPOSITORY_ROOT, logDirectory });
+  out(
+    `Wrote ${path.relative(process.cwd(), packageDirectory) || '.'} (build log in ${logDirectory})`,
+  );
+}
+
+/**
+ * The first project and admin of a deployed control plane (docs/deploy.md): nothing in AWS
+ * creates them, and every later member is added by an admin in the web app.
+ */
+async function bootstrap(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      project: { type: 'string' },
+      name: { type: 'string' },
+      email: { type: 'string' },
+      'retention-days': { type: 'string', default: '90' },
+    },
+  });
+  if (!values.project || !values.name || !values.email) {
+    throw new Error('bootstrap needs --project, --name and --email');
+  }
+  const retentionDays = Number(values['retention-days']);
+  const env = parseServerEnv();
+  const { createDynamoDocumentClient } = await import('../../functions/aws/awsClients.ts');
+  const { ProjectsRepository } = await import('../../functions/control/projectsRepository.ts');
+  const { MembershipsRepository } =
+    await import('../../functions/control/membershipsRepository.ts');
+  const { AuthRecordStore } = await import('../../functions/control/authRecordStore.ts');
+  const { bootstrapAdmin } = await import('../../functions/control/adminBootstrap.ts');
+  const documents = createDynamoDocumentClient(env);
+  try {
+    const projects = new ProjectsRepository(documents, {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    });
+    if (await projects.getProject(values.project)) {
+      out(`Project ${values.project} exists; left as it is.`);
+    } else {
+      await projects.putProject({ projectId: values.project, name: values.name, retentionDays });
+      out(`Created project ${values.project} (${values.name}, ${retentionDays}-day retention).`);
+    }
+    const admin = await bootstrapAdmin(
+      {
+        authRecords: new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
+        memberships: new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE),
+      },
+      { email: values.email, projectId: values.project },
+    );
+    out(
+      admin.generatedPassword
+        ? `Created the admin ${admin.email} with the password ${admin.generatedPassword} (shown only now; sign in and change it, or sign in through single sign-on with this email).`
+        : `A user ${admin.email} exists already; nothing changed (admins add members in the web app).`,
+    );
+  } finally {
+    documents.destroy();
+  }
+}
+
 async function scan(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { file: { type: 'string' } } });
   const { createReadStream } = await import('node:fs');
@@ -322,6 +392,10 @@ export async function main(argv: string[]): Promise<void> {
       return contractSchema();
     case 'scan':
       return scan(rest);
+    case 'build-web':
+      return buildWeb();
+    case 'bootstrap':
+      return bootstrap(rest);
     case undefined:
     case 'help':
     case '--help':

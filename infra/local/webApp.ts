@@ -15,6 +15,7 @@ const NEXT_BIN = require.resolve('next/dist/bin/next');
 const SKIPPED_DIRECTORIES = new Set([
   'node_modules',
   '.next',
+  '.next-lambda',
   '.sightline',
   '.sightline-cache',
   'cdk.out',
@@ -69,7 +70,7 @@ const nextEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
  * Stacks started side by side (parallel test files on a fresh clone) share `web/.next`: one
  * builds while the others wait on this lock, then find the build current.
  */
-async function withBuildLock<T>(
+export async function withBuildLock<T>(
   root: string,
   signal: AbortSignal | undefined,
   work: () => Promise<T>,
@@ -113,19 +114,31 @@ async function build(
   logDirectory: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  await runToCompletion({
-    name: 'web-build',
-    command: process.execPath,
-    args: nodeChildArgs([NEXT_BIN, 'build', 'web']),
-    cwd: root,
-    env: nextEnv({ NODE_ENV: 'production' }),
-    logDirectory,
-    ...(signal ? { signal } : {}),
-  });
+  await runNextBuild({ root, name: 'web-build', logDirectory, ...(signal ? { signal } : {}) });
   writeFileSync(
     buildStampPath(root),
     JSON.stringify({ digest, builtAt: new Date().toISOString() }),
   );
+}
+
+/** A production `next build` of web/, logged to `<logDirectory>/<name>.log`. */
+export function runNextBuild(options: {
+  root: string;
+  name: string;
+  logDirectory: string;
+  signal?: AbortSignal;
+  /** Variables on top of this process's (web/next.config.ts reads SIGHTLINE_WEB_BUILD). */
+  env?: Record<string, string>;
+}): Promise<void> {
+  return runToCompletion({
+    name: options.name,
+    command: process.execPath,
+    args: nodeChildArgs([NEXT_BIN, 'build', 'web']),
+    cwd: options.root,
+    env: nextEnv({ ...options.env, NODE_ENV: 'production' }),
+    logDirectory: options.logDirectory,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 export function startWebServer(options: {

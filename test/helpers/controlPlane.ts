@@ -13,6 +13,7 @@ export async function startTestControlPlane() {
   const dynalite = await startDynalite();
   const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint });
   const tables = {
+    authTable: env.SIGHTLINE_AUTH_TABLE,
     projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
     ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
     apiTokensTable: env.SIGHTLINE_API_TOKENS_TABLE,
