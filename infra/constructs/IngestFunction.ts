@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { functionLogGroupAndRole } from './functionRole.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
 import { SqsOnFailureDestination } from './SqsOnFailureDestination.ts';
 
@@ -45,19 +46,11 @@ export class IngestFunction extends Construct {
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: props.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    // Our own role instead of the default one, which would attach the AWS managed
-    // AWSLambdaBasicExecutionRole (log writes to every log group of the account).
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    ({ logGroup: this.logGroup, role: this.role } = functionLogGroupAndRole(this, {
+      dataKey: props.dataKey,
+      logRetention: props.logRetention,
       description: 'Sightline ingest function',
-    });
-    this.logGroup.grantWrite(this.role);
+    }));
 
     this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
       encryption: sqs.QueueEncryption.KMS,

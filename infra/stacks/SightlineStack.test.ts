@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type CfnElement, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,9 +8,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
+import { WEB_PACKAGE_FILES } from '../web/webPackage.ts';
 import { SightlineStack } from './SightlineStack.ts';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
@@ -102,6 +104,16 @@ interface PolicyStatement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
+}
+
+/** Every statement of the inline policies attached to `role`. */
+function roleStatementsOf(template: Template, stack: Stack, role: IConstruct): PolicyStatement[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [ref(stack, role)] },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[],
+  );
 }
 
 describe('SightlineStack', () => {
@@ -403,14 +415,7 @@ describe('SightlineStack', () => {
   });
 
   describe('ingest role', () => {
-    function roleStatements(): PolicyStatement[] {
-      const policies = template.findResources('AWS::IAM::Policy', {
-        Properties: { Roles: [ref(stack, stack.ingest.role)] },
-      });
-      return Object.values(policies).flatMap(
-        (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[],
-      );
-    }
+    const roleStatements = () => roleStatementsOf(template, stack, stack.ingest.role);
 
     it('attaches no AWS managed policy', () => {
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -594,5 +599,192 @@ describe('SightlineStack', () => {
     ]) {
       template.hasOutput(output, {});
     }
+  });
+});
+
+describe('SightlineStack with the web app', () => {
+  const WEB_URL = 'https://sightline.example.com';
+  const CERTIFICATE_ARN =
+    'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+  let packageDirectory: string;
+  let stack: SightlineStack;
+  let template: Template;
+  let findings: NagFinding[];
+
+  /** A package with the files the stack checks for (their content is not deployed here). */
+  function fakePackage(files = WEB_PACKAGE_FILES): string {
+    const directory = mkdtempSync(path.join(tmpdir(), 'sightline-web-package-'));
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
+      writeFileSync(path.join(directory, file), '');
+    }
+    return directory;
+  }
+
+  beforeAll(() => {
+    packageDirectory = fakePackage();
+    const synthesized = synthesizeWithNag((app) => {
+      stack = new SightlineStack(app, 'Sightline', {
+        webUrl: WEB_URL,
+        web: { packageDirectory, certificateArn: CERTIFICATE_ARN },
+      });
+    });
+    findings = synthesized.findings;
+    template = Template.fromStack(stack);
+  });
+
+  afterAll(() => rmSync(packageDirectory, { recursive: true, force: true }));
+
+  const web = () => stack.web!;
+  const environment = () =>
+    template.toJSON().Resources[logicalId(stack, web().function)].Properties.Environment
+      .Variables as Record<string, unknown>;
+
+  it('passes cdk-nag with only the reviewed acknowledgements', () => {
+    expect(findings).toEqual([]);
+    const acknowledgements = acknowledgedRules(web()).map(({ path, id }) => ({ path, id }));
+    expect(acknowledgements).toEqual(
+      expect.arrayContaining([
+        { path: 'Sightline/Web/AuthSecret', id: 'AwsSolutions-SMG4' },
+        { path: 'Sightline/Web/Api', id: 'AwsSolutions-APIG4' },
+        { path: 'Sightline/Web/Role/DefaultPolicy', id: 'AwsSolutions-IAM5[Resource::*]' },
+      ]),
+    );
+    for (const { reason } of acknowledgedRules(web())) expect(reason.length).toBeGreaterThan(80);
+  });
+
+  it('runs the built package through the AWS Lambda Web Adapter', () => {
+    const resource = template.toJSON().Resources[logicalId(stack, web().function)];
+    expect(resource.Properties).toMatchObject({
+      Handler: 'run.sh',
+      Runtime: 'nodejs24.x',
+      Architectures: ['x86_64'],
+      MemorySize: 1769,
+      Timeout: 29,
+      TracingConfig: { Mode: 'Active' },
+    });
+    expect(JSON.stringify(resource.Properties.Layers)).toContain(
+      ':753240598075:layer:LambdaAdapterLayerX86:26',
+    );
+    expect(environment()).toMatchObject({
+      AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
+      AWS_LWA_PORT: '8080',
+      NODE_ENV: 'production',
+    });
+  });
+
+  it('names its secrets and never holds them in its configuration', () => {
+    const variables = environment();
+    expect(variables).toMatchObject({
+      SIGHTLINE_WEB_URL: WEB_URL,
+      SIGHTLINE_WEB_ALLOWED_HOSTS: 'sightline.example.com',
+      SIGHTLINE_AUTH_SECRET_ARN: ref(stack, web().authSecret),
+      CLICKHOUSE_SECRET_ARN: ref(stack, stack.clickHouseSecret),
+      SIGHTLINE_OIDC_CLIENT_ID: ref(stack, stack.webClient),
+      SIGHTLINE_OIDC_COGNITO_USER_POOL_ID: ref(stack, stack.userPool),
+      SIGHTLINE_PROJECTS_TABLE: ref(stack, stack.projectsTable),
+      SIGHTLINE_INGEST_KEYS_TABLE: ref(stack, stack.ingestKeysTable),
+      SIGHTLINE_AUTH_TABLE: ref(stack, stack.authTable),
+      SIGHTLINE_MEMBERSHIPS_TABLE: ref(stack, stack.membershipsTable),
+      SIGHTLINE_API_TOKENS_TABLE: ref(stack, stack.apiTokensTable),
+    });
+    for (const secretValue of ['SIGHTLINE_AUTH_SECRET', 'SIGHTLINE_OIDC_CLIENT_SECRET'])
+      expect(variables).not.toHaveProperty(secretValue);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: 'Sightline web: signs and encrypts session cookies',
+      KmsKeyId: getAttArn(stack, stack.dataKey),
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
+
+  it('may use the control-plane tables, read its secrets and its app client, nothing else', () => {
+    const statements = roleStatementsOf(template, stack, web().role);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect(
+      statements
+        .filter((statement) => statement.Resource === '*')
+        .flatMap((statement) => [statement.Action].flat())
+        .sort(),
+    ).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'cognito-idp:DescribeUserPoolClient',
+        Resource: getAttArn(stack, stack.userPool),
+      }),
+    );
+    const writes = statements.filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:PutItem'),
+    );
+    const written = JSON.stringify(writes.map((statement) => statement.Resource));
+    for (const table of [
+      stack.projectsTable,
+      stack.ingestKeysTable,
+      stack.authTable,
+      stack.membershipsTable,
+      stack.apiTokensTable,
+    ])
+      expect(written).toContain(logicalId(stack, table));
+    expect(written).not.toContain(logicalId(stack, stack.judgeBudgetTable));
+    for (const denied of ['kinesis:PutRecords', 'secretsmanager:PutSecretValue', 'kms:Encrypt'])
+      expect(actions).not.toContain(denied);
+  });
+
+  it('answers on the operator’s domain only, with TLS 1.2, access logs and a rate limit', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      DisableExecuteApiEndpoint: true,
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'sightline.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: CERTIFICATE_ARN, SecurityPolicy: 'TLS_1_2' }),
+      ],
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({
+        Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
+      }),
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('sends Cognito sign-ins back to the web app’s domain and tells where to point it', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: [`${WEB_URL}/api/auth/oauth2/callback/oidc`],
+    });
+    for (const output of ['WebUrl', 'WebDomainTarget', 'WebFunctionName'])
+      template.hasOutput(output, {});
+  });
+
+  it('refuses to synthesize without a built package, an https URL, or a URL at all', () => {
+    const attempt = (props: ConstructorParameters<typeof SightlineStack>[2]) => () =>
+      new SightlineStack(new App(), 'Sightline', props);
+    const incomplete = fakePackage(['run.sh']);
+    try {
+      expect(
+        attempt({
+          webUrl: WEB_URL,
+          web: { packageDirectory: incomplete, certificateArn: CERTIFICATE_ARN },
+        }),
+      ).toThrow(
+        /missing web\/lambda-start\.mjs, web\/server\.js\): run `npx sightline build-web` first/,
+      );
+    } finally {
+      rmSync(incomplete, { recursive: true, force: true });
+    }
+    expect(
+      attempt({
+        webUrl: 'http://sightline.example.com',
+        web: { packageDirectory, certificateArn: CERTIFICATE_ARN },
+      }),
+    ).toThrow('webUrl must be an https:// origin');
+    expect(attempt({ web: { packageDirectory, certificateArn: CERTIFICATE_ARN } })).toThrow(
+      'The web app needs webUrl',
+    );
   });
 });

@@ -22,6 +22,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { IngestFunction } from '../constructs/IngestFunction.ts';
 import { JudgeFunction } from '../constructs/JudgeFunction.ts';
+import { WebFunction } from '../constructs/WebFunction.ts';
 
 export interface SightlineStackProps extends StackProps {
   /** @default 'sightline-spans' */
@@ -47,6 +48,19 @@ export interface SightlineStackProps extends StackProps {
    * globally unique. Without it the user pool has no OAuth endpoints until a domain is added.
    */
   authDomainPrefix?: string;
+  /**
+   * Deploys the web app (infra/constructs/WebFunction.ts) on `webUrl`'s domain, which must be
+   * `https://`: the package `npx sightline build-web` built, and an ACM certificate for the
+   * domain in the stack's region. Without it the stack deploys no web app.
+   */
+  web?: {
+    packageDirectory: string;
+    certificateArn: string;
+    /** @default 26 */
+    webAdapterLayerVersion?: number;
+    /** @default 50 */
+    rateLimitPerSecond?: number;
+  };
   /** @default 'sightline-judge-budget' */
   judgeBudgetTableName?: string;
   /** @default 'sightline/clickhouse' */
@@ -77,6 +91,7 @@ export class SightlineStack extends Stack {
   readonly ingest: IngestFunction;
   readonly judgeBudgetTable: dynamodb.Table;
   readonly judge: JudgeFunction;
+  readonly web: WebFunction | undefined;
 
   constructor(scope: Construct, id: string, props: SightlineStackProps = {}) {
     super(scope, id, props);
@@ -286,6 +301,33 @@ export class SightlineStack extends Stack {
     this.judge.grantEnqueue(this.ingest.role);
     this.ingest.function.addEnvironment('SIGHTLINE_JUDGE_QUEUE_URL', this.judge.queue.queueUrl);
 
+    const oidcDiscoveryUrl = `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}/.well-known/openid-configuration`;
+    if (props.web) {
+      if (!props.webUrl) throw new Error('The web app needs webUrl (https://your-domain)');
+      this.web = new WebFunction(this, 'Web', {
+        ...props.web,
+        webUrl: props.webUrl,
+        tables: {
+          projects: this.projectsTable,
+          ingestKeys: this.ingestKeysTable,
+          auth: this.authTable,
+          memberships: this.membershipsTable,
+          apiTokens: this.apiTokensTable,
+        },
+        clickHouseSecret: this.clickHouseSecret,
+        dataKey: this.dataKey,
+        userPool: this.userPool,
+        webClient: this.webClient,
+        oidcDiscoveryUrl,
+      });
+      new CfnOutput(this, 'WebUrl', { value: webUrl });
+      new CfnOutput(this, 'WebDomainTarget', {
+        description: 'Point the web domain here (CNAME, or an alias record in Route 53)',
+        value: this.web.domainName.regionalDomainName,
+      });
+      new CfnOutput(this, 'WebFunctionName', { value: this.web.function.functionName });
+    }
+
     new CfnOutput(this, 'SpanStreamName', { value: this.stream.streamName });
     new CfnOutput(this, 'SpanStreamArn', { value: this.stream.streamArn });
     new CfnOutput(this, 'ProjectsTableName', { value: this.projectsTable.tableName });
@@ -293,9 +335,7 @@ export class SightlineStack extends Stack {
     new CfnOutput(this, 'AuthTableName', { value: this.authTable.tableName });
     new CfnOutput(this, 'MembershipsTableName', { value: this.membershipsTable.tableName });
     new CfnOutput(this, 'ApiTokensTableName', { value: this.apiTokensTable.tableName });
-    new CfnOutput(this, 'OidcDiscoveryUrl', {
-      value: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}/.well-known/openid-configuration`,
-    });
+    new CfnOutput(this, 'OidcDiscoveryUrl', { value: oidcDiscoveryUrl });
     new CfnOutput(this, 'OidcClientId', { value: this.webClient.userPoolClientId });
     new CfnOutput(this, 'ClickHouseSecretArn', { value: this.clickHouseSecret.secretArn });
     new CfnOutput(this, 'IngestOnFailureQueueUrl', {
