@@ -136,22 +136,59 @@ interface RollupQuery {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** `[from, to)` in epoch milliseconds; empty when `to <= from`. */
+type Span = readonly [number, number];
 
 /**
- * Which rollups answer the filter, as one bound subquery: whole hours from the hourly tier
- * (0007) and the partial hours at the range's edges from the per-minute tier (0006), or the
+ * How a range splits over the rollup tiers: whole days (when `useDays`), then whole hours, then
+ * minutes, each finer tier covering only what the coarser one cannot. Pure, so the split is
+ * tested on its own.
+ */
+export function splitRollupRange(
+  fromMs: number,
+  toMs: number,
+  useDays: boolean,
+): { days: Span | undefined; hours: Span[]; minutes: Span[] } {
+  const firstMinute = Math.floor(fromMs / 60_000) * 60_000;
+  const hoursFrom = Math.ceil(firstMinute / HOUR_MS) * HOUR_MS;
+  const hoursTo = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  if (hoursFrom >= hoursTo) return { days: undefined, hours: [], minutes: [[firstMinute, toMs]] };
+  const minutes: Span[] = [
+    [firstMinute, hoursFrom],
+    [hoursTo, toMs],
+  ];
+  const daysFrom = Math.ceil(hoursFrom / DAY_MS) * DAY_MS;
+  const daysTo = Math.floor(hoursTo / DAY_MS) * DAY_MS;
+  if (!useDays || daysFrom >= daysTo)
+    return { days: undefined, hours: [[hoursFrom, hoursTo]], minutes };
+  return {
+    days: [daysFrom, daysTo],
+    hours: [
+      [hoursFrom, daysFrom],
+      [daysTo, hoursTo],
+    ],
+    minutes,
+  };
+}
+
+/**
+ * Which rollups answer the filter, as one bound subquery: whole days from the daily tier
+ * (0015) unless the caller buckets by hour or minute, whole hours from the hourly tier (0007)
+ * and the partial hours at the range's edges from the per-minute tier (0006), or the
  * per-minute tier alone when minute buckets are asked for. With a tag in the filter or the
  * breakdown, the per-tag tables.
  */
 export function metricsRollupQuery(
   filter: MetricsFilter,
-  options: { needsTag?: boolean; minuteBuckets?: boolean } = {},
+  options: { needsTag?: boolean; bucket?: MetricsBucket } = {},
 ): RollupQuery {
   const { fromMs, toMs } = rangeParams(filter.range);
   const useTags = options.needsTag === true || filter.tag !== undefined;
   const prefix = useTags ? 'span_tag_metrics' : 'span_metrics';
   const conditions = ['project_id = {projectId:String}'];
-  const params: Record<string, unknown> = { projectId: filter.projectId, fromMs, toMs };
+  const params: Record<string, unknown> = { projectId: filter.projectId };
   const optional: Array<[keyof MetricsFilter, string]> = [
     ['model', 'model'],
     ['environment', 'environment'],
@@ -169,34 +206,44 @@ export function metricsRollupQuery(
   }
   const columns = `${useTags ? 'tag, ' : ''}model, environment, prompt_name, prompt_version, name,
     requests, errors, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, unpriced`;
-  const minuteFrom = "toStartOfMinute(fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC'))";
-  const minuteTo = "fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')";
-  // Whole hours: from the first hour starting at or after the range's first minute, to the
-  // last hour ending at or before its end.
-  const firstWholeHour = Math.ceil((Math.floor(fromMs / 60_000) * 60_000) / HOUR_MS) * HOUR_MS;
-  const lastWholeHourEnd = Math.floor(toMs / HOUR_MS) * HOUR_MS;
   const filters = conditions.join(' AND ');
-  if (options.minuteBuckets === true || firstWholeHour >= lastWholeHourEnd) {
-    return {
-      source: `(SELECT minute, ${columns} FROM ${prefix}_minutely
-        WHERE ${filters} AND minute >= ${minuteFrom} AND minute < ${minuteTo})`,
-      params,
-    };
-  }
-  params.hoursFromMs = firstWholeHour;
-  params.hoursToMs = lastWholeHourEnd;
-  const hoursFrom = "fromUnixTimestamp64Milli({hoursFromMs:Int64}, 'UTC')";
-  const hoursTo = "fromUnixTimestamp64Milli({hoursToMs:Int64}, 'UTC')";
-  return {
-    source: `(
-      SELECT hour AS minute, ${columns} FROM ${prefix}_hourly
-      WHERE ${filters} AND hour >= ${hoursFrom} AND hour < ${hoursTo}
-      UNION ALL
-      SELECT minute, ${columns} FROM ${prefix}_minutely
-      WHERE ${filters} AND ((minute >= ${minuteFrom} AND minute < ${hoursFrom})
-        OR (minute >= ${hoursTo} AND minute < ${minuteTo})))`,
-    params,
+  const split =
+    options.bucket === 'minute'
+      ? {
+          days: undefined,
+          hours: [],
+          minutes: [[Math.floor(fromMs / 60_000) * 60_000, toMs] as const],
+        }
+      : splitRollupRange(fromMs, toMs, options.bucket !== 'hour');
+  const parts: string[] = [];
+  const within = (column: string, spans: readonly Span[], name: string) => {
+    const ranges = spans
+      .filter(([from, to]) => to > from)
+      .map(([from, to], index) => {
+        params[`${name}From${index}`] = from;
+        params[`${name}To${index}`] = to;
+        return `(${column} >= fromUnixTimestamp64Milli({${name}From${index}:Int64}, 'UTC') AND ${column} < fromUnixTimestamp64Milli({${name}To${index}:Int64}, 'UTC'))`;
+      });
+    return ranges.length === 0 ? undefined : `(${ranges.join(' OR ')})`;
   };
+  const tiers: Array<[string, string, readonly Span[], string]> = [
+    ['day', `${prefix}_daily`, split.days ? [split.days] : [], 'days'],
+    ['hour', `${prefix}_hourly`, split.hours, 'hours'],
+    ['minute', `${prefix}_minutely`, split.minutes, 'minutes'],
+  ];
+  for (const [column, table, spans, name] of tiers) {
+    const range = within(column, spans, name);
+    if (range) {
+      parts.push(
+        `SELECT ${column} AS minute, ${columns} FROM ${table} WHERE ${filters} AND ${range}`,
+      );
+    }
+  }
+  // An empty range still needs a (row-less) source of the right shape.
+  if (parts.length === 0) {
+    parts.push(`SELECT minute, ${columns} FROM ${prefix}_minutely WHERE 0`);
+  }
+  return { source: `(${parts.join('\n      UNION ALL\n      ')})`, params };
 }
 
 export async function getMetricsSummary(
@@ -227,7 +274,7 @@ export async function getMetricsSeries(
       `The range holds more than ${MAX_SERIES_BUCKETS} ${bucket} buckets; choose a larger bucket`,
     );
   }
-  const { source, params } = metricsRollupQuery(filter, { minuteBuckets: bucket === 'minute' });
+  const { source, params } = metricsRollupQuery(filter, { bucket });
   const result = await client.query({
     query: `SELECT toUnixTimestamp(${BUCKET_EXPRESSION[bucket]}) * 1000 AS bucket_ms, ${METRICS_AGGREGATES}
       FROM ${source}

@@ -19,6 +19,8 @@ import {
   getMetricsSeries,
   getMetricsSummary,
   getTopUsersByCost,
+  metricsRollupQuery,
+  splitRollupRange,
 } from './metricsRepository.ts';
 import { getTraceEvalScores } from './evalScoresRepository.ts';
 import { getTraceFindings } from './findingsRepository.ts';
@@ -900,5 +902,115 @@ describe('trace lookup', () => {
     ]);
     expect(findings.map((entry) => entry.start)).toEqual([4, 40]);
     expect(await getTraceEvalScores(client, { projectId: otherProjectId, traceId })).toEqual([]);
+  });
+});
+
+describe('metrics across whole days', () => {
+  const DAY = 86_400_000;
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  const dayProject = `p-${hex(6)}`;
+  // A UTC midnight five days ago: the range below covers parts of four days.
+  const D0 = Math.floor((Date.now() - 5 * DAY) / DAY) * DAY;
+  const starts = [
+    D0 - 40 * MINUTE, // the evening before: the per-minute tier
+    D0 + 10 * MINUTE, // whole days: the daily tier
+    D0 + 12 * HOUR,
+    D0 + DAY + 5 * HOUR,
+    D0 + 2 * DAY + 30_000, // the last day's first whole hour: the hourly tier
+    D0 + 2 * DAY + 59 * MINUTE,
+    D0 + 2 * DAY + 90 * MINUTE, // the last partial hour: the per-minute tier
+    D0 + 2 * DAY + 101 * MINUTE + 20_000, // after the range (which counts whole minutes)
+  ];
+  const dayRange = {
+    from: new Date(D0 - 42 * MINUTE - 15_000),
+    to: new Date(D0 + 2 * DAY + 100 * MINUTE + 10_000),
+  };
+
+  beforeAll(async () => {
+    await insertRows(client, {
+      table: 'spans',
+      rows: starts.map((start, index) =>
+        row(
+          buildSpan({
+            startTime: start,
+            endTime: start + 1_000,
+            requestModel: index % 2 === 0 ? 'gpt-4o' : 'claude-3-5-haiku',
+            usage: { inputTokens: index + 1, outputTokens: 1 },
+          }),
+          { cost_usd: 0.5 },
+          dayProject,
+        ),
+      ),
+      issuedBy: 'test',
+    });
+  });
+
+  it('splits a range into whole days, the whole hours beside them and the minutes at its edges', () => {
+    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), true)).toEqual({
+      days: [D0, D0 + 2 * DAY],
+      hours: [
+        [D0, D0],
+        [D0 + 2 * DAY, D0 + 2 * DAY + HOUR],
+      ],
+      minutes: [
+        [D0 - 43 * MINUTE, D0],
+        [D0 + 2 * DAY + HOUR, dayRange.to.getTime()],
+      ],
+    });
+    // Hour buckets never read the daily tier; nor does a range without a whole day.
+    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), false).days).toBe(
+      undefined,
+    );
+    expect(splitRollupRange(D0 + HOUR, D0 + 20 * HOUR, true).days).toBe(undefined);
+    expect(metricsRollupQuery({ projectId: dayProject, range: dayRange }).source).toContain(
+      'span_metrics_daily',
+    );
+    expect(
+      metricsRollupQuery({ projectId: dayProject, range: dayRange }, { bucket: 'hour' }).source,
+    ).not.toContain('_daily');
+  });
+
+  it('sums every tier once: the summary and the breakdown hold the seven spans in the range', async () => {
+    const summary = await getMetricsSummary(client, {
+      filter: { projectId: dayProject, range: dayRange },
+    });
+    const byModel = await getMetricsBreakdown(client, {
+      filter: { projectId: dayProject, range: dayRange },
+      dimension: 'model',
+      limit: 10,
+    });
+
+    expect(summary).toMatchObject({ requests: 7, errors: 0, inputTokens: 28, outputTokens: 7 });
+    expect(summary.costUsd).toBeCloseTo(3.5, 10);
+    expect(summary.latencyP50Ms).toBeCloseTo(1_000, 0);
+    expect(byModel.map((entry) => [entry.key, entry.requests])).toEqual([
+      ['gpt-4o', 4],
+      ['claude-3-5-haiku', 3],
+    ]);
+  });
+
+  it('answers day and hour series with the same spans in the right buckets', async () => {
+    const byDay = await getMetricsSeries(client, {
+      filter: { projectId: dayProject, range: dayRange },
+      bucket: 'day',
+    });
+    const byHour = await getMetricsSeries(client, {
+      filter: { projectId: dayProject, range: dayRange },
+      bucket: 'hour',
+    });
+
+    expect(byDay.map((point) => [point.bucketStart, point.requests])).toEqual([
+      [new Date(D0 - DAY).toISOString(), 1],
+      [new Date(D0).toISOString(), 2],
+      [new Date(D0 + DAY).toISOString(), 1],
+      [new Date(D0 + 2 * DAY).toISOString(), 3],
+    ]);
+    expect(byHour.reduce((sum, point) => sum + point.requests, 0)).toBe(7);
+    expect(byHour.filter((point) => point.requests > 0).map((point) => point.bucketStart)).toEqual(
+      [D0 - HOUR, D0, D0 + 12 * HOUR, D0 + DAY + 5 * HOUR, D0 + 2 * DAY, D0 + 2 * DAY + HOUR].map(
+        (ms) => new Date(ms).toISOString(),
+      ),
+    );
   });
 });

@@ -274,6 +274,8 @@ const OUR_TABLES = [
   'span_metrics_hourly',
   'span_tag_metrics_minutely',
   'span_tag_metrics_hourly',
+  'span_metrics_daily',
+  'span_tag_metrics_daily',
   'user_metrics_hourly',
 ];
 
