@@ -114,9 +114,9 @@ describe('ingest handler', () => {
     await handler(event, context);
     await handler(event, context);
     expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
-    // The dashboards' rollups (fed by materialized views, the hourly and daily tiers chained on
-    // the per-minute one) skip the redelivered inserts too.
-    for (const tier of ['minutely', 'hourly', 'daily']) {
+    // The dashboards' rollups (fed by materialized views, the hourly, daily and per-project
+    // tiers chained on the per-minute one) skip the redelivered inserts too.
+    for (const tier of ['minutely', 'hourly', 'daily', 'project_hourly']) {
       const rollup = await clickhouse.query({
         query: `SELECT sum(requests) AS requests FROM span_metrics_${tier}
           WHERE project_id = {projectId:String}`,

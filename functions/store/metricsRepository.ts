@@ -138,6 +138,11 @@ interface RollupQuery {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
+/** The per-project tier's rows in the per-combination tiers' shape (no dimensions: empty). */
+const PROJECT_TIER_COLUMNS = `'' AS model, '' AS environment, '' AS prompt_name,
+    '' AS prompt_version, '' AS name, requests, errors, latency_ms, ttft_ms, input_tokens,
+    output_tokens, cost_usd, unpriced`;
+
 /** `[from, to)` in epoch milliseconds; empty when `to <= from`. */
 type Span = readonly [number, number];
 
@@ -178,11 +183,13 @@ export function splitRollupRange(
  * (0015) unless the caller buckets by hour or minute, whole hours from the hourly tier (0007)
  * and the partial hours at the range's edges from the per-minute tier (0006), or the
  * per-minute tier alone when minute buckets are asked for. With a tag in the filter or the
- * breakdown, the per-tag tables.
+ * breakdown, the per-tag tables. A caller that only totals the project (`projectTotals`: no
+ * dimension read, no filter but the project) gets whole hours from the per-project tier
+ * (0016), its dimension columns empty.
  */
 export function metricsRollupQuery(
   filter: MetricsFilter,
-  options: { needsTag?: boolean; bucket?: MetricsBucket } = {},
+  options: { needsTag?: boolean; bucket?: MetricsBucket; projectTotals?: boolean } = {},
 ): RollupQuery {
   const { fromMs, toMs } = rangeParams(filter.range);
   const useTags = options.needsTag === true || filter.tag !== undefined;
@@ -226,16 +233,19 @@ export function metricsRollupQuery(
       });
     return ranges.length === 0 ? undefined : `(${ranges.join(' OR ')})`;
   };
-  const tiers: Array<[string, string, readonly Span[], string]> = [
-    ['day', `${prefix}_daily`, split.days ? [split.days] : [], 'days'],
-    ['hour', `${prefix}_hourly`, split.hours, 'hours'],
-    ['minute', `${prefix}_minutely`, split.minutes, 'minutes'],
+  const projectHours = options.projectTotals === true && conditions.length === 1 && !useTags;
+  const tiers: Array<[string, string, readonly Span[], string, string]> = [
+    ['day', `${prefix}_daily`, split.days ? [split.days] : [], 'days', columns],
+    projectHours
+      ? ['hour', 'span_metrics_project_hourly', split.hours, 'hours', PROJECT_TIER_COLUMNS]
+      : ['hour', `${prefix}_hourly`, split.hours, 'hours', columns],
+    ['minute', `${prefix}_minutely`, split.minutes, 'minutes', columns],
   ];
-  for (const [column, table, spans, name] of tiers) {
+  for (const [column, table, spans, name, selected] of tiers) {
     const range = within(column, spans, name);
     if (range) {
       parts.push(
-        `SELECT ${column} AS minute, ${columns} FROM ${table} WHERE ${filters} AND ${range}`,
+        `SELECT ${column} AS minute, ${selected} FROM ${table} WHERE ${filters} AND ${range}`,
       );
     }
   }
@@ -250,7 +260,7 @@ export async function getMetricsSummary(
   client: ClickHouseClient,
   { filter }: { filter: MetricsFilter },
 ): Promise<MetricsValues> {
-  const { source, params } = metricsRollupQuery(filter);
+  const { source, params } = metricsRollupQuery(filter, { projectTotals: true });
   const result = await client.query({
     query: `SELECT ${METRICS_AGGREGATES} FROM ${source}`,
     query_params: params,
@@ -274,7 +284,7 @@ export async function getMetricsSeries(
       `The range holds more than ${MAX_SERIES_BUCKETS} ${bucket} buckets; choose a larger bucket`,
     );
   }
-  const { source, params } = metricsRollupQuery(filter, { bucket });
+  const { source, params } = metricsRollupQuery(filter, { bucket, projectTotals: true });
   const result = await client.query({
     query: `SELECT toUnixTimestamp(${BUCKET_EXPRESSION[bucket]}) * 1000 AS bucket_ms, ${METRICS_AGGREGATES}
       FROM ${source}

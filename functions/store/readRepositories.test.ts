@@ -969,6 +969,18 @@ describe('metrics across whole days', () => {
     expect(
       metricsRollupQuery({ projectId: dayProject, range: dayRange }, { bucket: 'hour' }).source,
     ).not.toContain('_daily');
+    // Project totals read whole hours from the per-project tier, unless a filter needs more.
+    const totals = (filter: object) =>
+      metricsRollupQuery(
+        { projectId: dayProject, range: dayRange, ...filter },
+        { projectTotals: true },
+      ).source;
+    expect(totals({})).toContain('span_metrics_project_hourly');
+    expect(totals({ model: 'gpt-4o' })).not.toContain('span_metrics_project_hourly');
+    expect(totals({ tag: 'beta' })).not.toContain('span_metrics_project_hourly');
+    expect(metricsRollupQuery({ projectId: dayProject, range: dayRange }).source).not.toContain(
+      'span_metrics_project_hourly',
+    );
   });
 
   it('sums every tier once: the summary and the breakdown hold the seven spans in the range', async () => {
