@@ -276,6 +276,7 @@ const OUR_TABLES = [
   'span_tag_metrics_hourly',
   'span_metrics_daily',
   'span_tag_metrics_daily',
+  'span_metrics_project_hourly',
   'user_metrics_hourly',
 ];
 
