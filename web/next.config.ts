@@ -24,6 +24,8 @@ const lambdaBuild =
         // The repository's own type check (npm test) covers these sources; the package build
         // does not repeat it.
         typescript: { ignoreBuildErrors: true },
+        // Lambda's code directory is read-only: no image optimizer writing its cache there.
+        images: { unoptimized: true },
         // Globs relative to web/; the dependencies sit in the repository's node_modules.
         outputFileTracingExcludes: {
           '*': [

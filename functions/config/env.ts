@@ -88,6 +88,13 @@ const ServerEnvSchema = z.object({
    * Host names the web app answers to (comma-separated). Anything else is refused, which
    * stops DNS-rebinding pages from reading a loopback-only app through a browser.
    */
+  /**
+   * Proxies in front of the web app that append the client's address to X-Forwarded-For
+   * (API Gateway in the CDK stack: 1). With one or more, the per-address sign-in limit keys on
+   * the address the outermost of them saw, which a client cannot forge; with 0 (local), on
+   * better-auth's default reading of X-Forwarded-For.
+   */
+  SIGHTLINE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   SIGHTLINE_WEB_ALLOWED_HOSTS: z
     .string()
     .default('127.0.0.1,localhost,[::1]')

@@ -29,11 +29,9 @@ export const DEFAULT_WEB_ADAPTER_LAYER_VERSION = 26;
 const TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
 ];
 /** The port the adapter forwards requests to; the start script starts Next there. */
 const WEB_PORT = '8080';
@@ -137,6 +135,8 @@ export class WebFunction extends Construct {
         NEXT_TELEMETRY_DISABLED: '1',
         SIGHTLINE_WEB_URL: url.origin,
         SIGHTLINE_WEB_ALLOWED_HOSTS: hostName,
+        // API Gateway appends the client's address to X-Forwarded-For (the sign-in limit).
+        SIGHTLINE_TRUSTED_PROXY_HOPS: '1',
         SIGHTLINE_AUTH_SECRET_ARN: this.authSecret.secretArn,
         CLICKHOUSE_SECRET_ARN: props.clickHouseSecret.secretArn,
         SIGHTLINE_PROJECTS_TABLE: props.tables.projects.tableName,
@@ -154,7 +154,18 @@ export class WebFunction extends Construct {
     // The actions the repositories call (functions/control), on each table and its indexes;
     // Table.grant adds no key permissions, so what DynamoDB needs of the data key follows.
     for (const table of Object.values(props.tables)) table.grant(this.role, ...TABLE_ACTIONS);
-    props.dataKey.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    // The auth adapter lists some sign-in records by scanning (functions/control/authRecordStore.ts).
+    props.tables.auth.grant(this.role, 'dynamodb:Scan');
+    // The tables' key, only through DynamoDB: the role cannot decrypt anything else under it.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.dataKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` },
+        },
+      }),
+    );
     props.clickHouseSecret.grantRead(this.role);
     this.authSecret.grantRead(this.role);
     // The start script reads the app client's secret from Cognito (it is copied nowhere).

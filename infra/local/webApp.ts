@@ -21,12 +21,19 @@ const SKIPPED_DIRECTORIES = new Set([
   'cdk.out',
 ]);
 
+/**
+ * Files a build writes itself, not sources: `next build` rewrites next-env.d.ts to point at its
+ * own output (`.next` here, `.next-lambda` for the Lambda package), and the build lock comes
+ * and goes. Hashing them would make each kind of build invalidate the other.
+ */
+const SKIPPED_FILES = new Set(['next-env.d.ts', '.sightline-build.lock']);
+
 function hashTree(hash: ReturnType<typeof createHash>, root: string, directory: string): void {
   if (!existsSync(directory)) return;
   for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
     a.name.localeCompare(b.name),
   )) {
-    if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+    if (SKIPPED_DIRECTORIES.has(entry.name) || SKIPPED_FILES.has(entry.name)) continue;
     const full = path.join(directory, entry.name);
     if (entry.isDirectory()) hashTree(hash, root, full);
     else if (entry.isFile() && !entry.name.endsWith('.test.ts')) {

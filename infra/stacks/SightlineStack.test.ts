@@ -678,6 +678,7 @@ describe('SightlineStack with the web app', () => {
     expect(variables).toMatchObject({
       SIGHTLINE_WEB_URL: WEB_URL,
       SIGHTLINE_WEB_ALLOWED_HOSTS: 'sightline.example.com',
+      SIGHTLINE_TRUSTED_PROXY_HOPS: '1',
       SIGHTLINE_AUTH_SECRET_ARN: ref(stack, web().authSecret),
       CLICKHOUSE_SECRET_ARN: ref(stack, stack.clickHouseSecret),
       SIGHTLINE_OIDC_CLIENT_ID: ref(stack, stack.webClient),
@@ -726,6 +727,31 @@ describe('SightlineStack with the web app', () => {
     ])
       expect(written).toContain(logicalId(stack, table));
     expect(written).not.toContain(logicalId(stack, stack.judgeBudgetTable));
+    // Scans only on the auth table; the data key only through DynamoDB.
+    const scans = statements.filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:Scan'),
+    );
+    expect(JSON.stringify(scans.map((statement) => statement.Resource))).toContain(
+      logicalId(stack, stack.authTable),
+    );
+    expect(JSON.stringify(scans.map((statement) => statement.Resource))).not.toContain(
+      logicalId(stack, stack.membershipsTable),
+    );
+    const keyStatements = statements.filter((statement) =>
+      JSON.stringify(statement.Resource).includes(logicalId(stack, stack.dataKey)),
+    );
+    expect(keyStatements).toEqual([
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+            },
+          },
+        },
+      }),
+    ]);
     for (const denied of ['kinesis:PutRecords', 'secretsmanager:PutSecretValue', 'kms:Encrypt'])
       expect(actions).not.toContain(denied);
   });
@@ -759,6 +785,26 @@ describe('SightlineStack with the web app', () => {
     });
     for (const output of ['WebUrl', 'WebDomainTarget', 'WebFunctionName'])
       template.hasOutput(output, {});
+  });
+
+  it('spells the URL one way for Cognito and the app', () => {
+    const app = new App();
+    const spelled = new SightlineStack(app, 'Sightline', {
+      webUrl: 'https://Sightline.Example.com:443',
+      web: { packageDirectory, certificateArn: CERTIFICATE_ARN },
+    });
+    const spelledTemplate = Template.fromStack(spelled);
+    spelledTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: [`${WEB_URL}/api/auth/oauth2/callback/oidc`],
+    });
+    spelledTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SIGHTLINE_WEB_URL: WEB_URL,
+          SIGHTLINE_WEB_ALLOWED_HOSTS: 'sightline.example.com',
+        }),
+      },
+    });
   });
 
   it('refuses to synthesize without a built package, an https URL, or a URL at all', () => {

@@ -208,7 +208,8 @@ export class SightlineStack extends Stack {
         managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
       });
     }
-    const webUrl = (props.webUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+    // One spelling for the callback and the app (lower-case host, no default port).
+    const webUrl = new URL(props.webUrl ?? 'http://localhost:3000').origin;
     this.webClient = this.userPool.addClient('WebClient', {
       userPoolClientName: 'sightline-web',
       generateSecret: true,

@@ -37,6 +37,7 @@ const USER_POOL = 'eu-west-1_LambdaTest';
 const CLIENT_ID = 'sightline-web-client';
 const CLIENT_SECRET = 'cognito-generated-secret-for-the-web-client';
 const SSO_USER = { sub: 'cognito-sub-1', email: 'oncall@example.com', emailVerified: true };
+const ATTEMPTS_PER_ADDRESS = 5;
 
 let logDirectory: string;
 let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
@@ -123,6 +124,9 @@ beforeAll(async () => {
     NEXT_TELEMETRY_DISABLED: '1',
     SIGHTLINE_WEB_URL: baseUrl,
     SIGHTLINE_WEB_ALLOWED_HOSTS: 'localhost',
+    // As behind API Gateway, which appends the client's address to X-Forwarded-For.
+    SIGHTLINE_TRUSTED_PROXY_HOPS: '1',
+    SIGHTLINE_SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: String(ATTEMPTS_PER_ADDRESS),
     SIGHTLINE_AUTH_SECRET_ARN: AUTH_SECRET_ARN,
     CLICKHOUSE_SECRET_ARN,
     SIGHTLINE_PROJECTS_TABLE: controlPlane.env.SIGHTLINE_PROJECTS_TABLE,
@@ -225,6 +229,31 @@ describe('the web app’s Lambda package', () => {
     const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie: session } });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ email: SSO_USER.email, projects: [] });
+  });
+
+  it('limits sign-ins per client address even when the client writes its own X-Forwarded-For', async () => {
+    const attempt = (index: number, proxiedFrom: string) =>
+      fetch(`${baseUrl}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: baseUrl,
+          // A forged first entry each time; the trusted proxy's entry last.
+          'x-forwarded-for': `10.0.0.${index}, ${proxiedFrom}`,
+        },
+        body: JSON.stringify({ email: `guess-${index}@example.com`, password: 'wrong-password-1' }),
+      });
+
+    const statuses: number[] = [];
+    for (let index = 0; index <= ATTEMPTS_PER_ADDRESS; index += 1)
+      statuses.push((await attempt(index, '203.0.113.7')).status);
+    const elsewhere = await attempt(99, '198.51.100.9');
+
+    expect(statuses.slice(0, ATTEMPTS_PER_ADDRESS)).toEqual(
+      Array.from({ length: ATTEMPTS_PER_ADDRESS }, () => 401),
+    );
+    expect(statuses[ATTEMPTS_PER_ADDRESS]).toBe(429);
+    expect(elsewhere.status).toBe(401);
   });
 
   it('refuses a request addressed to any other host name', async () => {

@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS span_metrics_daily
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (project_id, day, model, environment, prompt_name, prompt_version, name)
-TTL day + toIntervalDay(retention_days)
+-- A day's row lives as long as its last hour's row in the hourly tier: one day longer than its
+-- start plus the retention.
+TTL day + toIntervalDay(retention_days + 1)
 -- A redelivered batch's blocks are skipped here too (0011).
 SETTINGS non_replicated_deduplication_window = 10000;
 
@@ -98,7 +100,9 @@ CREATE TABLE IF NOT EXISTS span_tag_metrics_daily
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (project_id, day, tag, model, environment, prompt_name, prompt_version, name)
-TTL day + toIntervalDay(retention_days)
+-- A day's row lives as long as its last hour's row in the hourly tier: one day longer than its
+-- start plus the retention.
+TTL day + toIntervalDay(retention_days + 1)
 -- A redelivered batch's blocks are skipped here too (0011).
 SETTINGS non_replicated_deduplication_window = 10000;
 

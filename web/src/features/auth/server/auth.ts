@@ -12,6 +12,7 @@ import {
   type ServerEnv,
 } from '../../../../../functions/config/env.ts';
 import { dynamoAuthAdapter } from '../../../../../functions/control/dynamoAuthAdapter.ts';
+import { CLIENT_ADDRESS_HEADER } from '../../../server/clientAddress.ts';
 import { controlPlane } from '../../../server/controlPlane.ts';
 import {
   OIDC_ERROR_PATH,
@@ -113,6 +114,11 @@ function createAuth(env: ServerEnv) {
     advanced: {
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+      // Behind trusted proxies the per-address limit keys on the address they saw (set by
+      // web/proxy.ts), not on the first X-Forwarded-For entry, which the client writes.
+      ...(env.SIGHTLINE_TRUSTED_PROXY_HOPS > 0
+        ? { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } }
+        : {}),
     },
     plugins: [
       ...(oidcConfigured(env)
