@@ -147,26 +147,27 @@ const PROJECT_TIER_COLUMNS = `'' AS model, '' AS environment, '' AS prompt_name,
 type Span = readonly [number, number];
 
 /**
- * How a range splits over the rollup tiers: whole days (when `useDays`), then whole hours, then
- * minutes, each finer tier covering only what the coarser one cannot. Pure, so the split is
- * tested on its own.
+ * How a range splits over the rollup tiers, from the coarsest one allowed down: whole days,
+ * then whole hours, then minutes, each finer tier covering only what the coarser one cannot.
+ * Pure, so the split is tested on its own.
  */
 export function splitRollupRange(
   fromMs: number,
   toMs: number,
-  useDays: boolean,
+  coarsest: MetricsBucket,
 ): { days: Span | undefined; hours: Span[]; minutes: Span[] } {
   const firstMinute = Math.floor(fromMs / 60_000) * 60_000;
   const hoursFrom = Math.ceil(firstMinute / HOUR_MS) * HOUR_MS;
   const hoursTo = Math.floor(toMs / HOUR_MS) * HOUR_MS;
-  if (hoursFrom >= hoursTo) return { days: undefined, hours: [], minutes: [[firstMinute, toMs]] };
+  if (coarsest === 'minute' || hoursFrom >= hoursTo)
+    return { days: undefined, hours: [], minutes: [[firstMinute, toMs]] };
   const minutes: Span[] = [
     [firstMinute, hoursFrom],
     [hoursTo, toMs],
   ];
   const daysFrom = Math.ceil(hoursFrom / DAY_MS) * DAY_MS;
   const daysTo = Math.floor(hoursTo / DAY_MS) * DAY_MS;
-  if (!useDays || daysFrom >= daysTo)
+  if (coarsest === 'hour' || daysFrom >= daysTo)
     return { days: undefined, hours: [[hoursFrom, hoursTo]], minutes };
   return {
     days: [daysFrom, daysTo],
@@ -214,14 +215,8 @@ export function metricsRollupQuery(
   const columns = `${useTags ? 'tag, ' : ''}model, environment, prompt_name, prompt_version, name,
     requests, errors, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, unpriced`;
   const filters = conditions.join(' AND ');
-  const split =
-    options.bucket === 'minute'
-      ? {
-          days: undefined,
-          hours: [],
-          minutes: [[Math.floor(fromMs / 60_000) * 60_000, toMs] as const],
-        }
-      : splitRollupRange(fromMs, toMs, options.bucket !== 'hour');
+  // Buckets no coarser than the tier: an hour bucket cannot be answered from a day's row.
+  const split = splitRollupRange(fromMs, toMs, options.bucket ?? 'day');
   const parts: string[] = [];
   const within = (column: string, spans: readonly Span[], name: string) => {
     const ranges = spans

@@ -947,7 +947,7 @@ describe('metrics across whole days', () => {
   });
 
   it('splits a range into whole days, the whole hours beside them and the minutes at its edges', () => {
-    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), true)).toEqual({
+    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), 'day')).toEqual({
       days: [D0, D0 + 2 * DAY],
       hours: [
         [D0, D0],
@@ -959,10 +959,10 @@ describe('metrics across whole days', () => {
       ],
     });
     // Hour buckets never read the daily tier; nor does a range without a whole day.
-    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), false).days).toBe(
+    expect(splitRollupRange(dayRange.from.getTime(), dayRange.to.getTime(), 'hour').days).toBe(
       undefined,
     );
-    expect(splitRollupRange(D0 + HOUR, D0 + 20 * HOUR, true).days).toBe(undefined);
+    expect(splitRollupRange(D0 + HOUR, D0 + 20 * HOUR, 'day').days).toBe(undefined);
     expect(metricsRollupQuery({ projectId: dayProject, range: dayRange }).source).toContain(
       'span_metrics_daily',
     );

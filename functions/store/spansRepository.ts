@@ -123,7 +123,7 @@ export async function getTraceSpans(
   // small granules instead of testing every granule of spans. The newest row of each span
   // wins, as FINAL on spans would choose.
   const result = await client.query({
-    query: `SELECT ${TRACE_SPAN_COLUMNS}
+    query: `SELECT *
       FROM (
         SELECT ${TRACE_SPAN_COLUMNS}
         FROM ${SPAN_DETAILS_TABLE}

@@ -6,7 +6,6 @@
  * function's configuration names its secrets (the session secret, the ClickHouse secret, the
  * Cognito app client) and never holds them: the start script reads them at cold start.
  */
-import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -74,7 +73,7 @@ export class WebFunction extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const missing = missingPackageFiles(props.packageDirectory);
-    if (!existsSync(props.packageDirectory) || missing.length > 0) {
+    if (missing.length > 0) {
       throw new Error(
         `The web package ${props.packageDirectory} is not built (missing ${missing.join(', ')}): run \`npx sightline build-web\` first.`,
       );
@@ -107,11 +106,10 @@ export class WebFunction extends Construct {
     });
     this.role = role;
 
-    const architecture = lambda.Architecture.X86_64;
     this.function = new lambda.Function(this, 'Function', {
       // Built on the build machine: optional native dependencies (sharp) match its architecture,
       // so the function runs on x86_64 like the machines that build it.
-      architecture,
+      architecture: lambda.Architecture.X86_64,
       runtime: lambda.Runtime.NODEJS_24_X,
       code: lambda.Code.fromAsset(props.packageDirectory),
       handler: WEB_HANDLER,
