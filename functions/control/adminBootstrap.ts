@@ -4,15 +4,28 @@
  * an admin of the given project. Once the user exists it changes nothing, so later edits by
  * admins stick and no password is ever stored or printed again.
  */
-import type { AuthRecordStore } from './authRecordStore.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ServerEnv } from '../config/env.ts';
+import { AuthRecordStore } from './authRecordStore.ts';
 import { createPasswordUser, findUserByEmail, generatePassword } from './authUsers.ts';
-import type { MembershipsRepository } from './membershipsRepository.ts';
+import { MembershipsRepository } from './membershipsRepository.ts';
 
 export interface AdminBootstrapResult {
   email: string;
   created: boolean;
   /** Only when the password was generated now: show it once, store it nowhere. */
   generatedPassword?: string;
+}
+
+/** What bootstrapAdmin writes to: the sign-in records and memberships tables `env` names. */
+export function adminBootstrapStores(
+  documents: DynamoDBDocumentClient,
+  env: Pick<ServerEnv, 'SIGHTLINE_AUTH_TABLE' | 'SIGHTLINE_MEMBERSHIPS_TABLE'>,
+): { authRecords: AuthRecordStore; memberships: MembershipsRepository } {
+  return {
+    authRecords: new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
+    memberships: new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE),
+  };
 }
 
 export async function bootstrapAdmin(

@@ -326,14 +326,21 @@ async function bootstrap(args: string[]): Promise<void> {
   if (!values.project || !values.name || !values.email) {
     throw new Error('bootstrap needs --project, --name and --email');
   }
-  const retentionDays = Number(values['retention-days']);
+  const { ProjectItemSchema } = await import('../../functions/control/controlPlaneTables.ts');
+  const retention = ProjectItemSchema.shape.retentionDays.safeParse(
+    Number(values['retention-days']),
+  );
+  if (!retention.success) {
+    throw new Error(
+      `--retention-days must be a whole number of days from 1 to 3650 (got ${values['retention-days']})`,
+    );
+  }
+  const retentionDays = retention.data;
   const env = parseServerEnv();
   const { createDynamoDocumentClient } = await import('../../functions/aws/awsClients.ts');
   const { ProjectsRepository } = await import('../../functions/control/projectsRepository.ts');
-  const { MembershipsRepository } =
-    await import('../../functions/control/membershipsRepository.ts');
-  const { AuthRecordStore } = await import('../../functions/control/authRecordStore.ts');
-  const { bootstrapAdmin } = await import('../../functions/control/adminBootstrap.ts');
+  const { adminBootstrapStores, bootstrapAdmin } =
+    await import('../../functions/control/adminBootstrap.ts');
   const documents = createDynamoDocumentClient(env);
   try {
     const projects = new ProjectsRepository(documents, {
@@ -346,13 +353,10 @@ async function bootstrap(args: string[]): Promise<void> {
       await projects.putProject({ projectId: values.project, name: values.name, retentionDays });
       out(`Created project ${values.project} (${values.name}, ${retentionDays}-day retention).`);
     }
-    const admin = await bootstrapAdmin(
-      {
-        authRecords: new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
-        memberships: new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE),
-      },
-      { email: values.email, projectId: values.project },
-    );
+    const admin = await bootstrapAdmin(adminBootstrapStores(documents, env), {
+      email: values.email,
+      projectId: values.project,
+    });
     out(
       admin.generatedPassword
         ? `Created the admin ${admin.email} with the password ${admin.generatedPassword} (shown only now; sign in and change it, or sign in through single sign-on with this email).`

@@ -15,9 +15,7 @@ import {
 } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv, serverEnv, type ServerEnv } from '../../functions/config/env.ts';
 import { ensureLocalVaultKeyFile, loadVault } from '../../functions/enrich/loadVault.ts';
-import { bootstrapAdmin } from '../../functions/control/adminBootstrap.ts';
-import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
-import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
+import { adminBootstrapStores, bootstrapAdmin } from '../../functions/control/adminBootstrap.ts';
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
@@ -173,17 +171,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       email: serverEnv().SIGHTLINE_ADMIN_EMAIL,
       password: serverEnv().SIGHTLINE_ADMIN_PASSWORD,
     };
-    const admin = await bootstrapAdmin(
-      {
-        authRecords: new AuthRecordStore(documents, env.SIGHTLINE_AUTH_TABLE),
-        memberships: new MembershipsRepository(documents, env.SIGHTLINE_MEMBERSHIPS_TABLE),
-      },
-      {
-        email: adminSettings.email,
-        ...(adminSettings.password ? { password: adminSettings.password } : {}),
-        projectId: DEMO_PROJECT.projectId,
-      },
-    );
+    const admin = await bootstrapAdmin(adminBootstrapStores(documents, env), {
+      email: adminSettings.email,
+      ...(adminSettings.password ? { password: adminSettings.password } : {}),
+      projectId: DEMO_PROJECT.projectId,
+    });
     if (admin.generatedPassword) {
       log(
         `Created the admin ${admin.email} with the password ${admin.generatedPassword} (shown only now; sign in and keep it safe).`,

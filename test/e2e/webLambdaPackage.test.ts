@@ -302,5 +302,14 @@ describe('sightline bootstrap, against the deployed control plane', () => {
 
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('bootstrap needs --project, --name and --email');
+    const badRetention = await bootstrap(
+      ...['--project', 'later', '--name', 'Later', '--email', 'later@example.com'],
+      ...['--retention-days', 'forever'],
+    );
+    expect(badRetention.code).not.toBe(0);
+    expect(badRetention.output).toContain(
+      '--retention-days must be a whole number of days from 1 to 3650 (got forever)',
+    );
+    expect(await controlPlane.projects.getProject('later')).toBeUndefined();
   });
 });
