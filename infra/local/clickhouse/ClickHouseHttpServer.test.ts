@@ -195,6 +195,45 @@ describe('statements through @clickhouse/client', () => {
     expect(row).toEqual({ long, n: 5 });
   });
 
+  it('binds a value longer than the statement limit, and the query itself keeps that limit', async () => {
+    const long = `${"it's ".repeat(60_000)}\\`;
+
+    const [row] = await endpoint
+      .httpClient({ use_multipart_params: true })
+      .query({
+        query: "SELECT length({long:String}) AS chars, getSetting('max_query_size') AS limit",
+        query_params: { long },
+        format: 'JSONEachRow',
+      })
+      .then((result) => result.json<{ chars: number; limit: number }>());
+
+    expect(row).toEqual({ chars: long.length, limit: 262_144 });
+  });
+
+  it.each([
+    ['a raw tab in a String', 'a\tb', 'String', 457, 'BAD_QUERY_PARAMETER'],
+    ['a trailing backslash', 'a\\', 'String', 25, 'CANNOT_PARSE_ESCAPE_SEQUENCE'],
+    ['text that is no number', '12x', 'UInt32', 457, 'BAD_QUERY_PARAMETER'],
+  ])('refuses %s in a bound value as a server does', async (_case, text, type, code, name) => {
+    const response = await endpoint.fetch(
+      `/?${new URLSearchParams({ query: `SELECT {v:${type}} AS v`, param_v: text })}`,
+    );
+
+    // A server answers 500 for BAD_QUERY_PARAMETER: its status table does not list it.
+    expect(response.status).toBe(code === 457 ? 500 : 400);
+    expect(response.headers.get('x-clickhouse-exception-code')).toBe(String(code));
+    expect(await response.text()).toContain(`(${name})`);
+  });
+
+  it('refuses a parameter whose name is not an identifier, running nothing', async () => {
+    const response = await endpoint.fetch(
+      `/?${new URLSearchParams({ query: 'SELECT 1', 'param_a = 1; DROP TABLE x; --': '1' })}`,
+    );
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('(BAD_ARGUMENTS)');
+  });
+
   it('runs exec() with the query in the body and returns the raw stream', async () => {
     const result = await endpoint.httpClient().exec({ query: 'SELECT 40 + 2 FORMAT CSV' });
     let text = '';

@@ -9,10 +9,10 @@
  * Each request runs on its own connection to the engine (a chDB Session on the data directory
  * of the in-process client's connection; chDB runs every connection to a directory on the one
  * engine). Not on the in-process client's own connection: a connection runs one query at a
- * time and keeps SET, USE and bound values, which would leak between requests. Parameterised
- * queries are bound by chDB's `queryBindAsync`, which chDB serialises process-wide. SELECTs
- * without bound values stream chunk by chunk; everything else (and `wait_end_of_query=1`) is
- * buffered whole by the engine before the answer starts.
+ * time and keeps SET, USE and bound values, which would leak between requests. Bound values
+ * are set on the request's own connection (`SET param_…`), so parameterised queries run in
+ * parallel like any others. SELECTs without bound values stream chunk by chunk; everything
+ * else (and `wait_end_of_query=1`) is buffered whole by the engine before the answer starts.
  *
  * Not served: HTTP sessions (`session_id`), ClickHouse's native block compression, external
  * data tables, binary insert formats, progress headers.
@@ -29,7 +29,6 @@ import { listenOnLoopback } from '../services/listenOnLoopback.ts';
 import { assertAuthenticated, presentedCredentials } from './authenticateRequest.ts';
 import { ServerDefaults } from './constants.ts';
 import { ClickHouseException, InvalidServerOptionsError, toClickHouseException } from './errors.ts';
-import { toChdbBindParams } from './queryParameters.ts';
 import {
   contentTypeFor,
   isInsertAwaitingData,
@@ -37,6 +36,7 @@ import {
   outputFormat,
   parseQueryRequest,
   rawInsertTarget,
+  parameterStatements,
   settingsStatement,
   statementText,
   useDatabaseStatement,
@@ -344,11 +344,14 @@ async function runQuery(context: RequestContext, query: QueryRequest, exchange: 
   try {
     const opened = new context.engine.Session(context.engine.dataPath);
     session = opened;
-    // The request's settings and database, as statements run before its own. A buffered
-    // SELECT carries them in front of its SQL (one engine call instead of up to three: each
-    // costs the engine ~0.4 ms); streams take one statement, and other statements (an INSERT
-    // with its data inline) are left whole, so those run them first.
+    // The request's bound values, settings and database, as statements run before its own. A
+    // buffered SELECT carries them in front of its SQL (one engine call instead of several:
+    // each costs the engine ~0.4 ms); streams take one statement, and other statements (an
+    // INSERT with its data inline) are left whole, so those run them first. Values are bound
+    // with `SET param_…`, not chDB's binder: that one runs one query at a time process-wide,
+    // so concurrent requests (a page's panels, a trace's three reads) would queue.
     const preamble = [
+      ...parameterStatements(query.params),
       settingsStatement(query.settings, exchange.readOnly),
       query.database ? useDatabaseStatement(query.database) : undefined,
     ].filter((statement) => statement !== undefined);
@@ -378,13 +381,9 @@ async function runQuery(context: RequestContext, query: QueryRequest, exchange: 
       );
       return;
     }
-    if (query.params.size > 0) {
-      const bound = toChdbBindParams(sql, query.params);
-      const result = await session.queryBindAsync(await withPreamble(sql), bound, { format });
-      await respond(result.bytes(), summaryOfResult(result));
-      return;
-    }
-    if (!query.waitEndOfQuery && isStreamableStatement(sql)) {
+    // Bound SELECTs are buffered, their values in front of the SQL (streaming would run them
+    // as separate engine calls first).
+    if (!query.waitEndOfQuery && query.params.size === 0 && isStreamableStatement(sql)) {
       await prepareSession();
       const streamed = await streamResult(
         session,
