@@ -780,7 +780,7 @@ describe('prompt versions', () => {
 });
 
 describe('trace lookup', () => {
-  it('reads a trace’s spans from span_details as spans holds them, a redelivered one once', async () => {
+  it('reads a trace’s spans from their documents as spans holds them, a redelivered one once', async () => {
     // Act: T1 (three spans) and T3 (inserted twice, see beforeAll).
     const t1 = await getTraceSpans(client, { projectId, traceId: traceIds.t1 });
     const t3 = await getTraceSpans(client, { projectId, traceId: traceIds.t3 });
@@ -812,21 +812,27 @@ describe('trace lookup', () => {
   });
 
   it('shows the newest row of a span stored again before parts merge', async () => {
-    // Arrange: T2's span again in span_details, ingested later with another status message.
+    // Arrange: T2's span again in span_documents, ingested later with another status message.
     const [before] = await getTraceSpans(client, { projectId, traceId: traceIds.t2 });
     const stored = await client.query({
-      query: `SELECT * FROM span_details WHERE project_id = {projectId:String} AND trace_id = {traceId:String}`,
+      query: `SELECT * FROM span_documents WHERE project_id = {projectId:String} AND trace_id = {traceId:String}`,
       query_params: { projectId, traceId: traceIds.t2 },
       format: 'JSONEachRow',
     });
     const [row] = await stored.json<Record<string, unknown>>();
+    const ingestedAt = toDateTime64(Date.parse(`${String(row!.ingested_at)}Z`) + 60_000);
+    const document = JSON.parse(String(row!.document)) as Record<string, unknown>;
     await insertRows(client, {
-      table: 'span_details',
+      table: 'span_documents',
       rows: [
         {
           ...row,
-          status_message: 'upstream timeout (re-ingested)',
-          ingested_at: toDateTime64(Date.parse(`${String(row!.ingested_at)}Z`) + 60_000),
+          ingested_at: ingestedAt,
+          document: JSON.stringify({
+            ...document,
+            status_message: 'upstream timeout (re-ingested)',
+            ingested_at: ingestedAt,
+          }),
         },
       ],
       issuedBy: 'test',

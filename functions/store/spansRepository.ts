@@ -9,8 +9,8 @@ import { insertRows } from './insertRows.ts';
 import type { SpanRow } from './spanRows.ts';
 
 export const SPANS_TABLE = 'spans';
-/** The lookup copy of spans, sorted by trace (migration 0014). */
-export const SPAN_DETAILS_TABLE = 'span_details';
+/** What a trace lookup reads: each span as one JSON document, sorted by trace (migration 0017). */
+export const SPAN_DOCUMENTS_TABLE = 'span_documents';
 
 /** `deduplicationToken`: the same token again (a redelivered batch) inserts nothing. */
 export function insertSpans(
@@ -81,12 +81,11 @@ export async function listRecentSpans(
   return result.json<SpanSummary>();
 }
 
-const TRACE_SPAN_COLUMNS = `${SUMMARY_COLUMNS}, end_time, error_type, operation_name, response_id,
-  request_params, cached_input_tokens, reasoning_tokens, finish_reasons, time_to_first_token_ms,
-  system_instructions, input_messages, output_messages, tool_name, tool_call_id,
-  prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version, ingested_at,
-  cost_usd, cost_status`;
-
+/**
+ * A span as the trace view reads it: the columns migration 0017 writes into each span's
+ * document (formatRowNoNewline('JSONEachRow', …)), so the same object a JSONEachRow read of
+ * these columns of spans returns.
+ */
 export interface TraceSpan extends SpanSummary {
   end_time: string;
   error_type: string;
@@ -119,14 +118,14 @@ export async function getTraceSpans(
   client: ClickHouseClient,
   { projectId, traceId }: { projectId: string; traceId: string },
 ): Promise<TraceSpan[]> {
-  // span_details (migration 0014) holds these columns sorted by trace: a lookup reads a few
-  // small granules instead of testing every granule of spans. The newest row of each span
-  // wins, as FINAL on spans would choose.
+  // span_documents (migration 0017) holds each span as one JSON document sorted by trace: a
+  // lookup reads one column of a few small granules instead of testing every granule of
+  // spans. The newest row of each span wins, as FINAL on spans would choose.
   const result = await client.query({
-    query: `SELECT *
+    query: `SELECT document
       FROM (
-        SELECT ${TRACE_SPAN_COLUMNS}
-        FROM ${SPAN_DETAILS_TABLE}
+        SELECT document, start_time, span_id
+        FROM ${SPAN_DOCUMENTS_TABLE}
         WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
         ORDER BY span_id, ingested_at DESC
         LIMIT 1 BY span_id
@@ -134,10 +133,11 @@ export async function getTraceSpans(
       ORDER BY start_time, span_id
       LIMIT 10000`,
     query_params: { projectId, traceId },
-    format: 'JSONEachRow',
+    format: 'JSONCompactEachRow',
     clickhouse_settings: { log_comment: 'web.getTraceSpans' },
   });
-  return result.json<TraceSpan>();
+  const rows = await result.json<[string]>();
+  return rows.map(([document]) => JSON.parse(document) as TraceSpan);
 }
 
 export async function countSpans(

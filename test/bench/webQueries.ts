@@ -266,7 +266,7 @@ const LABELS: Record<WebQueryId, string> = {
 /** What our reads use: spans with their indexes, the per-trace tables and the rollups. */
 const OUR_TABLES = [
   'spans',
-  'span_details',
+  'span_documents',
   'trace_details',
   'trace_summaries',
   'trace_keys',
