@@ -122,11 +122,16 @@ type CandidateSource =
   | { kind: 'spans'; conditions: string[]; scans: boolean }
   | { kind: 'key'; key: 'user' | 'session'; param: 'userId' | 'sessionId' };
 
+/** Sets of every value a trace's spans have, merged only when a condition reads them. */
+type FilterSet = 't_models' | 't_users' | 't_sessions' | 't_prompts' | 't_environments';
+
 interface BuiltFilter {
   /** Candidate traces: the spans matching the text search, or a user's or session's traces. */
   source: CandidateSource | undefined;
   /** Conditions on a trace's merged summary (HAVING). */
   traceConditions: string[];
+  /** The sets `traceConditions` read (each is a column to read and merge). */
+  sets: ReadonlySet<FilterSet>;
   /** Conditions on summary rows (WHERE). */
   outerConditions: string[];
   params: Record<string, unknown>;
@@ -201,26 +206,45 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   // The span conditions a text search also applies to the matching span itself.
   const spanConditions: string[] = [];
   const params: Record<string, unknown> = {};
-  /** Adds `condition` to `list` and binds `value` as `{name}` when the filter has it. */
-  const where = (list: string[], condition: string, name: string, value: unknown) => {
+  const sets = new Set<FilterSet>();
+  /**
+   * Adds `condition` to `list` and binds `value` as `{name}` when the filter has it; `set` is
+   * the per-trace set the condition reads, if any.
+   */
+  const where = (
+    list: string[],
+    condition: string,
+    name: string,
+    value: unknown,
+    set?: FilterSet,
+  ) => {
     if (value === undefined) return false;
     list.push(condition);
     params[name] = value;
+    if (set) sets.add(set);
     return true;
   };
   const userId = boundedString('userId', filter.userId);
   const sessionId = boundedString('sessionId', filter.sessionId);
-  if (where(traceConditions, 'has(t_users, {userId:String})', 'userId', userId)) {
+  if (where(traceConditions, 'has(t_users, {userId:String})', 'userId', userId, 't_users')) {
     spanConditions.push('user_id = {userId:String}');
   }
-  if (where(traceConditions, 'has(t_sessions, {sessionId:String})', 'sessionId', sessionId)) {
+  if (
+    where(
+      traceConditions,
+      'has(t_sessions, {sessionId:String})',
+      'sessionId',
+      sessionId,
+      't_sessions',
+    )
+  ) {
     spanConditions.push('session_id = {sessionId:String}');
   }
   // Name and version of one prompt, on the same span.
   const prompt: string[] = [];
   const [costMin, costMax] = numberRange('cost', filter.costMin, filter.costMax);
   const [latencyMin, latencyMax] = numberRange('latency', filter.latencyMinMs, filter.latencyMaxMs);
-  const bindings: Array<[string[], string, string, unknown]> = [
+  const bindings: Array<[string[], string, string, unknown, FilterSet?]> = [
     [
       prompt,
       'prompt.1 = {promptName:String}',
@@ -238,12 +262,14 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
       'has(t_environments, {environment:String})',
       'environment',
       boundedString('environment', filter.environment),
+      't_environments',
     ],
     [
       traceConditions,
       'hasAny(t_models, {models:Array(String)})',
       'models',
       boundedList('models', filter.models),
+      't_models',
     ],
     [
       traceConditions,
@@ -262,9 +288,12 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
     [traceConditions, 't_duration_ms >= {latencyMin:Float64}', 'latencyMin', latencyMin],
     [traceConditions, 't_duration_ms <= {latencyMax:Float64}', 'latencyMax', latencyMax],
   ];
-  for (const [list, condition, name, value] of bindings) where(list, condition, name, value);
+  for (const [list, condition, name, value, set] of bindings) {
+    where(list, condition, name, value, set);
+  }
   if (prompt.length > 0) {
     traceConditions.push(`arrayExists(prompt -> ${prompt.join(' AND ')}, t_prompts)`);
+    sets.add('t_prompts');
   }
   if (filter.hasPii === true) traceConditions.push('t_pii_count > 0');
   if (filter.hasPii === false) traceConditions.push('t_pii_count = 0');
@@ -301,7 +330,7 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   } else if (sessionId !== undefined) {
     source = { kind: 'key', key: 'session', param: 'sessionId' };
   }
-  return { source, traceConditions, outerConditions, params };
+  return { source, traceConditions, sets, outerConditions, params };
 }
 
 interface TraceAggregateRow {
@@ -354,11 +383,8 @@ const FILTER_AGGREGATES = `
   arraySort(groupUniqArrayArray(aggregated.eval_failed_set)) AS t_eval_failed,
   max(aggregated.max_injection_score) AS t_injection`;
 
-/**
- * The sets only filters use: a query computes those its conditions name (each is a column to
- * read).
- */
-const FILTER_SETS: Record<string, string> = {
+/** The sets only filters use: a query merges those its conditions read (`BuiltFilter.sets`). */
+const FILTER_SETS: Record<FilterSet, string> = {
   t_models: 'groupUniqArrayArray(models) AS t_models',
   t_users: 'groupUniqArrayArray(users) AS t_users',
   t_sessions: 'groupUniqArrayArray(sessions) AS t_sessions',
@@ -367,11 +393,7 @@ const FILTER_SETS: Record<string, string> = {
 };
 
 function filterSetsFor(built: BuiltFilter): string {
-  const conditions = built.traceConditions.join(' ');
-  return Object.entries(FILTER_SETS)
-    .filter(([alias]) => conditions.includes(alias))
-    .map(([, aggregate]) => `, ${aggregate}`)
-    .join('');
+  return [...built.sets].map((set) => `, ${FILTER_SETS[set]}`).join('');
 }
 
 /** What a list row shows besides, only in trace_details. */
