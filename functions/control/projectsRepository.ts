@@ -30,6 +30,17 @@ export class ProjectsRepository {
     this.#tables = tables;
   }
 
+  /** The repository on the tables the environment names (every function and the web app). */
+  static fromEnv(
+    client: DynamoDBDocumentClient,
+    env: { SIGHTLINE_PROJECTS_TABLE: string; SIGHTLINE_INGEST_KEYS_TABLE: string },
+  ): ProjectsRepository {
+    return new ProjectsRepository(client, {
+      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
+      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
+    });
+  }
+
   async getProject(projectId: string): Promise<ProjectItem | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({

@@ -126,10 +126,7 @@ let refreshSecret = false;
 function loadDefaultDependencies(): Promise<IngestDependencies> {
   defaultDependencies ??= (async () => {
     const env = serverEnv();
-    const projects = new ProjectsRepository(createDynamoDocumentClient(env), {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-    });
+    const projects = ProjectsRepository.fromEnv(createDynamoDocumentClient(env), env);
     const vault = await loadVault(env);
     const clickhouse = await createClickHouseClient(env, { refreshSecret });
     refreshSecret = false;

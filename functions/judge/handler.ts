@@ -121,10 +121,7 @@ function loadDefaultDependencies(): Promise<JudgeHandlerDependencies> {
   defaultDependencies ??= (async () => {
     const env = serverEnv();
     const documents = createDynamoDocumentClient(env);
-    const projects = new ProjectsRepository(documents, {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-    });
+    const projects = ProjectsRepository.fromEnv(documents, env);
     const clickhouse: ClickHouseClient = await createClickHouseClient(env);
     return {
       clickhouse,

@@ -343,10 +343,7 @@ async function bootstrap(args: string[]): Promise<void> {
     await import('../../functions/control/adminBootstrap.ts');
   const documents = createDynamoDocumentClient(env);
   try {
-    const projects = new ProjectsRepository(documents, {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-    });
+    const projects = ProjectsRepository.fromEnv(documents, env);
     if (await projects.getProject(values.project)) {
       out(`Project ${values.project} exists; left as it is.`);
     } else {

@@ -154,10 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const documents = createDynamoDocumentClient(env);
     stoppers.push(() => documents.destroy());
-    const projects = new ProjectsRepository(documents, {
-      projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-      ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-    });
+    const projects = ProjectsRepository.fromEnv(documents, env);
     await projects.putProject({
       projectId: DEMO_PROJECT.projectId,
       name: DEMO_PROJECT.name,

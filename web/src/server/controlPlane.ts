@@ -33,10 +33,7 @@ export function controlPlane(): ControlPlane {
     const env = serverEnv();
     const client = createDynamoDocumentClient(env);
     holder.sightlineControlPlane = {
-      projects: new ProjectsRepository(client, {
-        projectsTable: env.SIGHTLINE_PROJECTS_TABLE,
-        ingestKeysTable: env.SIGHTLINE_INGEST_KEYS_TABLE,
-      }),
+      projects: ProjectsRepository.fromEnv(client, env),
       memberships: new MembershipsRepository(client, env.SIGHTLINE_MEMBERSHIPS_TABLE, {
         accessCache: ACCESS_CACHE,
       }),
