@@ -128,6 +128,39 @@ describe('statements through @clickhouse/client', () => {
     },
   );
 
+  it.each(HOSTILE_STRINGS.map((value) => [JSON.stringify(value), value]))(
+    'hands the engine the bound text of %s unchanged, inside arrays, maps and tuples too',
+    async (_label, value) => {
+      const withNul = `${value}\0end`;
+      const [row] = await endpoint
+        .httpClient()
+        .query({
+          query: `SELECT {s:String} AS s, {n:Nullable(String)} AS n, {a:Array(String)} AS a,
+            {m:Map(String, Array(String))} AS m, {t:Tuple(String, UInt8)} AS t,
+            {j:String} AS j`,
+          query_params: {
+            s: withNul,
+            n: value,
+            a: [value, 'x'],
+            m: new Map([[value, [value, withNul]]]),
+            t: new TupleParam([value, 7]),
+            j: JSON.stringify({ value }),
+          },
+          format: 'JSONEachRow',
+        })
+        .then((result) => result.json<Record<string, unknown>>());
+
+      expect(row).toEqual({
+        s: withNul,
+        n: value,
+        a: [value, 'x'],
+        m: { [value]: [value, withNul] },
+        t: [value, 7],
+        j: JSON.stringify({ value }),
+      });
+    },
+  );
+
   it('binds parameters of many types exactly as a server parses them', async () => {
     const at = new Date(Date.UTC(2024, 1, 29, 23, 59, 58, 987));
     const params = {
