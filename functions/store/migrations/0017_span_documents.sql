@@ -7,11 +7,11 @@
 -- parses it into the same object a `SELECT <columns> … FORMAT JSONEachRow` returns. Its
 -- columns are those of TraceSpan in functions/store/spansRepository.ts.
 --
--- Kept up to date by a materialized view on inserts into spans, backfilled from span_details
--- (sorted by trace already, and holding exactly these columns). A span stored twice (a
--- redelivered batch, or one ingested between the view's creation and the backfill) lands
--- twice until parts merge (ReplacingMergeTree on ingested_at, as spans is): readers keep the
--- newest row per span id. Rows expire with their span.
+-- Kept up to date by a materialized view on inserts into spans, and backfilled from spans, so
+-- the migration can run again after a failure (span_details is gone by then). A span stored
+-- twice (a redelivered batch, one ingested between the view's creation and the backfill, or a
+-- second run) lands twice until parts merge (ReplacingMergeTree on ingested_at, as spans is):
+-- readers keep the newest row per span id. Rows expire with their span.
 CREATE TABLE IF NOT EXISTS span_documents
 (
     project_id LowCardinality(String),
@@ -58,7 +58,7 @@ SELECT
         system_instructions, input_messages, output_messages, tool_name, tool_call_id,
         prompt_variables, release, tags, metadata, truncated, sdk_name, sdk_version,
         ingested_at, cost_usd, cost_status) AS document
-FROM span_details;
+FROM spans;
 
 DROP VIEW IF EXISTS span_details_mv;
 

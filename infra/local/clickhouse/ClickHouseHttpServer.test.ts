@@ -258,13 +258,28 @@ describe('statements through @clickhouse/client', () => {
     expect(await response.text()).toContain(`(${name})`);
   });
 
-  it('refuses a parameter whose name is not an identifier, running nothing', async () => {
+  it('takes any parameter name a server takes, and a name never reaches the SQL', async () => {
+    const table = uniqueTableName('names');
+    await createTable(table, 'id UInt8');
+    const hostileName = `a\` = 1; DROP TABLE ${table}; --`;
     const response = await endpoint.fetch(
-      `/?${new URLSearchParams({ query: 'SELECT 1', 'param_a = 1; DROP TABLE x; --': '1' })}`,
+      `/?${new URLSearchParams({
+        query: 'SELECT {a$b:String} AS v, {1a:UInt8} AS n FORMAT JSONEachRow',
+        param_a$b: 'x',
+        param_1a: '7',
+        [`param_${hostileName}`]: 'y',
+        'param_a-b': 'unused',
+        param_: 'nameless',
+      })}`,
     );
 
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('(BAD_ARGUMENTS)');
+    expect(response.status).toBe(200);
+    expect(JSON.parse(await response.text())).toEqual({ v: 'x', n: 7 });
+    const tables = await endpoint
+      .httpClient()
+      .query({ query: `EXISTS TABLE ${table}`, format: 'JSONEachRow' })
+      .then((result) => result.json<{ result: number }>());
+    expect(tables).toEqual([{ result: 1 }]);
   });
 
   it('runs exec() with the query in the body and returns the raw stream', async () => {

@@ -176,23 +176,19 @@ const DEFAULT_MAX_QUERY_SIZE = 262_144;
 /**
  * The statements that bind a request's `param_<name>` values, as `SET param_<name> = '<text>'`:
  * the engine then parses each value's text per its placeholder's declared type, exactly as a
- * server parses an HTTP `param_` value, and the value never enters the query's own text. A
- * statement longer than the engine's parse limit is preceded by a raised limit and followed by
- * the default again, so long values (a server takes up to 1 MiB of URL) do not count against
- * the request's own query.
+ * server parses an HTTP `param_` value, and the value never enters the query's own text. Names
+ * are quoted, so any name a server would store is stored (an empty one, which no placeholder
+ * can name, is skipped). A statement longer than the engine's parse limit is preceded by a
+ * raised limit and followed by the default again, so long values (a server takes up to 1 MiB
+ * of URL) do not count against the request's own query.
  */
 export function parameterStatements(params: ReadonlyMap<string, string>): string[] {
-  if (params.size === 0) return [];
   const assignments: string[] = [];
   for (const [name, value] of params) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw ClickHouseException.of(
-        'BAD_ARGUMENTS',
-        `Query parameter name '${name.slice(0, 100)}' is not a valid identifier`,
-      );
-    }
-    assignments.push(`param_${name} = ${sqlStringLiteral(value)}`);
+    if (name !== '')
+      assignments.push(`${sqlIdentifier(`param_${name}`)} = ${sqlStringLiteral(value)}`);
   }
+  if (assignments.length === 0) return [];
   const statement = `SET ${assignments.join(', ')}`;
   const bytes = Buffer.byteLength(statement);
   if (bytes < DEFAULT_MAX_QUERY_SIZE) return [statement];
@@ -200,7 +196,12 @@ export function parameterStatements(params: ReadonlyMap<string, string>): string
 }
 
 export function useDatabaseStatement(database: string): string {
-  return `USE \`${database.replace(/[\\`]/g, (char) => `\\${char}`).replace(/\0/g, '\\0')}\``;
+  return `USE ${sqlIdentifier(database)}`;
+}
+
+/** A back-quoted identifier: any name, escaped as the engine's lexer reads it. */
+function sqlIdentifier(name: string): string {
+  return `\`${name.replace(/[\\`]/g, (char) => `\\${char}`).replace(/\0/g, '\\0')}\``;
 }
 
 function sqlStringLiteral(value: string): string {
