@@ -22,13 +22,12 @@ export interface FindingRow {
   detector_version: string;
 }
 
-/** The findings of one trace, in span and text order; at most `limit`. */
-export async function getTraceFindings(
-  client: ClickHouseClient,
-  { projectId, traceId, limit = 5_000 }: { projectId: string; traceId: string; limit?: number },
-): Promise<FindingRow[]> {
-  const result = await client.query({
-    query: `SELECT span_id, category, type, field, message_index, part_index, start, end, score,
+/**
+ * The SQL reading one trace's findings (`{projectId}`, `{traceId}`), in span and text order; at
+ * most the bound `{<limitParam>}`.
+ */
+export function traceFindingsQuery(limitParam = 'limit'): string {
+  return `SELECT span_id, category, type, field, message_index, part_index, start, end, score,
         detector_id, detector_version
       FROM (
         SELECT *
@@ -39,7 +38,16 @@ export async function getTraceFindings(
         LIMIT 1 BY span_id, detector_id, type, field, message_index, part_index, start, end
       )
       ORDER BY span_id, field, message_index, part_index, start
-      LIMIT {limit:UInt32}`,
+      LIMIT {${limitParam}:UInt32}`;
+}
+
+/** The findings of one trace, in span and text order; at most `limit`. */
+export async function getTraceFindings(
+  client: ClickHouseClient,
+  { projectId, traceId, limit = 5_000 }: { projectId: string; traceId: string; limit?: number },
+): Promise<FindingRow[]> {
+  const result = await client.query({
+    query: traceFindingsQuery(),
     query_params: { projectId, traceId, limit },
     format: 'JSONEachRow',
     clickhouse_settings: { log_comment: 'web.getTraceFindings' },

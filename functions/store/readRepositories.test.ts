@@ -24,6 +24,7 @@ import {
 } from './metricsRepository.ts';
 import { getTraceEvalScores } from './evalScoresRepository.ts';
 import { getTraceFindings } from './findingsRepository.ts';
+import { getTraceAnnotations } from './traceAnnotationsRepository.ts';
 import { runMigrations } from './migrate.ts';
 import { getTraceSpans, type TraceSpan } from './spansRepository.ts';
 import { comparePromptVersions, listPromptVersions } from './promptVersionsRepository.ts';
@@ -908,6 +909,23 @@ describe('trace lookup', () => {
     ]);
     expect(findings.map((entry) => entry.start)).toEqual([4, 40]);
     expect(await getTraceEvalScores(client, { projectId: otherProjectId, traceId })).toEqual([]);
+    // The trace view's one query returns both, exactly as the two reads do.
+    expect(await getTraceAnnotations(client, { projectId, traceId })).toEqual({
+      findings,
+      evalScores: scores,
+    });
+    expect(
+      await getTraceAnnotations(client, {
+        projectId,
+        traceId,
+        findingsLimit: 1,
+        evalScoresLimit: 1,
+      }),
+    ).toEqual({ findings: findings.slice(0, 1), evalScores: scores.slice(0, 1) });
+    expect(await getTraceAnnotations(client, { projectId: otherProjectId, traceId })).toEqual({
+      findings: [],
+      evalScores: [],
+    });
   });
 });
 

@@ -19,8 +19,7 @@ import { parseServerEnv } from '../../functions/config/env.ts';
 import { openEmbeddedClickHouse } from '../../functions/store/clickhouseClient.ts';
 import { getMetricsBreakdown, getMetricsSeries } from '../../functions/store/metricsRepository.ts';
 import { runMigrations } from '../../functions/store/migrate.ts';
-import { getTraceEvalScores } from '../../functions/store/evalScoresRepository.ts';
-import { getTraceFindings } from '../../functions/store/findingsRepository.ts';
+import { getTraceAnnotations } from '../../functions/store/traceAnnotationsRepository.ts';
 import { getTraceSpans } from '../../functions/store/spansRepository.ts';
 import { searchTraces } from '../../functions/store/traceSearchRepository.ts';
 import { currentLoad, loadSentence } from './benchmarkReport.ts';
@@ -223,14 +222,12 @@ function ourQueries(client: ClickHouseClient, probe: Probe) {
         sort: newest,
         limit: 50,
       }).then((page) => page.rows.length),
-    // The three reads the lookup route makes, at once as it makes them.
+    // The two reads the lookup route makes, at once as it makes them.
     traceLookup: () => {
       const trace = { projectId, traceId: probe.traceId };
-      return Promise.all([
-        getTraceSpans(client, trace),
-        getTraceFindings(client, trace),
-        getTraceEvalScores(client, trace),
-      ]).then(([spans]) => spans.length);
+      return Promise.all([getTraceSpans(client, trace), getTraceAnnotations(client, trace)]).then(
+        ([spans]) => spans.length,
+      );
     },
     userHistory90d: () =>
       searchTraces(client, {

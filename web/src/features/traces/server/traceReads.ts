@@ -5,8 +5,10 @@
  * (never merely hidden in the page), and searching text is refused, since matches would
  * reveal it.
  */
-import { getTraceEvalScores } from '../../../../../functions/store/evalScoresRepository.ts';
-import { getTraceFindings } from '../../../../../functions/store/findingsRepository.ts';
+import {
+  getTraceAnnotations,
+  type TraceAnnotations,
+} from '../../../../../functions/store/traceAnnotationsRepository.ts';
 import { getTraceSpans } from '../../../../../functions/store/spansRepository.ts';
 import {
   searchTraces,
@@ -99,18 +101,18 @@ export async function readTraceList(
 }
 
 /**
- * Reads a table the enrichment stage fills; until its migration exists (or when it is empty)
- * the trace simply has none.
+ * Reads the tables the enrichment stage fills; until their migration exists the trace simply
+ * has no findings and no eval scores.
  */
-async function readOptionalTable<T>(
+async function readAnnotations(
   client: ClickHouseClient,
-  read: (client: ClickHouseClient) => Promise<T[]>,
-): Promise<T[]> {
+  trace: { projectId: string; traceId: string },
+): Promise<TraceAnnotations> {
   try {
-    return await read(client);
+    return await getTraceAnnotations(client, trace);
   } catch (error) {
     // 60: UNKNOWN_TABLE.
-    if (clickHouseErrorOf(error)?.code === '60') return [];
+    if (clickHouseErrorOf(error)?.code === '60') return { findings: [], evalScores: [] };
     throw error;
   }
 }
@@ -136,11 +138,10 @@ export async function readTrace(
 ): Promise<TraceDetailResponse | null> {
   const contentHidden = !canReadContent(access);
   const { projectId } = access;
-  const [spans, findings, evalScores] = await withClickHouse((client) =>
+  const [spans, { findings, evalScores }] = await withClickHouse((client) =>
     Promise.all([
       getTraceSpans(client, { projectId, traceId }),
-      readOptionalTable(client, (c) => getTraceFindings(c, { projectId, traceId })),
-      readOptionalTable(client, (c) => getTraceEvalScores(c, { projectId, traceId })),
+      readAnnotations(client, { projectId, traceId }),
     ]),
   );
   if (spans.length === 0) return null;
