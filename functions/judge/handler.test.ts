@@ -34,7 +34,7 @@ import { parsePolicy, type JudgePolicy } from '../enrich/policy.ts';
 import { createIngestHandler } from '../ingest/handler.ts';
 import { IngestKeyCache } from '../ingest/ingestKeyCache.ts';
 import { openEmbeddedClickHouse, type EmbeddedClickHouse } from '../store/clickhouseClient.ts';
-import { getTraceEvalScores } from '../store/evalScoresRepository.ts';
+import { traceEvalScores } from '../../test/helpers/traceReads.ts';
 import { runMigrations } from '../store/migrate.ts';
 import { countSpans } from '../store/spansRepository.ts';
 import { JUDGE_LABELS, RUBRIC_VERSION } from './constants.ts';
@@ -215,7 +215,7 @@ describe('LLM-as-judge', () => {
     expect(depth).toBe(2);
     expect(handled).toBe(2);
     expect(judgeServer.completions() - callsBefore).toBe(2);
-    const scores = await getTraceEvalScores(clickhouse, {
+    const scores = await traceEvalScores(clickhouse, {
       projectId: rig.key.projectId,
       traceId: span.traceId,
     });
@@ -320,7 +320,7 @@ describe('LLM-as-judge', () => {
     const judged = (
       await Promise.all(
         spans.map((span) =>
-          getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId }),
+          traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId }),
         ),
       )
     )
@@ -356,7 +356,7 @@ describe('LLM-as-judge', () => {
     // Act
     await rig.drain();
     const afterFirst = { depth: rig.queue.depth, failed: rig.runner.stats.failed };
-    const scoresAfterFirst = await getTraceEvalScores(clickhouse, {
+    const scoresAfterFirst = await traceEvalScores(clickhouse, {
       projectId: rig.key.projectId,
       traceId: span.traceId,
     });
@@ -367,7 +367,7 @@ describe('LLM-as-judge', () => {
     expect(afterFirst).toEqual({ depth: 1, failed: 1 });
     expect(scoresAfterFirst.filter((score) => score.evaluator.startsWith('judge:'))).toEqual([]);
     const [errorScore] = (
-      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
     ).filter((score) => score.evaluator.startsWith('judge:'));
     expect(errorScore).toMatchObject({ passed: null, label: JUDGE_LABELS.error, value: 0 });
     expect(errorScore?.comment).toContain('JUDGE_CALL_FAILED');
@@ -396,7 +396,7 @@ describe('LLM-as-judge', () => {
 
     // Assess
     const judged = (
-      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
     ).filter((score) => score.evaluator.startsWith('judge:'));
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ passed: null, label: JUDGE_LABELS.error });
@@ -416,7 +416,7 @@ describe('LLM-as-judge', () => {
 
     // Assess
     const judged = (
-      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
     ).filter((score) => score.evaluator.startsWith('judge:'));
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ passed: null, label: JUDGE_LABELS.error });
@@ -435,7 +435,7 @@ describe('LLM-as-judge', () => {
 
     // Assess
     const judged = (
-      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
     ).filter((score) => score.evaluator.startsWith('judge:'));
     expect(judged[0]?.comment.startsWith('JUDGE_KEY_UNAVAILABLE')).toBe(true);
     expect(judgeServer.completions()).toBe(callsBefore);
@@ -524,7 +524,7 @@ describe('LLM-as-judge', () => {
     expect(outageJudge.requests).toHaveLength(1);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: message?.messageId }]);
     const judged = (
-      await getTraceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
     ).filter((score) => score.evaluator.startsWith('judge:'));
     expect(judged).toEqual([]);
   });

@@ -21,29 +21,15 @@ export interface EvalScoreRow {
 
 /**
  * The SQL reading one trace's eval scores (`{projectId}`, `{traceId}`), by span and evaluator;
- * at most the bound `{<limitParam>}`.
+ * at most `{evalScoresLimit}` (`getTraceAnnotations` runs it).
  */
-export function traceEvalScoresQuery(limitParam = 'limit'): string {
+export function traceEvalScoresQuery(): string {
   return `SELECT span_id, evaluator, evaluator_version, value, passed, label, comment, created_at
       FROM ${EVAL_SCORES_TABLE}
       WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
       ORDER BY span_id, evaluator, evaluator_version, created_at DESC
       LIMIT 1 BY span_id, evaluator, evaluator_version
-      LIMIT {${limitParam}:UInt32}`;
-}
-
-/** The eval scores of one trace, by span and evaluator; at most `limit`. */
-export async function getTraceEvalScores(
-  client: ClickHouseClient,
-  { projectId, traceId, limit = 1_000 }: { projectId: string; traceId: string; limit?: number },
-): Promise<EvalScoreRow[]> {
-  const result = await client.query({
-    query: traceEvalScoresQuery(),
-    query_params: { projectId, traceId, limit },
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'web.getTraceEvalScores' },
-  });
-  return result.json<EvalScoreRow>();
+      LIMIT {evalScoresLimit:UInt32}`;
 }
 
 /**

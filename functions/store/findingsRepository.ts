@@ -4,8 +4,6 @@
  * shows a finding twice: reads keep the newest row of each finding (the table's sorting key),
  * which is what FINAL would merge to, without FINAL's merge of whole granules.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-
 export const FINDINGS_TABLE = 'findings';
 
 export interface FindingRow {
@@ -24,9 +22,9 @@ export interface FindingRow {
 
 /**
  * The SQL reading one trace's findings (`{projectId}`, `{traceId}`), in span and text order; at
- * most the bound `{<limitParam>}`.
+ * most `{findingsLimit}` (`getTraceAnnotations` runs it).
  */
-export function traceFindingsQuery(limitParam = 'limit'): string {
+export function traceFindingsQuery(): string {
   return `SELECT span_id, category, type, field, message_index, part_index, start, end, score,
         detector_id, detector_version
       FROM (
@@ -38,19 +36,5 @@ export function traceFindingsQuery(limitParam = 'limit'): string {
         LIMIT 1 BY span_id, detector_id, type, field, message_index, part_index, start, end
       )
       ORDER BY span_id, field, message_index, part_index, start
-      LIMIT {${limitParam}:UInt32}`;
-}
-
-/** The findings of one trace, in span and text order; at most `limit`. */
-export async function getTraceFindings(
-  client: ClickHouseClient,
-  { projectId, traceId, limit = 5_000 }: { projectId: string; traceId: string; limit?: number },
-): Promise<FindingRow[]> {
-  const result = await client.query({
-    query: traceFindingsQuery(),
-    query_params: { projectId, traceId, limit },
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: 'web.getTraceFindings' },
-  });
-  return result.json<FindingRow>();
+      LIMIT {findingsLimit:UInt32}`;
 }

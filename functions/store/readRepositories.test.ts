@@ -22,8 +22,6 @@ import {
   metricsRollupQuery,
   splitRollupRange,
 } from './metricsRepository.ts';
-import { getTraceEvalScores } from './evalScoresRepository.ts';
-import { getTraceFindings } from './findingsRepository.ts';
 import { getTraceAnnotations } from './traceAnnotationsRepository.ts';
 import { runMigrations } from './migrate.ts';
 import { getTraceSpans, type TraceSpan } from './spansRepository.ts';
@@ -900,20 +898,16 @@ describe('trace lookup', () => {
       issuedBy: 'test',
     });
     // Act
-    const scores = await getTraceEvalScores(client, { projectId, traceId });
-    const findings = await getTraceFindings(client, { projectId, traceId });
+    const { evalScores: scores, findings } = await getTraceAnnotations(client, {
+      projectId,
+      traceId,
+    });
     // Assess
     expect(scores.map((entry) => [entry.evaluator_version, entry.value])).toEqual([
       ['1', 0.9],
       ['2', 0.7],
     ]);
     expect(findings.map((entry) => entry.start)).toEqual([4, 40]);
-    expect(await getTraceEvalScores(client, { projectId: otherProjectId, traceId })).toEqual([]);
-    // The trace view's one query returns both, exactly as the two reads do.
-    expect(await getTraceAnnotations(client, { projectId, traceId })).toEqual({
-      findings,
-      evalScores: scores,
-    });
     expect(
       await getTraceAnnotations(client, {
         projectId,

@@ -2,8 +2,8 @@
  * What the trace view shows beside a trace's spans: its findings and its eval scores, read in
  * one query. The view needs both at once, and each query costs the engine a fixed few
  * milliseconds of CPU however little it reads, so one round trip instead of two leaves the
- * trace's span read (which runs beside it) more of the machine. Each part is exactly what
- * `getTraceFindings` and `getTraceEvalScores` return, in their order.
+ * trace's span read (which runs beside it) more of the machine. Each part is read by its own
+ * repository's SQL, in that SQL's order.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { traceEvalScoresQuery, type EvalScoreRow } from './evalScoresRepository.ts';
@@ -30,11 +30,11 @@ export async function getTraceAnnotations(
       FROM (
         SELECT 'finding' AS kind, rowNumberInAllBlocks() AS position,
           formatRowNoNewline('JSONEachRow', *) AS row
-        FROM (${traceFindingsQuery('findingsLimit')})
+        FROM (${traceFindingsQuery()})
         UNION ALL
         SELECT 'eval_score' AS kind, rowNumberInAllBlocks() AS position,
           formatRowNoNewline('JSONEachRow', *) AS row
-        FROM (${traceEvalScoresQuery('evalScoresLimit')})
+        FROM (${traceEvalScoresQuery()})
       )
       ORDER BY kind, position`,
     query_params: { projectId, traceId, findingsLimit, evalScoresLimit },

@@ -11,7 +11,7 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDynamoDocumentClient, createKinesisClient } from '../../functions/aws/awsClients.ts';
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
-import { getTraceEvalScores } from '../../functions/store/evalScoresRepository.ts';
+import { traceEvalScores } from '../helpers/traceReads.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/startLocalStack.ts';
 import { startFakeJudgeServer, type FakeJudgeServer } from '../fakes/fakeJudgeServer.ts';
 import { buildRecordData, buildSpan } from '../helpers/factories.ts';
@@ -79,7 +79,7 @@ it('judges a span sent to the local stack and stores the score', async () => {
   );
   const scores = await waitFor(
     async () =>
-      (await getTraceEvalScores(clickhouse, { projectId, traceId: span.traceId })).filter(
+      (await traceEvalScores(clickhouse, { projectId, traceId: span.traceId })).filter(
         (score) => score.evaluator === 'judge:relevance',
       ),
     (found) => found.length > 0,
