@@ -6,7 +6,7 @@
  * function's configuration names its secrets (the session secret, the ClickHouse secret, the
  * Cognito app client) and never holds them: the start script reads them at cold start.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -19,6 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { encryptedLogGroup, functionLogGroupAndRole } from './functionRole.ts';
+import { RANDOM_SECRET, retainedSecret } from './retainedSecret.ts';
 import { missingPackageFiles, WEB_HANDLER } from '../web/webPackage.ts';
 
 /** The AWS Lambda Web Adapter's public layer (awslabs/aws-lambda-web-adapter). */
@@ -86,15 +87,11 @@ export class WebFunction extends Construct {
     }
     const hostName = url.hostname;
 
-    this.authSecret = new secretsmanager.Secret(this, 'AuthSecret', {
+    this.authSecret = retainedSecret(this, 'AuthSecret', {
       description: 'Sightline web: signs and encrypts session cookies',
       encryptionKey: props.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(this.authSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      generateSecretString: RANDOM_SECRET,
+      rotatedByHandBecause:
         'Rotating the session secret signs everyone out at once; it is rotated deliberately ' +
         '(docs/deploy.md), not on a schedule.',
     });

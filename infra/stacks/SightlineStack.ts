@@ -22,6 +22,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { IngestFunction } from '../constructs/IngestFunction.ts';
 import { JudgeFunction } from '../constructs/JudgeFunction.ts';
+import { RANDOM_SECRET, retainedSecret } from '../constructs/retainedSecret.ts';
 import { WebFunction } from '../constructs/WebFunction.ts';
 
 export interface SightlineStackProps extends StackProps {
@@ -224,12 +225,11 @@ export class SightlineStack extends Stack {
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
     });
 
-    this.clickHouseSecret = new secretsmanager.Secret(this, 'ClickHouseSecret', {
+    this.clickHouseSecret = retainedSecret(this, 'ClickHouseSecret', {
       secretName: props.clickHouseSecretName ?? 'sightline/clickhouse',
       description:
         'Sightline ClickHouse connection { url, username, password, database }: set url and password after deploy',
       encryptionKey: this.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
       // Only a placeholder: the operator replaces url and password with the real server's
       // (docs/deploy.md). The generated password keeps the secret from ever being empty.
       generateSecretString: {
@@ -242,11 +242,7 @@ export class SightlineStack extends Stack {
         passwordLength: 32,
         excludePunctuation: true,
       },
-    });
-
-    Validations.of(this.clickHouseSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      rotatedByHandBecause:
         'The ClickHouse password is issued and rotated in ClickHouse (Cloud console or ' +
         'ALTER USER), which a Secrets Manager rotation Lambda cannot do for ClickHouse Cloud; ' +
         'the operator updates this secret when rotating (docs/deploy.md).',
@@ -261,16 +257,12 @@ export class SightlineStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.redactionKeySecret = new secretsmanager.Secret(this, 'RedactionKeySecret', {
+    this.redactionKeySecret = retainedSecret(this, 'RedactionKeySecret', {
       secretName: props.redactionKeySecretName ?? 'sightline/redaction-key',
       description: 'Sightline: master key of the per-project HMAC used by hash redaction',
       encryptionKey: this.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(this.redactionKeySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      generateSecretString: RANDOM_SECRET,
+      rotatedByHandBecause:
         'Hash redaction must give the same tag for the same value over time so values stay ' +
         'correlatable; rotating this key would break that, so it is rotated deliberately ' +
         '(docs/deploy.md), not on a schedule.',
