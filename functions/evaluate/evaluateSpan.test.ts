@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSpan, EVALUATOR_NAMES } from './evaluateSpan.ts';
+import { evaluateSpan, evaluateSpans, EVALUATOR_NAMES } from './evaluateSpan.ts';
 import { buildLlmSpan, malformedSpan } from './testing/spanFactory.ts';
 
 const LONE_SURROGATES = '\ud800 broken \udfff text \ud83d';
@@ -180,5 +180,41 @@ describe('evaluateSpan', () => {
       toxicityThreshold: 'high',
     };
     expect(() => evaluateSpan(buildLlmSpan(), config as never)).not.toThrow();
+  });
+
+  it('scores a batch evaluator by evaluator exactly as span by span', () => {
+    const unreadable = buildLlmSpan();
+    Object.defineProperty(unreadable, 'outputMessages', {
+      get() {
+        throw new Error('unreadable output');
+      },
+    });
+    const requests = [
+      { span: buildLlmSpan({ finishReasons: ['stop'] }) },
+      {
+        span: buildLlmSpan({
+          outputType: 'json',
+          metadata: { 'sightline.output_schema': '{"type":"object","required":["ok"]}' },
+          answer: '{"ok": true}',
+        }),
+        config: {
+          assertions: [{ name: 'has-ok', field: 'output', kind: 'contains', pattern: '"ok"' }],
+          disabled: ['refusal'],
+        },
+      },
+      { span: unreadable },
+      { span: buildLlmSpan(), config: { assertions: 'nope', disabled: 'refusal' } as never },
+      { span: buildLlmSpan({ answer: "I'm sorry, but I can't help with that." }) },
+    ];
+
+    const together = evaluateSpans(requests);
+
+    expect(together).toEqual(requests.map(({ span, config }) => evaluateSpan(span, config)));
+    expect(together[1]!.map((score) => score.evaluator)).toContain('assertion:has-ok');
+    expect(together[1]!.map((score) => score.evaluator)).not.toContain('refusal');
+    expect(together[2]).toEqual([expect.objectContaining({ evaluator: 'span_text' })]);
+    expect(together[4]).toContainEqual(
+      expect.objectContaining({ evaluator: 'refusal', label: 'refusal' }),
+    );
   });
 });

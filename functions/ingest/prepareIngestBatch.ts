@@ -12,7 +12,7 @@ import {
   type SpanItem,
 } from '@sightline/sdk/contract';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { enrichSpan, type SpanEnrichment } from '../enrich/enrichSpan.ts';
+import { enrichSpans, type EnrichContext, type SpanEnrichment } from '../enrich/enrichSpan.ts';
 import { sealRecord, sealWithDataKey, type DataKey, type Vault } from '../enrich/originalsVault.ts';
 import { parsePolicy } from '../enrich/policy.ts';
 import { PlaceholderRegistry } from '../enrich/redactText.ts';
@@ -111,48 +111,61 @@ export function deadLetterRow(
   };
 }
 
-function enrichInto(
-  span: SpanItem,
-  projectId: string,
-  retentionDays: number,
-  policyRaw: unknown,
+/** A span of a verified record, waiting for the batch's enrichment. */
+interface PendingSpan {
+  span: SpanItem;
+  project: { projectId: string; retentionDays: number; policy?: unknown };
+  record: PreparedRecord;
+  source: SpanSource;
+}
+
+type SpanSource = Parameters<typeof toSpanRow>[1];
+
+/** The enrichment request of one span: its trace's placeholder numbering and its policy. */
+function enrichRequest(
+  { span, project }: PendingSpan,
   context: BatchContext,
-  out: Pick<PreparedRecord, 'findings' | 'evalScores' | 'originals'>,
-): SpanEnrichment {
-  const registryKey = `${projectId}\n${span.traceId}`;
+): { span: SpanItem; context: EnrichContext } {
+  const registryKey = `${project.projectId}\n${span.traceId}`;
   let registry = context.registries.get(registryKey);
   if (!registry) {
     registry = new PlaceholderRegistry();
     context.registries.set(registryKey, registry);
   }
-  let parsed = context.policies.get(projectId);
+  let parsed = context.policies.get(project.projectId);
   if (!parsed) {
-    parsed = parsePolicy(policyRaw);
-    context.policies.set(projectId, parsed);
+    parsed = parsePolicy(project.policy);
+    context.policies.set(project.projectId, parsed);
   }
   const { policy, problem } = parsed;
   if (problem) context.enrichmentErrors.policy = (context.enrichmentErrors.policy ?? 0) + 1;
-  const enrichment = enrichSpan(span, {
-    policy,
-    registry,
-    hashKey: context.vault.hashKeyFor(projectId),
-  });
+  return {
+    span,
+    context: { policy, registry, hashKey: context.vault.hashKeyFor(project.projectId) },
+  };
+}
+
+/** Adds an enriched span's rows to its record: the span, its findings, scores and originals. */
+function storeEnrichment(pending: PendingSpan, enrichment: SpanEnrichment, context: BatchContext) {
+  const { span, project, record } = pending;
   for (const stage of enrichment.errors)
     context.enrichmentErrors[stage] = (context.enrichmentErrors[stage] ?? 0) + 1;
   const identity: SpanIdentity = {
-    projectId,
+    projectId: project.projectId,
     traceId: span.traceId,
     spanId: span.spanId,
     createdAt: toDateTime64(context.now),
-    retentionDays,
+    retentionDays: project.retentionDays,
   };
-  const aadBase = `${projectId}\n${span.traceId}\n${span.spanId}`;
-  for (const finding of enrichment.findings) out.findings.push(toFindingRow(finding, identity));
-  for (const score of enrichment.evalScores) out.evalScores.push(toEvalScoreRow(score, identity));
+  const aadBase = `${project.projectId}\n${span.traceId}\n${span.spanId}`;
+  record.spans.push(toSpanRow(enrichment.span, pending.source, enrichment.summary));
+  for (const finding of enrichment.findings) record.findings.push(toFindingRow(finding, identity));
+  for (const score of enrichment.evalScores)
+    record.evalScores.push(toEvalScoreRow(score, identity));
   for (const original of enrichment.originals) {
     const { finding } = original;
     const aad = `${aadBase}\n${finding.field}\n${finding.messageIndex}\n${finding.partIndex}\n${finding.start}`;
-    out.originals.push(
+    record.originals.push(
       toOriginalRow(
         finding,
         original.replacement,
@@ -161,13 +174,17 @@ function enrichInto(
       ),
     );
   }
-  return enrichment;
 }
 
-async function prepareRecord(
+/**
+ * Decodes, verifies and validates one record. Its spans are left in `pending` for the batch's
+ * enrichment (which adds their rows to the record); its scores get their rows here.
+ */
+async function openRecord(
   record: KinesisStreamRecord,
   keys: IngestKeyCache,
   context: BatchContext,
+  pending: PendingSpan[],
 ): Promise<PreparedRecord> {
   const { now, sealRaw } = context;
   const sequenceNumber = record.kinesis.sequenceNumber;
@@ -232,15 +249,18 @@ async function prepareRecord(
     );
   }
 
-  const spans: SpanRow[] = [];
-  const scores: ScoreRow[] = [];
-  const enriched: Pick<PreparedRecord, 'findings' | 'evalScores' | 'originals'> = {
+  const prepared: PreparedRecord = {
+    sequenceNumber,
+    source: record,
+    projectId: project.projectId,
+    spans: [],
+    scores: [],
     findings: [],
     evalScores: [],
     originals: [],
   };
   const problems: string[] = [];
-  const spanSource = {
+  const source: SpanSource = {
     projectId: project.projectId,
     ingestKeyId: key.keyId,
     sdkName: header.sdk.name,
@@ -255,46 +275,28 @@ async function prepareRecord(
     if (!item.success) {
       problems.push(describeIssues(item.error.issues, `items.${index}.`));
     } else if (item.data.type === 'span') {
-      const enrichment = enrichInto(
-        item.data as SpanItem,
-        project.projectId,
-        project.retentionDays,
-        project.policy,
-        context,
-        enriched,
-      );
-      spans.push(toSpanRow(enrichment.span, spanSource, enrichment.summary));
+      pending.push({ span: item.data as SpanItem, project, record: prepared, source });
     } else {
-      scores.push(toScoreRow(item.data as ScoreItem, spanSource));
+      prepared.scores.push(toScoreRow(item.data as ScoreItem, source));
     }
   });
 
   // Valid items of a partly invalid record are stored; the whole raw record is kept as a
   // dead letter so the invalid items are not lost. Replaying it cannot duplicate the valid
   // ones: storage deduplicates on span and score ids.
-  const deadLetter =
-    problems.length > 0
-      ? deadLetterRow(
-          record,
-          DEAD_LETTER_REASONS.schemaViolation,
-          `${problems.length} of ${itemsArray.data.length} items invalid: ${problems.join('; ')}`.slice(
-            0,
-            2_000,
-          ),
-          header.projectId,
-          now,
-          sealRaw,
-        )
-      : undefined;
-  return {
-    sequenceNumber,
-    source: record,
-    projectId: project.projectId,
-    spans,
-    scores,
-    ...enriched,
-    ...(deadLetter ? { deadLetter } : {}),
-  };
+  if (problems.length > 0)
+    prepared.deadLetter = deadLetterRow(
+      record,
+      DEAD_LETTER_REASONS.schemaViolation,
+      `${problems.length} of ${itemsArray.data.length} items invalid: ${problems.join('; ')}`.slice(
+        0,
+        2_000,
+      ),
+      header.projectId,
+      now,
+      sealRaw,
+    );
+  return prepared;
 }
 
 export async function prepareIngestBatch(
@@ -315,7 +317,14 @@ export async function prepareIngestBatch(
     policies: new Map(),
     enrichmentErrors: {},
   };
-  const prepared = await Promise.all(records.map((record) => prepareRecord(record, keys, context)));
+  const pending = records.map((): PendingSpan[] => []);
+  const prepared = await Promise.all(
+    records.map((record, index) => openRecord(record, keys, context, pending[index]!)),
+  );
+  // The spans of the whole batch are enriched together, in the records' order.
+  const spans = pending.flat();
+  const enrichments = enrichSpans(spans.map((span) => enrichRequest(span, context)));
+  spans.forEach((span, index) => storeEnrichment(span, enrichments[index]!, context));
   return {
     records: prepared,
     spans: prepared.flatMap((record) => record.spans),
