@@ -66,6 +66,8 @@ export type RawSealer = (record: KinesisStreamRecord) => string;
 
 export interface BatchContext {
   now: number;
+  /** `now` as the rows' DateTime64 text, formatted once for the batch. */
+  createdAt: string;
   vault: Vault;
   dataKey: DataKey;
   sealRaw: RawSealer;
@@ -154,7 +156,7 @@ function storeEnrichment(pending: PendingSpan, enrichment: SpanEnrichment, conte
     projectId: project.projectId,
     traceId: span.traceId,
     spanId: span.spanId,
-    createdAt: toDateTime64(context.now),
+    createdAt: context.createdAt,
     retentionDays: project.retentionDays,
   };
   const aadBase = `${project.projectId}\n${span.traceId}\n${span.spanId}`;
@@ -310,6 +312,7 @@ export async function prepareIngestBatch(
     sealRecord(dataKey, record.kinesis.data, recordAad(record));
   const context: BatchContext = {
     now,
+    createdAt: toDateTime64(now),
     vault,
     dataKey,
     sealRaw,
