@@ -1,7 +1,8 @@
 /**
- * The enrichment chain on single spans and on batches (the same results, stage by stage): redaction by policy (mask numbered per trace, hash,
- * keep), sealed originals that open only for their place, injection and leak verdicts, eval
- * scores on the redacted text, pricing, and a failing detector that withholds its text.
+ * The enrichment chain on single spans and on batches (the same results, stage by stage):
+ * redaction by policy (mask numbered per trace, hash, keep), sealed originals that open only
+ * for their place, injection and leak verdicts, eval scores on the redacted text, pricing. A
+ * failing detector: detectionFailure.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

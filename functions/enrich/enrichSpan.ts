@@ -19,7 +19,7 @@ import { priceSpan, type CostStatus } from '../pricing/priceSpan.ts';
 import type { SpanEnrichmentColumns } from '../store/spanRows.ts';
 import { actionFor, type EnrichmentPolicy } from './policy.ts';
 import { redactText, type PlaceholderRegistry } from './redactText.ts';
-import { detectSensitiveText, scoreInjectionOf } from './scanText.ts';
+import { detectSensitiveTexts, scoreInjectionOf } from './scanText.ts';
 import { collectTextSlots, withSlotText, type SlotField, type TextSlot } from './spanTextSlots.ts';
 
 export const UNSCANNED_TEXT_MARKER = '[sightline: text withheld, detection failed]';
@@ -149,15 +149,19 @@ export function enrichSpans(
       );
     });
   }
+  const detected = stage(
+    'detection',
+    [],
+    () => detectSensitiveTexts(work.flatMap((item) => item.slots.map((slot) => slot.text))),
+    null,
+  );
+  let at = 0;
   for (const item of work) {
-    item.slots.forEach((slot, index) => {
-      try {
-        item.detected[index] = detectSensitiveText(slot.text);
-      } catch {
-        item.errors.push('detection');
-        item.detected[index] = null;
-      }
-    });
+    for (let index = 0; index < item.slots.length; index += 1) {
+      const findings = detected?.[at++] ?? null;
+      item.detected[index] = findings;
+      if (findings === null) item.errors.push('detection');
+    }
   }
   for (const item of work) redactSlots(item);
   for (const item of work) findPromptLeak(item);

@@ -1,12 +1,13 @@
 /**
- * Detection on one text, as ingest runs it: a repeated text (a system prompt) is answered from
- * the memo with the same findings, and those shared findings cannot be altered by a caller.
+ * Detection on texts, as ingest runs it: a repeated text (a system prompt) is answered from
+ * the memo with the same findings, those shared findings cannot be altered by a caller, and a
+ * batch of texts gets what each text alone gets.
  */
 import { describe, expect, it } from 'vitest';
 import { detectPii } from '../detect/pii/detectPii.ts';
 import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
 import { scoreInjection } from '../detect/injection/scoreInjection.ts';
-import { detectSensitiveText, scoreInjectionOf } from './scanText.ts';
+import { detectSensitiveText, detectSensitiveTexts, scoreInjectionOf } from './scanText.ts';
 
 describe('detectSensitiveText', () => {
   it('answers a repeated text with the findings a fresh scan gives', () => {
@@ -17,6 +18,22 @@ describe('detectSensitiveText', () => {
 
     expect(first.map((finding) => finding.type)).toEqual(['EMAIL', 'GITHUB_TOKEN']);
     expect(again).toEqual([...detectPii(text), ...detectSecrets(text)]);
+  });
+
+  it('scans a batch, repeats and remembered texts included, as text after text', () => {
+    const salt = Math.random();
+    const texts = [
+      `Mail jane.doe@example.com (${salt})`,
+      `key ghp_${'a1B2'.repeat(9)} and IBAN DE89 3704 0044 0532 0130 00 (${salt})`,
+      'nothing to see here',
+      `Mail jane.doe@example.com (${salt})`,
+      '',
+    ];
+    const expected = texts.map((text) => [...detectPii(text), ...detectSecrets(text)]);
+
+    expect(detectSensitiveTexts(texts)).toEqual(expected);
+    expect(detectSensitiveTexts(texts)).toEqual(expected);
+    expect(expected[1]!.map((finding) => finding.type)).toEqual(['IBAN', 'GITHUB_TOKEN']);
   });
 
   it('hands out findings no caller can alter', () => {

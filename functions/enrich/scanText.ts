@@ -21,27 +21,95 @@ import { toxicityOutput } from '../evaluate/toxicity.ts';
  */
 const MEMO_MAX_TEXT_CHARS = 64 * 1_024;
 
-function memoizedByText<T extends object>(detect: (text: string) => T): (text: string) => T {
+interface TextMemo<T> {
+  get(text: string): T | undefined;
+  set(text: string, result: T): void;
+}
+
+function textMemo<T extends object>(): TextMemo<T> {
   const memo = new LRUCache<string, T>({
     max: 4_096,
     maxSize: 8 * 1_024 * 1_024,
     sizeCalculation: (_result, text) => Math.max(1, text.length),
   });
+  return {
+    get: (text) => memo.get(text),
+    set: (text, result) => {
+      if (text.length <= MEMO_MAX_TEXT_CHARS) memo.set(text, result);
+    },
+  };
+}
+
+function memoizedByText<T extends object>(detect: (text: string) => T): (text: string) => T {
+  const memo = textMemo<T>();
   return (text) => {
     const cached = memo.get(text);
     if (cached !== undefined) return cached;
     const result = detect(text);
-    if (text.length <= MEMO_MAX_TEXT_CHARS) memo.set(text, result);
+    memo.set(text, result);
     return result;
   };
 }
 
-/** PII and secrets in one text: what redaction acts on. */
-export const detectSensitiveText: (text: string) => readonly Finding[] = memoizedByText((text) =>
-  Object.freeze(
-    [...detectPii(text), ...detectSecrets(text)].map((finding) => Object.freeze(finding)),
-  ),
-);
+const sensitiveMemo = textMemo<readonly Finding[]>();
+
+/**
+ * Runs `detect` on each text whose entry is still missing, one detector over all texts before
+ * the next (its code and tables stay in the CPU's caches); a text it throws on gets `null`.
+ */
+function detectEach(
+  texts: readonly string[],
+  found: (Finding[] | null | undefined)[],
+  detect: (text: string) => Finding[],
+): void {
+  texts.forEach((text, index) => {
+    const sofar = found[index];
+    if (sofar === null || sofar === undefined) return;
+    try {
+      for (const finding of detect(text)) sofar.push(finding);
+    } catch {
+      found[index] = null;
+    }
+  });
+}
+
+/**
+ * PII and secrets in each text: what redaction acts on. `null` for a text a detector failed
+ * on (its slot must be withheld). Repeated texts are answered from a bounded memo.
+ */
+export function detectSensitiveTexts(texts: readonly string[]): (readonly Finding[] | null)[] {
+  const results: (readonly Finding[] | null)[] = [];
+  // The texts to scan (not in the memo), with their findings so far.
+  const missed: string[] = [];
+  const missedAt: number[] = [];
+  texts.forEach((text, index) => {
+    const cached = sensitiveMemo.get(text);
+    results.push(cached ?? null);
+    if (cached === undefined) {
+      missed.push(text);
+      missedAt.push(index);
+    }
+  });
+  if (missed.length === 0) return results;
+  const found: (Finding[] | null | undefined)[] = missed.map(() => []);
+  detectEach(missed, found, detectPii);
+  detectEach(missed, found, detectSecrets);
+  missed.forEach((text, index) => {
+    const findings = found[index];
+    if (findings === null || findings === undefined) return;
+    const frozen = Object.freeze(findings.map((finding) => Object.freeze(finding)));
+    sensitiveMemo.set(text, frozen);
+    results[missedAt[index]!] = frozen;
+  });
+  return results;
+}
+
+/** PII and secrets in one text (`detectSensitiveTexts` of one); throws if detection failed. */
+export function detectSensitiveText(text: string): readonly Finding[] {
+  const [findings] = detectSensitiveTexts([text]);
+  if (findings === null || findings === undefined) throw new Error('detection failed on a text');
+  return findings;
+}
 
 const injectionBySource = new Map<InjectionSource, (text: string) => Readonly<Verdict>>();
 
