@@ -93,6 +93,45 @@ describe('languageMismatch', () => {
     const span = buildLlmSpan({ question, answer, ...(system === undefined ? {} : { system }) });
     expect(languageMismatch(span)).toBeNull();
   });
+  it('remembers the system prompt it read, and reads a different one afresh', () => {
+    const fixed = buildLlmSpan({
+      question: EN_QUESTION,
+      answer: FR_ANSWER,
+      system: 'Always answer in French.',
+    });
+    const other = buildLlmSpan({
+      question: EN_QUESTION,
+      answer: FR_ANSWER,
+      system: 'You are a helpful assistant for the company portal.',
+    });
+
+    expect(languageMismatch(fixed)).toBeNull();
+    expect(languageMismatch(other)).toMatchObject({ passed: false, label: 'mismatch' });
+    expect(languageMismatch(fixed)).toBeNull();
+  });
+
+  it('does not apply when an earlier input message asks for a translation', () => {
+    const span = buildLlmSpan({ question: EN_QUESTION, answer: FR_ANSWER });
+    span.inputMessages = [
+      { role: 'user', parts: [{ type: 'text', content: 'Please translate my next message.' }] },
+      ...span.inputMessages!,
+    ];
+
+    expect(languageMismatch(span)).toBeNull();
+  });
+
+  it('reads the input only as far as the system prompt leaves of the scanned length', () => {
+    const system = `${'You are a helpful assistant. '.repeat(690)}Be brief.`;
+    const asking = buildLlmSpan({ question: EN_QUESTION, answer: FR_ANSWER, system });
+    asking.inputMessages = [
+      { role: 'user', parts: [{ type: 'text', content: 'Translate my next message.' }] },
+      ...asking.inputMessages!,
+    ];
+
+    // The system prompt fills the 20,000 scanned characters: the request after it is unread.
+    expect(system.length).toBeGreaterThanOrEqual(20_000);
+    expect(languageMismatch(asking)).toMatchObject({ passed: false });
+  });
 });
 
 describe('identifyLanguage', () => {

@@ -605,16 +605,39 @@ function asksForLanguage(text: string): boolean {
   return false;
 }
 
+/**
+ * Whether the system prompt asks for a language: an application sends the same one with
+ * every call, so the last answer is kept (one entry; a different prompt replaces it).
+ */
+let lastSystemScan: { text: string; asks: boolean } | undefined;
+
+function systemAsksForLanguage(systemText: string): boolean {
+  if (lastSystemScan?.text !== systemText) {
+    lastSystemScan = { text: systemText, asks: asksForLanguage(systemText) };
+  }
+  return lastSystemScan.asks;
+}
+
+/**
+ * The question, the system prompt or the input asks for a language. The system prompt and
+ * the input are read apart, in the first MAX_SYSTEM_SCAN characters of the two joined by a
+ * line break: no match of ASKS_FOR_LANGUAGE spans a line break (its words are joined by
+ * spaces and \w), so apart they match exactly when joined they do.
+ */
 function asksForAnotherLanguage(span: SpanItem, texts: SpanTexts): boolean {
   if (asksForLanguage(texts.lastUserInput.slice(0, MAX_SYSTEM_SCAN))) return true;
   const system = (span as { systemInstructions?: unknown }).systemInstructions;
-  const systemText = Array.isArray(system)
-    ? system
-        .map((part) => (part as { content?: unknown })?.content ?? '')
-        .filter((c) => typeof c === 'string')
-        .join('\n')
-    : '';
-  return asksForLanguage(`${systemText}\n${texts.input}`.slice(0, MAX_SYSTEM_SCAN));
+  const systemText = (
+    Array.isArray(system)
+      ? system
+          .map((part) => (part as { content?: unknown })?.content ?? '')
+          .filter((c) => typeof c === 'string')
+          .join('\n')
+      : ''
+  ).slice(0, MAX_SYSTEM_SCAN);
+  if (systemAsksForLanguage(systemText)) return true;
+  const inputBudget = MAX_SYSTEM_SCAN - systemText.length - 1;
+  return inputBudget > 0 && asksForLanguage(texts.input.slice(0, inputBudget));
 }
 
 export function languageMismatch(
@@ -622,11 +645,13 @@ export function languageMismatch(
   texts: SpanTexts = readSpanTexts(span),
 ): EvalScore | null {
   if (texts.output === undefined || texts.lastUserInput === '') return null;
+  // The cheapest check that can rule the evaluator out comes first: a call that asks for a
+  // language (often the system prompt, the same on every call) needs no identification.
+  if (asksForAnotherLanguage(span, texts)) return null;
   const question = identifyLanguage(texts.lastUserInput);
   if (question === null) return null;
   const answer = identifyLanguage(texts.output);
   if (answer === null) return null;
-  if (asksForAnotherLanguage(span, texts)) return null;
   const mismatch = question.language !== answer.language;
   return {
     evaluator: EVALUATORS.languageMismatch.name,
