@@ -18,6 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionLogGroupAndRole } from './functionRole.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
+import { INGEST_V8_OPTIONS } from '../../functions/ingest/runtimeOptions.ts';
 import { SqsOnFailureDestination } from './SqsOnFailureDestination.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,7 +88,7 @@ export class IngestFunction extends Construct {
         SIGHTLINE_STREAM_NAME: props.stream.streamName,
         POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...INGEST_V8_OPTIONS].join(' '),
       },
       bundling: {
         forceDockerBundling: false,

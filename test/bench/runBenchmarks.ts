@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
+import { INGEST_V8_OPTIONS } from '../../functions/ingest/runtimeOptions.ts';
 import type { IngestResult } from './ingestThroughput.ts';
 import { percentile } from './percentile.ts';
 import {
@@ -95,21 +96,7 @@ async function benchEmitToQueryable(): Promise<LatencyResult> {
 
 /** Runs the ingest benchmark in a child process pinned to CPU 0. */
 function runIngestBenchmarkOnOneCore(): IngestResult & { pinned: boolean } {
-  let pinned = true;
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-  } catch {
-    pinned = false;
-  }
-  const script = path.join(REPOSITORY_ROOT, 'test/bench/ingestThroughput.ts');
-  const node = [process.execPath, '--import', 'tsx', script];
-  const [command, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
-  const output = execFileSync(command!, args, {
-    cwd: REPOSITORY_ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lastLine = output.trim().split('\n').at(-1) ?? '';
+  const { lastLine, pinned } = pinnedNode('test/bench/ingestThroughput.ts');
   return { ...(JSON.parse(lastLine) as IngestResult), pinned };
 }
 
@@ -246,14 +233,25 @@ production \`next build\`; the later start reuses both.
   out('Wrote the platform section of docs/benchmarks.md');
 }
 
-function pinnedNode(script: string, args: string[] = []): string {
+/**
+ * Runs a benchmark script in a child process pinned to CPU 0 (when taskset works), with the
+ * V8 options the ingest function is deployed with, and returns its last line of output.
+ */
+function pinnedNode(script: string, args: string[] = []): { lastLine: string; pinned: boolean } {
   let pinned = true;
   try {
     execFileSync('taskset', ['-c', '0', 'true']);
   } catch {
     pinned = false;
   }
-  const node = [process.execPath, '--import', 'tsx', path.join(REPOSITORY_ROOT, script), ...args];
+  const node = [
+    process.execPath,
+    ...INGEST_V8_OPTIONS,
+    '--import',
+    'tsx',
+    path.join(REPOSITORY_ROOT, script),
+    ...args,
+  ];
   const [command, ...rest] = pinned ? ['taskset', '-c', '0', ...node] : node;
   const output = execFileSync(command!, rest, {
     cwd: REPOSITORY_ROOT,
@@ -261,7 +259,7 @@ function pinnedNode(script: string, args: string[] = []): string {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1_048_576,
   });
-  return output.trim().split('\n').at(-1) ?? '';
+  return { lastLine: output.trim().split('\n').at(-1) ?? '', pinned };
 }
 
 async function runSdkSuite(): Promise<void> {
@@ -275,7 +273,7 @@ async function runSdkSuite(): Promise<void> {
 async function runEnrichSuite(): Promise<void> {
   out('Enrichment chain on one core …');
   const { enrichmentSection } = await import('./enrichThroughput.ts');
-  const result = JSON.parse(pinnedNode('test/bench/enrichThroughput.ts')) as Parameters<
+  const result = JSON.parse(pinnedNode('test/bench/enrichThroughput.ts').lastLine) as Parameters<
     typeof enrichmentSection
   >[0];
   out(`  ${format(result.chainSpansPerSecond)} spans/s`);
