@@ -77,3 +77,68 @@ describe('detectSystemPromptLeak', () => {
     expect(odd.label).toBe('no_leak');
   });
 });
+
+describe('measurePromptLeak on awkward words', () => {
+  /** The measure computed word by word with strings, as the detector first did. */
+  function reference(systemPrompt: string, output: string) {
+    const wordsOf = (text: string) =>
+      (text.match(/[A-Za-z0-9\u0080-\uffff]+/g) ?? []).map((word) => word.toLowerCase());
+    const promptWords = wordsOf(systemPrompt);
+    const ids = new Map<string, number>();
+    for (const word of promptWords) if (!ids.has(word)) ids.set(word, ids.size);
+    const key = (list: number[], end: number) => list.slice(end - 4, end + 1).join(',');
+    const promptIds = promptWords.map((word) => ids.get(word)!);
+    const grams = new Set<string>();
+    for (let end = 4; end < promptIds.length; end++) grams.add(key(promptIds, end));
+    const outputIds = wordsOf(output).map((word) => ids.get(word) ?? -1);
+    const found = new Set<string>();
+    let run = 0;
+    let longest = 0;
+    for (let end = 4; end < outputIds.length; end++) {
+      const gram = outputIds.slice(end - 4, end + 1).includes(-1) ? '' : key(outputIds, end);
+      if (gram !== '' && grams.has(gram)) {
+        found.add(gram);
+        longest = Math.max(longest, ++run);
+      } else run = 0;
+    }
+    return {
+      coverage: promptWords.length >= 8 && grams.size > 0 ? found.size / grams.size : 0,
+      longestRunWords: promptWords.length >= 8 && longest > 0 ? longest + 4 : 0,
+    };
+  }
+
+  it.each([
+    ['upper-case copies', SYSTEM_PROMPT.toUpperCase()],
+    ['the Kelvin sign, which lower-cases to an ASCII k', SYSTEM_PROMPT.replaceAll('k', '\u212a')],
+    ['accented and non-Latin words', `Café Größe naïve ${SYSTEM_PROMPT} Привет мир 東京`],
+    ['words that differ from prompt words by one letter', SYSTEM_PROMPT.replaceAll('e', 'f')],
+    ['an emoji inside words', SYSTEM_PROMPT.replaceAll(' the ', ' th😀e ')],
+  ])('measures %s as the word-by-word reference does', (_label, output) => {
+    expect(measurePromptLeak(SYSTEM_PROMPT, output)).toEqual(reference(SYSTEM_PROMPT, output));
+    expect(measurePromptLeak(output, SYSTEM_PROMPT)).toEqual(reference(output, SYSTEM_PROMPT));
+  });
+
+  it('measures a prompt of more than 1,024 distinct words as the reference does', () => {
+    const prompt = Array.from({ length: 1_100 }, (_, index) => `word${index}`).join(' ');
+    const output = `Here: ${prompt.split(' ').slice(1_000, 1_060).join(' ')} and WORD5 word6`;
+
+    const measured = measurePromptLeak(prompt, output);
+
+    expect(measured).toEqual(reference(prompt, output));
+    expect(measured.longestRunWords).toBe(60);
+  });
+
+  it('measures random texts over a small vocabulary as the reference does', () => {
+    const vocabulary = ['Acme', 'ACME', 'bank', 'Bank', 'ba\u212ank', 'café', 'CAFÉ', 'x1', 'X1'];
+    let seed = 7;
+    const pick = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return vocabulary[seed % vocabulary.length]!;
+    };
+    for (let round = 0; round < 200; round++) {
+      const prompt = Array.from({ length: 12 }, pick).join(' ');
+      const output = Array.from({ length: 30 }, pick).join(round % 2 ? ', ' : ' ');
+      expect(measurePromptLeak(prompt, output)).toEqual(reference(prompt, output));
+    }
+  });
+});

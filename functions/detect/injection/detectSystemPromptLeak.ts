@@ -35,10 +35,21 @@ function words(text: string): string[] {
   return out;
 }
 
-/** Each run of `n` consecutive word ids, as one key. */
-function ngramKey(ids: readonly number[], end: number, n: number): string {
-  return ids.slice(end + 1 - n, end + 1).join(',');
+/**
+ * The n-gram of `n` word ids ending at `end`, as one key: a number when every id fits in
+ * ID_BITS (5 × 10 bits stay exact in a double), else the ids joined by commas.
+ */
+const ID_BITS = 10;
+const ID_LIMIT = 1 << ID_BITS;
+
+function ngramKey(ids: readonly number[], end: number, n: number, vocabulary: number): GramKey {
+  if (vocabulary > ID_LIMIT) return ids.slice(end + 1 - n, end + 1).join(',');
+  let key = 0;
+  for (let at = end + 1 - n; at <= end; at++) key = key * ID_LIMIT + ids[at]!;
+  return key;
 }
+
+type GramKey = number | string;
 
 /**
  * A system prompt's n-grams, with its words numbered: an output word the prompt never uses
@@ -47,8 +58,29 @@ function ngramKey(ids: readonly number[], end: number, n: number): string {
  */
 interface PromptGrams {
   wordIds: Map<string, number>;
-  /** Each n-gram as its word ids joined by commas. */
-  grams: Set<string>;
+  /**
+   * The ids of the prompt's all-ASCII words by the FNV-1a hash of their characters
+   * (AMBIGUOUS where two words share a hash), so output words are looked up without making
+   * their strings; `words[id]` confirms a match.
+   */
+  asciiIdByHash: Map<number, number>;
+  words: string[];
+  /** Each n-gram's key (ngramKey). */
+  grams: Set<GramKey>;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const AMBIGUOUS = -2;
+
+function asciiHash(word: string): number | undefined {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c > 127) return undefined;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return h >>> 0;
 }
 
 /** System prompts repeat across calls: their n-gram sets are kept (bounded) between spans. */
@@ -67,9 +99,15 @@ function promptGramsOf(systemPrompt: string): PromptGrams | null {
       if (id === undefined) wordIds.set(word, (id = wordIds.size));
       return id;
     });
-    const grams = new Set<string>();
-    for (let end = NGRAM - 1; end < ids.length; end++) grams.add(ngramKey(ids, end, NGRAM));
-    entry = { wordIds, grams };
+    const grams = new Set<GramKey>();
+    for (let end = NGRAM - 1; end < ids.length; end++)
+      grams.add(ngramKey(ids, end, NGRAM, wordIds.size));
+    const asciiIdByHash = new Map<number, number>();
+    for (const [word, id] of wordIds) {
+      const hash = asciiHash(word);
+      if (hash !== undefined) asciiIdByHash.set(hash, asciiIdByHash.has(hash) ? AMBIGUOUS : id);
+    }
+    entry = { wordIds, asciiIdByHash, words: [...wordIds.keys()], grams };
   }
   if (promptCache.size >= PROMPT_CACHE_SIZE) promptCache.clear();
   promptCache.set(systemPrompt, entry);
@@ -83,11 +121,53 @@ export interface PromptLeakMeasure {
   longestRunWords: number;
 }
 
+/**
+ * The prompt's id of each word of the output (-1 for words the prompt does not use): the ids
+ * of `words(output)` looked up in `wordIds`, without making the strings of all-ASCII words
+ * (lower-cased and hashed as they are scanned, then compared with the prompt's word).
+ */
+function outputWordIds(output: string, prompt: PromptGrams): number[] {
+  const ids: number[] = [];
+  const length = output.length;
+  let i = 0;
+  while (i < length) {
+    if (!isWordChar(output.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let h = FNV_OFFSET;
+    let ascii = true;
+    for (; i < length; i++) {
+      let c = output.charCodeAt(i);
+      if (!isWordChar(c)) break;
+      if (c > 127) ascii = false;
+      else if (c <= 90 && c >= 65) c += 32;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    let id = ascii ? (prompt.asciiIdByHash.get(h >>> 0) ?? -1) : AMBIGUOUS;
+    if (id === AMBIGUOUS) id = prompt.wordIds.get(output.slice(start, i).toLowerCase()) ?? -1;
+    else if (id >= 0 && !isSameLowerCaseAscii(output, start, i, prompt.words[id]!)) id = -1;
+    ids.push(id);
+  }
+  return ids;
+}
+
+function isSameLowerCaseAscii(text: string, start: number, end: number, word: string): boolean {
+  if (word.length !== end - start) return false;
+  for (let k = 0; k < word.length; k++) {
+    let c = text.charCodeAt(start + k);
+    if (c <= 90 && c >= 65) c += 32;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 export function measurePromptLeak(systemPrompt: string, output: string): PromptLeakMeasure {
   const prompt = promptGramsOf(systemPrompt);
   if (!prompt) return { coverage: 0, longestRunWords: 0 };
-  const ids = words(output).map((word) => prompt.wordIds.get(word) ?? -1);
-  const found = new Set<string>();
+  const ids = outputWordIds(output, prompt);
+  const found = new Set<GramKey>();
   let run = 0;
   let longest = 0;
   // knownWords: how many words up to here in a row occur in the prompt at all.
@@ -95,7 +175,7 @@ export function measurePromptLeak(systemPrompt: string, output: string): PromptL
   for (let end = 0; end < ids.length; end++) {
     knownWords = ids[end]! < 0 ? 0 : knownWords + 1;
     if (end + 1 < NGRAM) continue;
-    const key = knownWords >= NGRAM ? ngramKey(ids, end, NGRAM) : '';
+    const key = knownWords >= NGRAM ? ngramKey(ids, end, NGRAM, prompt.wordIds.size) : '';
     if (key !== '' && prompt.grams.has(key)) {
       found.add(key);
       run++;
