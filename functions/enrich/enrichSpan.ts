@@ -78,6 +78,15 @@ function stage<T>(name: string, errors: string[], run: () => T, fallback: T): T 
   }
 }
 
+/** `run()`, or null when it throws: a batch-wide stage whose failure each span then records. */
+function orNull<T>(run: () => T): T | null {
+  try {
+    return run();
+  } catch {
+    return null;
+  }
+}
+
 /** One span's enrichment while `enrichSpans` works through the batch stage by stage. */
 interface SpanWork {
   input: SpanItem;
@@ -149,11 +158,8 @@ export function enrichSpans(
       );
     });
   }
-  const detected = stage(
-    'detection',
-    [],
-    () => detectSensitiveTexts(work.flatMap((item) => item.slots.map((slot) => slot.text))),
-    null,
+  const detected = orNull(() =>
+    detectSensitiveTexts(work.flatMap((item) => item.slots.map((slot) => slot.text))),
   );
   let at = 0;
   for (const item of work) {
@@ -166,26 +172,22 @@ export function enrichSpans(
   for (const item of work) redactSlots(item);
   for (const item of work) findPromptLeak(item);
 
-  const evalScores = stage(
-    'evaluators',
-    [],
-    () =>
-      evaluateSpans(
-        work.map((item) => ({
-          span: item.redacted ?? item.input,
-          config: {
-            assertions: item.context.policy.assertions,
-            disabled: item.context.policy.disabledEvaluators,
-            findings: {
-              outputPiiCount: item.outputPiiTypes.length,
-              outputSecretCount: item.outputSecretTypes.length,
-              outputPiiTypes: [...new Set(item.outputPiiTypes)],
-              outputSecretTypes: [...new Set(item.outputSecretTypes)],
-            },
+  const evalScores = orNull(() =>
+    evaluateSpans(
+      work.map((item) => ({
+        span: item.redacted ?? item.input,
+        config: {
+          assertions: item.context.policy.assertions,
+          disabled: item.context.policy.disabledEvaluators,
+          findings: {
+            outputPiiCount: item.outputPiiTypes.length,
+            outputSecretCount: item.outputSecretTypes.length,
+            outputPiiTypes: [...new Set(item.outputPiiTypes)],
+            outputSecretTypes: [...new Set(item.outputSecretTypes)],
           },
-        })),
-      ),
-    null,
+        },
+      })),
+    ),
   );
   return work.map((item, index) => {
     const scores = evalScores?.[index] ?? [];
