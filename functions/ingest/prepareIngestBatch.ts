@@ -1,8 +1,10 @@
 /**
  * Decides, record by record, what a Kinesis batch stores: the rows to insert (spans enriched
  * and redacted, scores, findings, eval scores, sealed originals) and the dead letters for
- * records that can never be stored, their raw bytes sealed. The only I/O is the key lookup and
- * one data key per batch; a failure of either rejects, so the caller retries the batch.
+ * records that can never be stored, their raw bytes sealed. Records are decoded, verified and
+ * validated one by one; the spans of all of them are then enriched together, stage by stage
+ * (`enrichSpans`). The only I/O is the key lookup and one data key per batch; a failure of
+ * either rejects, so the caller retries the batch.
  */
 import {
   ItemSchema,
