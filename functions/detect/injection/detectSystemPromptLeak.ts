@@ -19,8 +19,15 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c > 127;
 }
 
-function words(text: string): string[] {
-  const out: string[] = [];
+/**
+ * Calls `visit` for each word of `text` (a run of word characters) with its bounds, the FNV-1a
+ * hash of its characters with ASCII letters lower-cased, and whether it is all ASCII (then
+ * that hash is the hash of the lower-cased word).
+ */
+function forEachWord(
+  text: string,
+  visit: (start: number, end: number, asciiHash: number, ascii: boolean) => void,
+): void {
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -29,9 +36,23 @@ function words(text: string): string[] {
       continue;
     }
     const start = i;
-    while (i < length && isWordChar(text.charCodeAt(i))) i++;
-    out.push(text.slice(start, i).toLowerCase());
+    let h = FNV_OFFSET;
+    let ascii = true;
+    for (; i < length; i++) {
+      let c = text.charCodeAt(i);
+      if (!isWordChar(c)) break;
+      if (c > 127) ascii = false;
+      else if (c <= 90 && c >= 65) c += 32;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    visit(start, i, h >>> 0, ascii);
   }
+}
+
+/** The words of a text, lower-cased. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  forEachWord(text, (start, end) => out.push(text.slice(start, end).toLowerCase()));
   return out;
 }
 
@@ -128,28 +149,12 @@ export interface PromptLeakMeasure {
  */
 function outputWordIds(output: string, prompt: PromptGrams): number[] {
   const ids: number[] = [];
-  const length = output.length;
-  let i = 0;
-  while (i < length) {
-    if (!isWordChar(output.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let h = FNV_OFFSET;
-    let ascii = true;
-    for (; i < length; i++) {
-      let c = output.charCodeAt(i);
-      if (!isWordChar(c)) break;
-      if (c > 127) ascii = false;
-      else if (c <= 90 && c >= 65) c += 32;
-      h = Math.imul(h ^ c, FNV_PRIME);
-    }
-    let id = ascii ? (prompt.asciiIdByHash.get(h >>> 0) ?? -1) : AMBIGUOUS;
-    if (id === AMBIGUOUS) id = prompt.wordIds.get(output.slice(start, i).toLowerCase()) ?? -1;
-    else if (id >= 0 && !isSameLowerCaseAscii(output, start, i, prompt.words[id]!)) id = -1;
+  forEachWord(output, (start, end, hash, ascii) => {
+    let id = ascii ? (prompt.asciiIdByHash.get(hash) ?? -1) : AMBIGUOUS;
+    if (id === AMBIGUOUS) id = prompt.wordIds.get(output.slice(start, end).toLowerCase()) ?? -1;
+    else if (id >= 0 && !isSameLowerCaseAscii(output, start, end, prompt.words[id]!)) id = -1;
     ids.push(id);
-  }
+  });
   return ids;
 }
 
