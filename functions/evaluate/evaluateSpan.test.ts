@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { evaluateSpan, evaluateSpans, EVALUATOR_NAMES } from './evaluateSpan.ts';
 import { buildLlmSpan, malformedSpan } from './testing/spanFactory.ts';
 
@@ -216,5 +216,33 @@ describe('evaluateSpan', () => {
     expect(together[4]).toContainEqual(
       expect.objectContaining({ evaluator: 'refusal', label: 'refusal' }),
     );
+  });
+
+  it('parses each JSON output once in a batch, for json_valid and json_schema together', () => {
+    const answers = ['{"ok": true, "n": 1}', '{"ok": false, "n": 2}'];
+    const requests = answers.map((answer) => ({
+      span: buildLlmSpan({
+        outputType: 'json',
+        metadata: { 'sightline.output_schema': '{"type":"object","required":["ok"]}' },
+        answer,
+      }),
+    }));
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const scores = evaluateSpans(requests);
+      const parsedAnswers = parse.mock.calls.filter(([text]) => answers.includes(text as string));
+
+      expect(parsedAnswers.map(([text]) => text)).toEqual(answers);
+      for (const spanScores of scores) {
+        expect(spanScores).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ evaluator: 'json_valid', passed: true }),
+            expect.objectContaining({ evaluator: 'json_schema', passed: true }),
+          ]),
+        );
+      }
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

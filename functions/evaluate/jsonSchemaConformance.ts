@@ -116,7 +116,7 @@ export function jsonSchemaConformance(
       comment: 'the producer truncated the output; it cannot be validated',
     };
   }
-  const parsed = parseJsonOutput(texts.output);
+  const parsed = parseJsonOutput(texts);
   if (!parsed.ok) {
     return {
       evaluator: name,

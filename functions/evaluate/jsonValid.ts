@@ -28,14 +28,19 @@ export function declaresJsonOutput(span: SpanItem): boolean {
 export type JsonParseResult =
   { ok: true; value: unknown; fenced: boolean } | { ok: false; reason: string };
 
-// json_valid and json_schema parse the same output one after the other: keep the last result.
-let lastParsed: { output: string; result: JsonParseResult } | undefined;
+/**
+ * json_valid and json_schema both parse a span's output (up to 200,000 characters): the result
+ * is kept with the span's texts, which every evaluator of the span shares, for the other one.
+ */
+const parsedOutputs = new WeakMap<SpanTexts, JsonParseResult>();
 
-/** Parses output as JSON, accepting one code fence around the whole text. */
-export function parseJsonOutput(output: string): JsonParseResult {
-  if (lastParsed?.output === output) return lastParsed.result;
-  const result = parseJsonOutputUncached(output);
-  lastParsed = { output, result };
+/** Parses the span's output as JSON, accepting one code fence around the whole text. */
+export function parseJsonOutput(texts: SpanTexts): JsonParseResult {
+  let result = parsedOutputs.get(texts);
+  if (result === undefined) {
+    result = parseJsonOutputUncached(texts.output ?? '');
+    parsedOutputs.set(texts, result);
+  }
   return result;
 }
 
@@ -68,7 +73,7 @@ export function jsonValid(
       comment: 'the producer truncated the output; its JSON cannot be judged',
     };
   }
-  const parsed = parseJsonOutput(texts.output);
+  const parsed = parseJsonOutput(texts);
   if (!parsed.ok) {
     return {
       evaluator: name,
