@@ -2,7 +2,8 @@
  * A detector that throws on a text must not let that text reach storage: its slot is replaced
  * by the withheld marker, the span is stored as `partial` with the failed stage named, and
  * the other slots and spans of the batch are redacted as usual. The secrets detector is made
- * to throw on one text (it cannot be made to fail from outside); everything else is real.
+ * to throw on one text (it cannot be made to fail from outside), and counts what it scans;
+ * everything else is real.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
@@ -15,12 +16,15 @@ import { PlaceholderRegistry } from './redactText.ts';
 import { detectSensitiveTexts } from './scanText.ts';
 
 const POISON = 'this text breaks the secrets detector';
+/** Every text the secrets detector was given. */
+const scanned: string[] = [];
 
 vi.mock('../detect/secrets/detectSecrets.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../detect/secrets/detectSecrets.ts')>();
   return {
     ...actual,
     detectSecrets: (text: string) => {
+      scanned.push(text);
       if (text.includes(POISON)) throw new Error(`secret scan failed on ${text}`);
       return actual.detectSecrets(text);
     },
@@ -75,5 +79,17 @@ describe('a detector failing on one text', () => {
     expect(results[0]).toBeNull();
     expect(results[2]).toBeNull();
     expect(results[1]).toEqual([expect.objectContaining({ type: 'PHONE_NUMBER' })]);
+  });
+
+  it('scans a text that recurs in the batch once', () => {
+    const turn = `An earlier turn, sent again with each call (${Math.random()})`;
+    const other = `The newest question (${Math.random()})`;
+    scanned.length = 0;
+
+    const results = detectSensitiveTexts([turn, turn, other, turn]);
+
+    expect(scanned.filter((text) => text === turn)).toHaveLength(1);
+    expect(scanned.filter((text) => text === other)).toHaveLength(1);
+    expect(results).toEqual([[], [], [], []]);
   });
 });

@@ -79,27 +79,28 @@ function detectEach(
  */
 export function detectSensitiveTexts(texts: readonly string[]): (readonly Finding[] | null)[] {
   const results: (readonly Finding[] | null)[] = [];
-  // The texts to scan (not in the memo), with their findings so far.
-  const missed: string[] = [];
-  const missedAt: number[] = [];
+  // The distinct texts to scan (not in the memo), each with where it occurs in `texts`: a
+  // conversation's earlier turns recur within one batch too.
+  const missed = new Map<string, number[]>();
   texts.forEach((text, index) => {
     const cached = sensitiveMemo.get(text);
     results.push(cached ?? null);
-    if (cached === undefined) {
-      missed.push(text);
-      missedAt.push(index);
-    }
+    if (cached !== undefined) return;
+    const at = missed.get(text);
+    if (at === undefined) missed.set(text, [index]);
+    else at.push(index);
   });
-  if (missed.length === 0) return results;
-  const found: (Finding[] | null | undefined)[] = missed.map(() => []);
-  detectEach(missed, found, detectPii);
-  detectEach(missed, found, detectSecrets);
-  missed.forEach((text, index) => {
+  if (missed.size === 0) return results;
+  const scanned = [...missed.keys()];
+  const found: (Finding[] | null | undefined)[] = scanned.map(() => []);
+  detectEach(scanned, found, detectPii);
+  detectEach(scanned, found, detectSecrets);
+  scanned.forEach((text, index) => {
     const findings = found[index];
     if (findings === null || findings === undefined) return;
     const frozen = Object.freeze(findings.map((finding) => Object.freeze(finding)));
     sensitiveMemo.set(text, frozen);
-    results[missedAt[index]!] = frozen;
+    for (const at of missed.get(text)!) results[at] = frozen;
   });
   return results;
 }
