@@ -181,19 +181,35 @@ function storeEnrichment(pending: PendingSpan, enrichment: SpanEnrichment, conte
 }
 
 /**
- * Decodes, verifies and validates one record. Its spans are left in `pending` for the batch's
- * enrichment (which adds their rows to the record); its scores get their rows here.
+ * Spans are enriched in groups of about this many, in the records' order: a group is large
+ * enough for the stage-by-stage caching to pay (groups of 128 spans cost 5 % more CPU per span
+ * than 500 on the enrich benchmark), and bounds how many parsed spans are alive at once however
+ * large the batch's records inflate.
  */
-async function openRecord(
+export const ENRICH_GROUP_SPANS = 1_000;
+
+/** A record whose key and signature checked out, its items not yet parsed. */
+interface VerifiedRecord {
+  kind: 'verified';
+  record: KinesisStreamRecord;
+  header: RecordHeader;
+  project: ResolvedProject;
+  keyId: string;
+  itemsBytes: Buffer;
+}
+
+type RecordHeader = Extract<ReturnType<typeof decodeRecord>, { ok: true }>['header'];
+type ResolvedProject = NonNullable<Awaited<ReturnType<IngestKeyCache['resolve']>>['project']>;
+
+function rejected(
   record: KinesisStreamRecord,
-  keys: IngestKeyCache,
   context: BatchContext,
-  pending: PendingSpan[],
-): Promise<PreparedRecord> {
-  const { now, sealRaw } = context;
-  const sequenceNumber = record.kinesis.sequenceNumber;
-  const reject = (reason: DeadLetterReason, detail: string, claimedProjectId = '') => ({
-    sequenceNumber,
+  reason: DeadLetterReason,
+  detail: string,
+  claimedProjectId = '',
+): PreparedRecord {
+  return {
+    sequenceNumber: record.kinesis.sequenceNumber,
     source: record,
     projectId: claimedProjectId,
     spans: [],
@@ -201,7 +217,26 @@ async function openRecord(
     findings: [],
     evalScores: [],
     originals: [],
-    deadLetter: deadLetterRow(record, reason, detail, claimedProjectId, now, sealRaw),
+    deadLetter: deadLetterRow(
+      record,
+      reason,
+      detail,
+      claimedProjectId,
+      context.now,
+      context.sealRaw,
+    ),
+  };
+}
+
+/** Decodes a record and checks its project, key and signature. */
+async function verifyRecord(
+  record: KinesisStreamRecord,
+  keys: IngestKeyCache,
+  context: BatchContext,
+): Promise<VerifiedRecord | { kind: 'rejected'; prepared: PreparedRecord }> {
+  const reject = (reason: DeadLetterReason, detail: string, claimedProjectId = '') => ({
+    kind: 'rejected' as const,
+    prepared: rejected(record, context, reason, detail, claimedProjectId),
   });
 
   const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'));
@@ -237,16 +272,38 @@ async function openRecord(
       header.projectId,
     );
   }
+  return { kind: 'verified', record, header, project, keyId: key.keyId, itemsBytes };
+}
 
+/**
+ * Parses and validates a verified record's items. Its spans are left in `pending` for the
+ * batch's enrichment (which adds their rows to the record); its scores get their rows here.
+ */
+function readItems(
+  verified: VerifiedRecord,
+  context: BatchContext,
+  pending: PendingSpan[],
+): PreparedRecord {
+  const { record, header, project } = verified;
+  const { now, sealRaw } = context;
+  const sequenceNumber = record.kinesis.sequenceNumber;
   let rawItems: unknown;
   try {
-    rawItems = JSON.parse(itemsBytes.toString('utf8'));
+    rawItems = JSON.parse(verified.itemsBytes.toString('utf8'));
   } catch {
-    return reject(DEAD_LETTER_REASONS.badJson, 'the items are not valid JSON', header.projectId);
+    return rejected(
+      record,
+      context,
+      DEAD_LETTER_REASONS.badJson,
+      'the items are not valid JSON',
+      header.projectId,
+    );
   }
   const itemsArray = ItemsArraySchema.safeParse(rawItems);
   if (!itemsArray.success) {
-    return reject(
+    return rejected(
+      record,
+      context,
       DEAD_LETTER_REASONS.schemaViolation,
       describeIssues(itemsArray.error.issues, 'items.'),
       header.projectId,
@@ -266,7 +323,7 @@ async function openRecord(
   const problems: string[] = [];
   const source: SpanSource = {
     projectId: project.projectId,
-    ingestKeyId: key.keyId,
+    ingestKeyId: verified.keyId,
     sdkName: header.sdk.name,
     sdkVersion: header.sdk.version,
     shardId: shardIdOf(record),
@@ -303,6 +360,12 @@ async function openRecord(
   return prepared;
 }
 
+/** Enriches pending spans together and adds their rows to their records. */
+function enrichPending(pending: readonly PendingSpan[], context: BatchContext): void {
+  const enrichments = enrichSpans(pending.map((span) => enrichRequest(span, context)));
+  pending.forEach((span, index) => storeEnrichment(span, enrichments[index]!, context));
+}
+
 export async function prepareIngestBatch(
   records: readonly KinesisStreamRecord[],
   keys: IngestKeyCache,
@@ -322,14 +385,23 @@ export async function prepareIngestBatch(
     policies: new Map(),
     enrichmentErrors: {},
   };
-  const pending = records.map((): PendingSpan[] => []);
-  const prepared = await Promise.all(
-    records.map((record, index) => openRecord(record, keys, context, pending[index]!)),
+  const opened: (Awaited<ReturnType<typeof verifyRecord>> | undefined)[] = await Promise.all(
+    records.map((record) => verifyRecord(record, keys, context)),
   );
-  // The spans of the whole batch are enriched together, in the records' order.
-  const spans = pending.flat();
-  const enrichments = enrichSpans(spans.map((span) => enrichRequest(span, context)));
-  spans.forEach((span, index) => storeEnrichment(span, enrichments[index]!, context));
+  // Items are parsed record by record, in the records' order, and their spans enriched in
+  // groups; a record's decoded bytes are let go once its items are read.
+  const prepared: PreparedRecord[] = [];
+  let pending: PendingSpan[] = [];
+  for (let index = 0; index < opened.length; index += 1) {
+    const entry = opened[index]!;
+    opened[index] = undefined;
+    prepared.push(entry.kind === 'rejected' ? entry.prepared : readItems(entry, context, pending));
+    if (pending.length >= ENRICH_GROUP_SPANS) {
+      enrichPending(pending, context);
+      pending = [];
+    }
+  }
+  enrichPending(pending, context);
   return {
     records: prepared,
     spans: prepared.flatMap((record) => record.spans),

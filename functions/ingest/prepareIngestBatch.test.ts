@@ -1,0 +1,106 @@
+/**
+ * What a batch stores does not depend on how its work is scheduled: spans are enriched in
+ * groups of ENRICH_GROUP_SPANS in the records' order, and placeholders are numbered per trace
+ * across groups and in record order, even when an earlier record's key lookup finishes last.
+ * Real key cache on dynalite, real vault; prepareIngestBatch does no ClickHouse I/O.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpanItemInput } from '@sightline/sdk/contract';
+import {
+  buildKinesisRecord,
+  buildRecordData,
+  buildSpan,
+  hex,
+  type RecordKey,
+} from '../../test/helpers/factories.ts';
+import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
+import { vaultFromMasterKey } from '../enrich/loadVault.ts';
+import { IngestKeyCache } from './ingestKeyCache.ts';
+import { ENRICH_GROUP_SPANS, prepareIngestBatch } from './prepareIngestBatch.ts';
+
+const vault = vaultFromMasterKey(randomBytes(32));
+let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
+let keys: IngestKeyCache;
+let projectId: string;
+let first: RecordKey;
+let second: RecordKey;
+
+beforeAll(async () => {
+  controlPlane = await startTestControlPlane();
+  keys = new IngestKeyCache(controlPlane.projects, { ttlSeconds: 60 });
+  projectId = `p-${hex(6)}`;
+  await controlPlane.projects.putProject({ projectId, name: projectId, retentionDays: 30 });
+  const keyOf = async (): Promise<RecordKey> => {
+    const key = await controlPlane.projects.createIngestKey(projectId);
+    return { projectId, keyId: key.keyId, secret: key.secret };
+  };
+  first = await keyOf();
+  second = await keyOf();
+}, 60_000);
+
+afterAll(async () => {
+  await controlPlane?.close();
+});
+
+function spanIn(traceId: string, question: string): SpanItemInput {
+  return buildSpan({
+    traceId,
+    inputMessages: [{ role: 'user', parts: [{ type: 'text', content: question }] }],
+    outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Noted.' }] }],
+  });
+}
+
+function record(spans: SpanItemInput[], key: RecordKey) {
+  return buildKinesisRecord(buildRecordData(spans, key, { gzip: true }));
+}
+
+const inputOf = (row: { input_messages: string }) =>
+  (JSON.parse(row.input_messages) as { parts: { content: string }[] }[])[0]!.parts[0]!.content;
+
+describe('prepareIngestBatch', () => {
+  it('numbers a trace’s placeholders across enrichment groups as one sequence', async () => {
+    const traceId = hex(16);
+    const filler = (count: number) =>
+      Array.from({ length: count }, (_, index) => spanIn(hex(16), `Question ${index}?`));
+    const perRecord = Math.ceil(ENRICH_GROUP_SPANS / 2);
+    const records = [
+      record([spanIn(traceId, 'Mail ann@example.com'), ...filler(perRecord - 1)], first),
+      record(filler(perRecord), first),
+      // Enriched in the next group: the trace's numbering goes on from the first group.
+      record(
+        [spanIn(traceId, 'Mail bob@example.com or ann@example.com'), ...filler(perRecord - 1)],
+        first,
+      ),
+    ];
+
+    const batch = await prepareIngestBatch(records, keys, Date.now(), vault);
+
+    expect(batch.spans).toHaveLength(3 * perRecord);
+    expect(batch.deadLetters).toEqual([]);
+    const traceRows = batch.spans.filter((row) => row.trace_id === traceId);
+    expect(traceRows.map(inputOf)).toEqual(['Mail [EMAIL_1]', 'Mail [EMAIL_2] or [EMAIL_1]']);
+    // Every span of every group was enriched: each has its eval scores.
+    const scored = new Set(batch.evalScores.map((row) => row.span_id));
+    expect(batch.spans.every((row) => scored.has(row.span_id))).toBe(true);
+  });
+
+  it('numbers placeholders in record order when an earlier record’s key lookup finishes last', async () => {
+    const traceId = hex(16);
+    const slowFirstKey = {
+      resolve: async (project: string, keyId: string) => {
+        if (keyId === first.keyId) await sleep(50);
+        return keys.resolve(project, keyId);
+      },
+    } as IngestKeyCache;
+    const records = [
+      record([spanIn(traceId, 'Mail carol@example.com')], first),
+      record([spanIn(traceId, 'Mail dave@example.com')], second),
+    ];
+
+    const batch = await prepareIngestBatch(records, slowFirstKey, Date.now(), vault);
+
+    expect(batch.spans.map(inputOf)).toEqual(['Mail [EMAIL_1]', 'Mail [EMAIL_2]']);
+  });
+});
