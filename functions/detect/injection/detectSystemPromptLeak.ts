@@ -7,6 +7,7 @@
  */
 import type { Verdict } from '../types.ts';
 import { SYSTEM_PROMPT_LEAK_DETECTOR } from './constants.ts';
+import { FNV_OFFSET, FNV_PRIME, hashWord } from './hashedNgrams.ts';
 
 const NGRAM = 5;
 /** A verbatim run this long (in words) alone scores 1. */
@@ -90,19 +91,8 @@ interface PromptGrams {
   grams: Set<GramKey>;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const AMBIGUOUS = -2;
-
-function asciiHash(word: string): number | undefined {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c > 127) return undefined;
-    h = Math.imul(h ^ c, FNV_PRIME);
-  }
-  return h >>> 0;
-}
+const ALL_ASCII = /^\p{ASCII}*$/u;
 
 /** System prompts repeat across calls: their n-gram sets are kept (bounded) between spans. */
 const PROMPT_CACHE_SIZE = 256;
@@ -125,8 +115,9 @@ function promptGramsOf(systemPrompt: string): PromptGrams | null {
       grams.add(ngramKey(ids, end, NGRAM, wordIds.size));
     const asciiIdByHash = new Map<number, number>();
     for (const [word, id] of wordIds) {
-      const hash = asciiHash(word);
-      if (hash !== undefined) asciiIdByHash.set(hash, asciiIdByHash.has(hash) ? AMBIGUOUS : id);
+      if (!ALL_ASCII.test(word)) continue;
+      const hash = hashWord(word) >>> 0;
+      asciiIdByHash.set(hash, asciiIdByHash.has(hash) ? AMBIGUOUS : id);
     }
     entry = { wordIds, asciiIdByHash, words: [...wordIds.keys()], grams };
   }

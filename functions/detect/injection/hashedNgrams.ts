@@ -7,8 +7,8 @@
 import { HASH_BUCKETS } from './constants.ts';
 
 const MASK = HASH_BUCKETS - 1;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 16777619;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 16777619;
 const CHAR_NGRAM_MIN = 4;
 const CHAR_NGRAM_MAX = 4;
 const WORD_SALT = 0x51ed270b;
