@@ -59,12 +59,12 @@ const sensitiveMemo = textMemo<readonly Finding[]>();
  */
 function detectEach(
   texts: readonly string[],
-  found: (Finding[] | null | undefined)[],
+  found: (Finding[] | null)[],
   detect: (text: string) => Finding[],
 ): void {
   texts.forEach((text, index) => {
     const sofar = found[index];
-    if (sofar === null || sofar === undefined) return;
+    if (!sofar) return;
     try {
       for (const finding of detect(text)) sofar.push(finding);
     } catch {
@@ -92,12 +92,12 @@ export function detectSensitiveTexts(texts: readonly string[]): (readonly Findin
   });
   if (missed.size === 0) return results;
   const scanned = [...missed.keys()];
-  const found: (Finding[] | null | undefined)[] = scanned.map(() => []);
+  const found: (Finding[] | null)[] = scanned.map(() => []);
   detectEach(scanned, found, detectPii);
   detectEach(scanned, found, detectSecrets);
   scanned.forEach((text, index) => {
     const findings = found[index];
-    if (findings === null || findings === undefined) return;
+    if (!findings) return;
     const frozen = Object.freeze(findings.map((finding) => Object.freeze(finding)));
     sensitiveMemo.set(text, frozen);
     for (const at of missed.get(text)!) results[at] = frozen;

@@ -115,10 +115,10 @@ export function deadLetterRow(
   };
 }
 
-/** A span of a verified record, waiting for the batch's enrichment. */
+/** A span of a verified record, waiting for its group's enrichment. */
 interface PendingSpan {
   span: SpanItem;
-  project: { projectId: string; retentionDays: number; policy?: unknown };
+  project: ResolvedProject;
   record: PreparedRecord;
   source: SpanSource;
 }
@@ -201,6 +201,20 @@ interface VerifiedRecord {
 type RecordHeader = Extract<ReturnType<typeof decodeRecord>, { ok: true }>['header'];
 type ResolvedProject = NonNullable<Awaited<ReturnType<IngestKeyCache['resolve']>>['project']>;
 
+/** A record's result with no rows yet: `projectId` is the verified or the claimed project. */
+function emptyRecord(record: KinesisStreamRecord, projectId: string): PreparedRecord {
+  return {
+    sequenceNumber: record.kinesis.sequenceNumber,
+    source: record,
+    projectId,
+    spans: [],
+    scores: [],
+    findings: [],
+    evalScores: [],
+    originals: [],
+  };
+}
+
 function rejected(
   record: KinesisStreamRecord,
   context: BatchContext,
@@ -208,24 +222,16 @@ function rejected(
   detail: string,
   claimedProjectId = '',
 ): PreparedRecord {
-  return {
-    sequenceNumber: record.kinesis.sequenceNumber,
-    source: record,
-    projectId: claimedProjectId,
-    spans: [],
-    scores: [],
-    findings: [],
-    evalScores: [],
-    originals: [],
-    deadLetter: deadLetterRow(
-      record,
-      reason,
-      detail,
-      claimedProjectId,
-      context.now,
-      context.sealRaw,
-    ),
-  };
+  const prepared = emptyRecord(record, claimedProjectId);
+  prepared.deadLetter = deadLetterRow(
+    record,
+    reason,
+    detail,
+    claimedProjectId,
+    context.now,
+    context.sealRaw,
+  );
+  return prepared;
 }
 
 /** Decodes a record and checks its project, key and signature. */
@@ -310,16 +316,7 @@ function readItems(
     );
   }
 
-  const prepared: PreparedRecord = {
-    sequenceNumber,
-    source: record,
-    projectId: project.projectId,
-    spans: [],
-    scores: [],
-    findings: [],
-    evalScores: [],
-    originals: [],
-  };
+  const prepared = emptyRecord(record, project.projectId);
   const problems: string[] = [];
   const source: SpanSource = {
     projectId: project.projectId,
