@@ -7,7 +7,6 @@
  * either rejects, so the caller retries the batch.
  */
 import {
-  ItemSchema,
   ItemsArraySchema,
   isValidSignature,
   type ScoreItem,
@@ -34,6 +33,7 @@ import { toSpanRow, type SpanRow } from '../store/spanRows.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
 import { decodeRecord } from './decodeRecord.ts';
 import { describeIssues } from './describeIssues.ts';
+import { parseItem } from './parseItem.ts';
 import type { IngestKeyCache } from './ingestKeyCache.ts';
 
 export interface PreparedRecord {
@@ -329,7 +329,7 @@ function readItems(
     retentionDays: project.retentionDays,
   };
   itemsArray.data.forEach((rawItem, index) => {
-    const item = ItemSchema.safeParse(rawItem);
+    const item = parseItem(rawItem);
     if (!item.success) {
       problems.push(describeIssues(item.error.issues, `items.${index}.`));
     } else if (item.data.type === 'span') {

@@ -6,14 +6,21 @@
 import { z } from 'zod';
 import { WIRE_LIMITS } from './limits.ts';
 
+/** All zeros is OpenTelemetry's invalid id. */
+const isNotAllZeros = (id: string): boolean => !/^0+$/.test(id);
+const isWithinMetadataLimit = (metadata: Record<string, unknown>): boolean =>
+  Object.keys(metadata).length <= WIRE_LIMITS.maxMetadataEntries;
+const hasOrderedTimes = (span: { startTime: number; endTime: number }): boolean =>
+  span.endTime >= span.startTime;
+
 export const TraceIdSchema = z
   .string()
   .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters')
-  .refine((id) => !/^0+$/.test(id), 'must not be all zeros');
+  .refine(isNotAllZeros, 'must not be all zeros');
 export const SpanIdSchema = z
   .string()
   .regex(/^[0-9a-f]{16}$/, 'must be 16 lower-case hex characters')
-  .refine((id) => !/^0+$/.test(id), 'must not be all zeros');
+  .refine(isNotAllZeros, 'must not be all zeros');
 
 /** Unix epoch milliseconds; fractions carry sub-millisecond precision. */
 export const EpochMillisSchema = z
@@ -154,18 +161,38 @@ export const SpanItemSchema = z
       .optional(),
     metadata: z
       .record(z.string().min(1).max(256), MetadataValueSchema)
-      .refine(
-        (value) => Object.keys(value).length <= WIRE_LIMITS.maxMetadataEntries,
-        `at most ${WIRE_LIMITS.maxMetadataEntries} metadata entries`,
-      )
+      .refine(isWithinMetadataLimit, `at most ${WIRE_LIMITS.maxMetadataEntries} metadata entries`)
       .optional(),
     /** Set by the producer when it cut any value to fit the limits. */
     truncated: z.boolean().optional(),
   })
-  .refine((span) => span.endTime >= span.startTime, {
+  .refine(hasOrderedTimes, {
     message: 'endTime must not be before startTime',
     path: ['endTime'],
   });
+
+/**
+ * The span schema's refinements (the rules JSON Schema cannot state), by where they sit, as
+ * predicates on a span of the right shape: the ingest function's fast path runs these after
+ * its compiled shape check (functions/ingest/parseItem.ts). A test keeps this list and the
+ * schema's refinements the same.
+ */
+export const SPAN_REFINEMENTS: readonly {
+  path: string;
+  holds: (span: SpanItem) => boolean;
+}[] = [
+  { path: 'traceId', holds: (span) => isNotAllZeros(span.traceId) },
+  { path: 'spanId', holds: (span) => isNotAllZeros(span.spanId) },
+  {
+    path: 'parentSpanId',
+    holds: (span) => span.parentSpanId === undefined || isNotAllZeros(span.parentSpanId),
+  },
+  {
+    path: 'metadata',
+    holds: (span) => span.metadata === undefined || isWithinMetadataLimit(span.metadata),
+  },
+  { path: '', holds: hasOrderedTimes },
+];
 
 export const ScoreItemSchema = z.object({
   type: z.literal('score'),
