@@ -110,16 +110,23 @@ function partText(part: MessagePart): string {
   }
 }
 
-/** The searchable text of messages: every text-bearing part, one per line. */
+/**
+ * The searchable text of messages: every text-bearing part, one per line. Built by appending
+ * (no arrays of parts and texts): this runs twice for every stored span.
+ */
 export function messagesText(
   messages: readonly ChatMessage[] = [],
   system: readonly MessagePart[] = [],
 ): string {
-  const parts = [...system, ...messages.flatMap((message) => message.parts)];
-  return parts
-    .map(partText)
-    .filter((value) => value.length > 0)
-    .join('\n');
+  let text = '';
+  const append = (part: MessagePart): void => {
+    const value = partText(part);
+    if (value.length === 0) return;
+    text = text.length === 0 ? value : `${text}\n${value}`;
+  };
+  for (const part of system) append(part);
+  for (const message of messages) for (const part of message.parts) append(part);
+  return text;
 }
 
 function jsonOrEmpty(value: unknown): string {
