@@ -13,6 +13,8 @@ import { enrichSpans, UNSCANNED_TEXT_MARKER } from './enrichSpan.ts';
 import { vaultFromMasterKey } from './loadVault.ts';
 import { EnrichmentPolicySchema } from './policy.ts';
 import { PlaceholderRegistry } from './redactText.ts';
+import { detectPii } from '../detect/pii/detectPii.ts';
+import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
 import { detectSensitiveTexts } from './scanText.ts';
 
 const POISON = 'this text breaks the secrets detector';
@@ -27,6 +29,35 @@ vi.mock('../detect/secrets/detectSecrets.ts', async (importOriginal) => {
       scanned.push(text);
       if (text.includes(POISON)) throw new Error(`secret scan failed on ${text}`);
       return actual.detectSecrets(text);
+    },
+  };
+});
+
+/** A text on which one PII recognizer fails. */
+const NAME_POISON = 'this text breaks the name recognizer';
+
+vi.mock('../detect/pii/recognizeNames.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>();
+  return {
+    ...actual,
+    recognizeNames: (...args: Parameters<typeof actual.recognizeNames>) => {
+      if (args[0].includes(NAME_POISON)) throw new Error('name recognizer failed');
+      return actual.recognizeNames(...args);
+    },
+  };
+});
+
+/** A text on which one secret rule fails (the contextual base64 key finder). */
+const KEY_POISON = 'this text breaks the base64 key finder';
+
+vi.mock('../detect/secrets/findContextualBase64Keys.ts', async (importOriginal) => {
+  const actual =
+    await importOriginal<typeof import('../detect/secrets/findContextualBase64Keys.ts')>();
+  return {
+    ...actual,
+    findContextualBase64Keys: (text: string) => {
+      if (text.includes(KEY_POISON)) throw new RangeError('key finder failed');
+      return actual.findContextualBase64Keys(text);
     },
   };
 });
@@ -92,4 +123,37 @@ describe('a detector failing on one text', () => {
     expect(scanned.filter((text) => text === other)).toHaveLength(1);
     expect(results).toEqual([[], [], [], []]);
   });
+
+  it.each([
+    ['a PII recognizer', NAME_POISON, 'name recognizer failed', detectPii],
+    ['a secret rule', KEY_POISON, 'key finder failed', detectSecrets],
+  ])(
+    'treats %s failing as a failed detection, never as a clean text',
+    (_, poison, error, detect) => {
+      const text = `I am Maria Gonzalez, maria@example.com, key sk_live_51H8xYzAbCdEfGhIjKlMnOpQr; ${poison}`;
+      // The detector itself throws rather than report the text as clean.
+      expect(() => detect(text)).toThrow(error);
+      expect(detectSensitiveTexts([text])).toEqual([null]);
+
+      const [span] = enrichSpans([
+        {
+          span: llmSpan(text, 'Noted.'),
+          context: {
+            policy: EnrichmentPolicySchema.parse({}),
+            registry: new PlaceholderRegistry(),
+            hashKey: vault.hashKeyFor('acme'),
+          },
+        },
+      ]);
+
+      expect(span!.span.inputMessages![0]!.parts[0]).toEqual({
+        type: 'text',
+        content: UNSCANNED_TEXT_MARKER,
+      });
+      expect(span!.summary.status).toBe('partial');
+      expect(span!.errors).toEqual(['detection']);
+      expect(JSON.stringify(span)).not.toContain('maria@example.com');
+      expect(JSON.stringify(span)).not.toContain('sk_live_');
+    },
+  );
 });

@@ -2,7 +2,8 @@
  * The PII detector: runs every recognizer over a text, drops candidates under the score
  * threshold, and resolves overlaps so each character belongs to at most one finding (the more
  * higher score wins, then the more specific type, then the longer span). Pure and synchronous;
- * never throws on any string.
+ * the recognizers are built never to throw on any string (adversarialInputs.test.ts), and if
+ * one does, so does this: it never reports a text it could not read as clean.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { DetectorRef, Finding } from '../types.ts';
@@ -188,13 +189,10 @@ export function resolveOverlaps(text: string, candidates: readonly PiiCandidate[
 export function detectPii(text: string, options: DetectPiiOptions = {}): Finding[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
-  let candidates: PiiCandidate[];
-  try {
-    candidates = collectCandidates(text, options);
-  } catch {
-    // A recognizer bug must not lose the span: report nothing rather than throw.
-    return [];
-  }
+  // A recognizer that throws makes this throw too. Reporting nothing instead would let the
+  // text be stored as if it held no personal data; the ingest function withholds a text whose
+  // detection failed and marks its span partial (enrich/scanText.ts).
+  const candidates = collectCandidates(text, options);
   return resolveOverlaps(
     text,
     dropNamesInsideAddresses(
