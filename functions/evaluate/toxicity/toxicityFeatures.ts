@@ -199,6 +199,17 @@ function hashTokens(text: string): number {
     let beforePrevious = -1;
     while (i < length) {
       let code = text.charCodeAt(i);
+      if (code >= 0x61 && code <= 0x7a) {
+        // A lower-case ASCII letter (most characters of a lower-cased text): a word character
+        // that is neither a digit nor an apostrophe, so only the hash and the run change.
+        i += 1;
+        h = Math.imul(h ^ code, FNV_PRIME);
+        hasLetter = true;
+        if (code === previous && code === beforePrevious) triple = true;
+        beforePrevious = previous;
+        previous = code;
+        continue;
+      }
       if (isWordCode(code)) {
         i += 1;
       } else if (isApostrophe(code) && i + 1 < length && isWordCode(text.charCodeAt(i + 1))) {
