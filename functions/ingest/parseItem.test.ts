@@ -6,6 +6,7 @@
 import { ItemSchema, SPAN_REFINEMENTS, SpanItemSchema, type Item } from '@sightline/sdk/contract';
 import { describe, expect, it } from 'vitest';
 import { variedSpan } from '../../test/bench/benchSpans.ts';
+import { pick as pickFrom, seededRandom } from '../common/seededRandom.ts';
 import { fastSpanJsonSchema, parseItem } from './parseItem.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -87,18 +88,6 @@ function minimalSpan(): { [key: string]: Json } {
   };
 }
 
-/** A small seeded generator, so a failure names a reproducible case. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Text the JSON text gets in place of these strings: values JSON.stringify cannot make. */
 const INFINITY_MARK = '"\u0000infinity"';
 const LENGTHS = [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 199, 200, 201, 255];
@@ -124,8 +113,9 @@ const NUMBERS = [
 ];
 
 function mutatedJson(seed: number): string {
-  const random = randomSource(seed);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+  // Seeded, so a failure names a reproducible case.
+  const random = seededRandom(seed);
+  const pick = <T>(values: readonly T[]): T => pickFrom(values, random);
   const base = pick([fullSpan, minimalSpan, () => variedSpan(seed) as { [key: string]: Json }])();
   const root = JSON.parse(JSON.stringify(base)) as { [key: string]: Json };
 

@@ -14,6 +14,7 @@
  * rare words to find.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { seededRandom } from '../../functions/common/seededRandom.ts';
 
 export interface SeedOptions {
   /** About this many spans are written (traces × 1–5 spans, 3 on average). */
@@ -75,21 +76,9 @@ quantum zeppelin xylophone marmalade kaleidoscope`
   .split(/\s+/)
   .filter((word) => word.length > 0);
 
-/** A small, fast, seeded PRNG (mulberry32) for the sentence bank. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** ~2,000 sentences of 6–16 words; common words much more often than rare ones. */
 export function sentenceBank(seed: number, size = 2_000): string[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const sentences: string[] = [];
   for (let index = 0; index < size; index += 1) {
     const length = 6 + Math.floor(random() * 11);

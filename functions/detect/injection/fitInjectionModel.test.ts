@@ -9,7 +9,7 @@ import {
 } from './fitInjectionModel.ts';
 import { HASH_BUCKETS } from './constants.ts';
 import { ngramScore, ngramVector } from './hashedNgrams.ts';
-import { seededRandom } from './seededRandom.ts';
+import { seededRandom } from '../../common/seededRandom.ts';
 
 function smallCorpus(): PreparedExample[] {
   const corpus = buildSyntheticCorpus();

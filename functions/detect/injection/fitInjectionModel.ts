@@ -20,7 +20,7 @@ import {
   type InjectionModel,
   type InjectionModelFile,
 } from './injectionModel.ts';
-import { seededRandom, shuffleInPlace } from './seededRandom.ts';
+import { seededRandom, shuffleInPlace } from '../../common/seededRandom.ts';
 
 export interface InjectionExample {
   text: string;

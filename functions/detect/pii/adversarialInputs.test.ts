@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectPii } from './detectPii.ts';
-import { seededRandom } from './syntheticPiiCases.ts';
+import { seededRandom } from '../../common/seededRandom.ts';
 
 /**
  * Inputs built to trigger catastrophic backtracking or edge cases in the recognizers. They

@@ -6,7 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { detectPii } from './detectPii.ts';
-import { generateSyntheticCases, seededRandom } from './syntheticPiiCases.ts';
+import { seededRandom } from '../../common/seededRandom.ts';
+import { generateSyntheticCases } from './syntheticPiiCases.ts';
 
 const PROSE = [
   'Summarize the following article: The Federal Reserve raised interest rates by 25 basis points on Wednesday, citing persistent inflation and a strong labour market.',

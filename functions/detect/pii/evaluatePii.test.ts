@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { codePointToUtf16Offsets, evaluatePii } from './evaluatePii.ts';
 import { passesLuhn } from './recognizeCreditCard.ts';
 import { passesIbanChecksum } from './recognizeIban.ts';
-import { generateSyntheticCases, makeCard, makeIban, seededRandom } from './syntheticPiiCases.ts';
+import { seededRandom } from '../../common/seededRandom.ts';
+import { generateSyntheticCases, makeCard, makeIban } from './syntheticPiiCases.ts';
 
 describe('codePointToUtf16Offsets', () => {
   it('maps code point offsets past astral characters to UTF-16 offsets', () => {

@@ -4,6 +4,7 @@
  * must not be reported (Luhn-failing cards, wrong IBAN check digits, never-issued SSNs,
  * out-of-range IPs, dates without birth context). Same seed, same cases.
  */
+import { seededRandom } from '../../common/seededRandom.ts';
 import { passesIbanChecksum } from './recognizeIban.ts';
 import type { PiiType } from './piiTypes.ts';
 
@@ -17,18 +18,6 @@ export interface LabelledCase {
   id: string;
   text: string;
   spans: LabelledSpan[];
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;

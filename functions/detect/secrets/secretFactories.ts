@@ -2,6 +2,7 @@
  * Test factories: realistic, freshly generated credentials of every kind the secret rules know
  * (random bodies from a seeded generator, so no real credential is ever committed).
  */
+import { seededRandom, type Random } from '../../common/seededRandom.ts';
 import { base62, crc32 } from './secretValueChecks.ts';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -12,19 +13,10 @@ const BASE64 = ALNUM + '+/';
 const BASE64URL = ALNUM + '-_';
 
 export class SecretFactory {
-  private state: number;
+  private readonly next: Random;
 
   constructor(seed = 1) {
-    this.state = seed >>> 0;
-  }
-
-  private next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   chars(alphabet: string, length: number): string {

@@ -3,7 +3,7 @@
  * grouped k-fold splits (rows sharing a group, e.g. one prompt answered by several models,
  * stay in the same fold so a fold never sees a near-duplicate of its test rows).
  */
-import { seededRandom, shuffleInPlace } from './logisticRegression.ts';
+import { seededRandom, shuffleInPlace } from '../../common/seededRandom.ts';
 
 export function binaryF1(predicted: readonly boolean[], actual: readonly boolean[]) {
   let tp = 0;

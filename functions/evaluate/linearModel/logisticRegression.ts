@@ -3,6 +3,7 @@
  * from a seeded shuffle so the same data always yields the same weights; plus Platt scaling
  * for calibrating a binary score on held-out predictions.
  */
+import { seededRandom, shuffleInPlace } from '../../common/seededRandom.ts';
 
 export interface SparseExample {
   indices: readonly number[];
@@ -26,28 +27,6 @@ export interface SoftmaxModel {
   /** `classes` vectors of `2 ** bits` weights, one after the other. */
   weights: Float64Array;
   biases: Float64Array;
-}
-
-/** A small deterministic PRNG (mulberry32) for shuffles and fold assignment. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    const a = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = a;
-  }
-  return items;
 }
 
 function softmaxInPlace(logits: Float64Array): void {

@@ -9,7 +9,7 @@
  */
 import type { InjectionExample } from '../fitInjectionModel.ts';
 import type { InjectionSource } from '../constants.ts';
-import { pick, seededRandom, type Random } from '../seededRandom.ts';
+import { pick, seededRandom, type Random } from '../../../common/seededRandom.ts';
 
 const SLOTS: Record<string, readonly string[]> = {
   app: [

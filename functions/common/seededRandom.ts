@@ -1,4 +1,8 @@
-/** A seeded pseudo-random generator (mulberry32), so training data and splits are reproducible. */
+/**
+ * A seeded pseudo-random generator (mulberry32), so training data, splits, generated test
+ * cases and benchmark data are reproducible. The one copy every trainer, generator and test
+ * uses.
+ */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
