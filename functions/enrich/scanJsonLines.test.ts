@@ -3,9 +3,23 @@
  * with an error object instead of stopping the scan, and the same detectors ingest runs.
  */
 import { PassThrough, Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scanJsonLines } from './scanJsonLines.ts';
 import { detectSensitiveText } from './scanText.ts';
+
+/** A text on which one PII recognizer fails. */
+const POISON = 'this text breaks the name recognizer';
+
+vi.mock('../detect/pii/recognizeNames.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>();
+  return {
+    ...actual,
+    recognizeNames: (...args: Parameters<typeof actual.recognizeNames>) => {
+      if (args[0].includes(POISON)) throw new Error(`name recognizer failed on ${args[0]}`);
+      return actual.recognizeNames(...args);
+    },
+  };
+});
 
 async function scan(lines: string[]) {
   const output = new PassThrough();
@@ -54,5 +68,19 @@ describe('scanJsonLines', () => {
     expect(results[3]!.injection).toMatchObject({ label: 'injection' });
     expect(results[0]).toHaveProperty('toxicity.label');
     expect(results[0]).toHaveProperty('secrets');
+  });
+
+  it('answers a text a detector fails on with an error and scans the lines after it', async () => {
+    const { counts, results } = await scan([
+      JSON.stringify({ id: 'before', text: 'Mail jane.doe@example.com' }),
+      JSON.stringify({ id: 'broken', text: `Maria Gonzalez, ${POISON}` }),
+      JSON.stringify({ id: 'after', text: 'Mail bob@example.org' }),
+    ]);
+
+    expect(counts).toEqual({ scanned: 2, errors: 1 });
+    expect(results.map((result) => result.id)).toEqual(['before', 'broken', 'after']);
+    expect(results[1]).toEqual({ id: 'broken', line: 2, error: 'detection failed on this text' });
+    expect(JSON.stringify(results[1])).not.toContain('Maria');
+    expect(results[2]!.findings).toEqual([expect.objectContaining({ type: 'EMAIL' })]);
   });
 });

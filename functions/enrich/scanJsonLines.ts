@@ -1,7 +1,8 @@
 /**
  * `sightline scan`: JSON lines `{ "id": …, "text": "…" }` in, one JSON line per input out —
- * `{ id, findings, secrets, injection, toxicity }`, or `{ id, error }` for a line that is not
- * such an object (the scan goes on; nothing is dropped in silence).
+ * `{ id, findings, secrets, injection, toxicity }`, or `{ id, line, error }` for a line that
+ * is not such an object or whose text a detector failed on (the scan goes on; nothing is
+ * dropped in silence).
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -32,7 +33,13 @@ export function scanLine(line: string, lineNumber: number): Record<string, unkno
         .join('; ')}`,
     };
   }
-  return { id: parsed.data.id, ...scanText(parsed.data.text, parsed.data.source ?? 'user') };
+  try {
+    return { id: parsed.data.id, ...scanText(parsed.data.text, parsed.data.source ?? 'user') };
+  } catch {
+    // A detector failed on this text: say so for this line and go on with the next. The
+    // detector's own message is not echoed: it may quote the text.
+    return { id: parsed.data.id, line: lineNumber, error: 'detection failed on this text' };
+  }
 }
 
 /** Scans every non-blank line; resolves with counts. */
