@@ -14,7 +14,9 @@
  * - non-finite numbers (JSON's `1e999`) are refused, as zod refuses them;
  * - the contract's refinements, which JSON Schema cannot express, run as the same predicates
  *   zod runs (`SPAN_REFINEMENTS`; a test fails if the schema gains one they do not cover).
- * Anything else, and every score, is parsed by zod.
+ * Anything else, and every score, is parsed by zod. One difference is left on purpose: an
+ * accepted span keeps the producer's key order (zod rebuilds objects in the schema's order),
+ * which shows only in the key order of the JSON columns stored from it.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { z } from 'zod';
@@ -68,7 +70,7 @@ function closeObjects(schema: unknown): unknown {
     closed.discriminator = { propertyName: 'type' };
   }
   if (source.type === 'object' && source.propertyNames !== undefined) {
-    closed.propertyNames = { ...(closed.propertyNames as JsonSchema), not: { const: '__proto__' } };
+    closed.propertyNames = { allOf: [closed.propertyNames, { not: { const: '__proto__' } }] };
   }
   return closed;
 }
@@ -82,21 +84,45 @@ export function fastSpanJsonSchema(): JsonSchema {
   return closeObjects(schema) as JsonSchema;
 }
 
-let validateSpan: ValidateFunction | undefined;
+/** `null` once compiling failed: every span then goes to zod. */
+let validateSpan: ValidateFunction | null | undefined;
 
-/** Compiled on first use (~130 ms, once per process), not at import. */
-function spanValidator(): ValidateFunction {
-  validateSpan ??= new Ajv({
-    // `unicode: false` makes min/maxLength count `.length` (see above) instead of walking
-    // every string. Ajv marks the option deprecated and still honours it; `logger: false`
-    // keeps that notice out of the logs.
-    unicode: false,
-    logger: false,
-    strictNumbers: true,
-    useDefaults: true,
-    discriminator: true,
-    allErrors: false,
-  }).compile(fastSpanJsonSchema());
+/**
+ * Compiled on first use (~130 ms, once per process), not at import. Should compiling ever
+ * fail (a contract change Ajv cannot take), spans are parsed by zod alone, slower but the
+ * same, and a process warning says why.
+ */
+function spanValidator(): ValidateFunction | null {
+  if (validateSpan !== undefined) return validateSpan;
+  try {
+    validateSpan = new Ajv({
+      // Every strict check throws, so a schema Ajv would read loosely is refused outright.
+      strict: true,
+      // `unicode: false` makes min/maxLength count `.length` (see above) instead of walking
+      // every string. Ajv marks the option deprecated and still honours it; that one notice
+      // is dropped, any other warning makes the compile fail.
+      unicode: false,
+      logger: {
+        log: () => undefined,
+        warn: (...args: unknown[]) => {
+          if (!String(args[0]).includes('option unicode')) throw new Error(String(args[0]));
+        },
+        error: (...args: unknown[]) => {
+          throw new Error(String(args[0]));
+        },
+      },
+      strictNumbers: true,
+      useDefaults: true,
+      discriminator: true,
+      allErrors: false,
+    }).compile(fastSpanJsonSchema());
+  } catch (error) {
+    validateSpan = null;
+    process.emitWarning(
+      `the span validator could not be compiled, so zod parses every span: ${(error as Error).message}`,
+      'SightlineWarning',
+    );
+  }
   return validateSpan;
 }
 
@@ -111,7 +137,7 @@ function isSpanCandidate(raw: unknown): raw is { type: 'span' } {
 
 /** Like `ItemSchema.safeParse(raw)`, with a fast path for spans; `raw` may be filled in. */
 export function parseItem(raw: unknown): z.ZodSafeParseResult<Item> {
-  if (isSpanCandidate(raw) && spanValidator()(raw)) {
+  if (isSpanCandidate(raw) && spanValidator()?.(raw) === true) {
     const span = raw as SpanItem;
     if (SPAN_REFINEMENTS.every((refinement) => refinement.holds(span))) {
       return { success: true, data: span };
