@@ -105,8 +105,12 @@ export class WorkerBatchExporter implements BatchExporter {
         workerData,
         // The worker's own copy of the environment. The AWS client warns once per thread
         // that a future release needs a newer Node.js; that is the SDK's dependency talking,
-        // and it must not print into the host app's stderr.
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        // and it must not print into the host app's stderr (unless the host set the switch).
+        env: {
+          ...process.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+            process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+        },
         ...(this.#options.resourceLimits ? { resourceLimits: this.#options.resourceLimits } : {}),
       });
       worker.on('message', (message: ExportWorkerMessage) => this.#receive(message));
