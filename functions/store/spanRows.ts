@@ -133,6 +133,18 @@ function jsonOrEmpty(value: unknown): string {
   return value === undefined ? '' : JSON.stringify(value);
 }
 
+/**
+ * Columns holding `JSON.stringify` output: it escapes lone surrogates (`\udXXX`), so they are
+ * well-formed by construction and `wellFormedStrings` need not read their text again.
+ */
+const JSON_COLUMNS: ReadonlySet<string> = new Set<keyof SpanRow>([
+  'request_params',
+  'system_instructions',
+  'input_messages',
+  'output_messages',
+  'prompt_variables',
+]);
+
 export function toSpanRow(
   span: SpanItem,
   source: SpanSource,
@@ -151,7 +163,7 @@ export function toSpanRow(
     row.eval_failed_count = enrichment.evalFailed.length;
     row.enrichment_status = enrichment.status;
   }
-  return wellFormedStrings(row);
+  return wellFormedStrings(row, JSON_COLUMNS);
 }
 
 function spanRowOf(span: SpanItem, source: SpanSource): SpanRow {

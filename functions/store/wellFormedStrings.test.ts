@@ -43,4 +43,12 @@ describe('wellFormedStrings', () => {
     expect(row).toEqual(before);
     expect(result.untouched).toBe(row.untouched);
   });
+
+  it('leaves the values of the keys it is told to skip unread, and fixes the rest', () => {
+    const row = { input_messages: `["${broken}"]`, input_text: broken };
+
+    const result = wellFormedStrings(row, new Set(['input_messages']));
+
+    expect(result).toEqual({ input_messages: `["${broken}"]`, input_text: fixed });
+  });
 });
