@@ -33,33 +33,30 @@ vi.mock('../detect/secrets/detectSecrets.ts', async (importOriginal) => {
   };
 });
 
-/** A text on which one PII recognizer fails. */
-const NAME_POISON = 'this text breaks the name recognizer';
+/** Texts on which one PII recognizer, and one secret rule (the base64 key finder), fail. */
+const { NAME_POISON, KEY_POISON } = vi.hoisted(() => ({
+  NAME_POISON: 'this text breaks the name recognizer',
+  KEY_POISON: 'this text breaks the base64 key finder',
+}));
 
 vi.mock('../detect/pii/recognizeNames.ts', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>();
-  return {
-    ...actual,
-    recognizeNames: (...args: Parameters<typeof actual.recognizeNames>) => {
-      if (args[0].includes(NAME_POISON)) throw new Error('name recognizer failed');
-      return actual.recognizeNames(...args);
-    },
-  };
+  const { throwingOn } = await import('../../test/helpers/throwingOn.ts');
+  return throwingOn(
+    await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>(),
+    'recognizeNames',
+    NAME_POISON,
+    () => new Error('name recognizer failed'),
+  );
 });
 
-/** A text on which one secret rule fails (the contextual base64 key finder). */
-const KEY_POISON = 'this text breaks the base64 key finder';
-
 vi.mock('../detect/secrets/findContextualBase64Keys.ts', async (importOriginal) => {
-  const actual =
-    await importOriginal<typeof import('../detect/secrets/findContextualBase64Keys.ts')>();
-  return {
-    ...actual,
-    findContextualBase64Keys: (text: string) => {
-      if (text.includes(KEY_POISON)) throw new RangeError('key finder failed');
-      return actual.findContextualBase64Keys(text);
-    },
-  };
+  const { throwingOn } = await import('../../test/helpers/throwingOn.ts');
+  return throwingOn(
+    await importOriginal<typeof import('../detect/secrets/findContextualBase64Keys.ts')>(),
+    'findContextualBase64Keys',
+    KEY_POISON,
+    () => new RangeError('key finder failed'),
+  );
 });
 
 const vault = vaultFromMasterKey(randomBytes(32));

@@ -8,17 +8,16 @@ import { scanJsonLines } from './scanJsonLines.ts';
 import { detectSensitiveText } from './scanText.ts';
 
 /** A text on which one PII recognizer fails. */
-const POISON = 'this text breaks the name recognizer';
+const { POISON } = vi.hoisted(() => ({ POISON: 'this text breaks the name recognizer' }));
 
 vi.mock('../detect/pii/recognizeNames.ts', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>();
-  return {
-    ...actual,
-    recognizeNames: (...args: Parameters<typeof actual.recognizeNames>) => {
-      if (args[0].includes(POISON)) throw new Error(`name recognizer failed on ${args[0]}`);
-      return actual.recognizeNames(...args);
-    },
-  };
+  const { throwingOn } = await import('../../test/helpers/throwingOn.ts');
+  return throwingOn(
+    await importOriginal<typeof import('../detect/pii/recognizeNames.ts')>(),
+    'recognizeNames',
+    POISON,
+    () => new Error('name recognizer failed on a text'),
+  );
 });
 
 async function scan(lines: string[]) {
