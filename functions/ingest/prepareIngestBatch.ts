@@ -29,7 +29,7 @@ import {
 } from '../store/enrichmentRows.ts';
 import type { DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { toScoreRow, type ScoreRow } from '../store/scoresRepository.ts';
-import { toSpanRow, type SpanRow } from '../store/spanRows.ts';
+import { toSpanRow, type SpanRow, type SpanSource } from '../store/spanRows.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
 import { decodeRecord } from './decodeRecord.ts';
 import { describeIssues } from './describeIssues.ts';
@@ -122,8 +122,6 @@ interface PendingSpan {
   record: PreparedRecord;
   source: SpanSource;
 }
-
-type SpanSource = Parameters<typeof toSpanRow>[1];
 
 /** The enrichment request of one span: its trace's placeholder numbering and its policy. */
 function enrichRequest(
