@@ -3,9 +3,9 @@
  * token rates, project overrides, and unknown models flagged instead of priced at zero.
  */
 import { describe, expect, it } from 'vitest';
-import { SpanItemSchema, type SpanItemInput } from '@sightline/sdk/contract';
+import { SpanItemSchema, type SpanItem, type SpanItemInput } from '@sightline/sdk/contract';
 import { buildSpan } from '../../test/helpers/factories.ts';
-import { DEFAULT_POLICY, EnrichmentPolicySchema } from '../enrich/policy.ts';
+import { DEFAULT_POLICY, EnrichmentPolicySchema, type EnrichmentPolicy } from '../enrich/policy.ts';
 import { findPrice, PRICE_TABLE, priceSpan } from './priceSpan.ts';
 
 const at = (day: string) => Date.parse(`${day}T12:00:00Z`);
@@ -94,6 +94,54 @@ describe('priceSpan', () => {
       costUsd: null,
       status: '',
     });
+  });
+
+  it('prices each call by its own day, model, provider and policy when calls alternate', () => {
+    // priceSpan keeps the last call's price; every input that decides a price must change it.
+    const override = EnrichmentPolicySchema.parse({
+      prices: [{ provider: 'openai', model: 'gpt-4o', inputPerMillion: 1, outputPerMillion: 2 }],
+    });
+    const call = (model: string, day: string, provider = 'openai', time = '12:00:00') =>
+      llm({
+        provider,
+        responseModel: model,
+        startTime: Date.parse(`${day}T${time}Z`),
+        endTime: Date.parse(`${day}T${time}Z`) + 1,
+        usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 },
+      });
+    const cases: [SpanItem, EnrichmentPolicy, number | null, string | undefined][] = [
+      [call('gpt-4o', '2024-06-01'), DEFAULT_POLICY, 20, 'openai/gpt-4o@2024-05-13'],
+      [call('gpt-4o', '2024-06-01', 'openai', '23:59:59.999'), DEFAULT_POLICY, 20, undefined],
+      [call('gpt-4o', '2025-01-10'), DEFAULT_POLICY, 12.5, undefined],
+      [call('gpt-4o', '2025-01-10', 'openai', '00:00:00'), DEFAULT_POLICY, 12.5, undefined],
+      [call('gpt-4o', '2024-06-01'), DEFAULT_POLICY, 20, undefined],
+      [call('gpt-4o', '2024-06-01'), override, 3, 'override/gpt-4o@0000-01-01'],
+      // The override names its provider: another provider's call gets the list price.
+      [call('gpt-4o', '2024-06-01', 'azure'), override, 20, 'openai/gpt-4o@2024-05-13'],
+      [call('gpt-4o', '2024-06-01'), DEFAULT_POLICY, 20, undefined],
+      // Before its own price, a snapshot-style id falls back to its prefix's price.
+      [call('gpt-4o-mini', '2024-06-01'), DEFAULT_POLICY, 20, 'openai/gpt-4o@2024-05-13'],
+      [call('gpt-4o-mini', '2025-01-10'), DEFAULT_POLICY, 0.75, undefined],
+      [call('gpt-4o', '2025-01-10', 'azure'), DEFAULT_POLICY, 12.5, undefined],
+      [call('in-house-llm', '2025-01-10'), DEFAULT_POLICY, null, undefined],
+      [call('gpt-4o', '2025-01-10'), DEFAULT_POLICY, 12.5, undefined],
+    ];
+    for (const [span, policy, dollars, ref] of cases) {
+      const day = new Date(span.startTime).toISOString().slice(0, 10);
+      const label = `${span.responseModel} on ${day} (${span.provider})`;
+      const result = priceSpan(span, policy);
+      expect(result.costUsd, label).toBe(dollars);
+      if (ref !== undefined) expect(result.priceRef, label).toBe(ref);
+      // The same call priced with nothing remembered, through the list directly.
+      if (policy === DEFAULT_POLICY) {
+        const listed =
+          findPrice(span.provider, span.responseModel!, day) ??
+          findPrice(undefined, span.responseModel!, day);
+        expect(result.priceRef ?? null, label).toBe(
+          listed ? `${listed.provider}/${listed.model}@${listed.effectiveFrom}` : null,
+        );
+      }
+    }
   });
 
   it('has no price dated in the future of its own table version, and no model listed twice for one day', () => {

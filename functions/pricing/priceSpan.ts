@@ -93,22 +93,27 @@ function searchPrice(
   return best;
 }
 
-export function priceSpan(span: SpanItem, policy: Pick<EnrichmentPolicy, 'prices'>): SpanCost {
-  if (span.kind !== 'llm' && span.kind !== 'embedding') return { costUsd: null, status: '' };
-  const usage = span.usage;
-  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined))
-    return { costUsd: null, status: 'no_usage' };
-  const model = span.responseModel ?? span.requestModel;
-  if (!model) return { costUsd: null, status: 'unknown_model' };
-  const day = new Date(span.startTime).toISOString().slice(0, 10);
-  const override = policy.prices.find(
+interface ResolvedPrice {
+  price: PriceEntry;
+  /** Which price applied, e.g. `openai/gpt-4o@2024-10-01` or `override/…`. */
+  ref: string;
+}
+
+/** The price for a call: a project override if one matches, else the list price of its day. */
+function resolvePrice(
+  prices: EnrichmentPolicy['prices'],
+  provider: string | undefined,
+  model: string,
+  day: string,
+): ResolvedPrice | undefined {
+  const override = prices.find(
     (entry) =>
       modelMatches(entry.model, normalise(model)) >= 0 &&
-      (!entry.provider || normalise(entry.provider) === normalise(span.provider)),
+      (!entry.provider || normalise(entry.provider) === normalise(provider)),
   );
   const price: PriceEntry | undefined = override
     ? {
-        provider: override.provider ?? span.provider ?? '',
+        provider: override.provider ?? provider ?? '',
         model: override.model,
         effectiveFrom: '0000-01-01',
         input: override.inputPerMillion,
@@ -120,8 +125,63 @@ export function priceSpan(span: SpanItem, policy: Pick<EnrichmentPolicy, 'prices
           ? { reasoning: override.reasoningPerMillion }
           : {}),
       }
-    : (findPrice(span.provider, model, day) ?? findPrice(undefined, model, day));
-  if (!price) return { costUsd: null, status: 'unknown_model' };
+    : (findPrice(provider, model, day) ?? findPrice(undefined, model, day));
+  if (!price) return undefined;
+  return {
+    price,
+    ref: `${override ? 'override' : price.provider}/${price.model}@${price.effectiveFrom}`,
+  };
+}
+
+const MILLIS_PER_DAY = 86_400_000;
+
+/**
+ * The last call's price, by what decides it: calls come in runs of the same project, provider
+ * and model on the same day, so most calls skip the day's date string and the searches.
+ */
+let lastResolved:
+  | {
+      prices: EnrichmentPolicy['prices'];
+      provider: string | undefined;
+      model: string;
+      dayNumber: number;
+      resolved: ResolvedPrice | undefined;
+    }
+  | undefined;
+
+function resolvePriceOnce(
+  prices: EnrichmentPolicy['prices'],
+  provider: string | undefined,
+  model: string,
+  startTime: number,
+): ResolvedPrice | undefined {
+  const dayNumber = Math.floor(startTime / MILLIS_PER_DAY);
+  const last = lastResolved;
+  if (
+    last !== undefined &&
+    last.dayNumber === dayNumber &&
+    last.model === model &&
+    last.provider === provider &&
+    last.prices === prices
+  ) {
+    return last.resolved;
+  }
+  const day = new Date(startTime).toISOString().slice(0, 10);
+  const resolved = resolvePrice(prices, provider, model, day);
+  lastResolved = { prices, provider, model, dayNumber, resolved };
+  return resolved;
+}
+
+export function priceSpan(span: SpanItem, policy: Pick<EnrichmentPolicy, 'prices'>): SpanCost {
+  if (span.kind !== 'llm' && span.kind !== 'embedding') return { costUsd: null, status: '' };
+  const usage = span.usage;
+  if (!usage || (usage.inputTokens === undefined && usage.outputTokens === undefined))
+    return { costUsd: null, status: 'no_usage' };
+  const model = span.responseModel ?? span.requestModel;
+  if (!model) return { costUsd: null, status: 'unknown_model' };
+  const resolved = resolvePriceOnce(policy.prices, span.provider, model, span.startTime);
+  if (!resolved) return { costUsd: null, status: 'unknown_model' };
+  const { price } = resolved;
   const input = usage.inputTokens ?? 0;
   const cached = Math.min(usage.cachedInputTokens ?? 0, input);
   const output = usage.outputTokens ?? 0;
@@ -137,6 +197,6 @@ export function priceSpan(span: SpanItem, policy: Pick<EnrichmentPolicy, 'prices
   return {
     costUsd: Math.round(dollars * 1e10) / 1e10,
     status: 'priced',
-    priceRef: `${override ? 'override' : price.provider}/${price.model}@${price.effectiveFrom}`,
+    priceRef: resolved.ref,
   };
 }

@@ -32,9 +32,14 @@ export function loadBinaryModel(stored: StoredBinaryModel): LoadedBinaryModel {
   };
 }
 
-export function binaryLogit(model: LoadedBinaryModel, indices: readonly number[]): number {
+/** The logit over the first `count` feature indices (all of them by default). */
+export function binaryLogit(
+  model: LoadedBinaryModel,
+  indices: ArrayLike<number>,
+  count = indices.length,
+): number {
   let sum = 0;
-  for (const index of indices) sum += model.weights[index] ?? 0;
+  for (let i = 0; i < count; i += 1) sum += model.weights[indices[i] as number] ?? 0;
   return model.bias + sum * model.scale;
 }
 

@@ -45,24 +45,35 @@ export function combineHashes(first: number, second: number): number {
 
 /**
  * One byte per bucket (a 2^16-bucket model's table is 64 KB, not 256 KB, so it stays in cache
- * beside the weights); the table is cleared once every 255 generations.
+ * beside the weights); the table is cleared once every 255 generations. The indices found go
+ * into one shared buffer per size, so scoring a text allocates nothing per feature.
  */
-const stampsByBits = new Map<number, { stamps: Uint8Array; generation: number }>();
+const scratchByBits = new Map<
+  number,
+  { stamps: Uint8Array; generation: number; buffer: Int32Array }
+>();
 const MAX_GENERATION = 0xff;
 
-/** Collects hashed feature indices (value 1 each, each bucket at most once). */
+/**
+ * Collects hashed feature indices (value 1 each, each bucket at most once). The collected
+ * indices are valid until the next HashedFeatures of the same size is made: `buffer` and
+ * `count` read them in place, `indices` copies them out.
+ */
 export class HashedFeatures {
-  readonly indices: number[] = [];
   private readonly mask: number;
   private readonly stamps: Uint8Array;
   private readonly generation: number;
+  private readonly scratch: { buffer: Int32Array };
+  /** The shared buffer whose first `count` entries are the indices found so far. */
+  buffer: Int32Array;
+  count = 0;
 
   constructor(bits: number) {
     this.mask = (1 << bits) - 1;
-    let scratch = stampsByBits.get(bits);
+    let scratch = scratchByBits.get(bits);
     if (scratch === undefined) {
-      scratch = { stamps: new Uint8Array(1 << bits), generation: 0 };
-      stampsByBits.set(bits, scratch);
+      scratch = { stamps: new Uint8Array(1 << bits), generation: 0, buffer: new Int32Array(1024) };
+      scratchByBits.set(bits, scratch);
     }
     scratch.generation += 1;
     if (scratch.generation > MAX_GENERATION) {
@@ -71,15 +82,31 @@ export class HashedFeatures {
     }
     this.stamps = scratch.stamps;
     this.generation = scratch.generation;
+    this.scratch = scratch;
+    this.buffer = scratch.buffer;
   }
 
-  /** Adds a feature by its hash. Valid until the next HashedFeatures of the same size is made. */
+  /** A copy of the indices found, in the order they were first added. */
+  get indices(): number[] {
+    return Array.from(this.buffer.subarray(0, this.count));
+  }
+
+  /** Adds a feature by its hash. */
   addHash(hash: number): void {
     const index = hash & this.mask;
     if (this.stamps[index] !== this.generation) {
       this.stamps[index] = this.generation;
-      this.indices.push(index);
+      if (this.count === this.buffer.length) this.grow();
+      this.buffer[this.count] = index;
+      this.count += 1;
     }
+  }
+
+  private grow(): void {
+    const larger = new Int32Array(this.buffer.length * 2);
+    larger.set(this.buffer);
+    this.buffer = larger;
+    this.scratch.buffer = larger;
   }
 
   /** Adds the feature `value` in namespace `seed`. */

@@ -37,6 +37,20 @@ describe('HashedFeatures', () => {
     second.add(namespaceSeed('w'), 'x');
     expect(second.indices).toEqual(first.indices);
   });
+
+  it('keeps every index past the first size of the shared buffer, and reads the same in place', () => {
+    const many = new HashedFeatures(16);
+    for (let value = 0; value < 5_000; value += 1) many.addHash(value);
+    many.addHash(7);
+    expect(many.count).toBe(5_000);
+    expect(many.indices).toEqual(Array.from({ length: 5_000 }, (_, value) => value));
+    expect(Array.from(many.buffer.subarray(0, many.count))).toEqual(many.indices);
+
+    const next = new HashedFeatures(16);
+    next.addHash(3);
+    expect(next.count).toBe(1);
+    expect(next.indices).toEqual([3]);
+  });
 });
 
 describe('quantize', () => {

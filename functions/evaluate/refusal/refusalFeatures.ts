@@ -65,6 +65,11 @@ function extendTokenHash(hash: number, text: string, spans: WordSpans, k: number
 
 /** Hashed feature indices for an assistant answer. */
 export function refusalFeatures(answer: string): number[] {
+  return hashRefusalFeatures(answer).indices;
+}
+
+/** The same features, read in place (valid until the next answer is hashed). */
+export function hashRefusalFeatures(answer: string): HashedFeatures {
   const features = new HashedFeatures(REFUSAL_FEATURE_BITS);
   const text = answer
     .slice(0, MAX_SCANNED_CHARS)
@@ -117,5 +122,5 @@ export function refusalFeatures(answer: string): number[] {
       features.addHash(extendTokenHash(pair, text, spans, i + 1));
     }
   }
-  return features.indices;
+  return features;
 }

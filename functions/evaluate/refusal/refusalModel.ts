@@ -5,12 +5,13 @@ import {
   loadBinaryModel,
   type LoadedBinaryModel,
 } from '../linearModel/binaryLinearModel.ts';
-import { refusalFeatures } from './refusalFeatures.ts';
+import { hashRefusalFeatures } from './refusalFeatures.ts';
 import { REFUSAL_WEIGHTS } from './refusalWeights.ts';
 
 let loaded: LoadedBinaryModel | undefined;
 
 export function refusalProbability(answer: string): number {
   loaded ??= loadBinaryModel(REFUSAL_WEIGHTS);
-  return calibratedProbability(loaded, binaryLogit(loaded, refusalFeatures(answer)));
+  const { buffer, count } = hashRefusalFeatures(answer);
+  return calibratedProbability(loaded, binaryLogit(loaded, buffer, count));
 }

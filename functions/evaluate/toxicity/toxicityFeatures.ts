@@ -262,6 +262,11 @@ function hashTokens(text: string): number {
 
 /** Hashed feature indices for a text (a user message or an answer). */
 export function toxicityFeatures(input: string): number[] {
+  return hashToxicityFeatures(input).indices;
+}
+
+/** The same features, read in place (valid until the next text is hashed). */
+export function hashToxicityFeatures(input: string): HashedFeatures {
   const features = new HashedFeatures(TOXICITY_FEATURE_BITS);
   const lower = input.slice(0, MAX_SCANNED_CHARS).toLowerCase();
   const text = mayHoldNoise(lower) ? lower.replace(NOISE, ' ') : lower;
@@ -289,5 +294,5 @@ export function toxicityFeatures(input: string): number[] {
     if (count > 0) features.addPair(SEED.lexiconCount, category, count >= 3 ? '3+' : String(count));
   }
   if (counts.slur > 0 && counts.profanity > 0) features.add(SEED.flag, 'slur-and-profanity');
-  return features.indices;
+  return features;
 }
