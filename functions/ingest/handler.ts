@@ -26,6 +26,7 @@ import type { JudgeQueue } from '../judge/JudgeQueue.ts';
 import { SqsJudgeQueue } from '../judge/SqsJudgeQueue.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
 import { prepareIngestBatch } from './prepareIngestBatch.ts';
+import { warmUpIngest } from './warmUp.ts';
 import { describeStoreError, writeIngestBatch } from './writeIngestBatch.ts';
 
 export interface IngestDependencies {
@@ -153,6 +154,15 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
     throw error;
   });
   return defaultDependencies;
+}
+
+// Lambda initialises the instance before its first batch: the validator and the detectors'
+// tables are readied then. Should that fail, the function still starts, and each record
+// meets the same failure on its own (dead letter, or its span marked partial).
+try {
+  warmUpIngest();
+} catch (error) {
+  process.emitWarning(`the ingest warm-up failed: ${(error as Error).message}`, 'SightlineWarning');
 }
 
 export const handler: IngestHandler = createIngestHandler(loadDefaultDependencies);

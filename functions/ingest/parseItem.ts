@@ -88,9 +88,10 @@ export function fastSpanJsonSchema(): JsonSchema {
 let validateSpan: ValidateFunction | null | undefined;
 
 /**
- * Compiled on first use (~130 ms, once per process), not at import. Should compiling ever
- * fail (a contract change Ajv cannot take), spans are parsed by zod alone, slower but the
- * same, and a process warning says why.
+ * Compiled on first use (~130 ms, once per process), not at import; the ingest function makes
+ * that first use while Lambda initialises it (warmUp.ts). Should compiling ever fail (a
+ * contract change Ajv cannot take), spans are parsed by zod alone, slower but the same, and a
+ * process warning says why.
  */
 function spanValidator(): ValidateFunction | null {
   if (validateSpan !== undefined) return validateSpan;
