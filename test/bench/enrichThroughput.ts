@@ -36,9 +36,11 @@ function time(run: () => void): number {
 export interface EnrichResult {
   spanBytes: number;
   spans: number;
-  /** Spans per second of the process's CPU time (what one core can do). */
+  /** Spans per second of the process's CPU time (what one core can do): the median pass. */
   chainSpansPerSecond: number;
-  /** Spans per second of wall time (lower when the shared core was busy with others). */
+  /** Spans per CPU-second of every measured pass, in the order they ran. */
+  chainPasses: number[];
+  /** Spans per second of wall time in the median pass (lower when the core was busy). */
   chainSpansPerWallSecond: number;
   /** The chain over multi-turn conversations (earlier turns resent), per CPU-second. */
   conversation: { turns: number; spans: number; spanBytes: number; spansPerSecond: number };
@@ -68,6 +70,9 @@ async function timeChain(
   };
 }
 
+/** Measured passes of the whole chain (odd, so one of them is the median). */
+const CHAIN_PASSES = 5;
+
 export async function benchEnrichment(spanCount = 6_000): Promise<EnrichResult> {
   const loadAtStart = benchmarkReport.currentLoad();
   const vault = vaultFromMasterKey(randomBytes(32));
@@ -85,7 +90,19 @@ export async function benchEnrichment(spanCount = 6_000): Promise<EnrichResult> 
     context,
     vault,
   );
-  const chain = await timeChain(inputs, context, vault);
+  // The machine is shared and a single pass can land in a busy minute: the chain runs
+  // CHAIN_PASSES times, each over spans of its own, and the median pass is the headline.
+  const passes: { cpuSeconds: number; wallSeconds: number }[] = [];
+  for (let pass = 0; pass < CHAIN_PASSES; pass += 1) {
+    const passInputs =
+      pass === 0
+        ? inputs
+        : Array.from({ length: spanCount }, (_, index) =>
+            variedSpan((8 + pass) * spanCount + index),
+          );
+    passes.push(await timeChain(passInputs, context, vault));
+  }
+  const chain = [...passes].sort((a, b) => a.cpuSeconds - b.cpuSeconds)[CHAIN_PASSES >> 1]!;
   const turns = 6;
   const conversation = conversationSpans(Math.ceil(spanCount / 2 / turns), turns, 2 * spanCount);
   const conversationChain = await timeChain(conversation, context, vault);
@@ -167,6 +184,7 @@ export async function benchEnrichment(spanCount = 6_000): Promise<EnrichResult> 
     spanBytes,
     spans: spans.length,
     chainSpansPerSecond: inputs.length / chain.cpuSeconds,
+    chainPasses: passes.map((pass) => inputs.length / pass.cpuSeconds),
     chainSpansPerWallSecond: inputs.length / chain.wallSeconds,
     conversation: {
       turns,
@@ -211,15 +229,17 @@ ${fmt(result.spans)} realistic support-chat spans of ~${fmt(result.spanBytes)} b
 application's is; questions and answers that differ from span to span (four topics, with varying
 order numbers, products and days); a third with personal data or a secret in the question, one in
 ten with an injection attempt. After one warm-up pass over as many other spans (a busy ingest
-function is warm), gzip records of 20 spans, batches of 25 records, through
+function is warm), ${fmt(result.chainPasses.length)} measured passes, each over spans of its own (the median pass is the
+headline), in gzip records of 20 spans, batches of 25 records, through
 \`prepareIngestBatch\`: decode, verify, validate, every detector, redaction, deterministic
 evaluators, cost and row mapping (no insert), each batch enriched stage by stage; the process
 runs with the ingest function's V8 options (\`${INGEST_V8_OPTIONS.join(' ')}\`).
 
 | measure | result |
 | --- | --- |
-| spans/s, whole chain, per CPU-second | **${fmt(result.chainSpansPerSecond)}** (target ≥ 10,000) |
-| spans/s, whole chain, per wall-clock second | ${fmt(result.chainSpansPerWallSecond)} |
+| spans/s, whole chain, per CPU-second (median of ${fmt(result.chainPasses.length)} passes) | **${fmt(result.chainSpansPerSecond)}** (target ≥ 10,000) |
+| each pass, in the order they ran | ${result.chainPasses.map((rate) => fmt(rate)).join(' / ')} |
+| spans/s, whole chain, per wall-clock second (the median pass) | ${fmt(result.chainSpansPerWallSecond)} |
 | spans/s per CPU-second, ${fmt(result.conversation.spans)} calls of ${fmt(result.conversation.turns)}-turn conversations (~${fmt(result.conversation.spanBytes)} bytes: each call resends the earlier turns) | ${fmt(result.conversation.spansPerSecond)} |
 | \`enrichSpan\` on one span alone, p50 / p99 | ${fmt(result.enrichP50Us)} µs / ${fmt(result.enrichP99Us)} µs |
 
