@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertions, evaluateAssertion } from './assertions.ts';
+import { MAX_INPUT_CHARS } from './safeRegex.ts';
 import { readSpanTexts } from './spanText.ts';
 import { buildLlmSpan } from './testing/spanFactory.ts';
 
@@ -92,12 +93,8 @@ describe('evaluateAssertion', () => {
       rule: { name: 'x', field: 'output', kind: 'regex', pattern: '([a-z' },
     },
     {
-      case: 'nested quantifiers',
-      rule: { name: 'x', field: 'output', kind: 'regex', pattern: '(a+)+$' },
-    },
-    {
-      case: 'overlapping alternation',
-      rule: { name: 'x', field: 'output', kind: 'regex', pattern: '(a|aa)*b' },
+      case: 'lookahead (RE2 has none)',
+      rule: { name: 'x', field: 'output', kind: 'regex', pattern: 'a(?=b)' },
     },
     {
       case: 'backreference',
@@ -128,7 +125,22 @@ describe('evaluateAssertion', () => {
     );
     // Assess
     expect(score).toMatchObject({ passed: false });
-    expect(score?.comment).toContain('first 4000 characters');
+    expect(score?.comment).toContain(`first ${MAX_INPUT_CHARS} characters`);
+  });
+
+  it.each([
+    ['(a+)+$', true],
+    ['(a|aa)*b', false],
+    ['(?:(?:a|aa))+b', false],
+    ['([^,]{0,16}){5}x', false],
+  ])('runs a pattern that backtracks for ever elsewhere, in one pass: %s', (pattern, passed) => {
+    const adversarial = readSpanTexts(buildLlmSpan({ answer: 'a'.repeat(50_000) }));
+    const score = evaluateAssertion(
+      { name: 'x', field: 'output', kind: 'regex', pattern },
+      0,
+      adversarial,
+    );
+    expect(score).toMatchObject({ passed, label: passed ? 'pass' : 'fail' });
   });
 });
 

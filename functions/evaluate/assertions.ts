@@ -4,11 +4,17 @@
  * `not_contains` when it does not (`flags: 'i'` makes the contains kinds case-insensitive).
  * Each rule yields one score named `assertion:<name>`. A malformed rule, an invalid or unsafe
  * pattern gives an error score (`passed: null`), never an exception. Regexes go through
- * `compileSafeRegex`, which rejects catastrophic patterns and bounds how much text they see.
+ * `compileSafeRegex`: RE2, linear in the text whatever the pattern, on at most its first
+ * MAX_INPUT_CHARS characters.
  */
 import { z } from 'zod';
 import { EVALUATORS } from './constants.ts';
-import { compileSafeRegex, MAX_PATTERN_CHARS, type SafeRegex } from './safeRegex.ts';
+import {
+  compileSafeRegex,
+  MAX_INPUT_CHARS,
+  MAX_PATTERN_CHARS,
+  type SafeRegex,
+} from './safeRegex.ts';
 import type { SpanTexts } from './spanText.ts';
 import { ASSERTION_FIELDS, ASSERTION_KINDS, type AssertionRule, type EvalScore } from './types.ts';
 
@@ -84,10 +90,10 @@ export function evaluateAssertion(
   if (valid.kind === 'regex') {
     const compiled = compileCached(valid.pattern, flags);
     if (!compiled.ok) return errorScore(valid.name, compiled.reason);
-    const { regex, maxInputChars } = compiled.safe;
-    passed = regex.test(text.length > maxInputChars ? text.slice(0, maxInputChars) : text);
-    if (text.length > maxInputChars)
-      comment = `matched against the first ${maxInputChars} characters`;
+    passed = compiled.safe.test(text);
+    if (text.length > MAX_INPUT_CHARS) {
+      comment = `matched against the first ${MAX_INPUT_CHARS} characters`;
+    }
   } else {
     const ignoreCase = flags.includes('i');
     const haystack = ignoreCase ? text.toLowerCase() : text;

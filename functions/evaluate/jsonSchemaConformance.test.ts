@@ -80,9 +80,9 @@ describe('jsonSchemaConformance', () => {
       label: 'error',
     },
     {
-      case: 'schema with a catastrophic pattern',
-      schema: '{"type":"string","pattern":"^(a+)+$"}',
-      answer: '"aaaa"',
+      case: 'schema with a pattern RE2 cannot run (a lookahead)',
+      schema: '{"type":"string","pattern":"^a(?=b)"}',
+      answer: '"ab"',
       passed: null,
       label: 'error',
     },
@@ -109,6 +109,36 @@ describe('jsonSchemaConformance', () => {
 
   it('does not apply without a declared schema', () => {
     expect(jsonSchemaConformance(buildLlmSpan({ outputType: 'json', answer: '{}' }))).toBeNull();
+  });
+
+  it('checks each schema by its own patterns, whichever pattern the process compiled first', () => {
+    const zip = '{"type":"string","pattern":"^[0-9]{5}$"}';
+    const state = '{"type":"string","pattern":"^[A-Z]{2}$"}';
+    const keyed = '{"type":"object","patternProperties":{"^x-":{"type":"integer"}}}';
+    const cases: [string, string, boolean][] = [
+      [zip, '"12345"', true],
+      [state, '"CA"', true],
+      [state, '"12345"', false],
+      [zip, '"CA"', false],
+      [keyed, '{"x-a":1}', true],
+      [keyed, '{"x-a":"one"}', false],
+      [state, '"NY"', true],
+    ];
+    for (const [schema, answer, passed] of cases) {
+      expect(jsonSchemaConformance(withSchema(schema, answer))?.passed, `${schema} ${answer}`).toBe(
+        passed,
+      );
+    }
+  });
+
+  it('runs a pattern that backtracks for ever elsewhere in one pass', () => {
+    const schema = '{"type":"string","pattern":"^(a+)+$"}';
+    const adversarial = JSON.stringify(`${'a'.repeat(50_000)}!`);
+    expect(jsonSchemaConformance(withSchema(schema, adversarial))).toMatchObject({
+      passed: false,
+      label: 'violates',
+    });
+    expect(jsonSchemaConformance(withSchema(schema, '"aaaa"'))?.passed).toBe(true);
   });
 
   it('bounds a safe pattern over a huge string instead of hanging', () => {

@@ -2,27 +2,28 @@
  * `json_schema`: does the output conform to the JSON Schema the call declared? A call
  * declares its schema as a JSON string in the metadata entry `sightline.output_schema`
  * (the SDK's metadata values are strings of up to 4,096 characters). Schemas are compiled
- * with Ajv once and cached; `pattern` keywords go through the same safety check as assertion
- * rules, so a schema cannot make validation backtrack for ever. A malformed or unsafe schema
- * gives an error score (`passed: null`), never an exception.
+ * with Ajv once and cached; `pattern` keywords run on RE2 like assertion rules (safeRegex.ts),
+ * in time linear in the text, so no schema can stall validation. A malformed schema, or a
+ * pattern RE2 cannot run, gives an error score (`passed: null`), never an exception.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { SpanItem } from '../../sdk/src/contract/items.ts';
 import { EVALUATORS, OUTPUT_SCHEMA_METADATA_KEY } from './constants.ts';
 import { parseJsonOutput } from './jsonValid.ts';
-import { compileSafeRegex } from './safeRegex.ts';
+import { compileSafeRegex, type SafeRegex } from './safeRegex.ts';
 import { metadataString, readSpanTexts, type SpanTexts } from './spanText.ts';
 import type { EvalScore } from './types.ts';
 
 const MAX_SCHEMA_CHARS = 65_536;
 const MAX_CACHED_SCHEMAS = 256;
 
-function safeRegExp(pattern: string, flags: string) {
-  const { regex, maxInputChars } = compileSafeRegex(pattern, flags);
-  return {
-    test: (value: string) =>
-      regex.test(value.length > maxInputChars ? value.slice(0, maxInputChars) : value),
-  };
+/**
+ * Ajv's `code.regExp`: every `pattern` runs on RE2 (linear time). Ajv keys compiled patterns
+ * by the returned object's `toString()`, which is `/pattern/flags`: a key shared by every
+ * pattern made one span's pattern answer for every other's.
+ */
+function safeRegExp(pattern: string, flags: string): SafeRegex {
+  return compileSafeRegex(pattern, flags);
 }
 safeRegExp.code = 'safeRegExp';
 
