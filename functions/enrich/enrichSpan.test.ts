@@ -10,9 +10,10 @@ import type { SpanItem } from '@sightline/sdk/contract';
 import { SpanItemSchema } from '@sightline/sdk/contract';
 import { buildSpan } from '../../test/helpers/factories.ts';
 import { vaultFromMasterKey } from './loadVault.ts';
-import { enrichSpan, enrichSpans } from './enrichSpan.ts';
+import { enrichSpan, enrichSpans, UNSCANNED_TEXT_MARKER } from './enrichSpan.ts';
 import { EnrichmentPolicySchema, parsePolicy } from './policy.ts';
 import { PlaceholderRegistry } from './redactText.ts';
+import { MAX_TOOL_DEPTH, MAX_TOOL_LEAVES } from './spanTextSlots.ts';
 
 const vault = vaultFromMasterKey(randomBytes(32));
 
@@ -123,6 +124,128 @@ describe('redaction', () => {
     expect(withOriginals.originals).toEqual([
       expect.objectContaining({ original: key, replacement: '[GITHUB_TOKEN_1]' }),
     ]);
+  });
+
+  it('redacts every character of overlapping findings under the strictest of their policies', () => {
+    // The email reading swallows the token before "@" (TOKEN@host), and a card sits inside a
+    // high-entropy query value: each pair overlaps, and neither finding may be dropped.
+    const token = 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5';
+    const password = 'Tr0ub4dor3Horse';
+    const card = '4111111111111111';
+    const output =
+      `git clone https://x-access-token:${token}@github.com/acme/repo.git\n` +
+      `DATABASE_URL=mongodb+srv://admin:${password}@cluster0.mongodb.net/test\n` +
+      `Redirecting to https://shop.example/cb?auth_token=q8Zr2LmX9vK4tPw7Nc3J&card=${card}`;
+    const span = llmSpan('How do I clone it?', output);
+    for (const policy of [
+      {},
+      { pii: { types: { EMAIL: 'keep' } } },
+      { pii: { types: { EMAIL: 'hash' } } },
+      { secrets: 'keep' },
+      { secrets: 'hash', pii: { types: { EMAIL: 'keep', CREDIT_CARD: 'keep' } } },
+    ]) {
+      const label = JSON.stringify(policy);
+      const result = enrich(span, policy);
+      const stored = textOf(result.span, 'outputMessages');
+
+      for (const value of [token, password, card]) expect(stored, label).not.toContain(value);
+      const types = new Set(result.findings.map((finding) => finding.type));
+      expect([...types].filter((type) => type !== 'EMAIL').length, label).toBeGreaterThan(0);
+      expect(types.has('GITHUB_TOKEN'), label).toBe(true);
+      expect(types.has('CREDIT_CARD'), label).toBe(true);
+      expect(result.summary.secretCount, label).toBeGreaterThanOrEqual(2);
+      // Findings that share characters share the replacement, whatever each one's own action.
+      for (const finding of result.findings.filter((f) => f.category !== 'injection'))
+        expect(finding.action, `${label} ${finding.type}`).not.toBe('keep');
+    }
+  });
+
+  it('keeps overlapping findings only when the policy keeps every one of them', () => {
+    const span = llmSpan('hi', 'Write to jane.doe@example.com today');
+    const result = enrich(span, { pii: { types: { EMAIL: 'keep', PERSON: 'keep' } } });
+
+    expect(textOf(result.span, 'outputMessages')).toBe('Write to jane.doe@example.com today');
+    expect(result.findings.map((finding) => [finding.type, finding.action])).toContainEqual([
+      'EMAIL',
+      'keep',
+    ]);
+  });
+
+  it('scans every value of a large or deep tool payload, and withholds what lies past the limits', () => {
+    const rows = Array.from({ length: 300 }, (_, index) => ({
+      id: String(index),
+      email: `customer${index}@example.com`,
+    }));
+    let deep: unknown = { ssn: 'my SSN is 536-22-8741', note: 'ok' };
+    for (let level = 0; level < 20; level += 1) deep = { level: deep };
+    let tooDeep: unknown = { card: 'card 4111 1111 1111 1111' };
+    for (let level = 0; level < MAX_TOOL_DEPTH + 2; level += 1) tooDeep = [tooDeep];
+    const many = Array.from({ length: MAX_TOOL_LEAVES + 5 }, (_, index) => `row ${index}`);
+    many.push('last: dana@example.com');
+    const span = SpanItemSchema.parse({
+      ...buildSpan({}),
+      kind: 'llm',
+      inputMessages: [
+        { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: rows }] },
+        { role: 'assistant', parts: [{ type: 'tool_call', id: 'c2', name: 'a', arguments: deep }] },
+        { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c3', response: many }] },
+        {
+          role: 'assistant',
+          parts: [{ type: 'tool_call', id: 'c4', name: 'b', arguments: { nested: tooDeep } }],
+        },
+      ],
+    });
+
+    const result = enrich(span);
+    const stored = JSON.stringify(result.span.inputMessages);
+
+    for (const value of ['customer0@', 'customer299@', '536-22-8741', '4111 1111', 'dana@'])
+      expect(stored).not.toContain(value);
+    expect(result.findings.filter((finding) => finding.type === 'EMAIL')).toHaveLength(300);
+    expect(result.findings.some((finding) => finding.type === 'US_SSN')).toBe(true);
+    // Past the limits nothing was read: the values are withheld and the span says so.
+    expect(stored).toContain(`"row ${MAX_TOOL_LEAVES - 1}"`);
+    expect(stored).not.toContain(`"row ${MAX_TOOL_LEAVES}"`);
+    expect(stored.split(UNSCANNED_TEXT_MARKER).length - 1).toBe(7);
+    expect(result.summary.status).toBe('partial');
+    expect(result.errors).toContain('tool_payload_limit');
+  });
+
+  it('gives each value of one tool call its own finding and sealed-original location', () => {
+    const span = llmSpan('Send it', 'Sending now', {
+      outputMessages: [
+        {
+          role: 'assistant',
+          parts: [
+            {
+              type: 'tool_call',
+              id: 'c1',
+              name: 'send_email',
+              arguments: {
+                to: 'alice@example.com',
+                cc: 'bob@example.org',
+                bcc: 'carol@example.net',
+              },
+            },
+          ],
+        },
+      ],
+    });
+
+    const result = enrich(span, { retainOriginals: true });
+
+    const places = (list: { start: number; end: number }[]) =>
+      new Set(list.map((place) => `${place.start}-${place.end}`));
+    expect(result.findings).toHaveLength(3);
+    expect(places(result.findings).size).toBe(3);
+    expect(new Set(result.originals.map((original) => original.finding.start)).size).toBe(3);
+    expect(result.originals.map((original) => original.original).sort()).toEqual([
+      'alice@example.com',
+      'bob@example.org',
+      'carol@example.net',
+    ]);
+    // Offsets count on through the payload's values, each followed by one separator.
+    expect(result.findings.map((finding) => finding.start)).toEqual([0, 10, 20]);
   });
 
   it('falls back to the strict default when the stored policy is malformed', () => {

@@ -148,7 +148,7 @@ export function enrichSpans(
   // Injection reads the original text: placeholders would hide attack phrasing.
   for (const item of work) {
     item.slots.forEach((slot, index) => {
-      if (!(slot.source in INJECTION_SOURCES)) return;
+      if (slot.withheld || !(slot.source in INJECTION_SOURCES)) return;
       const source = INJECTION_SOURCES[slot.source as keyof typeof INJECTION_SOURCES];
       item.injection[index] = stage(
         'injection',
@@ -202,7 +202,20 @@ function redactSlots(item: SpanWork): void {
   const rewrite = (slot: TextSlot, text: string) => {
     item.redacted = withSlotText(item.redacted ?? item.input, slot.path, text, item.copies);
   };
+  // A tool call's values share one place (field, message, part): their findings' offsets
+  // count on from the values before them in the same payload (each followed by one
+  // separator), so no two findings or sealed originals of one payload share a location.
+  const nextOffset = new Map<string, number>();
   item.slots.forEach((slot, index) => {
+    const place = `${slot.field}\n${slot.messageIndex}\n${slot.partIndex}`;
+    const offset = nextOffset.get(place) ?? 0;
+    const keep = (text: string) => nextOffset.set(place, offset + text.length + 1);
+    if (slot.withheld) {
+      rewrite(slot, UNSCANNED_TEXT_MARKER);
+      keep(UNSCANNED_TEXT_MARKER);
+      item.errors.push('tool_payload_limit');
+      return;
+    }
     const verdict = item.injection[index];
     if (verdict) {
       const source = INJECTION_SOURCES[slot.source as keyof typeof INJECTION_SOURCES];
@@ -224,6 +237,7 @@ function redactSlots(item: SpanWork): void {
     const detected = item.detected[index];
     if (detected === null || detected === undefined) {
       rewrite(slot, UNSCANNED_TEXT_MARKER);
+      keep(UNSCANNED_TEXT_MARKER);
       return;
     }
     const redactable = detected.filter(
@@ -236,32 +250,38 @@ function redactSlots(item: SpanWork): void {
       item.context,
     );
     if (text !== slot.text) rewrite(slot, text);
+    keep(text);
     for (const redaction of applied) {
-      const { finding } = redaction;
-      const stored: StoredFinding = {
-        category: finding.category,
-        type: finding.type,
-        field: slot.field,
-        messageIndex: slot.messageIndex,
-        partIndex: slot.partIndex,
-        start: redaction.start,
-        end: redaction.end,
-        score: finding.score,
-        detector: finding.detector,
-        action: redaction.action,
-      };
-      item.findings.push(stored);
-      if (finding.category === 'pii') {
-        item.piiCount += 1;
-        item.piiTypes.add(finding.type);
-      } else item.secretCount += 1;
-      if (slot.field === 'output' || slot.field === 'output_tool')
-        (finding.category === 'pii' ? item.outputPiiTypes : item.outputSecretTypes).push(
-          finding.type,
-        );
-      if (policy.retainOriginals && redaction.action !== 'keep')
+      // Every finding is stored and counted; overlapping ones share one replacement, which
+      // the strictest policy among them decided, and one sealed original.
+      let leadStored: StoredFinding | undefined;
+      for (const finding of redaction.findings) {
+        const stored: StoredFinding = {
+          category: finding.category,
+          type: finding.type,
+          field: slot.field,
+          messageIndex: slot.messageIndex,
+          partIndex: slot.partIndex,
+          start: offset + redaction.start,
+          end: offset + redaction.end,
+          score: finding.score,
+          detector: finding.detector,
+          action: redaction.action,
+        };
+        if (finding === redaction.lead) leadStored = stored;
+        item.findings.push(stored);
+        if (finding.category === 'pii') {
+          item.piiCount += 1;
+          item.piiTypes.add(finding.type);
+        } else item.secretCount += 1;
+        if (slot.field === 'output' || slot.field === 'output_tool')
+          (finding.category === 'pii' ? item.outputPiiTypes : item.outputSecretTypes).push(
+            finding.type,
+          );
+      }
+      if (policy.retainOriginals && redaction.action !== 'keep' && leadStored !== undefined)
         item.originals.push({
-          finding: stored,
+          finding: leadStored,
           replacement: redaction.replacement,
           original: redaction.original,
         });

@@ -10,7 +10,10 @@ import type { Finding } from '../detect/types.ts';
 import type { RedactionAction } from './policy.ts';
 
 export interface AppliedRedaction {
-  finding: Finding;
+  /** The findings whose characters this replacement covers (overlapping ones are merged). */
+  findings: Finding[];
+  /** The finding whose type and policy decided the replacement: the strictest action's. */
+  lead: Finding;
   action: RedactionAction;
   /** Offsets in the rewritten text. */
   start: number;
@@ -41,19 +44,35 @@ export function hashTag(hashKey: Buffer, type: string, value: string): string {
   return `[${type}#${digest.slice(0, 12)}]`;
 }
 
-/** Drops findings that overlap an earlier-starting (or, at the same start, stronger) one. */
-export function nonOverlapping(findings: readonly Finding[]): Finding[] {
-  const sorted = [...findings].sort(
-    (a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || b.score - a.score,
-  );
-  const kept: Finding[] = [];
-  let reach = -1;
+/** How much a replacement hides: a placeholder nothing, a keyed hash equality, keep all. */
+const STRICTNESS: Readonly<Record<RedactionAction, number>> = { mask: 2, hash: 1, keep: 0 };
+
+interface Cluster {
+  start: number;
+  end: number;
+  findings: Finding[];
+}
+
+/**
+ * Groups findings whose characters overlap (directly or through others) and spans each group
+ * over all of its findings' characters, so no finding's text is left out because another one
+ * overlaps it: an email read across a token (`TOKEN@host`), a card inside a URL's query.
+ */
+export function overlapClusters(findings: readonly Finding[]): Cluster[] {
+  const sorted = findings
+    .filter((finding) => finding.end > finding.start)
+    .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || b.score - a.score);
+  const clusters: Cluster[] = [];
   for (const finding of sorted) {
-    if (finding.start < reach || finding.end <= finding.start) continue;
-    kept.push(finding);
-    reach = finding.end;
+    const last = clusters.at(-1);
+    if (last !== undefined && finding.start < last.end) {
+      last.findings.push(finding);
+      last.end = Math.max(last.end, finding.end);
+    } else {
+      clusters.push({ start: finding.start, end: finding.end, findings: [finding] });
+    }
   }
-  return kept;
+  return clusters;
 }
 
 export function redactText(
@@ -65,18 +84,29 @@ export function redactText(
   const applied: AppliedRedaction[] = [];
   let out = '';
   let cursor = 0;
-  for (const finding of nonOverlapping(findings)) {
-    const original = text.slice(finding.start, finding.end);
-    const action = decide(finding);
+  for (const cluster of overlapClusters(findings)) {
+    // The strictest action among the group's findings covers all of its characters; among
+    // equals, the first in start order (the longest, then the strongest) names the type.
+    let lead = cluster.findings[0] as Finding;
+    let action = decide(lead);
+    for (const finding of cluster.findings) {
+      const candidate = decide(finding);
+      if (STRICTNESS[candidate] > STRICTNESS[action]) {
+        lead = finding;
+        action = candidate;
+      }
+    }
+    const original = text.slice(cluster.start, cluster.end);
     const replacement =
       action === 'mask'
-        ? context.registry.placeholderFor(finding.type, original)
+        ? context.registry.placeholderFor(lead.type, original)
         : action === 'hash'
-          ? hashTag(context.hashKey, finding.type, original)
+          ? hashTag(context.hashKey, lead.type, original)
           : original;
-    out += text.slice(cursor, finding.start);
+    out += text.slice(cursor, cluster.start);
     applied.push({
-      finding,
+      findings: cluster.findings,
+      lead,
       action,
       start: out.length,
       end: out.length + replacement.length,
@@ -84,7 +114,7 @@ export function redactText(
       original,
     });
     out += replacement;
-    cursor = finding.end;
+    cursor = cluster.end;
   }
   if (applied.length === 0) return { text, applied };
   return { text: out + text.slice(cursor), applied };

@@ -27,21 +27,38 @@ export interface TextSlot {
   text: string;
   /** Path from the span to the string, for writing the redacted text back. */
   path: ReadonlyArray<string | number>;
+  /**
+   * A tool payload's value past what is scanned (MAX_TOOL_LEAVES strings, MAX_TOOL_DEPTH
+   * levels): never scanned, so never stored; redaction replaces it (a string, or the whole
+   * deeper object or array) with the withheld-text marker and marks the span partial.
+   */
+  withheld?: true;
 }
 
-const MAX_TOOL_LEAVES = 256;
+/** Strings of one tool call's arguments or result that are scanned; later ones are withheld. */
+export const MAX_TOOL_LEAVES = 4_096;
+/** Nesting scanned in a tool payload; anything deeper is withheld whole. */
+export const MAX_TOOL_DEPTH = 64;
 
 function toolLeaves(
   value: unknown,
   path: Array<string | number>,
-  push: (text: string, path: Array<string | number>) => void,
+  push: (text: string, path: Array<string | number>, withheld: boolean) => void,
   budget: { left: number },
   depth = 0,
 ): void {
-  if (budget.left <= 0 || depth > 16) return;
+  if (depth > MAX_TOOL_DEPTH) {
+    if (value !== null && typeof value === 'object') push('', path, true);
+    else if (typeof value === 'string') push('', path, true);
+    return;
+  }
   if (typeof value === 'string') {
+    if (budget.left <= 0) {
+      push('', path, true);
+      return;
+    }
     budget.left -= 1;
-    push(value, path);
+    push(value, path, false);
   } else if (Array.isArray(value)) {
     value.forEach((entry, index) => toolLeaves(entry, [...path, index], push, budget, depth + 1));
   } else if (value !== null && typeof value === 'object') {
@@ -87,7 +104,7 @@ export function collectTextSlots(span: SpanItem): TextSlot[] {
           toolLeaves(
             (part as Record<string, unknown>)[payloadKey],
             [...base, payloadKey],
-            (text, path) =>
+            (text, path, withheld) =>
               slots.push({
                 field: toolField,
                 messageIndex,
@@ -95,6 +112,7 @@ export function collectTextSlots(span: SpanItem): TextSlot[] {
                 source: part.type === 'tool_call_response' ? 'tool' : source,
                 text,
                 path,
+                ...(withheld ? { withheld: true as const } : {}),
               }),
             { left: MAX_TOOL_LEAVES },
           );
