@@ -248,6 +248,32 @@ describe('redaction', () => {
     expect(result.findings.map((finding) => finding.start)).toEqual([0, 10, 20]);
   });
 
+  it("applies each project's PII threshold, lower or higher than the default, within one batch", () => {
+    // A phone number written nationally for another region scores 0.45.
+    const text = 'Ring me on 020 7946 0958 tomorrow, or ask Katrine.';
+    const span = llmSpan('hi', text);
+    const policies = [{ pii: { minScore: 0.3 } }, {}, { pii: { minScore: 0.99 } }];
+
+    const batch = enrichSpans(
+      policies.map((policy) => ({
+        span,
+        context: {
+          policy: EnrichmentPolicySchema.parse(policy),
+          registry: new PlaceholderRegistry(),
+          hashKey: vault.hashKeyFor('acme'),
+        },
+      })),
+    );
+
+    expect(batch.map((result) => textOf(result.span, 'outputMessages'))).toEqual([
+      'Ring me on [PHONE_NUMBER_1] tomorrow, or ask [PERSON_1].',
+      'Ring me on 020 7946 0958 tomorrow, or ask [PERSON_1].',
+      text,
+    ]);
+    expect(batch.map((result) => result.summary.piiCount)).toEqual([2, 1, 0]);
+    policies.forEach((policy, index) => expect(enrich(span, policy)).toEqual(batch[index]));
+  });
+
   it('falls back to the strict default when the stored policy is malformed', () => {
     const parsed = parsePolicy({ pii: { default: 'publish-everything' } });
 

@@ -158,15 +158,28 @@ export function enrichSpans(
       );
     });
   }
-  const detected = orNull(() =>
-    detectSensitiveTexts(work.flatMap((item) => item.slots.map((slot) => slot.text))),
-  );
-  let at = 0;
+  // Detection over every slot of the group at once, per PII threshold (nearly always one).
+  const byThreshold = new Map<number, SpanWork[]>();
   for (const item of work) {
-    for (let index = 0; index < item.slots.length; index += 1) {
-      const findings = detected?.[at++] ?? null;
-      item.detected[index] = findings;
-      if (findings === null) item.errors.push('detection');
+    const minScore = item.context.policy.pii.minScore;
+    const items = byThreshold.get(minScore);
+    if (items === undefined) byThreshold.set(minScore, [item]);
+    else items.push(item);
+  }
+  for (const [minScore, items] of byThreshold) {
+    const detected = orNull(() =>
+      detectSensitiveTexts(
+        items.flatMap((item) => item.slots.map((slot) => slot.text)),
+        minScore,
+      ),
+    );
+    let at = 0;
+    for (const item of items) {
+      for (let index = 0; index < item.slots.length; index += 1) {
+        const findings = detected?.[at++] ?? null;
+        item.detected[index] = findings;
+        if (findings === null) item.errors.push('detection');
+      }
     }
   }
   for (const item of work) redactSlots(item);
@@ -240,12 +253,9 @@ function redactSlots(item: SpanWork): void {
       keep(UNSCANNED_TEXT_MARKER);
       return;
     }
-    const redactable = detected.filter(
-      (finding) => finding.category === 'secret' || finding.score >= policy.pii.minScore,
-    );
     const { text, applied } = redactText(
       slot.text,
-      redactable,
+      detected,
       (finding) => actionFor(policy, finding.category, finding.type),
       item.context,
     );

@@ -71,7 +71,7 @@ export const EnrichmentPolicySchema = z.object({
       default: z.enum(REDACTION_ACTIONS).default('mask'),
       /** Per type, e.g. `{ "PERSON": "keep", "EMAIL": "hash" }`. */
       types: z.record(z.string(), z.enum(REDACTION_ACTIONS)).default({}),
-      /** Findings below this confidence are not redacted (still reported). */
+      /** PII findings scoring below this are neither reported nor redacted (0 to 1). */
       minScore: z.number().min(0).max(1).default(0.5),
     })
     .default({ default: 'mask', types: {}, minScore: 0.5 }),

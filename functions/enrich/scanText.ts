@@ -5,7 +5,7 @@
  */
 import { SpanItemSchema, type SpanItem } from '@sightline/sdk/contract';
 import { LRUCache } from 'lru-cache';
-import { detectPii } from '../detect/pii/detectPii.ts';
+import { DEFAULT_MIN_SCORE, detectPii } from '../detect/pii/detectPii.ts';
 import { scoreInjection } from '../detect/injection/scoreInjection.ts';
 import { detectSecrets } from '../detect/secrets/detectSecrets.ts';
 import type { InjectionSource } from '../detect/injection/constants.ts';
@@ -51,7 +51,22 @@ function memoizedByText<T extends object>(detect: (text: string) => T): (text: s
   };
 }
 
-const sensitiveMemo = textMemo<readonly Finding[]>();
+/**
+ * One memo per PII threshold (a project may lower or raise `policy.pii.minScore`); the
+ * default's is the one nearly every text uses. Past a handful of thresholds, the rarest are
+ * simply not remembered.
+ */
+const sensitiveMemos = new Map<number, TextMemo<readonly Finding[]>>();
+const MAX_THRESHOLD_MEMOS = 8;
+
+function sensitiveMemoFor(minScore: number): TextMemo<readonly Finding[]> | undefined {
+  let memo = sensitiveMemos.get(minScore);
+  if (memo === undefined && sensitiveMemos.size < MAX_THRESHOLD_MEMOS) {
+    memo = textMemo<readonly Finding[]>();
+    sensitiveMemos.set(minScore, memo);
+  }
+  return memo;
+}
 
 /**
  * Runs `detect` on each text whose entry is still missing, one detector over all texts before
@@ -75,15 +90,21 @@ function detectEach(
 
 /**
  * PII and secrets in each text: what redaction acts on. `null` for a text a detector failed
- * on (its slot must be withheld). Repeated texts are answered from a bounded memo.
+ * on (its slot must be withheld). PII scoring under `minScore` (the project's
+ * `policy.pii.minScore`) is not reported; secrets have no threshold. Repeated texts are
+ * answered from a bounded memo.
  */
-export function detectSensitiveTexts(texts: readonly string[]): (readonly Finding[] | null)[] {
+export function detectSensitiveTexts(
+  texts: readonly string[],
+  minScore: number = DEFAULT_MIN_SCORE,
+): (readonly Finding[] | null)[] {
+  const sensitiveMemo = sensitiveMemoFor(minScore);
   const results: (readonly Finding[] | null)[] = [];
   // The distinct texts to scan (not in the memo), each with where it occurs in `texts`: a
   // conversation's earlier turns recur within one batch too.
   const missed = new Map<string, number[]>();
   texts.forEach((text, index) => {
-    const cached = sensitiveMemo.get(text);
+    const cached = sensitiveMemo?.get(text);
     results.push(cached ?? null);
     if (cached !== undefined) return;
     const at = missed.get(text);
@@ -93,13 +114,13 @@ export function detectSensitiveTexts(texts: readonly string[]): (readonly Findin
   if (missed.size === 0) return results;
   const scanned = [...missed.keys()];
   const found: (Finding[] | null)[] = scanned.map(() => []);
-  detectEach(scanned, found, detectPii);
+  detectEach(scanned, found, (text) => detectPii(text, { minScore }));
   detectEach(scanned, found, detectSecrets);
   scanned.forEach((text, index) => {
     const findings = found[index];
     if (!findings) return;
     const frozen = Object.freeze(findings.map((finding) => Object.freeze(finding)));
-    sensitiveMemo.set(text, frozen);
+    sensitiveMemo?.set(text, frozen);
     for (const at of missed.get(text)!) results[at] = frozen;
   });
   return results;
