@@ -10,7 +10,7 @@
  * exception: a slot whose detection failed is replaced by a marker, so unscanned text never
  * reaches storage.
  */
-import type { SpanItem } from '@sightline/sdk/contract';
+import type { ScoreItem, SpanItem } from '@sightline/sdk/contract';
 import { detectSystemPromptLeak } from '../detect/injection/detectSystemPromptLeak.ts';
 import type { Finding, DetectorRef, Verdict } from '../detect/types.ts';
 import { evaluateSpans } from '../evaluate/evaluateSpan.ts';
@@ -365,5 +365,44 @@ function summarise(item: SpanWork, evalScores: EvalScore[]): SpanEnrichment {
       status: errors.length > 0 ? 'partial' : 'ok',
     },
     errors: [...new Set(errors)],
+  };
+}
+
+/**
+ * A score item's free text (its comment, and a categorical value) redacted by the project's
+ * policy like a span's text, placeholders numbered in the score's trace. A text detection
+ * failed on is withheld. Findings in scores are not stored as finding rows.
+ */
+export function redactScore(
+  score: ScoreItem,
+  context: EnrichContext,
+): { score: ScoreItem; failed: boolean } {
+  const texts = [score.comment ?? '', typeof score.value === 'string' ? score.value : ''];
+  const detected = orNull(() => detectSensitiveTexts(texts, context.policy.pii.minScore));
+  let failed = false;
+  const redact = (text: string, index: number): string => {
+    if (text === '') return text;
+    const findings = detected?.[index] ?? null;
+    if (findings === null) {
+      failed = true;
+      return UNSCANNED_TEXT_MARKER;
+    }
+    return redactText(
+      text,
+      findings,
+      (finding) => actionFor(context.policy, finding.category, finding.type),
+      context,
+    ).text;
+  };
+  const comment = redact(texts[0]!, 0);
+  const value = redact(texts[1]!, 1);
+  if (comment === texts[0] && value === texts[1]) return { score, failed };
+  return {
+    score: {
+      ...score,
+      ...(score.comment === undefined ? {} : { comment }),
+      ...(typeof score.value === 'string' ? { value } : {}),
+    },
+    failed,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Where free text sits in a span, as slots the detectors scan and redaction rewrites: message
- * parts (text, reasoning, tool arguments and results), system instructions, prompt variables,
+ * parts (text, reasoning, media links, tool arguments and results), system instructions, prompt variables,
  * string metadata and the status message. Each slot names its place the way the findings
  * table stores it (field, message index, part index; -1 where there is none).
  */
@@ -97,6 +97,17 @@ export function collectTextSlots(span: SpanItem): TextSlot[] {
             source,
             text: part.content,
             path: [...base, 'content'],
+          });
+        } else if (part.type === 'media' && part.uri) {
+          // A media link can carry credentials or personal data (a presigned URL's key, an
+          // address in a path): it is scanned and redacted like text.
+          slots.push({
+            field,
+            messageIndex,
+            partIndex,
+            source,
+            text: part.uri,
+            path: [...base, 'uri'],
           });
         } else if (part.type === 'tool_call' || part.type === 'tool_call_response') {
           const payloadKey = part.type === 'tool_call' ? 'arguments' : 'response';

@@ -103,4 +103,46 @@ describe('prepareIngestBatch', () => {
 
     expect(batch.spans.map(inputOf)).toEqual(['Mail [EMAIL_1]', 'Mail [EMAIL_2]']);
   });
+
+  it('redacts the free text of scores and media links by the policy, numbered in their trace', async () => {
+    const traceId = hex(16);
+    const span = buildSpan({
+      traceId,
+      inputMessages: [
+        {
+          role: 'user',
+          parts: [
+            { type: 'text', content: 'Mail ann@example.com' },
+            {
+              type: 'media',
+              mimeType: 'image/png',
+              uri: 'https://files.example.com/u/bob@example.com/id.png?key=AKIAIOSFODNN7QWERTYU',
+            },
+          ],
+        },
+      ],
+    });
+    const score = {
+      type: 'score',
+      scoreId: hex(8),
+      traceId,
+      name: 'feedback',
+      value: 'reach me at ann@example.com',
+      comment: 'Wrong. Call me on +1 415 555 2671 or ann@example.com, card 4111 1111 1111 1111',
+      timestamp: Date.now(),
+    };
+    const records = [record([span, score as unknown as SpanItemInput], first)];
+
+    const batch = await prepareIngestBatch(records, keys, Date.now(), vault);
+
+    expect(batch.deadLetters).toEqual([]);
+    const stored = JSON.stringify(batch.spans[0]!.input_messages);
+    expect(stored).not.toContain('bob@example.com');
+    expect(stored).not.toContain('AKIAIOSFODNN7QWERTYU');
+    expect(batch.scores).toHaveLength(1);
+    expect(batch.scores[0]!.comment).toBe(
+      'Wrong. Call me on [PHONE_NUMBER_1] or [EMAIL_1], card [CREDIT_CARD_1]',
+    );
+    expect(batch.scores[0]!.string_value).toBe('reach me at [EMAIL_1]');
+  });
 });

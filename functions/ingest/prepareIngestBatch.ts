@@ -13,7 +13,12 @@ import {
   type SpanItem,
 } from '@sightline/sdk/contract';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { enrichSpans, type EnrichContext, type SpanEnrichment } from '../enrich/enrichSpan.ts';
+import {
+  enrichSpans,
+  redactScore,
+  type EnrichContext,
+  type SpanEnrichment,
+} from '../enrich/enrichSpan.ts';
 import { sealRecord, sealWithDataKey, type DataKey, type Vault } from '../enrich/originalsVault.ts';
 import { parsePolicy } from '../enrich/policy.ts';
 import { PlaceholderRegistry } from '../enrich/redactText.ts';
@@ -128,7 +133,16 @@ function enrichRequest(
   { span, project }: PendingSpan,
   context: BatchContext,
 ): { span: SpanItem; context: EnrichContext } {
-  const registryKey = `${project.projectId}\n${span.traceId}`;
+  return { span, context: enrichContextFor(project, span.traceId, context) };
+}
+
+/** The policy, placeholder registry (per trace) and hash key a project's items are read with. */
+function enrichContextFor(
+  project: PendingSpan['project'],
+  traceId: string,
+  context: BatchContext,
+): EnrichContext {
+  const registryKey = `${project.projectId}\n${traceId}`;
   let registry = context.registries.get(registryKey);
   if (!registry) {
     registry = new PlaceholderRegistry();
@@ -141,10 +155,7 @@ function enrichRequest(
   }
   const { policy, problem } = parsed;
   if (problem) context.enrichmentErrors.policy = (context.enrichmentErrors.policy ?? 0) + 1;
-  return {
-    span,
-    context: { policy, registry, hashKey: context.vault.hashKeyFor(project.projectId) },
-  };
+  return { policy, registry, hashKey: context.vault.hashKeyFor(project.projectId) };
 }
 
 /** Adds an enriched span's rows to its record: the span, its findings, scores and originals. */
@@ -333,7 +344,13 @@ function readItems(
     } else if (item.data.type === 'span') {
       pending.push({ span: item.data as SpanItem, project, record: prepared, source });
     } else {
-      prepared.scores.push(toScoreRow(item.data as ScoreItem, source));
+      const score = item.data as ScoreItem;
+      const redacted = redactScore(score, enrichContextFor(project, score.traceId, context));
+      if (redacted.failed) {
+        context.enrichmentErrors.score_detection =
+          (context.enrichmentErrors.score_detection ?? 0) + 1;
+      }
+      prepared.scores.push(toScoreRow(redacted.score, source));
     }
   });
 
