@@ -119,8 +119,8 @@ describe('priceSpan', () => {
       // The override names its provider: another provider's call gets the list price.
       [call('gpt-4o', '2024-06-01', 'azure'), override, 20, 'openai/gpt-4o@2024-05-13'],
       [call('gpt-4o', '2024-06-01'), DEFAULT_POLICY, 20, undefined],
-      // Before its own price, a snapshot-style id falls back to its prefix's price.
-      [call('gpt-4o-mini', '2024-06-01'), DEFAULT_POLICY, 20, 'openai/gpt-4o@2024-05-13'],
+      // Before its own price existed, another model's is not borrowed.
+      [call('gpt-4o-mini', '2024-06-01'), DEFAULT_POLICY, null, undefined],
       [call('gpt-4o-mini', '2025-01-10'), DEFAULT_POLICY, 0.75, undefined],
       [call('gpt-4o', '2025-01-10', 'azure'), DEFAULT_POLICY, 12.5, undefined],
       [call('in-house-llm', '2025-01-10'), DEFAULT_POLICY, null, undefined],
@@ -142,6 +142,67 @@ describe('priceSpan', () => {
         );
       }
     }
+  });
+
+  it.each([
+    ['gpt-4o-2024-08-06', 'openai/gpt-4o@2024-10-01'],
+    ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5@'],
+    ['claude-sonnet-4@20250514', 'anthropic/claude-sonnet-4@'],
+    ['gpt-4.1-2025-04-14', 'openai/gpt-4.1@'],
+    ['mistral-large-2411', 'mistral/mistral-large@'],
+    ['mistral-large-latest', 'mistral/mistral-large@'],
+    ['gemini-2.5-pro-preview-05-06', 'google/gemini-2.5-pro@'],
+  ])('prices the snapshot %s as its model', (model, ref) => {
+    const result = priceSpan(
+      llm({
+        responseModel: model,
+        startTime: at('2025-12-01'),
+        endTime: at('2025-12-01') + 1,
+        usage: { inputTokens: 10, outputTokens: 10 },
+      }),
+      DEFAULT_POLICY,
+    );
+    expect(result.status).toBe('priced');
+    expect(result.priceRef).toContain(ref);
+  });
+
+  it.each(['o3-pro', 'claude-opus-4-5', 'gpt-5-codex', 'gpt-4o-mini-tts', 'command-r7b'])(
+    'flags %s, which is not a snapshot of a listed model, instead of pricing it as one',
+    (model) => {
+      const result = priceSpan(
+        llm({
+          responseModel: model,
+          startTime: at('2025-12-01'),
+          endTime: at('2025-12-01') + 1,
+          usage: { inputTokens: 10, outputTokens: 10 },
+        }),
+        DEFAULT_POLICY,
+      );
+      expect(result).toEqual({ costUsd: null, status: 'unknown_model' });
+    },
+  );
+
+  it('applies the best-matching override, not the first listed', () => {
+    const policy = EnrichmentPolicySchema.parse({
+      prices: [
+        { model: 'gpt-4o', inputPerMillion: 5, outputPerMillion: 5 },
+        { model: 'gpt-4o-mini', inputPerMillion: 0.5, outputPerMillion: 0.5 },
+      ],
+    });
+    const cost = (model: string) =>
+      priceSpan(
+        llm({ responseModel: model, usage: { inputTokens: 1_000_000, outputTokens: 1_000_000 } }),
+        policy,
+      );
+    expect(cost('gpt-4o-mini')).toMatchObject({
+      costUsd: 1,
+      priceRef: 'override/gpt-4o-mini@0000-01-01',
+    });
+    expect(cost('gpt-4o-2024-08-06')).toMatchObject({
+      costUsd: 10,
+      priceRef: 'override/gpt-4o@0000-01-01',
+    });
+    expect(cost('gpt-4o-mini-2024-07-18')).toMatchObject({ costUsd: 1 });
   });
 
   it('has no price dated in the future of its own table version, and no model listed twice for one day', () => {

@@ -42,11 +42,21 @@ function normalise(value: string | undefined): string {
   return (value ?? '').trim().toLowerCase();
 }
 
-/** Exact model, then the longest listed prefix followed by a separator (dated snapshots). */
+/**
+ * What may follow a listed model id in a snapshot of it: dates (`-2024-08-06`, `-20241022`,
+ * `@20240229`, `-05-06`), short versions (`-0613`, `-002`, `-2407`), `-latest`, `-preview`,
+ * and `-v1:0`. A suffix that names another model (`-mini`, `-pro`, `-5`) does not match, so
+ * `o3-pro` or `claude-opus-4-5` without a price of their own are flagged, not priced as
+ * `o3` or `claude-opus-4`.
+ */
+const SNAPSHOT_SUFFIX =
+  /^(?:[-@.:](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{2}-\d{2}|\d{3,4}|latest|preview|v\d+(?::\d+)?))+$/;
+
+/** Exact model (scored highest), then the longest listed id of which it is a snapshot. */
 function modelMatches(listed: string, model: string): number {
   const candidate = normalise(listed);
   if (candidate === model) return candidate.length + 1_000;
-  if (model.startsWith(candidate) && /[-:@./]/.test(model.charAt(candidate.length)))
+  if (model.startsWith(candidate) && SNAPSHOT_SUFFIX.test(model.slice(candidate.length)))
     return candidate.length;
   return -1;
 }
@@ -106,11 +116,17 @@ function resolvePrice(
   model: string,
   day: string,
 ): ResolvedPrice | undefined {
-  const override = prices.find(
-    (entry) =>
-      modelMatches(entry.model, normalise(model)) >= 0 &&
-      (!entry.provider || normalise(entry.provider) === normalise(provider)),
-  );
+  // The best-matching override wins (the exact id over a snapshot's base), as in the list.
+  let override: EnrichmentPolicy['prices'][number] | undefined;
+  let overrideScore = -1;
+  for (const entry of prices) {
+    if (entry.provider && normalise(entry.provider) !== normalise(provider)) continue;
+    const score = modelMatches(entry.model, normalise(model));
+    if (score > overrideScore) {
+      override = entry;
+      overrideScore = score;
+    }
+  }
   const price: PriceEntry | undefined = override
     ? {
         provider: override.provider ?? provider ?? '',
