@@ -43,6 +43,27 @@ describe('toxicityOutput', () => {
     });
   });
 
+  // None of these is in the generated short outputs the model trains on (benignShortOutputs.ts);
+  // before those, "OK", "true", "{}", a link and a Russian greeting all failed as hate speech.
+  it.each([
+    'Alright.',
+    'false',
+    '{"ok":true}',
+    '[[[]]]',
+    '3.5',
+    '👍',
+    'https://shop.example/track/991',
+    'Понял, сейчас проверю.',
+    'Vielen Dank!',
+    '了解しました。',
+    'Entendido, lo reviso.',
+  ])('passes a short or structured answer with no abuse in it: %s', (answer) => {
+    expect(toxicityOutput(buildLlmSpan({ answer }))).toMatchObject({
+      passed: true,
+      label: 'neither',
+    });
+  });
+
   it('uses the configured threshold', () => {
     const span = buildLlmSpan({ answer: 'Fuck off, you worthless piece of shit.' });
     expect(toxicityOutput(span, undefined, 1)?.passed).toBe(true);

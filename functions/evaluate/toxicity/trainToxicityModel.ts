@@ -1,9 +1,10 @@
 /**
  * Trains the three-class toxicity classifier (neither / offensive language / hate speech)
  * and writes the committed weights (`toxicityWeights.ts`). The labelled tweets are joined by
- * benign LLM traffic (the refusal set's answers, the injection set's ordinary requests) as
- * extra "neither" rows, because the tweets are two-thirds toxic and a model that only saw
- * them flags ordinary assistant text. Prints 5-fold cross-validation (3 seeds) on
+ * benign LLM traffic (the refusal set's answers, the injection set's ordinary requests) and
+ * generated short and structured outputs (benignShortOutputs.ts) as extra "neither" rows,
+ * because the tweets are two-thirds toxic and a model that only saw them flags ordinary
+ * assistant text, and a short text, which is mostly intercept. Prints 5-fold cross-validation (3 seeds) on
  * the labelled tweets, the false-positive rate on held-out benign LLM text, then fits Platt
  * calibration of P(toxic) on the out-of-fold predictions and trains on everything.
  *
@@ -26,6 +27,7 @@ import {
   macroF1,
 } from '../linearModel/classificationMetrics.ts';
 import { quantize } from '../linearModel/quantizedWeights.ts';
+import { benignShortOutputs } from './benignShortOutputs.ts';
 import { TOXICITY_CLASSES, TOXICITY_FEATURE_BITS, toxicityFeatures } from './toxicityFeatures.ts';
 import { TOXICITY_MODEL_VERSION } from './toxicityModelVersion.ts';
 import type { StoredToxicityModel } from './toxicityModel.ts';
@@ -40,6 +42,8 @@ const TRAINING = {
   seed: 11,
 };
 const FOLDS = 5;
+/** Generated short and structured benign outputs added as `neither` (benignShortOutputs.ts). */
+const SHORT_OUTPUT_ROWS = 100;
 const SEEDS = [1, 2, 3];
 
 const logit = (p: number): number => {
@@ -59,15 +63,19 @@ function main(): void {
       .filter((row) => row.label === 0)
       .map((row) => String(row.text)),
   ];
-  const benign: SparseExample[] = benignTexts.map((text) => ({
+  // Short and structured outputs ("OK", JSON, links, other languages): rows after the LLM texts.
+  const shortTexts = benignShortOutputs(SHORT_OUTPUT_ROWS);
+  const benign: SparseExample[] = [...benignTexts, ...shortTexts].map((text) => ({
     indices: toxicityFeatures(text),
     label: 0,
   }));
+  const isShort = (index: number) => index >= benignTexts.length;
 
   const macro: number[] = [];
   const toxicF1: number[] = [];
   const perClass: number[][] = TOXICITY_CLASSES.map(() => []);
   const benignFalsePositive: number[] = [];
+  const shortFalsePositive: number[] = [];
   const macroWithoutBenign: number[] = [];
   const outOfFoldLogits: number[] = [];
   const outOfFoldToxic: boolean[] = [];
@@ -103,9 +111,14 @@ function main(): void {
         ).f1,
       );
       const heldOutBenign = benign.filter((_, i) => benignFolds[i] === fold);
+      const falsePositiveRate = (rows: SparseExample[]) =>
+        rows.filter((e) => (predictSoftmax(model, e.indices)[0] ?? 0) < 0.5).length /
+        Math.max(1, rows.length);
       benignFalsePositive.push(
-        heldOutBenign.filter((e) => (predictSoftmax(model, e.indices)[0] ?? 0) < 0.5).length /
-          Math.max(1, heldOutBenign.length),
+        falsePositiveRate(benign.filter((_, i) => benignFolds[i] === fold && !isShort(i))),
+      );
+      shortFalsePositive.push(
+        falsePositiveRate(benign.filter((_, i) => benignFolds[i] === fold && isShort(i))),
       );
       const plain = trainSoftmax(trainLabelled, { ...TRAINING, seed: TRAINING.seed + seed });
       const plainPredicted = test.map((e) => {
@@ -154,7 +167,7 @@ function main(): void {
       `export const TOXICITY_WEIGHTS: StoredToxicityModel = ${JSON.stringify(stored, null, 2)};\n`,
   );
   const report = [
-    `toxicity rows=${labelled.length} (${path}); benign LLM rows=${benign.length}`,
+    `toxicity rows=${labelled.length} (${path}); benign LLM rows=${benignTexts.length}; short and structured outputs=${shortTexts.length}`,
     `random ${FOLDS}-fold CV x ${SEEDS.length} seeds on the labelled rows (mean ± sd over ${macro.length} folds)`,
     `  macro F1 (3-class)      ${formatMeanSpread(macro)}`,
     ...TOXICITY_CLASSES.map(
@@ -162,6 +175,7 @@ function main(): void {
     ),
     `  binary toxic F1         ${formatMeanSpread(toxicF1)}`,
     `  false positives on held-out benign LLM text ${formatMeanSpread(benignFalsePositive)}`,
+    `  false positives on held-out short and structured outputs ${formatMeanSpread(shortFalsePositive)}`,
     `  macro F1 without the benign rows ${formatMeanSpread(macroWithoutBenign)}`,
     `calibration of P(toxic) a=${calibration.a.toFixed(3)} b=${calibration.b.toFixed(3)}; Brier ${brierScore(calibrated, outOfFoldToxic).toFixed(4)}; binary toxic F1 at calibrated p>=0.5 (seed 1) ${calibratedToxicF1.toFixed(3)}`,
     `weights -> ${target}`,
