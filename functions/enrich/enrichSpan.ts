@@ -218,11 +218,15 @@ function redactSlots(item: SpanWork): void {
   // A tool call's values share one place (field, message, part): their findings' offsets
   // count on from the values before them in the same payload (each followed by one
   // separator), so no two findings or sealed originals of one payload share a location.
+  // Every other slot has a place of its own, so its offsets start at 0.
   const nextOffset = new Map<string, number>();
   item.slots.forEach((slot, index) => {
-    const place = `${slot.field}\n${slot.messageIndex}\n${slot.partIndex}`;
-    const offset = nextOffset.get(place) ?? 0;
-    const keep = (text: string) => nextOffset.set(place, offset + text.length + 1);
+    const shared = slot.field === 'input_tool' || slot.field === 'output_tool';
+    const place = shared ? `${slot.field}\n${slot.messageIndex}\n${slot.partIndex}` : '';
+    const offset = shared ? (nextOffset.get(place) ?? 0) : 0;
+    const keep = (text: string) => {
+      if (shared) nextOffset.set(place, offset + text.length + 1);
+    };
     if (slot.withheld) {
       rewrite(slot, UNSCANNED_TEXT_MARKER);
       keep(UNSCANNED_TEXT_MARKER);
