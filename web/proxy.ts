@@ -8,8 +8,6 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { refuseDisallowedHost } from './src/server/allowedHost.ts';
-import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from './src/server/clientAddress.ts';
-import { serverEnv } from '../functions/config/env.ts';
 import { PATH_HEADER, SESSION_COOKIE_NAMES } from './src/features/auth/constants.ts';
 
 /** Paths reachable without signing in. */
@@ -30,12 +28,5 @@ export function proxy(request: NextRequest): Response {
   }
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, `${pathname}${search}`);
-  // Never what the client sent: the address the trusted proxies saw, or nothing.
-  headers.delete(CLIENT_ADDRESS_HEADER);
-  const address = clientAddressFrom(
-    request.headers.get('x-forwarded-for'),
-    serverEnv().SIGHTLINE_TRUSTED_PROXY_HOPS,
-  );
-  if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
   return NextResponse.next({ request: { headers } });
 }

@@ -33,10 +33,13 @@ export type IngestKeyItem = z.infer<typeof IngestKeyItemSchema>;
 export const MEMBER_ROLES = ['admin', 'engineer', 'oncall', 'auditor', 'viewer'] as const;
 export const MemberRoleSchema = z.enum(MEMBER_ROLES);
 
+/** A member's user id (better-auth makes 32-character ones); also checks ids in API paths. */
+export const MemberUserIdSchema = z.string().min(1).max(200);
+
 /** memberships: projectId (HASH) + userId (RANGE); index byUser: userId + projectId. */
 export const MembershipItemSchema = z.object({
   projectId: ProjectIdSchema,
-  userId: z.string().min(1).max(200),
+  userId: MemberUserIdSchema,
   role: MemberRoleSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -48,8 +51,10 @@ export const API_TOKEN_PREFIX = 'slt';
  * api-tokens: tokenId (HASH); index byProject: projectId + tokenId. A token is
  * `slt_<tokenId>_<secret>`; only the SHA-256 of the whole token is kept.
  */
+export const ApiTokenIdSchema = z.string().regex(/^[A-Za-z0-9]{12,40}$/);
+
 export const ApiTokenItemSchema = z.object({
-  tokenId: z.string().regex(/^[A-Za-z0-9]{12,40}$/),
+  tokenId: ApiTokenIdSchema,
   projectId: ProjectIdSchema,
   name: z.string().min(1).max(100),
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -14,6 +14,7 @@ import {
 import type { ChdbConnection } from 'chdb/connection';
 import { z } from 'zod';
 import { ConfigurationError, serverEnv, type ServerEnv } from '../config/env.ts';
+import { CodeOnlyClickHouseLogger } from './clickhouseErrors.ts';
 
 export type { ClickHouseClient };
 
@@ -117,6 +118,8 @@ export async function openEmbeddedClickHouse(
 
 function clientDefaults(env: ServerEnv) {
   return {
+    // The client's default logger writes whole errors, query and row text included.
+    log: { LoggerClass: CodeOnlyClickHouseLogger },
     database: env.CLICKHOUSE_DATABASE,
     application: 'sightline',
     clickhouse_settings: { date_time_input_format: 'best_effort' as const },

@@ -747,6 +747,45 @@ describe('listUsers', () => {
     const { rows } = await listUsers(client, { projectId, range, limit: 5, sort: 'errors' });
     expect(rows.map((user) => user.userId)).toEqual(['u2', 'u1']);
   });
+
+  it('pages past the longest user ids the contract admits', async () => {
+    // Prepare: one call each for users with 256-unit ids, costliest first in this order.
+    const longIdsProject = `p-${hex(6)}`;
+    const userIds = [
+      'u'.repeat(256),
+      '用'.repeat(256),
+      '😀'.repeat(128),
+      '\u0001'.repeat(256),
+      'short',
+    ];
+    await insertRows(client, {
+      table: 'spans',
+      rows: userIds.map((userId, index) =>
+        row(
+          buildSpan({
+            startTime: BASE + index * 1_000,
+            endTime: BASE + index * 1_000 + 500,
+            userId,
+          }),
+          { cost_usd: userIds.length - index },
+          longIdsProject,
+        ),
+      ),
+      issuedBy: 'test',
+    });
+
+    // Act: one user per page, each page from the previous page's cursor.
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listUsers(client, { projectId: longIdsProject, range, limit: 1, cursor });
+      listed.push(...page.rows.map((user) => user.userId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+
+    // Assess
+    expect(listed).toEqual(userIds);
+  });
 });
 
 describe('prompt versions', () => {

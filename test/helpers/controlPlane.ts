@@ -1,9 +1,11 @@
 /**
  * A throwaway control plane for tests: dynalite in memory with every table created, a document
- * client on it, and a repository to register projects and keys.
+ * client on it, and the repositories the web app's ControlPlane holds (uncached).
  */
 import { createDynamoClient, createDynamoDocumentClient } from '../../functions/aws/awsClients.ts';
 import { parseServerEnv } from '../../functions/config/env.ts';
+import { ApiTokensRepository } from '../../functions/control/apiTokensRepository.ts';
+import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
 import type { MemberRole } from '../../functions/control/controlPlaneTables.ts';
 import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
 import { ProjectsRepository } from '../../functions/control/projectsRepository.ts';
@@ -27,6 +29,9 @@ export async function startTestControlPlane() {
     env,
     documents,
     projects,
+    memberships: new MembershipsRepository(documents, tables.membershipsTable),
+    apiTokens: new ApiTokensRepository(documents, tables.apiTokensTable),
+    authRecords: new AuthRecordStore(documents, tables.authTable),
     async close() {
       documents.destroy();
       dynamo.destroy();

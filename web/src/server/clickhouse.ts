@@ -6,6 +6,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouseClient } from '../../../functions/store/clickhouseClient.ts';
+import { storeFailureCode } from '../../../functions/store/clickhouseErrors.ts';
 import { ConfigurationError, serverEnv } from '../../../functions/config/env.ts';
 import { InvalidRequestError, StoreUnavailableError } from './errors.ts';
 
@@ -37,30 +38,6 @@ export function getClickHouseClient(): Promise<ClickHouseClient> {
   return holder.sightlineClickHouse;
 }
 
-/** Where the client connects, without credentials, for error messages. */
-function clickhouseLocation(): string {
-  try {
-    const url = new URL(serverEnv().CLICKHOUSE_URL ?? '');
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return 'ClickHouse';
-  }
-}
-
-const MAX_REASON_CHARS = 500;
-
-/**
- * A one-line reason for a failed query. Connection failures on Node 20 often arrive as an
- * AggregateError with an empty message (one attempt per address family), so the error code
- * stands in when the message is empty.
- */
-export function describeQueryFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, MAX_REASON_CHARS);
-  const code = (error as Error & { code?: unknown }).code;
-  const message = error.message.trim() || (typeof code === 'string' ? code : error.name);
-  return (message.split('\n')[0] ?? message).slice(0, MAX_REASON_CHARS);
-}
-
 /** Repository errors that mean "this cannot be asked", not "the store is down". */
 const REQUEST_ERROR_CODES = new Set(['INVALID_QUERY', 'INVALID_CURSOR', 'INVALID_REQUEST']);
 
@@ -74,7 +51,7 @@ function requestErrorOf(error: unknown): Error | undefined {
  * Runs a read against ClickHouse. A bad configuration surfaces as the ConfigurationError it is;
  * a question the repositories refuse (INVALID_QUERY, INVALID_CURSOR) becomes an
  * InvalidRequestError (400 from the API, a readable panel on a page); any other failure
- * (connection, query) becomes a StoreUnavailableError.
+ * (connection, query) becomes a StoreUnavailableError that carries its code only.
  */
 export async function withClickHouse<T>(
   read: (client: ClickHouseClient) => Promise<T>,
@@ -85,10 +62,10 @@ export async function withClickHouse<T>(
     if (error instanceof ConfigurationError) throw error;
     const requestError = requestErrorOf(error);
     if (requestError) throw new InvalidRequestError(requestError.message);
-    console.error('ClickHouse query failed:', error);
-    throw new StoreUnavailableError(
-      `Query to ${clickhouseLocation()} failed: ${describeQueryFailure(error)}`,
-      { cause: error },
-    );
+    // Code and type only, as ingest logs them (docs/security.md); no cause is kept either,
+    // so nothing that logs the thrown error prints the query's text.
+    const failureCode = storeFailureCode(error);
+    console.error(`ClickHouse query failed: ${failureCode}`);
+    throw new StoreUnavailableError(failureCode);
   }
 }

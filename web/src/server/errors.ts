@@ -4,11 +4,14 @@
  */
 import { ConfigurationError } from '../../../functions/config/env.ts';
 
+/** A read the store could not answer, known by its code only (storeFailureCode), never its text. */
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly failureCode: string;
+  constructor(failureCode: string) {
+    super(`The trace store could not answer (${failureCode}).`);
     this.name = 'StoreUnavailableError';
+    this.failureCode = failureCode;
   }
 }
 
@@ -28,11 +31,13 @@ export interface PageProblem {
 
 /** What to tell the user about an error a page can survive; undefined for anything else. */
 export function pageProblemFor(error: unknown): PageProblem | undefined {
+  // Members see a fixed sentence and the code: not the store's address or its error text,
+  // which can quote the query (a person's search text). Operators find the code in the log.
   if (error instanceof StoreUnavailableError) {
     return {
-      title: 'ClickHouse is unreachable',
-      message: error.message,
-      hint: 'Check that the local stack (npm start) or your ClickHouse server is running and that migrations have been applied. This page retries on refresh.',
+      title: 'The trace store is unavailable',
+      message: `The data could not be read (error ${error.failureCode}).`,
+      hint: 'This page retries on refresh. If it keeps failing, give your administrator the error code.',
     };
   }
   if (error instanceof ConfigurationError) {

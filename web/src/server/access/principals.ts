@@ -49,7 +49,12 @@ export async function authenticateRequest(request: Request): Promise<Authenticat
     const item = await controlPlane().apiTokens.verifyToken(token);
     if (!item) return null;
     return {
-      principal: { kind: 'api_token', userId: item.createdBy, tokenId: item.tokenId },
+      principal: {
+        kind: 'api_token',
+        userId: item.createdBy,
+        tokenId: item.tokenId,
+        tokenExpiresAt: item.expiresAt,
+      },
       via: 'api_token',
       tokenProjectId: item.projectId,
       scopes: item.scopes.filter(isPermission),

@@ -14,6 +14,8 @@ export interface Principal {
   userId: string;
   email?: string;
   tokenId?: string;
+  /** For API tokens: when the token expires (ISO 8601); a token it creates may not outlive it. */
+  tokenExpiresAt?: string;
 }
 
 export interface ProjectAccess {

@@ -2,7 +2,7 @@
  * Builds `/api/v1` route handlers from operations: the Host check (the proxy skips these
  * routes), authentication (session cookie or
  * `Authorization: Bearer <api token>`), the operation's permission on `{projectId}`, zod
- * validation of query and body, the same-origin check for cookie-authenticated mutations
+ * validation of path ids, query and body, the same-origin check for cookie-authenticated mutations
  * (CSRF), and JSON errors with stable codes.
  */
 import { z } from 'zod';
@@ -47,8 +47,13 @@ async function readJsonBody(request: Request): Promise<unknown> {
 async function parseInput<Q extends z.ZodType, B extends z.ZodType>(
   operation: ApiOperation<Q, B>,
   request: Request,
+  params: Record<string, string> = {},
 ): Promise<{ query: z.infer<Q>; body: z.infer<B> }> {
   const issues: ApiIssue[] = [];
+  if (operation.params) {
+    const parsed = operation.params.safeParse(params);
+    if (!parsed.success) issues.push(...issuesOf(parsed.error, 'path'));
+  }
   let query: unknown = {};
   if (operation.query) {
     const parsed = operation.query.safeParse(
@@ -151,7 +156,7 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType>(
       if (!allows(access, permission)) {
         throw new ApiError('FORBIDDEN', `This needs the ${permission} permission.`);
       }
-      const { query, body } = await parseInput(operation, request);
+      const { query, body } = await parseInput(operation, request, params);
       return await respond(operation, await handler({ access, query, body, params, request }));
     } catch (error) {
       return errorResponse(operation.id, error);

@@ -46,4 +46,21 @@ describe('buildOpenApiDocument', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(document.components.securitySchemes.apiToken.scheme).toBe('bearer');
   });
+
+  it('documents the checked path ids and their 400', () => {
+    const document = buildOpenApiDocument(OPERATIONS);
+    const revoke = document.paths['/api/v1/projects/{projectId}/api-tokens/{tokenId}']?.delete as {
+      parameters: Array<Record<string, unknown>>;
+      responses: object;
+    };
+
+    expect(revoke.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'tokenId',
+        in: 'path',
+        schema: expect.objectContaining({ type: 'string', pattern: expect.any(String) }),
+      }),
+    );
+    expect(Object.keys(revoke.responses)).toContain('400');
+  });
 });

@@ -18,12 +18,16 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
-function pathParameters(path: string) {
+function pathParameters(path: string, schema: z.ZodType | undefined) {
+  const properties = (schema ? (jsonSchema(schema, 'input').properties ?? {}) : {}) as Record<
+    string,
+    JsonSchema
+  >;
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
     name: match[1],
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    schema: properties[match[1] ?? ''] ?? { type: 'string' },
   }));
 }
 
@@ -58,10 +62,10 @@ function responsesOf(operation: ApiOperation<z.ZodType, z.ZodType>) {
         };
   return {
     [status]: success,
-    ...(operation.query || operation.body
+    ...(operation.params || operation.query || operation.body
       ? {
           [API_ERROR_STATUS.INVALID_REQUEST]: errorResponse(
-            'INVALID_REQUEST: the query or body is not valid; `issues` says where.',
+            'INVALID_REQUEST: a path id, the query or the body is not valid; `issues` says where.',
           ),
         }
       : {}),
@@ -98,7 +102,10 @@ export function buildOpenApiDocument(
       ...(operation.description ? { description: operation.description } : {}),
       ...(operation.tag ? { tags: [operation.tag] } : {}),
       ...(operation.permission ? { 'x-sightline-permission': operation.permission } : {}),
-      parameters: [...pathParameters(operation.path), ...queryParameters(operation.query)],
+      parameters: [
+        ...pathParameters(operation.path, operation.params),
+        ...queryParameters(operation.query),
+      ],
       ...(operation.body
         ? {
             requestBody: {

@@ -31,6 +31,12 @@ export interface ApiOperation<
    */
   permission: Permission | null;
   /**
+   * The path's parameters other than `{projectId}` as a z.object of strings. Ids reach
+   * DynamoDB keys, so each is checked as the app makes them (an over-long one is a 400, not a
+   * DynamoDB ValidationException and a 500).
+   */
+  params?: z.ZodObject;
+  /**
    * Query parameters as a z.object. Values arrive as strings (a repeated parameter as an array
    * of strings): use z.coerce for numbers and `queryList` for lists.
    */

@@ -12,7 +12,7 @@ import {
   type ServerEnv,
 } from '../../../../../functions/config/env.ts';
 import { dynamoAuthAdapter } from '../../../../../functions/control/dynamoAuthAdapter.ts';
-import { CLIENT_ADDRESS_HEADER } from '../../../server/clientAddress.ts';
+import { CLIENT_ADDRESS_HEADER, rateLimitAddress } from '../../../server/clientAddress.ts';
 import { controlPlane } from '../../../server/controlPlane.ts';
 import {
   OIDC_ERROR_PATH,
@@ -65,6 +65,21 @@ function withCheckedForwardedHost(request: Request): Request {
   return new Request(request, { headers });
 }
 
+/**
+ * Sets the address better-auth's per-address limit keys on (replacing whatever the client sent
+ * in that header). Behind trusted proxies it is the address the outermost of them saw, which a
+ * client cannot forge; a request with no usable address shares one bucket rather than going
+ * unlimited (better-auth skips requests it finds no IP address for).
+ */
+export function withRateLimitAddress(request: Request, trustedProxyHops: number): Request {
+  const headers = new Headers(request.headers);
+  headers.set(
+    CLIENT_ADDRESS_HEADER,
+    rateLimitAddress(request.headers.get('x-forwarded-for'), trustedProxyHops),
+  );
+  return new Request(request, { headers });
+}
+
 function createAuth(env: ServerEnv) {
   if (!env.SIGHTLINE_AUTH_SECRET) {
     throw new ConfigurationError(
@@ -114,11 +129,8 @@ function createAuth(env: ServerEnv) {
     advanced: {
       useSecureCookies: secure,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
-      // Behind trusted proxies the per-address limit keys on the address they saw (set by
-      // web/proxy.ts), not on the first X-Forwarded-For entry, which the client writes.
-      ...(env.SIGHTLINE_TRUSTED_PROXY_HOPS > 0
-        ? { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } }
-        : {}),
+      // Only the address withRateLimitAddress sets: never a header the client wrote itself.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     plugins: [
       ...(oidcConfigured(env)
@@ -156,10 +168,11 @@ function createAuth(env: ServerEnv) {
       nextCookies(),
     ],
   });
-  if (!env.SIGHTLINE_WEB_URL) {
-    const handler = auth.handler;
-    auth.handler = (request) => handler(withCheckedForwardedHost(request));
-  }
+  const handler = auth.handler;
+  auth.handler = (request) => {
+    const addressed = withRateLimitAddress(request, env.SIGHTLINE_TRUSTED_PROXY_HOPS);
+    return handler(env.SIGHTLINE_WEB_URL ? addressed : withCheckedForwardedHost(addressed));
+  };
   return auth;
 }
 

@@ -4,10 +4,20 @@
  * member's first password) appear once, in the response that created them.
  */
 import { z } from 'zod';
+import { KeyIdSchema } from '@sightline/sdk/contract';
+import {
+  ApiTokenIdSchema,
+  MemberUserIdSchema,
+} from '../../../../../functions/control/controlPlaneTables.ts';
 import { PERMISSIONS, ROLES } from '../../../server/access/permissions.ts';
 import { defineOperation } from '../../../server/api/operations.ts';
 
 const PROJECT_PATH = '/api/v1/projects/{projectId}';
+
+/** Path ids, checked as the app makes them before they reach a DynamoDB key. */
+const MemberPathSchema = z.object({ userId: MemberUserIdSchema });
+const IngestKeyPathSchema = z.object({ keyId: KeyIdSchema });
+const ApiTokenPathSchema = z.object({ tokenId: ApiTokenIdSchema });
 
 export const MemberSchema = z.object({
   userId: z.string(),
@@ -33,7 +43,7 @@ export const addMemberOperation = defineOperation({
   path: `${PROJECT_PATH}/members`,
   summary: 'Adds a person by email with a role (or changes the role of a member).',
   description:
-    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`.',
+    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`; an API token cannot create users (403). The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
   tag: 'Admin',
   permission: 'members:manage',
   body: z.object({ email: z.email().max(320), role: z.enum(ROLES) }),
@@ -46,8 +56,11 @@ export const updateMemberOperation = defineOperation({
   method: 'PATCH',
   path: `${PROJECT_PATH}/members/{userId}`,
   summary: 'Changes a member’s role.',
+  description:
+    'The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
   tag: 'Admin',
   permission: 'members:manage',
+  params: MemberPathSchema,
   body: z.object({ role: z.enum(ROLES) }),
   response: z.object({ member: MemberSchema }),
 });
@@ -59,6 +72,7 @@ export const removeMemberOperation = defineOperation({
   summary: 'Removes a member from the project.',
   tag: 'Admin',
   permission: 'members:manage',
+  params: MemberPathSchema,
   response: z.null(),
   successStatus: 204,
 });
@@ -103,6 +117,7 @@ export const rotateIngestKeyOperation = defineOperation({
   summary: 'Replaces an active key with a new one and revokes the old one.',
   tag: 'Admin',
   permission: 'ingest_keys:manage',
+  params: IngestKeyPathSchema,
   response: NewIngestKeySchema,
   successStatus: 201,
 });
@@ -114,6 +129,7 @@ export const revokeIngestKeyOperation = defineOperation({
   summary: 'Revokes an ingest key: records signed with it are refused.',
   tag: 'Admin',
   permission: 'ingest_keys:manage',
+  params: IngestKeyPathSchema,
   response: z.null(),
   successStatus: 204,
 });
@@ -147,7 +163,7 @@ export const createApiTokenOperation = defineOperation({
   summary:
     'Creates a token limited to some permissions and an expiry; the token is in this response only.',
   description:
-    'Scopes must be permissions the creator holds. A token acts for its creator: it stops working when the creator leaves the project, and it can never exceed the creator’s current role.',
+    'Scopes must be permissions the creator holds. A token acts for its creator: it stops working when the creator leaves the project, and it can never exceed the creator’s current role. Created with an API token, its scopes must be among that token’s, and it expires no later than that token (a longer `expiresInDays` is cut to it).',
   tag: 'Admin',
   permission: 'api_tokens:manage',
   body: z.object({
@@ -166,6 +182,7 @@ export const revokeApiTokenOperation = defineOperation({
   summary: 'Revokes an API token.',
   tag: 'Admin',
   permission: 'api_tokens:manage',
+  params: ApiTokenPathSchema,
   response: z.null(),
   successStatus: 204,
 });

@@ -73,11 +73,26 @@ export async function listApiTokens(
   );
 }
 
+/**
+ * When a token made by this caller expires: in `expiresInDays`, but never after the caller's
+ * own token when the caller is one — a short-lived token must not mint a long-lived one.
+ */
+function newTokenExpiry(access: ProjectAccess, expiresInDays: number, now: number): Date {
+  const requested = now + expiresInDays * DAY_MS;
+  if (access.principal.kind !== 'api_token') return new Date(requested);
+  const parentExpiry = Date.parse(access.principal.tokenExpiresAt ?? '');
+  if (!Number.isFinite(parentExpiry)) {
+    throw new Error('An API token principal carries no expiry: cannot cap the new token.');
+  }
+  return new Date(Math.min(requested, parentExpiry));
+}
+
 export async function createApiToken(
   plane: ControlPlane,
   access: ProjectAccess,
   input: { name: string; scopes: Permission[]; expiresInDays: number },
 ) {
+  // allows() narrows by the calling token's scopes too, so a token mints only subsets of itself.
   const beyond = input.scopes.filter((scope) => !allows(access, scope));
   if (beyond.length > 0) {
     throw new ApiError(
@@ -90,7 +105,7 @@ export async function createApiToken(
     name: input.name,
     scopes: [...new Set(input.scopes)],
     createdBy: access.principal.userId,
-    expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
+    expiresAt: newTokenExpiry(access, input.expiresInDays, Date.now()),
   });
   return { token, apiToken: apiTokenView(item) };
 }

@@ -1,7 +1,9 @@
 /**
  * A project's members: listing with their emails, adding by email (creating the user with a
  * one-time password when none exists), changing roles and removing — never leaving the
- * project without an admin.
+ * project without an admin. A caller grants no role holding a permission the caller lacks
+ * (for an API token: beyond its scopes), and an API token creates no accounts, since the new
+ * account's password would reach a program rather than a person.
  */
 import type { z } from 'zod';
 import {
@@ -11,7 +13,8 @@ import {
   generatePassword,
 } from '../../../../../functions/control/authUsers.ts';
 import { ApiError } from '../../../server/api/apiErrors.ts';
-import type { Role } from '../../../server/access/permissions.ts';
+import { permissionsOf, type Role } from '../../../server/access/permissions.ts';
+import { allows, type ProjectAccess } from '../../../server/access/requireAccess.ts';
 import type { ControlPlane } from '../../../server/controlPlane.ts';
 import type { MemberSchema } from '../api/operations.ts';
 
@@ -45,24 +48,44 @@ async function assertAnotherAdminRemains(plane: ControlPlane, projectId: string,
   }
 }
 
+/** Refuses a role holding a permission the caller lacks: `members:manage` is no way around scopes. */
+function assertCallerMayGrant(access: ProjectAccess, role: Role): void {
+  const beyond = permissionsOf(role).filter((permission) => !allows(access, permission));
+  if (beyond.length > 0) {
+    throw new ApiError(
+      'FORBIDDEN',
+      `The ${role} role holds permissions this caller lacks: ${beyond.join(', ')}.`,
+    );
+  }
+}
+
 export async function addMember(
   plane: ControlPlane,
-  input: { projectId: string; email: string; role: Role },
+  access: ProjectAccess,
+  input: { email: string; role: Role },
 ): Promise<{ member: Member; temporaryPassword?: string }> {
+  assertCallerMayGrant(access, input.role);
+  const projectId = access.projectId;
   let user = await findUserByEmail(plane.authRecords, input.email);
   let temporaryPassword: string | undefined;
   if (!user) {
+    if (access.principal.kind === 'api_token') {
+      throw new ApiError(
+        'FORBIDDEN',
+        'An API token cannot create accounts: a signed-in admin adds people who have none yet.',
+      );
+    }
     temporaryPassword = generatePassword();
     user = await createPasswordUser(plane.authRecords, {
       email: input.email,
       password: temporaryPassword,
     });
   }
-  const existing = await plane.memberships.getMembership(input.projectId, user.id);
+  const existing = await plane.memberships.getMembership(projectId, user.id);
   if (existing?.role === 'admin' && input.role !== 'admin') {
-    await assertAnotherAdminRemains(plane, input.projectId, user.id);
+    await assertAnotherAdminRemains(plane, projectId, user.id);
   }
-  const membership = await plane.memberships.putMembership(input.projectId, user.id, input.role);
+  const membership = await plane.memberships.putMembership(projectId, user.id, input.role);
   return {
     member: {
       userId: user.id,
@@ -77,18 +100,17 @@ export async function addMember(
 
 export async function updateMemberRole(
   plane: ControlPlane,
-  input: { projectId: string; userId: string; role: Role },
+  access: ProjectAccess,
+  input: { userId: string; role: Role },
 ): Promise<Member> {
-  const existing = await plane.memberships.getMembership(input.projectId, input.userId);
+  assertCallerMayGrant(access, input.role);
+  const projectId = access.projectId;
+  const existing = await plane.memberships.getMembership(projectId, input.userId);
   if (!existing) throw new ApiError('NOT_FOUND', 'No such member.');
   if (existing.role === 'admin' && input.role !== 'admin') {
-    await assertAnotherAdminRemains(plane, input.projectId, input.userId);
+    await assertAnotherAdminRemains(plane, projectId, input.userId);
   }
-  const membership = await plane.memberships.putMembership(
-    input.projectId,
-    input.userId,
-    input.role,
-  );
+  const membership = await plane.memberships.putMembership(projectId, input.userId, input.role);
   const user = await findUserById(plane.authRecords, input.userId);
   return {
     userId: input.userId,

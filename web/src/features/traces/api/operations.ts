@@ -4,6 +4,7 @@
  * are also what the explorer pages parse their URL with.
  */
 import { z } from 'zod';
+import { MAX_CURSOR_CHARS } from '../../../../../functions/store/queryCursor.ts';
 import { defineOperation, queryList } from '../../../server/api/operations.ts';
 import { checkTimeRange, timeRangeQueryShape } from '../../../components/timeRange/timeRange.ts';
 
@@ -47,7 +48,12 @@ export const TraceSearchQuerySchema = z
     sort: z.enum(TRACE_SORT_FIELDS).default('start_time'),
     direction: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().min(1).max(1_000).optional().describe('`nextCursor` of the previous page.'),
+    cursor: z
+      .string()
+      .min(1)
+      .max(MAX_CURSOR_CHARS)
+      .optional()
+      .describe('`nextCursor` of the previous page.'),
   })
   .superRefine((query, ctx) => {
     checkTimeRange(query, ctx);

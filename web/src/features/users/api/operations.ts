@@ -4,6 +4,7 @@
  * pages parse their URL with.
  */
 import { z } from 'zod';
+import { MAX_CURSOR_CHARS } from '../../../../../functions/store/queryCursor.ts';
 import { defineOperation } from '../../../server/api/operations.ts';
 import { checkTimeRange, timeRangeQueryShape } from '../../../components/timeRange/timeRange.ts';
 import { TraceListRowSchema } from '../../traces/api/operations.ts';
@@ -15,7 +16,7 @@ export const UserListQuerySchema = z
     ...timeRangeQueryShape,
     sort: z.enum(USER_SORTS).default('cost').describe('Largest (or latest) first.'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().min(1).max(1_000).optional(),
+    cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
   })
   .superRefine(checkTimeRange);
 export type UserListQuery = z.infer<typeof UserListQuerySchema>;
@@ -47,7 +48,7 @@ export const TracePageQuerySchema = z
   .object({
     ...timeRangeQueryShape,
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().min(1).max(1_000).optional(),
+    cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
   })
   .superRefine(checkTimeRange);
 export type TracePageQuery = z.infer<typeof TracePageQuerySchema>;

@@ -17,5 +17,5 @@ export const GET = apiRoute(listMembersOperation, async ({ access }) => ({
 }));
 
 export const POST = apiRoute(addMemberOperation, async ({ access, body }) =>
-  addMember(controlPlane(), { projectId: access.projectId, email: body.email, role: body.role }),
+  addMember(controlPlane(), access, { email: body.email, role: body.role }),
 );

@@ -13,8 +13,7 @@ import {
 export const dynamic = 'force-dynamic';
 
 export const PATCH = apiRoute(updateMemberOperation, async ({ access, body, params }) => ({
-  member: await updateMemberRole(controlPlane(), {
-    projectId: access.projectId,
+  member: await updateMemberRole(controlPlane(), access, {
     userId: params.userId ?? '',
     role: body.role,
   }),
