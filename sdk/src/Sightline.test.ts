@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SpanItemSchema, type SpanItemInput } from './contract/index.ts';
 import { isTraceSampled } from './sampling.ts';
 import { Sightline, type SightlineOptions } from './Sightline.ts';
+import type { SpanAttributes, SpanHandle } from './SpanHandle.ts';
 import { MemoryTransport } from './testing/memoryTransport.ts';
 import { MASK_FAILED } from './privacy.ts';
 
@@ -23,6 +24,7 @@ function tracer(options: Partial<SightlineOptions> = {}) {
 
 const byName = (spans: SpanItemInput[], name: string) => spans.find((span) => span.name === name)!;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const card = /\b4111\d{12}\b/g;
 
 describe('observe', () => {
   it('wraps a sync function, keeping its result and this', () => {
@@ -116,6 +118,100 @@ describe('observe', () => {
   });
 });
 
+/** A query builder: a thenable whose `then` runs the query, with chainable methods. */
+class QueryBuilder implements PromiseLike<string[]> {
+  runs = 0;
+  #limit = Infinity;
+  limit(count: number): this {
+    this.#limit = count;
+    return this;
+  }
+  then<A = string[], B = never>(
+    onFulfilled?: ((rows: string[]) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.runs += 1;
+    return Promise.resolve(['a', 'b', 'c'].slice(0, this.#limit)).then(onFulfilled, onRejected);
+  }
+}
+
+describe('observe, span and trace return what the function returned', () => {
+  it('keeps a returned thenable’s class and methods, runs it once, and ends the span when awaited', async () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const query = new QueryBuilder();
+    const findRows = sightline.observe('find-rows', () => query, { captureResult: true });
+
+    // Act
+    const returned = findRows();
+    const rows = await returned.limit(2);
+    await tick();
+
+    // Assess
+    expect(returned).toBeInstanceOf(QueryBuilder);
+    expect(rows).toEqual(['a', 'b']);
+    expect(query.runs).toBe(1);
+    expect(transport.spans()[0]).toMatchObject({
+      name: 'find-rows',
+      status: { code: 'ok' },
+      metadata: { output: '["a","b"]' },
+    });
+  });
+
+  it('records a rejected thenable and rejects the caller with the same error', async () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const failure = new RangeError('no rows');
+    const failing = { then: (_: unknown, reject: (reason: unknown) => void) => reject(failure) };
+
+    // Act
+    const outcome = sightline.span('load', () => failing);
+
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(transport.spans()[0]).toMatchObject({ status: { code: 'error', message: 'no rows' } });
+  });
+
+  it.each([
+    [
+      'a throwing then getter',
+      () =>
+        new Proxy(
+          {},
+          {
+            get(_target, property) {
+              if (property === 'then' || property === 'next') throw new Error('no then');
+              return undefined;
+            },
+          },
+        ),
+    ],
+    [
+      'a revoked proxy',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+    ],
+  ])('returns %s untouched and records the span', (_label, hostileValue) => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const value = hostileValue();
+
+    // Act
+    const returned = [
+      sightline.observe('observed', () => value)(),
+      sightline.span('span', () => value),
+      sightline.trace('trace', () => value),
+    ];
+
+    // Assess
+    for (const each of returned) expect(each).toBe(value);
+    expect(transport.spans().map((span) => span.status?.code)).toEqual(['ok', 'ok', 'ok']);
+  });
+});
+
 describe('parent linking', () => {
   it('keeps parents right across Promise.all, timers and nested spans', async () => {
     const { sightline, transport } = tracer();
@@ -206,6 +302,20 @@ describe('sampling', () => {
   });
 });
 
+describe('a sample rate that is not a number', () => {
+  it('keeps every trace and reports the setting', () => {
+    // Prepare
+    const { sightline, errors } = tracer({ sampleRate: NaN });
+
+    // Act
+    const sampled = Array.from({ length: 50 }, () => sightline.startSpan('s').sampled);
+
+    // Assess
+    expect(sampled.every(Boolean)).toBe(true);
+    expect(String(errors[0])).toMatch(/sampleRate must be a number/);
+  });
+});
+
 describe('privacy', () => {
   const conversation = {
     inputMessages: [
@@ -254,6 +364,83 @@ describe('privacy', () => {
     expect(span!.systemInstructions![0]).toEqual({ type: 'text', content: MASK_FAILED });
     expect(seenPaths).not.toContain('traceId');
     expect(seenPaths).not.toContain('inputMessages.0.role');
+  });
+
+  it('masks keys named like structural fields when they are the host’s data, not the contract’s', () => {
+    // Prepare
+    const seenPaths: string[] = [];
+    const { sightline, transport } = tracer({
+      mask: (value, { path }) => {
+        seenPaths.push(path);
+        return value.replace(card, '[CARD]');
+      },
+    });
+
+    // Act
+    sightline.trace(
+      'llm',
+      {
+        kind: 'llm',
+        metadata: { type: 'refund 4111111111111111', role: 'card 4111111111111111' },
+        outputMessages: [
+          {
+            role: 'assistant',
+            finishReason: 'tool_calls',
+            parts: [
+              {
+                type: 'tool_call',
+                name: 'refund',
+                arguments: { kind: '4111111111111111', type: 'card 4111111111111111' },
+              },
+            ],
+          },
+        ],
+      },
+      () => undefined,
+    );
+
+    // Assess
+    const [span] = transport.spans();
+    expect(span!.metadata).toEqual({ type: 'refund [CARD]', role: 'card [CARD]' });
+    expect(span!.outputMessages![0]!.parts[0]).toMatchObject({
+      type: 'tool_call',
+      arguments: { kind: '[CARD]', type: 'card [CARD]' },
+    });
+    for (const structural of [
+      'type',
+      'kind',
+      'outputMessages.0.role',
+      'outputMessages.0.finishReason',
+      'outputMessages.0.parts.0.type',
+    ])
+      expect(seenPaths).not.toContain(structural);
+  });
+
+  it('masks a score’s comment and string value', () => {
+    // Prepare
+    const { sightline, transport } = tracer({ mask: (value) => value.replace(card, '[CARD]') });
+    const span = sightline.startSpan('x');
+
+    // Act
+    sightline.score(
+      span,
+      'feedback',
+      'card 4111111111111111',
+      'my card 4111111111111111 was charged',
+    );
+    sightline.score({
+      traceId: span.traceId,
+      name: 'rating',
+      value: 4,
+      comment: '4111111111111111',
+    });
+
+    // Assess
+    const scores = transport.items().filter((item) => item.type === 'score');
+    expect(scores).toMatchObject([
+      { name: 'feedback', value: 'card [CARD]', comment: 'my card [CARD] was charged' },
+      { name: 'rating', value: 4, comment: '[CARD]' },
+    ]);
   });
 
   it('applies deferred attributes and the mask off the caller path, at serialisation', () => {
@@ -314,6 +501,85 @@ describe('hostile input never throws into the host', () => {
 
     expect(() => sightline.trace('hostile', attributes, () => 1)).not.toThrow();
     expect(transport.items()).toHaveLength(1);
+  });
+
+  /** Attributes whose `metadata` getter throws, beside a readable `userId`. */
+  const throwingGetter = () =>
+    ({
+      userId: 'user-1',
+      get metadata(): never {
+        throw new Error('getter boom');
+      },
+    }) as SpanAttributes;
+  const revokedProxy = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy as SpanAttributes;
+  };
+
+  it.each([
+    ['startSpan(name, attributes)', (s: Sightline, a: SpanAttributes) => s.startSpan('x', a).end()],
+    [
+      'span.update(attributes)',
+      (s: Sightline, a: SpanAttributes) => s.startSpan('x').update(a).end(),
+    ],
+    ['span.end(attributes)', (s: Sightline, a: SpanAttributes) => s.startSpan('x').end(a)],
+    ['trace(name, attributes, fn)', (s: Sightline, a: SpanAttributes) => s.trace('x', a, () => 1)],
+    [
+      'observe(name, fn, { attributes })',
+      (s: Sightline, a: SpanAttributes) => s.observe('x', () => 1, { attributes: a })(),
+    ],
+  ])('%s with unreadable attributes records the span and reports the failure', (_label, call) => {
+    for (const [hostile, expected] of [
+      [throwingGetter(), { userId: 'user-1' }],
+      [revokedProxy(), {}],
+    ] as const) {
+      // Prepare
+      const { sightline, transport, errors } = tracer();
+
+      // Act
+      expect(() => call(sightline, hostile)).not.toThrow();
+
+      // Assess
+      const spans = transport.spans();
+      expect(spans).toHaveLength(1);
+      expect(spans[0]).toMatchObject({ name: 'x', status: { code: 'ok' }, ...expected });
+      expect(spans[0]?.metadata).toBeUndefined();
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(Error);
+    }
+  });
+
+  it('starts a new trace when the parent cannot be read, reporting it', () => {
+    // Prepare
+    const { sightline, transport, errors } = tracer();
+    const parent = {
+      get traceId(): never {
+        throw new Error('parent boom');
+      },
+    } as unknown as SpanHandle;
+
+    // Act
+    expect(() => sightline.startSpan('x', {}, { parent }).end()).not.toThrow();
+
+    // Assess
+    const [span] = transport.spans();
+    expect(span?.parentSpanId).toBeUndefined();
+    expect(span?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(errors).toEqual([new Error('parent boom')]);
+  });
+
+  it.each([NaN, Infinity])('ends a span given endTime %s at the current time', (endTime) => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const span = sightline.startSpan('x');
+    const before = performance.timeOrigin + performance.now();
+
+    // Act
+    span.end(undefined, endTime);
+
+    // Assess
+    expect(transport.spans()[0]?.endTime).toBeGreaterThanOrEqual(before);
   });
 
   it('records an error object whose getters throw', () => {

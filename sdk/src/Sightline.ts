@@ -9,10 +9,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ItemInput, ScoreItem, SpanKind } from './contract/index.ts';
+import { chainPromise, isPromiseLike } from './chainPromise.ts';
+import { SightlineConfigError } from './config.ts';
 import { newSpanId, newTraceId } from './ids.ts';
-import { prepareSpan, type PrivacyOptions } from './privacy.ts';
+import { maskScore, prepareSpan, type PrivacyOptions } from './privacy.ts';
 import { isTraceSampled } from './sampling.ts';
-import { nowMs, SpanHandle, type EndedSpan, type SpanAttributes } from './SpanHandle.ts';
+import {
+  assignAttributes,
+  nowMs,
+  SpanHandle,
+  type EndedSpan,
+  type SpanAttributes,
+} from './SpanHandle.ts';
 import type { Transport, TransportStats } from './transport/types.ts';
 
 export interface SightlineOptions extends PrivacyOptions {
@@ -54,22 +62,24 @@ export interface ScoreInput {
 export type ScoreTarget = string | SpanHandle | { traceId: string; spanId?: string };
 
 type Callback<T> = (span: SpanHandle) => T;
+type ParentFields = Pick<SpanHandle, 'traceId' | 'spanId' | 'sampled' | 'userId' | 'sessionId'>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- observe keeps any function's own signature
 type AnyFunction = (...args: any[]) => any;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
+/** A probe that throws (a revoked proxy, a throwing getter) means "not an async iterator". */
 function isAsyncIterator(value: unknown): value is AsyncGenerator {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AsyncGenerator).next === 'function' &&
-    typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function'
-  );
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AsyncGenerator).next === 'function' &&
+      typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function'
+    );
+  } catch {
+    return false;
+  }
 }
 
 export class Sightline {
@@ -88,11 +98,10 @@ export class Sightline {
       ...(options.environment ? { environment: options.environment } : {}),
       ...(options.release ? { release: options.release } : {}),
     };
-    this.#privacy = {
+    this.#privacy = Object.freeze({
       ...(options.captureContent !== undefined ? { captureContent: options.captureContent } : {}),
       ...(options.mask ? { mask: options.mask } : {}),
-    };
-    this.#sampleRate = Math.min(1, Math.max(0, options.sampleRate ?? 1));
+    });
     this.#onError = (error) => {
       try {
         options.onError?.(error);
@@ -100,6 +109,18 @@ export class Sightline {
         // A throwing error callback must not reach the host either.
       }
     };
+    const sampleRate = options.sampleRate ?? 1;
+    // NaN would keep no trace at all, silently: a rate that is not a number keeps them all.
+    if (typeof sampleRate === 'number' && !Number.isNaN(sampleRate))
+      this.#sampleRate = Math.min(1, Math.max(0, sampleRate));
+    else {
+      this.#sampleRate = 1;
+      this.#onError(
+        new SightlineConfigError(
+          `Sightline SDK: sampleRate must be a number from 0 to 1, got ${String(sampleRate)}; using 1`,
+        ),
+      );
+    }
     this.#flushOnExit = () => void this.flush();
     if (options.flushOnExit !== false) process.once('beforeExit', this.#flushOnExit);
   }
@@ -107,6 +128,16 @@ export class Sightline {
   /** The transport this client sends with, for exporters that share it (OpenTelemetry bridge). */
   get transport(): Transport {
     return this.#transport;
+  }
+
+  /** The privacy settings this client applies (the OpenTelemetry bridge inherits them). */
+  get privacy(): Readonly<PrivacyOptions> {
+    return this.#privacy;
+  }
+
+  /** The share of traces this client records (the OpenTelemetry bridge inherits it). */
+  get sampleRate(): number {
+    return this.#sampleRate;
   }
 
   /** The span whose callback is running, if any. */
@@ -119,20 +150,29 @@ export class Sightline {
     attributes: SpanAttributes = {},
     options: StartSpanOptions = {},
   ): SpanHandle {
-    const parent = options.parent === undefined ? this.activeSpan() : (options.parent ?? undefined);
+    const parent = this.#parentOf(options);
     const traceId = parent?.traceId ?? newTraceId();
-    const inherited: SpanAttributes = {};
-    if (parent?.userId !== undefined) inherited.userId = parent.userId;
-    if (parent?.sessionId !== undefined) inherited.sessionId = parent.sessionId;
+    const spanAttributes: SpanAttributes = { ...this.#defaults };
+    if (parent?.userId !== undefined) spanAttributes.userId = parent.userId;
+    if (parent?.sessionId !== undefined) spanAttributes.sessionId = parent.sessionId;
+    const failure = assignAttributes(spanAttributes, attributes);
+    if (failure !== undefined) this.#onError(failure);
+    let startTime = nowMs();
+    try {
+      if (Number.isFinite(options.startTime)) startTime = options.startTime!;
+    } catch (error) {
+      this.#onError(error);
+    }
     return new SpanHandle({
       traceId,
       spanId: newSpanId(),
       parentSpanId: parent?.spanId,
       name,
-      startTime: options.startTime ?? nowMs(),
-      attributes: Object.assign({}, this.#defaults, inherited, attributes),
+      startTime,
+      attributes: spanAttributes,
       sampled: parent ? parent.sampled : isTraceSampled(traceId, this.#sampleRate),
       onEnd: this.#onSpanEnd,
+      onError: this.#onError,
     });
   }
 
@@ -159,8 +199,11 @@ export class Sightline {
 
   /**
    * Wraps `fn` so every call runs in its own span: sync functions, async functions and async
-   * generators (the span ends when the generator finishes). The wrapper keeps `fn`'s type;
-   * errors are recorded and re-thrown unchanged.
+   * generators (the span ends when the generator finishes). The wrapper keeps `fn`'s type and
+   * returns what `fn` returned: a thenable that is not a native promise (an APIPromise, a query
+   * builder) comes back with its own class and methods, and its span ends when the caller awaits
+   * it (never awaited, the span stays open and is not sent). Errors are recorded and re-thrown
+   * unchanged.
    */
   observe<F extends AnyFunction>(name: string, fn: F, options: ObserveOptions = {}): F {
     const startOptions: StartSpanOptions = options.newTrace ? { parent: null } : {};
@@ -171,10 +214,9 @@ export class Sightline {
         call,
         options.captureResult ? (value) => span.update(() => captured('output', value)) : undefined,
       );
-    const attributes: SpanAttributes = {
-      ...(options.kind ? { kind: options.kind } : {}),
-      ...options.attributes,
-    };
+    const attributes: SpanAttributes = options.kind ? { kind: options.kind } : {};
+    const failure = assignAttributes(attributes, options.attributes);
+    if (failure !== undefined) this.#onError(failure);
     const observed = function (this: unknown, ...args: unknown[]): unknown {
       const span = start();
       if (options.captureArgs && span.sampled) span.update(() => captured('input', args));
@@ -199,7 +241,10 @@ export class Sightline {
         timestamp: Date.now(),
         ...input,
       };
-      this.#transport.enqueue(score as ItemInput);
+      const mask = this.#privacy.mask;
+      // Comments are the user's own words: masked like span text, off the caller's path.
+      if (mask) this.#transport.enqueue(() => maskScore(score, mask) as ItemInput);
+      else this.#transport.enqueue(score as ItemInput);
     } catch (error) {
       this.#onError(error);
     }
@@ -223,6 +268,20 @@ export class Sightline {
     await this.#transport.shutdown().catch((error: unknown) => this.#onError(error));
   }
 
+  /** What a new span takes from its parent, read once; an unreadable parent starts a new trace. */
+  #parentOf(options: StartSpanOptions): ParentFields | undefined {
+    try {
+      const parent =
+        options.parent === undefined ? this.activeSpan() : (options.parent ?? undefined);
+      if (!parent) return undefined;
+      const { traceId, spanId, sampled, userId, sessionId } = parent;
+      return { traceId, spanId, sampled, userId, sessionId };
+    } catch (error) {
+      this.#onError(error);
+      return undefined;
+    }
+  }
+
   #run<T>(span: SpanHandle, fn: Callback<T>, onResult?: (value: unknown) => void): T {
     let result: T;
     try {
@@ -231,20 +290,27 @@ export class Sightline {
       span.recordError(error).end();
       throw error;
     }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        (value) => {
-          onResult?.(value);
-          span.end();
-          return value;
-        },
-        (error: unknown) => {
-          span.recordError(error).end();
-          throw error;
-        },
-      ) as T;
+    try {
+      if (isPromiseLike(result))
+        // The caller gets the returned object's own behaviour (an APIPromise's
+        // `.withResponse()`, a query builder's methods); only what it awaits is followed.
+        return chainPromise(result, {
+          settle: (value) => {
+            onResult?.(value);
+            span.end();
+            return value;
+          },
+          onError: (error) => span.recordError(error).end(),
+          onRawResponse: () => span.end({ metadata: { 'sightline.response': 'raw' } }),
+          followUnawaited: false,
+        }) as T;
+      if (isAsyncIterator(result)) return this.#observeGenerator(span, result, onResult) as T;
+    } catch (error) {
+      // A returned value that cannot be followed (a hostile proxy) goes back untouched.
+      this.#onError(error);
+      span.end();
+      return result;
     }
-    if (isAsyncIterator(result)) return this.#observeGenerator(span, result, onResult) as T;
     onResult?.(result);
     span.end();
     return result;

@@ -30,10 +30,37 @@ export interface SpanHandleInit {
   attributes: SpanAttributes;
   sampled: boolean;
   onEnd: (ended: EndedSpan) => void;
+  /** Told when attributes could not be read (a throwing getter, a revoked proxy). */
+  onError?: (error: unknown) => void;
 }
 
 /** Epoch milliseconds with sub-millisecond precision, cheaply. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * `Object.assign(target, source)` that never throws: a source that cannot be read whole
+ * (throwing getters, a revoked proxy) is copied key by key, without what throws. Returns the
+ * error that stopped the plain copy, for the caller to report.
+ */
+export function assignAttributes(target: SpanAttributes, source: unknown): unknown {
+  try {
+    Object.assign(target, source);
+    return undefined;
+  } catch (error) {
+    try {
+      for (const key of Object.keys(source as object)) {
+        try {
+          (target as Record<string, unknown>)[key] = (source as Record<string, unknown>)[key];
+        } catch {
+          // This attribute is unreadable; the others still count.
+        }
+      }
+    } catch {
+      // Not even its keys can be read: nothing of it is recorded.
+    }
+    return error;
+  }
+}
 
 export class SpanHandle {
   readonly traceId: string;
@@ -47,6 +74,7 @@ export class SpanHandle {
   #deferred: DeferredAttributes[] | undefined;
   #ended = false;
   readonly #onEnd: (ended: EndedSpan) => void;
+  readonly #onError: ((error: unknown) => void) | undefined;
 
   constructor(init: SpanHandleInit) {
     this.traceId = init.traceId;
@@ -57,6 +85,7 @@ export class SpanHandle {
     this.sampled = init.sampled;
     this.#attributes = init.attributes;
     this.#onEnd = init.onEnd;
+    this.#onError = init.onError;
   }
 
   get ended(): boolean {
@@ -77,7 +106,10 @@ export class SpanHandle {
     // In place: the handle owns its attribute object, and V8 handles repeated object spreads
     // (a spread of a spread, then new properties) several times slower than Object.assign.
     if (typeof attributes === 'function') (this.#deferred ??= []).push(attributes);
-    else Object.assign(this.#attributes, attributes);
+    else {
+      const failure = assignAttributes(this.#attributes, attributes);
+      if (failure !== undefined) this.#onError?.(failure);
+    }
     return this;
   }
 
@@ -116,7 +148,8 @@ export class SpanHandle {
     if (this.parentSpanId) span.parentSpanId = this.parentSpanId;
     span.name = this.name;
     span.startTime = this.startTime;
-    span.endTime = Math.max(endTime, this.startTime);
+    // NaN or Infinity would reach the wire as null: the span ends now instead.
+    span.endTime = Math.max(Number.isFinite(endTime) ? endTime : nowMs(), this.startTime);
     span.status ??= { code: 'ok' };
     this.#onEnd({ span, deferred: this.#deferred ?? [] });
   }

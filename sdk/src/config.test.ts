@@ -41,16 +41,101 @@ describe('configFromEnv', () => {
     expect(config).toMatchObject({ sampleRate: 1, captureContent: true });
   });
 
+  it('refuses a missing required variable with a clear error', () => {
+    const env = { ...required, SIGHTLINE_PROJECT_ID: undefined };
+    expect(() => configFromEnv(env)).toThrow(SightlineConfigError);
+    expect(() => configFromEnv(env)).toThrow(/SIGHTLINE_PROJECT_ID/);
+  });
+
   it.each([
-    [{ SIGHTLINE_PROJECT_ID: undefined }, /SIGHTLINE_PROJECT_ID/],
-    [{ SIGHTLINE_SAMPLE_RATE: '1.5' }, /sampleRate .* from 0 to 1, got "1.5"/],
-    [{ SIGHTLINE_SAMPLE_RATE: 'half' }, /sampleRate/],
-    [{ SIGHTLINE_MAX_QUEUE_ITEMS: '0' }, /maxQueueItems/],
-    [{ SIGHTLINE_FLUSH_INTERVAL_MS: '-5' }, /flushIntervalMs/],
-    [{ SIGHTLINE_CAPTURE_CONTENT: 'maybe' }, /SIGHTLINE_CAPTURE_CONTENT must be true or false/],
-  ])('refuses %o with a clear error', (bad, message) => {
-    expect(() => configFromEnv({ ...required, ...bad })).toThrow(SightlineConfigError);
-    expect(() => configFromEnv({ ...required, ...bad })).toThrow(message);
+    [{ SIGHTLINE_SAMPLE_RATE: '1.5' }, 'sampleRate', /sampleRate .* from 0 to 1, got "1.5"/],
+    [{ SIGHTLINE_SAMPLE_RATE: 'half' }, 'sampleRate', /sampleRate/],
+    [{ SIGHTLINE_SAMPLE_RATE: '50%' }, 'sampleRate', /SIGHTLINE_SAMPLE_RATE .*"50%"/],
+    [{ SIGHTLINE_MAX_QUEUE_ITEMS: '0' }, 'maxQueueItems', /maxQueueItems/],
+    [{ SIGHTLINE_FLUSH_INTERVAL_MS: '-5' }, 'flushIntervalMs', /flushIntervalMs/],
+    [{ SIGHTLINE_FLUSH_INTERVAL_MS: '5s' }, 'flushIntervalMs', /flushIntervalMs .*"5s"/],
+    [
+      { SIGHTLINE_CAPTURE_CONTENT: 'maybe' },
+      'captureContent',
+      /SIGHTLINE_CAPTURE_CONTENT must be true or false/,
+    ],
+  ])('warns about %o through onError and keeps the default', (bad, key, message) => {
+    // Prepare
+    const errors: unknown[] = [];
+
+    // Act
+    const config = configFromEnv({ ...required, ...bad }, { onError: (e) => errors.push(e) });
+
+    // Assess
+    expect(config).not.toHaveProperty(key);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(SightlineConfigError);
+    expect(String(errors[0])).toMatch(message);
+  });
+
+  it.each([
+    [{ sampleRate: NaN }, 'sampleRate'],
+    [{ sampleRate: '0.5' as unknown as number }, 'sampleRate'],
+    [{ sampleRate: 2 }, 'sampleRate'],
+    [{ flushIntervalMs: 0 }, 'flushIntervalMs'],
+    [{ maxQueueItems: NaN }, 'maxQueueItems'],
+    [{ maxQueueBytes: -1 }, 'maxQueueBytes'],
+    [{ maxBatchItems: 0 }, 'maxBatchItems'],
+  ])('warns about the option %o and keeps the default', (bad, key) => {
+    // Prepare
+    const errors: unknown[] = [];
+
+    // Act
+    const config = configFromEnv(required, { ...bad, onError: (e) => errors.push(e) });
+
+    // Assess
+    expect(config).not.toHaveProperty(key);
+    expect(String(errors[0])).toMatch(new RegExp(`${key} must be a number`));
+  });
+
+  it('trims environment values and treats a blank one as unset', () => {
+    // Prepare
+    const errors: unknown[] = [];
+
+    // Act
+    const config = configFromEnv(
+      {
+        ...required,
+        SIGHTLINE_CAPTURE_CONTENT: 'False ',
+        SIGHTLINE_FLUSH_INTERVAL_MS: ' 250\n',
+        SIGHTLINE_SAMPLE_RATE: ' ',
+        SIGHTLINE_ENVIRONMENT: '',
+      },
+      { onError: (e) => errors.push(e) },
+    );
+
+    // Assess
+    expect(config).toMatchObject({ captureContent: false, flushIntervalMs: 250 });
+    expect(config).not.toHaveProperty('sampleRate');
+    expect(config.environment).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('without onError, warns once per problem as a process warning', async () => {
+    // Prepare
+    const warnings: Error[] = [];
+    const listen = (warning: Error) => warnings.push(warning);
+    process.on('warning', listen);
+    const env = { ...required, SIGHTLINE_FLUSH_INTERVAL_MS: 'every 5 seconds' };
+
+    // Act
+    try {
+      configFromEnv(env);
+      configFromEnv(env);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+
+    // Assess
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/flushIntervalMs from SIGHTLINE_FLUSH_INTERVAL_MS .*"every 5 seconds"/),
+    ]);
   });
 
   it.each([

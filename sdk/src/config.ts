@@ -48,62 +48,58 @@ export class SightlineConfigError extends Error {
   }
 }
 
+/** Numeric settings: the option, its environment variable and the values it may take. */
+const NUMBER_SETTINGS = [
+  { key: 'sampleRate', variable: 'SIGHTLINE_SAMPLE_RATE', min: 0, max: 1 },
+  { key: 'flushIntervalMs', variable: 'SIGHTLINE_FLUSH_INTERVAL_MS', min: 10, max: 600_000 },
+  { key: 'maxBatchItems', variable: undefined, min: 1, max: 100_000 },
+  { key: 'maxQueueItems', variable: 'SIGHTLINE_MAX_QUEUE_ITEMS', min: 1, max: 10_000_000 },
+  { key: 'maxQueueBytes', variable: 'SIGHTLINE_MAX_QUEUE_BYTES', min: 1_024, max: 1e12 },
+] as const;
+
+/**
+ * Reads the configuration. A missing required value throws; a malformed or out-of-range
+ * setting (environment variable or option) does not: it is reported once, as a
+ * `SightlineConfigError`, to `onError` (else as a process warning) and its default applies,
+ * because a typo in a deployment's environment must not stop the host from booting.
+ * Environment values are trimmed, and a blank one counts as unset.
+ */
 export function configFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<SightlineConfig> = {},
 ): SightlineConfig {
+  const fromEnv = (variable: string): string | undefined => {
+    const value = env[variable]?.trim();
+    return value ? value : undefined;
+  };
   const pick = (key: keyof SightlineConfig, variable: string): string | undefined =>
-    (overrides[key] as string | undefined) ?? env[variable];
+    (overrides[key] as string | undefined) ?? fromEnv(variable);
   const required = (key: keyof SightlineConfig, variable: string): string => {
     const value = pick(key, variable);
     if (!value) throw new SightlineConfigError(`Sightline SDK: set ${variable} or pass "${key}"`);
     return value;
   };
+  const warn = (message: string) => reportConfigProblem(overrides.onError, message);
   requireOneOf('overflow', overrides.overflow, ['drop-oldest', 'drop-newest']);
   requireOneOf('exportThread', overrides.exportThread, ['worker', 'main']);
-  return {
+  const config: SightlineConfig = {
     ...overrides,
     projectId: required('projectId', 'SIGHTLINE_PROJECT_ID'),
     ingestKeyId: required('ingestKeyId', 'SIGHTLINE_INGEST_KEY_ID'),
     ingestKey: required('ingestKey', 'SIGHTLINE_INGEST_KEY'),
     streamName: pick('streamName', 'SIGHTLINE_STREAM_NAME') ?? 'sightline-spans',
-    region: pick('region', 'AWS_REGION') ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    endpoint: pick('endpoint', 'AWS_ENDPOINT_URL_KINESIS') ?? env.AWS_ENDPOINT_URL,
+    region: pick('region', 'AWS_REGION') ?? fromEnv('AWS_DEFAULT_REGION') ?? 'us-east-1',
+    endpoint: pick('endpoint', 'AWS_ENDPOINT_URL_KINESIS') ?? fromEnv('AWS_ENDPOINT_URL'),
     environment: pick('environment', 'SIGHTLINE_ENVIRONMENT'),
     release: pick('release', 'SIGHTLINE_RELEASE'),
-    ...optionalNumber('sampleRate', overrides.sampleRate, env.SIGHTLINE_SAMPLE_RATE, 0, 1),
-    ...optionalNumber(
-      'flushIntervalMs',
-      overrides.flushIntervalMs,
-      env.SIGHTLINE_FLUSH_INTERVAL_MS,
-      10,
-      600_000,
-    ),
-    ...optionalNumber(
-      'maxQueueItems',
-      overrides.maxQueueItems,
-      env.SIGHTLINE_MAX_QUEUE_ITEMS,
-      1,
-      10_000_000,
-    ),
-    ...optionalNumber(
-      'maxQueueBytes',
-      overrides.maxQueueBytes,
-      env.SIGHTLINE_MAX_QUEUE_BYTES,
-      1_024,
-      1e12,
-    ),
-    ...(overrides.captureContent !== undefined
-      ? { captureContent: overrides.captureContent }
-      : env.SIGHTLINE_CAPTURE_CONTENT !== undefined
-        ? {
-            captureContent: parseBoolean(
-              'SIGHTLINE_CAPTURE_CONTENT',
-              env.SIGHTLINE_CAPTURE_CONTENT,
-            ),
-          }
-        : {}),
+    ...captureContentSetting(overrides.captureContent, fromEnv('SIGHTLINE_CAPTURE_CONTENT'), warn),
   };
+  for (const setting of NUMBER_SETTINGS) {
+    const value = numberSetting(setting, overrides[setting.key], fromEnv, warn);
+    if (value === undefined) delete config[setting.key];
+    else config[setting.key] = value;
+  }
+  return config;
 }
 
 /** An option with a fixed set of values, from JavaScript callers that bypass the types. */
@@ -118,27 +114,63 @@ function requireOneOf(
   );
 }
 
-function optionalNumber<K extends keyof SightlineConfig>(
-  key: K,
-  override: number | undefined,
-  raw: string | undefined,
-  min: number,
-  max: number,
-): Partial<Record<K, number>> {
-  if (override !== undefined) return { [key]: override } as Partial<Record<K, number>>;
-  if (raw === undefined || raw === '') return {};
+/** The option if valid, else the environment variable if valid, else undefined (the default). */
+function numberSetting(
+  setting: (typeof NUMBER_SETTINGS)[number],
+  override: unknown,
+  fromEnv: (variable: string) => string | undefined,
+  warn: (message: string) => void,
+): number | undefined {
+  const { key, variable, min, max } = setting;
+  const range = `a number from ${min} to ${max}`;
+  if (override !== undefined) {
+    if (typeof override === 'number' && override >= min && override <= max) return override;
+    const shown = typeof override === 'string' ? JSON.stringify(override) : String(override);
+    warn(`Sightline SDK: ${key} must be ${range}, got ${shown}; using the default`);
+    return undefined;
+  }
+  const raw = variable ? fromEnv(variable) : undefined;
+  if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new SightlineConfigError(
-      `Sightline SDK: ${String(key)} from the environment must be a number from ${min} to ${max}, got "${raw}"`,
-    );
-  return { [key]: value } as Partial<Record<K, number>>;
+  if (Number.isFinite(value) && value >= min && value <= max) return value;
+  warn(`Sightline SDK: ${key} from ${variable} must be ${range}, got "${raw}"; using the default`);
+  return undefined;
 }
 
-function parseBoolean(variable: string, raw: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new SightlineConfigError(`Sightline SDK: ${variable} must be true or false, got "${raw}"`);
+function captureContentSetting(
+  override: boolean | undefined,
+  raw: string | undefined,
+  warn: (message: string) => void,
+): Pick<SightlineConfig, 'captureContent'> {
+  if (override !== undefined) return { captureContent: override };
+  if (raw === undefined) return {};
+  if (/^(1|true|yes|on)$/i.test(raw)) return { captureContent: true };
+  if (/^(0|false|no|off)$/i.test(raw)) return { captureContent: false };
+  warn(
+    `Sightline SDK: SIGHTLINE_CAPTURE_CONTENT must be true or false, got "${raw}"; using the default (true)`,
+  );
+  return {};
+}
+
+const warned = new Set<string>();
+
+/**
+ * A setting that fell back to its default: to `onError` when the host gave one, else a process
+ * warning, once per message (a process that calls `init()` again is not warned twice).
+ */
+function reportConfigProblem(onError: ((error: unknown) => void) | undefined, message: string) {
+  const error = new SightlineConfigError(message);
+  if (onError) {
+    try {
+      onError(error);
+    } catch {
+      // The host's error hook must not stop init() either.
+    }
+    return;
+  }
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message, { code: error.code });
 }
 
 /** Where the Kinesis client connects: plain data, so the export worker can build its own client. */

@@ -4,7 +4,7 @@
  * `mask` hook. Identifiers, timestamps and enumerations are not masked; a mask that throws
  * replaces the value with a marker rather than letting the original through.
  */
-import type { SpanItemInput } from './contract/index.ts';
+import type { ScoreItem, SpanItemInput } from './contract/index.ts';
 import type { EndedSpan } from './SpanHandle.ts';
 
 export interface MaskContext {
@@ -22,21 +22,45 @@ export interface PrivacyOptions {
 export const MASK_FAILED = '[sightline: mask failed]';
 
 const CONTENT_FIELDS = ['inputMessages', 'outputMessages', 'systemInstructions'] as const;
-/** Fields that are not free text and are never masked. */
-const UNMASKED_FIELDS = new Set([
-  'type',
-  'traceId',
-  'spanId',
-  'parentSpanId',
-  'kind',
-  'startTime',
-  'endTime',
-  'status.code',
-  'role',
-  'finishReason',
-  'mimeType',
-  'bytes',
-]);
+/**
+ * The contract's own structural fields, which are not free text and are never masked, by their
+ * exact path: a message's `role`, a part's `type`, the span's `kind`… The same key anywhere
+ * else (`metadata.type`, a tool argument named `role`) is the host's data and is masked.
+ */
+const UNMASKED_PATHS = new RegExp(
+  `^(${[
+    'type',
+    'traceId',
+    'spanId',
+    'parentSpanId',
+    'kind',
+    'startTime',
+    'endTime',
+    'status\\.code',
+    'tool\\.type',
+    '(input|output)Messages\\.\\d+\\.(role|finishReason)',
+    '((input|output)Messages\\.\\d+\\.parts|systemInstructions)\\.\\d+\\.(type|mimeType|bytes)',
+  ].join('|')})$`,
+);
+
+/**
+ * The strictest of several privacy settings, for a sender that inherits a client's settings and
+ * may add its own: content is dropped if any says so, and every mask runs, in order.
+ */
+export function strictestPrivacy(...settings: PrivacyOptions[]): PrivacyOptions {
+  const masks = settings.flatMap((setting) => (setting.mask ? [setting.mask] : []));
+  const dropContent = settings.some((setting) => setting.captureContent === false);
+  return {
+    ...(dropContent ? { captureContent: false } : {}),
+    ...(masks.length === 1 ? { mask: masks[0] } : {}),
+    ...(masks.length > 1
+      ? {
+          mask: (value: string, context: MaskContext) =>
+            masks.reduce((masked, mask) => mask(masked, context), value),
+        }
+      : {}),
+  };
+}
 
 /** Builds the final span: deferred attributes merged, content dropped or masked per policy. */
 export function prepareSpan(ended: EndedSpan, privacy: PrivacyOptions): SpanItemInput {
@@ -74,16 +98,8 @@ function maskValue(
   mask: NonNullable<PrivacyOptions['mask']>,
   depth = 0,
 ): unknown {
-  const key = path.slice(path.lastIndexOf('.') + 1);
-  if (UNMASKED_FIELDS.has(path) || UNMASKED_FIELDS.has(key)) return value;
-  if (typeof value === 'string') {
-    try {
-      const masked = mask(value, { path });
-      return typeof masked === 'string' ? masked : MASK_FAILED;
-    } catch {
-      return MASK_FAILED;
-    }
-  }
+  if (UNMASKED_PATHS.test(path)) return value;
+  if (typeof value === 'string') return maskText(value, path, mask);
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value))
     return value.map((entry, index) => maskValue(entry, `${path}.${index}`, mask, depth + 1));
@@ -92,4 +108,22 @@ function maskValue(
     out[name] = maskValue(entry, path ? `${path}.${name}` : name, mask, depth + 1);
   }
   return out;
+}
+
+function maskText(value: string, path: string, mask: NonNullable<PrivacyOptions['mask']>): string {
+  try {
+    const masked = mask(value, { path });
+    return typeof masked === 'string' ? masked : MASK_FAILED;
+  } catch {
+    return MASK_FAILED;
+  }
+}
+
+/** A score with its free text (the comment, a string value) passed through the mask. */
+export function maskScore(score: ScoreItem, mask: NonNullable<PrivacyOptions['mask']>): ScoreItem {
+  const masked = { ...score };
+  if (typeof masked.comment === 'string')
+    masked.comment = maskText(masked.comment, 'comment', mask);
+  if (typeof masked.value === 'string') masked.value = maskText(masked.value, 'value', mask);
+  return masked;
 }

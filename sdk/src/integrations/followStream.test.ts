@@ -89,6 +89,43 @@ describe('followStream', () => {
   });
 });
 
+describe('followStream over an async generator stepped directly', () => {
+  async function* catchesThrown() {
+    try {
+      yield 'first';
+    } catch (error) {
+      yield `caught ${String(error)}`;
+    }
+  }
+
+  const stepThrough = async (stream: AsyncGenerator<string>) => [
+    await stream.next(),
+    await stream.throw('X'),
+    await stream.next(),
+  ];
+
+  it('delivers throw() to the generator, which may catch it, as on the unwrapped one', async () => {
+    // Prepare
+    const span = sightline.startSpan('stream', { kind: 'llm' });
+    const seen: string[] = [];
+    const stream = followStream(sightline, span, catchesThrown(), {
+      onChunk: (chunk: string) => seen.push(chunk),
+      onEnd: () => ({ metadata: { seen: seen.join('|') } }),
+    });
+
+    // Act
+    const traced = await stepThrough(stream);
+    const plain = await stepThrough(catchesThrown());
+
+    // Assess
+    expect(traced).toEqual(plain);
+    expect(transport.spans()[0]).toMatchObject({
+      status: { code: 'ok' },
+      metadata: { seen: 'first|caught X' },
+    });
+  });
+});
+
 describe('traceLlmCall errors', () => {
   it('names the error type after the class when the error keeps the name "Error"', async () => {
     // Prepare

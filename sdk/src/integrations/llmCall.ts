@@ -8,7 +8,8 @@
  * to the client's error hook and never reaches the host.
  */
 import type { SpanKind } from '../contract/index.ts';
-import { isPromiseLike, type Sightline } from '../Sightline.ts';
+import { chainPromise, isPromiseLike } from '../chainPromise.ts';
+import type { Sightline } from '../Sightline.ts';
 import type { DeferredAttributes, SpanAttributes, SpanHandle } from '../SpanHandle.ts';
 
 export interface LlmCallStart {
@@ -77,89 +78,13 @@ export function traceLlmCall<T>(
   if (isPromiseLike(result)) {
     // Keep the library's own promise subclass (e.g. OpenAI's APIPromise with .withResponse())
     // when it has one: chain through `then` only on what the caller awaits.
-    return chainPromise(
-      result as PromiseLike<Awaited<T>>,
+    return chainPromise(result as PromiseLike<Awaited<T>>, {
       settle,
-      (error) => recordCallError(active, error).end(),
-      () => active.end({ metadata: { 'sightline.response': 'raw' } }),
-    ) as T;
+      onError: (error) => recordCallError(active, error).end(),
+      onRawResponse: () => active.end({ metadata: { 'sightline.response': 'raw' } }),
+    }) as T;
   }
   return settle(result as Awaited<T>) as T;
-}
-
-/**
- * Returns a promise-like that resolves to `settle(value)`. If the library's promise has
- * extra methods (APIPromise.withResponse, asResponse…), they stay reachable through a proxy.
- */
-function chainPromise<V>(
-  promise: PromiseLike<V>,
-  settle: (value: V) => V,
-  onError: (error: unknown) => void,
-  onRawResponse: () => void,
-): PromiseLike<V> {
-  const follow = () =>
-    Promise.resolve(promise).then(settle, (error: unknown) => {
-      onError(error);
-      throw error;
-    });
-  if (Object.getPrototypeOf(promise) === Promise.prototype) return follow();
-  let settled: Promise<V> | undefined;
-  let rawResponseWanted = false;
-  const ensureSettled = (): Promise<V> => {
-    if (!settled) {
-      settled = follow();
-      // The caller may never await `settled` (it reads `.withResponse()` instead): its
-      // rejection must not become an unhandled one in the host.
-      settled.catch(() => undefined);
-    }
-    return settled;
-  };
-  // Reading the parsed value consumes the response body, so a caller who asks for the raw
-  // Response right away (`create(…).asResponse()`) gets it unread and the span records no
-  // output. Every other call is followed whether or not it is awaited.
-  queueMicrotask(() => {
-    if (!rawResponseWanted) ensureSettled();
-  });
-  return new Proxy(promise as object, {
-    get(target, property) {
-      if (property === 'then' || property === 'catch' || property === 'finally') {
-        const chained = ensureSettled();
-        return chained[property].bind(chained);
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = (value as (...a: unknown[]) => unknown).bind(target);
-      if (typeof property === 'string' && DATA_WITH_RESPONSE_METHODS.has(property))
-        return () => withSettledData(method() as PromiseLike<object>, ensureSettled());
-      if (property === 'asResponse' && !settled)
-        return () => {
-          rawResponseWanted = true;
-          return Promise.resolve(method()).then(
-            (response) => {
-              onRawResponse();
-              return response;
-            },
-            (error: unknown) => {
-              onError(error);
-              throw error;
-            },
-          );
-        };
-      return method;
-    },
-  }) as PromiseLike<V>;
-}
-
-/**
- * Methods of client promises that resolve to `{ data, response… }` (OpenAI's and Anthropic's
- * `withResponse()`, Fern clients' `withRawResponse()`). Their `data` is replaced by what the
- * caller would have awaited, so a stream read that way is followed too (Anthropic's
- * `messages.stream()` helper reads its stream through `withResponse()`).
- */
-const DATA_WITH_RESPONSE_METHODS = new Set(['withResponse', 'withRawResponse']);
-
-function withSettledData<V>(withResponse: PromiseLike<object>, settled: Promise<V>) {
-  return Promise.all([withResponse, settled]).then(([response, data]) => ({ ...response, data }));
 }
 
 /**
@@ -200,49 +125,59 @@ export function followStream<S, C>(
       return true;
     }
   };
-  const iterate = (): AsyncIterator<C> => {
-    const source = target[Symbol.asyncIterator]();
-    let first = true;
-    return {
-      async next(...args: [] | [unknown]) {
-        try {
-          const step = await source.next(...args);
-          if (step.done) finish();
-          else {
-            if (first && carriesOutput(step.value)) {
-              first = false;
-              span.markFirstToken();
-            }
-            try {
-              handlers.onChunk(step.value);
-            } catch (failure) {
-              sightline.reportError(failure);
-            }
-          }
-          return step;
-        } catch (error) {
-          finish(error);
-          throw error;
+  let first = true;
+  /** Records one step of the stream: a chunk, its end, or its failure. */
+  const follow = async (pending: Promise<IteratorResult<C>>): Promise<IteratorResult<C>> => {
+    try {
+      const step = await pending;
+      if (step.done) finish();
+      else {
+        if (first && carriesOutput(step.value)) {
+          first = false;
+          span.markFirstToken();
         }
-      },
-      async return(value?: unknown) {
-        finish(undefined, 'abandoned');
-        return source.return ? source.return(value) : { done: true as const, value: value as C };
-      },
-      async throw(error?: unknown) {
-        finish(error);
-        if (source.throw) return source.throw(error);
-        throw error;
-      },
-    };
+        try {
+          handlers.onChunk(step.value);
+        } catch (failure) {
+          sightline.reportError(failure);
+        }
+      }
+      return step;
+    } catch (error) {
+      finish(error);
+      throw error;
+    }
   };
+  const traced = (source: AsyncIterator<C>): AsyncIterator<C> => ({
+    next: (...args: [] | [unknown]) => follow(settleStep(() => source.next(...args))),
+    async return(value?: unknown) {
+      finish(undefined, 'abandoned');
+      return source.return ? source.return(value) : { done: true as const, value: value as C };
+    },
+    // The stream may catch what is thrown into it and go on: its answer is a step like next()'s.
+    async throw(error?: unknown) {
+      if (source.throw) return follow(settleStep(() => source.throw!(error)));
+      finish(error);
+      throw error;
+    },
+  });
+  const iterate = (): AsyncIterator<C> => traced(target[Symbol.asyncIterator]());
   const methods = new Map<PropertyKey, unknown>();
+  let direct: AsyncIterator<C> | undefined;
   const proxy = new Proxy(target, {
     get(object, property, receiver) {
       if (property === Symbol.asyncIterator) return () => iterate();
       const value = Reflect.get(object, property, receiver) as unknown;
       if (typeof value !== 'function' || property === 'constructor') return value;
       let method = methods.get(property);
+      if (!method && ITERATOR_METHODS.has(property)) {
+        // A stream that is its own iterator (an async generator) stepped directly: the step
+        // runs on the original (a generator's methods refuse any other receiver), traced.
+        direct ??= traced(object as unknown as AsyncIterator<C>);
+        const step = direct[property as 'next'] as (...args: unknown[]) => unknown;
+        method = (...args: unknown[]) => step(...args);
+        methods.set(property, method);
+      }
       if (!method) {
         const original = value as (...args: unknown[]) => unknown;
         method = function (this: unknown, ...args: unknown[]) {
@@ -262,6 +197,17 @@ export function followStream<S, C>(
   });
   return proxy as S;
 }
+
+/** Runs a step now (as the stream's own method would), a synchronous throw as a rejection. */
+function settleStep<C>(step: () => Promise<IteratorResult<C>>): Promise<IteratorResult<C>> {
+  try {
+    return Promise.resolve(step());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+const ITERATOR_METHODS: ReadonlySet<PropertyKey> = new Set(['next', 'return', 'throw']);
 
 /**
  * Marks the span failed. Client libraries' errors often keep the generic `name` "Error" (the

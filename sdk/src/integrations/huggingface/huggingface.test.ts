@@ -102,6 +102,59 @@ describe('wrapHuggingFace', () => {
     });
   });
 
+  it('steps chatCompletionStream with next() as the unwrapped client does, and traces it', async () => {
+    // Prepare
+    const reply: FakeHuggingFaceReply = { type: 'chat', text: ['Attention', ' is', ' all', '.'] };
+    ctx.server.enqueue(reply, reply);
+    const step = async (stream: AsyncGenerator<unknown>) => {
+      const steps: IteratorResult<unknown>[] = [];
+      for (let next = await stream.next(); ; next = await stream.next()) {
+        steps.push(next);
+        if (next.done) return steps;
+      }
+    };
+
+    // Act
+    const plain = await step(makeClient().chatCompletionStream({ messages }));
+    const traced = await step(
+      wrapHuggingFace(makeClient(), ctx.sightline).chatCompletionStream({ messages }),
+    );
+
+    // Assess
+    expect(traced).toEqual(plain);
+    const [span] = ctx.spans();
+    expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(span).toMatchObject({
+      status: { code: 'ok' },
+      outputMessages: [{ parts: [{ type: 'text', content: 'Attention is all.' }] }],
+    });
+  });
+
+  it('ends the span when a stream stepped with next() is closed with return()', async () => {
+    // Prepare
+    const reply: FakeHuggingFaceReply = { type: 'chat', text: ['one', ' two', ' three'] };
+    ctx.server.enqueue(reply, reply);
+    const firstThenReturn = async (stream: AsyncGenerator<unknown>) => [
+      await stream.next(),
+      await stream.return(undefined),
+      await stream.next(),
+    ];
+
+    // Act
+    const plain = await firstThenReturn(makeClient().chatCompletionStream({ messages }));
+    const traced = await firstThenReturn(
+      wrapHuggingFace(makeClient(), ctx.sightline).chatCompletionStream({ messages }),
+    );
+
+    // Assess
+    expect(traced).toEqual(plain);
+    expect(ctx.spans()).toHaveLength(1);
+    expect(ctx.spans()[0]).toMatchObject({
+      status: { code: 'ok' },
+      metadata: { 'sightline.stream': 'abandoned' },
+    });
+  });
+
   it('records an error event inside the stream and re-throws it', async () => {
     // Prepare
     ctx.server.enqueue({ type: 'chat', text: ['one', ' two', ' three'], errorAfterChunks: 2 });

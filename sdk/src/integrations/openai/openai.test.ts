@@ -273,6 +273,21 @@ describe('wrapOpenAI chat.completions.create', () => {
     ]);
   });
 
+  it('keeps .withResponse() on an APIPromise returned through observe()', async () => {
+    // Prepare
+    const ask = ctx.sightline.observe('ask', () =>
+      plainClient().chat.completions.create(chatParams()),
+    );
+
+    // Act
+    const { data, response } = await ask().withResponse();
+
+    // Assess
+    expect(data.choices[0]?.message.content).toBe('Hello from the fake server.');
+    expect(response.status).toBe(200);
+    expect(ctx.spans()[0]).toMatchObject({ name: 'ask', status: { code: 'ok' } });
+  });
+
   it('keeps .asResponse() unread and records the call without output', async () => {
     // Act
     const response = await tracedClient().chat.completions.create(chatParams()).asResponse();

@@ -9,9 +9,10 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { SpanItemInput } from '../../contract/index.ts';
-import { prepareSpan, type PrivacyOptions } from '../../privacy.ts';
+import { prepareSpan, strictestPrivacy, type PrivacyOptions } from '../../privacy.ts';
 import { SightlineConfigError } from '../../config.ts';
 import { getDefaultClient } from '../../defaultClient.ts';
+import { isTraceSampled } from '../../sampling.ts';
 import type { Sightline } from '../../Sightline.ts';
 import type { Transport } from '../../transport/types.ts';
 import { isGenAiSpan, mapOtelSpan } from './mapOtelSpan.ts';
@@ -21,6 +22,11 @@ export interface SightlineSpanExporterOptions extends PrivacyOptions {
   sightline?: Sightline;
   /** Or with this transport directly (e.g. a `KinesisTransport` of its own). */
   transport?: Transport;
+  /**
+   * Share of traces exported (0–1), decided from the trace id like the client's. It can only
+   * lower the client's `sampleRate`, as `captureContent` and `mask` can only add to its privacy.
+   */
+  sampleRate?: number;
   /** Drop spans that carry no GenAI attributes (HTTP, database…). Default false: kept as kind `span`. */
   dropNonGenAiSpans?: boolean;
   /** Told about spans that could not be mapped (they are still sent, with what could be read). */
@@ -32,21 +38,23 @@ const SUCCESS: ExportResult = { code: 0 };
 const VALID_TRACE_ID = /^(?!0+$)[0-9a-f]{32}$/;
 const VALID_SPAN_ID = /^(?!0+$)[0-9a-f]{16}$/;
 
+/** What one `export()` call sends with: resolved then, so the exporter may exist before `init()`. */
+interface ExportTarget {
+  transport: Transport;
+  privacy: PrivacyOptions;
+  sampleRate: number;
+}
+
 export class SightlineSpanExporter implements SpanExporter {
-  readonly #transport: Transport;
-  readonly #privacy: PrivacyOptions;
+  readonly #options: SightlineSpanExporterOptions;
+  readonly #ownPrivacy: PrivacyOptions;
   readonly #dropNonGenAi: boolean;
   readonly #onError: (error: unknown) => void;
   #shutDown = false;
 
   constructor(options: SightlineSpanExporterOptions = {}) {
-    const transport = options.transport ?? (options.sightline ?? getDefaultClient())?.transport;
-    if (!transport)
-      throw new SightlineConfigError(
-        'SightlineSpanExporter: call init() first, or pass { sightline } or { transport }',
-      );
-    this.#transport = transport;
-    this.#privacy = {
+    this.#options = options;
+    this.#ownPrivacy = {
       ...(options.captureContent !== undefined ? { captureContent: options.captureContent } : {}),
       ...(options.mask ? { mask: options.mask } : {}),
     };
@@ -65,12 +73,22 @@ export class SightlineSpanExporter implements SpanExporter {
       resultCallback({ code: 1, error: new Error('SightlineSpanExporter is shut down') });
       return;
     }
+    const target = this.#target();
+    if (!target) {
+      const error = new SightlineConfigError(
+        'SightlineSpanExporter: call init() first, or pass { sightline } or { transport }',
+      );
+      this.#onError(error);
+      resultCallback({ code: 1, error });
+      return;
+    }
     for (const span of spans) {
       try {
         const context = span.spanContext();
         if (!VALID_TRACE_ID.test(context.traceId) || !VALID_SPAN_ID.test(context.spanId)) continue;
+        if (!isTraceSampled(context.traceId, target.sampleRate)) continue;
         if (this.#dropNonGenAi && !isGenAiSpan(span)) continue;
-        this.#transport.enqueue(() => this.#build(span));
+        target.transport.enqueue(() => this.#build(span, target.privacy));
       } catch (error) {
         this.#onError(error);
       }
@@ -79,24 +97,46 @@ export class SightlineSpanExporter implements SpanExporter {
   }
 
   forceFlush(): Promise<void> {
-    return this.#transport.flush().catch((error: unknown) => this.#onError(error));
+    const transport = this.#target()?.transport;
+    if (!transport) return Promise.resolve();
+    return transport.flush().catch((error: unknown) => this.#onError(error));
   }
 
   shutdown(): Promise<void> {
     this.#shutDown = true;
-    return this.#transport.shutdown().catch((error: unknown) => this.#onError(error));
+    const transport = this.#target()?.transport;
+    if (!transport) return Promise.resolve();
+    return transport.shutdown().catch((error: unknown) => this.#onError(error));
   }
 
-  #build(span: ReadableSpan): SpanItemInput {
+  /**
+   * The client's privacy settings and sample rate apply (the given client's, else the one
+   * `init()` created, even when the exporter has a transport of its own); the exporter's own
+   * options only make them stricter.
+   */
+  #target(): ExportTarget | undefined {
+    const client = this.#options.sightline ?? getDefaultClient();
+    const transport = this.#options.transport ?? client?.transport;
+    if (!transport) return undefined;
+    const ownRate = this.#options.sampleRate;
+    const sampleRate = Math.min(
+      client?.sampleRate ?? 1,
+      typeof ownRate === 'number' && !Number.isNaN(ownRate) ? ownRate : 1,
+    );
+    const privacy = client ? strictestPrivacy(client.privacy, this.#ownPrivacy) : this.#ownPrivacy;
+    return { transport, privacy, sampleRate };
+  }
+
+  #build(span: ReadableSpan, privacy: PrivacyOptions): SpanItemInput {
     let item: SpanItemInput;
     try {
-      item = mapOtelSpan(span);
+      item = mapOtelSpan(span, { captureContent: privacy.captureContent !== false });
     } catch (error) {
       this.#onError(error);
       item = minimalSpan(span);
     }
-    if (this.#privacy.captureContent === false || this.#privacy.mask)
-      return prepareSpan({ span: item, deferred: [] }, this.#privacy);
+    if (privacy.captureContent === false || privacy.mask)
+      return prepareSpan({ span: item, deferred: [] }, privacy);
     return item;
   }
 }

@@ -3,13 +3,15 @@
  * the contract's format), times from its hrTime, status and error type, the kind (from
  * `gen_ai.operation.name`, OpenInference's span kind or the Vercel AI SDK's operation id), the
  * GenAI attributes of each convention, environment and release from the resource, and every
- * attribute no convention claimed as metadata. Spans without GenAI attributes stay kind `span`.
+ * attribute no convention claimed as metadata (without the content-bearing ones when content is
+ * not captured). Spans without GenAI attributes stay kind `span`.
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanItemInput, SpanKind } from '../../contract/index.ts';
 import type { SpanAttributes } from '../../SpanHandle.ts';
 import { AttributeReader } from './AttributeReader.ts';
+import { isContentAttribute } from './contentAttributes.ts';
 import { readGenAi } from './genAiConventions.ts';
 import { openInferenceKind, readOpenInference } from './openInference.ts';
 import { readVercelAiSdk, vercelKind } from './vercelAiSdk.ts';
@@ -44,7 +46,12 @@ export function isGenAiSpan(span: Pick<ReadableSpan, 'attributes'>): boolean {
 
 export const hrTimeToMillis = (time: HrTime): number => time[0] * 1_000 + time[1] / 1e6;
 
-export function mapOtelSpan(span: ReadableSpan): SpanItemInput {
+export interface MapOtelSpanOptions {
+  /** False leaves content-bearing attributes (`CONTENT_ATTRIBUTES`) out of the metadata. */
+  captureContent?: boolean;
+}
+
+export function mapOtelSpan(span: ReadableSpan, options: MapOtelSpanOptions = {}): SpanItemInput {
   const context = span.spanContext();
   const parentSpanId =
     span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId;
@@ -86,7 +93,10 @@ export function mapOtelSpan(span: ReadableSpan): SpanItemInput {
   const release = resource['service.version'];
   if (typeof release === 'string' && release) out.release = release;
 
-  const leftovers = read.remaining().slice(0, MAX_LEFTOVER_METADATA);
+  let leftovers = read.remaining();
+  if (options.captureContent === false)
+    leftovers = leftovers.filter(([key]) => !isContentAttribute(key));
+  leftovers = leftovers.slice(0, MAX_LEFTOVER_METADATA);
   if (leftovers.length > 0 || span.instrumentationScope?.name) {
     const metadata: NonNullable<SpanAttributes['metadata']> = {};
     if (span.instrumentationScope?.name)

@@ -7,6 +7,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryTransport } from '../../testing/memoryTransport.ts';
+import type { SightlineOptions } from '../../Sightline.ts';
 import { SightlineSpanExporter, type SightlineSpanExporterOptions } from './index.ts';
 
 const T0 = 1_764_000_000_000;
@@ -596,29 +597,179 @@ describe('SightlineSpanExporter', () => {
   });
 });
 
+describe('content privacy', () => {
+  it.each([
+    [
+      'GenAI tool call',
+      {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'lookup',
+        'gen_ai.tool.call.arguments': '{"card":"4111111111111111"}',
+        'gen_ai.tool.call.result': 'secret result',
+      },
+    ],
+    [
+      'OpenLLMetry workflow',
+      {
+        'traceloop.span.kind': 'workflow',
+        'traceloop.entity.input': '{"question":"my SSN is 123-45-6789"}',
+        'traceloop.entity.output': 'secret answer',
+        'traceloop.prompt.template': 'secret {x}',
+      },
+    ],
+    [
+      'OpenInference retriever',
+      {
+        'openinference.span.kind': 'RETRIEVER',
+        'input.value': 'secret query',
+        'retrieval.documents.0.document.content': 'secret doc',
+        'retrieval.documents.0.document.id': 'doc-1',
+        'llm.tools.0.tool.json_schema': '{"description":"secret"}',
+      },
+    ],
+    [
+      'Vercel AI SDK call',
+      {
+        'ai.operationId': 'ai.generateText',
+        'ai.prompt': '{"prompt":"secret prompt"}',
+        'ai.prompt.tools': ['{"name":"t","description":"secret"}'],
+        'ai.response.text': 'secret answer',
+        'ai.result.text': 'secret answer',
+      },
+    ],
+  ])('with captureContent false, sends no content attribute of a %s', async (_name, attributes) => {
+    // Prepare
+    const { tracer } = setUp({ captureContent: false });
+
+    // Act
+    recordSpan(tracer, 'span', { ...attributes, 'custom.flag': true });
+    await provider.forceFlush();
+
+    // Assess
+    const [span] = transport.spans();
+    expect(JSON.stringify(span)).not.toMatch(/secret|4111|123-45/);
+    expect(span?.metadata).toMatchObject({ 'custom.flag': true });
+  });
+
+  it('keeps content attributes as metadata when content is captured', async () => {
+    // Prepare
+    const { tracer } = setUp();
+
+    // Act
+    recordSpan(tracer, 'workflow', {
+      'traceloop.span.kind': 'workflow',
+      'traceloop.entity.input': '{"question":"where is my order?"}',
+    });
+    await provider.forceFlush();
+
+    // Assess
+    expect(transport.spans()[0]?.metadata).toMatchObject({
+      'traceloop.entity.input': '{"question":"where is my order?"}',
+    });
+  });
+});
+
 describe('sharing a Sightline client', () => {
-  it('sends through the client it is given, or the default client, and refuses to guess', async () => {
+  const card = /\b4111\d{12}\b/g;
+  const chatWithCard = {
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.input.messages': JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: 'my card 4111111111111111' }] },
+    ]),
+    'app.note': 'card 4111111111111111',
+  };
+
+  async function exportThrough(exporter: SightlineSpanExporter, attributes: Attributes) {
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    recordSpan(provider.getTracer('t'), 'chat', attributes);
+    await provider.forceFlush();
+  }
+
+  async function clientWith(options: Partial<SightlineOptions>) {
     const { Sightline } = await import('../../Sightline.ts');
-    const { setDefaultClient } = await import('../../defaultClient.ts');
     const shared = new MemoryTransport();
-    const sightline = new Sightline({ transport: shared, flushOnExit: false });
+    const sightline = new Sightline({ transport: shared, flushOnExit: false, ...options });
+    return { sightline, shared };
+  }
 
-    expect(() => new SightlineSpanExporter({})).toThrow(/init\(\) first/);
-    const explicit = new SightlineSpanExporter({ sightline });
-    setDefaultClient(sightline);
-    const implicit = new SightlineSpanExporter();
-    setDefaultClient(undefined);
+  it('inherits the client’s captureContent and mask, which its own options cannot relax', async () => {
+    // Prepare
+    const { sightline, shared } = await clientWith({
+      captureContent: false,
+      mask: (value) => value.replace(card, '[CARD]'),
+    });
 
-    for (const exporter of [explicit, implicit]) {
-      const provider = new BasicTracerProvider({
-        spanProcessors: [new SimpleSpanProcessor(exporter)],
-      });
-      provider
-        .getTracer('t')
-        .startSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat' } })
-        .end();
-      await provider.forceFlush();
+    // Act
+    await exportThrough(new SightlineSpanExporter({ sightline }), chatWithCard);
+    await exportThrough(
+      new SightlineSpanExporter({ sightline, captureContent: true }),
+      chatWithCard,
+    );
+
+    // Assess
+    const spans = shared.spans();
+    expect(spans).toHaveLength(2);
+    for (const span of spans) {
+      expect(span.inputMessages).toBeUndefined();
+      expect(span.metadata?.['app.note']).toBe('card [CARD]');
     }
+  });
+
+  it('runs its own mask after the client’s', async () => {
+    // Prepare
+    const { sightline, shared } = await clientWith({
+      mask: (value) => value.replace(card, '[CARD]'),
+    });
+    const exporter = new SightlineSpanExporter({
+      sightline,
+      mask: (value) => value.replace('my', '[OWNER]'),
+    });
+
+    // Act
+    await exportThrough(exporter, chatWithCard);
+
+    // Assess
+    expect(shared.spans()[0]?.inputMessages).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: '[OWNER] card [CARD]' }] },
+    ]);
+  });
+
+  it.each([
+    [{ sampleRate: 0 }, {}, 0],
+    [{ sampleRate: 1 }, { sampleRate: 0 }, 0],
+    [{ sampleRate: 0 }, { sampleRate: 1 }, 0],
+    [{ sampleRate: 1 }, {}, 1],
+  ])('samples with the lower of client %o and exporter %o', async (client, own, expected) => {
+    // Prepare
+    const { sightline, shared } = await clientWith(client);
+
+    // Act
+    await exportThrough(new SightlineSpanExporter({ sightline, ...own }), chatWithCard);
+
+    // Assess
+    expect(shared.spans()).toHaveLength(expected);
+  });
+
+  it('sends through the client it is given, or the default client looked up at export time', async () => {
+    const { setDefaultClient } = await import('../../defaultClient.ts');
+    const { sightline, shared } = await clientWith({});
+    const errors: unknown[] = [];
+
+    const explicit = new SightlineSpanExporter({ sightline });
+    const beforeInit = new SightlineSpanExporter({ onError: (error) => errors.push(error) });
+    const withoutClient = await new Promise((resolve) => beforeInit.export([], resolve));
+    setDefaultClient(sightline);
+    try {
+      for (const exporter of [explicit, beforeInit])
+        await exportThrough(exporter, { 'gen_ai.operation.name': 'chat' });
+    } finally {
+      setDefaultClient(undefined);
+    }
+
+    expect(withoutClient).toMatchObject({ code: 1, error: { name: 'SightlineConfigError' } });
+    expect(errors).toHaveLength(1);
     expect(shared.spans().map((span) => span.kind)).toEqual(['llm', 'llm']);
   });
 });
