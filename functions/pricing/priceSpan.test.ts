@@ -14,6 +14,19 @@ function llm(overrides: Partial<SpanItemInput>) {
   return SpanItemSchema.parse({ ...buildSpan({}), kind: 'llm', ...overrides });
 }
 
+/** A small call to `model` on a day when every listed price is in force. */
+function priceLateCall(model: string) {
+  return priceSpan(
+    llm({
+      responseModel: model,
+      startTime: at('2025-12-01'),
+      endTime: at('2025-12-01') + 1,
+      usage: { inputTokens: 10, outputTokens: 10 },
+    }),
+    DEFAULT_POLICY,
+  );
+}
+
 describe('priceSpan', () => {
   it.each([
     [
@@ -153,15 +166,7 @@ describe('priceSpan', () => {
     ['mistral-large-latest', 'mistral/mistral-large@'],
     ['gemini-2.5-pro-preview-05-06', 'google/gemini-2.5-pro@'],
   ])('prices the snapshot %s as its model', (model, ref) => {
-    const result = priceSpan(
-      llm({
-        responseModel: model,
-        startTime: at('2025-12-01'),
-        endTime: at('2025-12-01') + 1,
-        usage: { inputTokens: 10, outputTokens: 10 },
-      }),
-      DEFAULT_POLICY,
-    );
+    const result = priceLateCall(model);
     expect(result.status).toBe('priced');
     expect(result.priceRef).toContain(ref);
   });
@@ -169,16 +174,7 @@ describe('priceSpan', () => {
   it.each(['o3-pro', 'claude-opus-4-5', 'gpt-5-codex', 'gpt-4o-mini-tts', 'command-r7b'])(
     'flags %s, which is not a snapshot of a listed model, instead of pricing it as one',
     (model) => {
-      const result = priceSpan(
-        llm({
-          responseModel: model,
-          startTime: at('2025-12-01'),
-          endTime: at('2025-12-01') + 1,
-          usage: { inputTokens: 10, outputTokens: 10 },
-        }),
-        DEFAULT_POLICY,
-      );
-      expect(result).toEqual({ costUsd: null, status: 'unknown_model' });
+      expect(priceLateCall(model)).toEqual({ costUsd: null, status: 'unknown_model' });
     },
   );
 
