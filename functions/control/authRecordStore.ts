@@ -266,10 +266,36 @@ export class AuthRecordStore {
   }
 
   /** Writes a changed record, removing the old item when its key field changed. */
-  async replace(model: AuthModel, previous: AuthRecord, next: AuthRecord): Promise<AuthRecord> {
-    await this.put(model, next);
+  /**
+   * Writes `next` in place of `previous`. Under the same key the write only updates a record
+   * that still exists: a session deleted in between (signed out everywhere) is not written back,
+   * and `undefined` says it is gone.
+   */
+  async replace(
+    model: AuthModel,
+    previous: AuthRecord,
+    next: AuthRecord,
+  ): Promise<AuthRecord | undefined> {
     const field = KEY_FIELD[model];
-    if (previous[field] !== next[field]) await this.delete(model, previous);
+    if (previous[field] !== next[field]) {
+      await this.put(model, next);
+      await this.delete(model, previous);
+      return next;
+    }
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: this.#itemOf(model, next),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
+        return undefined;
+      }
+      throw error;
+    }
     return next;
   }
 }

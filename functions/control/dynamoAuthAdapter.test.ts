@@ -120,6 +120,56 @@ describe('better-auth on the DynamoDB adapter (dynalite)', () => {
     expect(await sessionOf(cookies[1]!)).toBeNull();
   });
 
+  it('does not write back a session deleted between its read and its refresh', async () => {
+    // Prepare: a session read for a refresh, then deleted (signed out everywhere) before the write.
+    const now = new Date().toISOString();
+    const session = {
+      id: 'session-dee',
+      token: 'token-dee',
+      userId: 'user-dee',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.create('session', session);
+    const read = await store.get('session', session.token);
+    expect(read).toBeDefined();
+    await store.delete('session', read!);
+
+    // Act: the refresh's write, and an update through the adapter better-auth calls.
+    const written = await store.replace('session', read!, { ...read!, updatedAt: now });
+    const adapter = dynamoAuthAdapter(store)({});
+    const updated = await adapter.update({
+      model: 'session',
+      where: [{ field: 'token', value: session.token }],
+      update: { updatedAt: new Date() },
+    });
+
+    // Assess
+    expect(written).toBeUndefined();
+    expect(updated).toBeNull();
+    expect(await store.get('session', session.token)).toBeUndefined();
+  });
+
+  it('updates a session that still exists', async () => {
+    const now = new Date().toISOString();
+    const session = {
+      id: 'session-eve',
+      token: 'token-eve',
+      userId: 'user-eve',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.create('session', session);
+    const later = new Date(Date.now() + 60_000).toISOString();
+
+    const written = await store.replace('session', session, { ...session, updatedAt: later });
+
+    expect(written).toMatchObject({ updatedAt: later });
+    expect(await store.get('session', session.token)).toMatchObject({ updatedAt: later });
+  });
+
   it('refuses a wrong password and then rate-limits the address', async () => {
     await createPasswordUser(store, { email: 'bob@example.com', password: 'bobs real password' });
     const statuses: number[] = [];

@@ -65,15 +65,18 @@ export function dynamoAuthAdapter(store: AuthRecordStore): DBAdapterInstance {
           const [first] = await find(model, where);
           if (!first) return null;
           const updated = { ...first, ...(update as Record<string, unknown>) } as AuthRecord;
-          await store.replace(authModel(model), first, updated);
-          return updated as never;
+          // Deleted since it was read (a session signed out everywhere): not written back.
+          const written = await store.replace(authModel(model), first, updated);
+          return (written ?? null) as never;
         },
         async updateMany({ model, where, update }) {
           const records = await find(model, where);
+          let updated = 0;
           for (const record of records) {
-            await store.replace(authModel(model), record, { ...record, ...update } as AuthRecord);
+            const next = { ...record, ...update } as AuthRecord;
+            if (await store.replace(authModel(model), record, next)) updated += 1;
           }
-          return records.length;
+          return updated;
         },
         async delete({ model, where }) {
           for (const record of await find(model, where))
