@@ -112,8 +112,8 @@ describe('observe', () => {
 
     const [span] = transport.spans();
     expect(span!.metadata).toEqual({
-      input: '[{"a":"1","self":"[cyclic]"}]',
-      output: '{"a":"1","self":"[cyclic]"}',
+      input: '[{"a":"[bigint 1]","self":"[circular]"}]',
+      output: '{"a":"[bigint 1]","self":"[circular]"}',
     });
   });
 });

@@ -14,6 +14,7 @@ import { SightlineConfigError } from './config.ts';
 import { newSpanId, newTraceId } from './ids.ts';
 import { maskScore, prepareSpan, type PrivacyOptions } from './privacy.ts';
 import { isTraceSampled } from './sampling.ts';
+import { toPlainData } from './toPlainData.ts';
 import {
   assignAttributes,
   nowMs,
@@ -121,8 +122,16 @@ export class Sightline {
         ),
       );
     }
-    this.#flushOnExit = () => void this.flush();
-    if (options.flushOnExit !== false) process.once('beforeExit', this.#flushOnExit);
+    // On every beforeExit, not once: work a beforeExit handler schedules may end spans after
+    // the first. Flushing only when something is queued lets the process end once all is sent.
+    this.#flushOnExit = () => {
+      try {
+        if (this.#transport.stats().queued > 0) void this.flush();
+      } catch (error) {
+        this.#onError(error);
+      }
+    };
+    if (options.flushOnExit !== false) process.on('beforeExit', this.#flushOnExit);
   }
 
   /** The transport this client sends with, for exporters that share it (OpenTelemetry bridge). */
@@ -371,23 +380,13 @@ function captured(key: 'input' | 'output', value: unknown): SpanAttributes {
   return { metadata: { [key]: safeJson(value) } };
 }
 
-/** JSON for anything: cycles, BigInts, functions and throwing getters become markers. */
+/**
+ * JSON for anything: BigInts, binary data (by size, never read), cycles, functions and values
+ * that throw while read become markers (see `toPlainData`).
+ */
 export function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
   try {
-    return (
-      JSON.stringify(value, (_key, entry: unknown) => {
-        if (typeof entry === 'bigint') return entry.toString();
-        if (typeof entry === 'function') return '[function]';
-        if (typeof entry === 'symbol') return entry.toString();
-        if (entry instanceof Uint8Array) return `[${entry.byteLength} bytes]`;
-        if (typeof entry === 'object' && entry !== null) {
-          if (seen.has(entry)) return '[cyclic]';
-          seen.add(entry);
-        }
-        return entry;
-      }) ?? String(value)
-    );
+    return JSON.stringify(toPlainData(value, { markFunctions: true })) ?? String(value);
   } catch {
     return '[unserialisable]';
   }

@@ -38,7 +38,7 @@ export {
 } from './transport/KinesisTransport.ts';
 export type { Transport, TransportStats, QueuedItem } from './transport/types.ts';
 export type { ExportThread } from './transport/BatchExporter.ts';
-export { ExportError, ExportWorkerError } from './transport/errors.ts';
+export { ExportError, ExportWorkerError, ItemsDroppedError } from './transport/errors.ts';
 export {
   wrapLambdaHandler,
   type LambdaContextLike,

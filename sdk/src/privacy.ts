@@ -6,6 +6,7 @@
  */
 import type { ScoreItem, SpanItemInput } from './contract/index.ts';
 import type { EndedSpan } from './SpanHandle.ts';
+import { binaryMarker, unreadableMarker } from './toPlainData.ts';
 
 export interface MaskContext {
   /** Dotted path of the value in the span, e.g. `inputMessages.0.parts.1.content`. */
@@ -101,13 +102,21 @@ function maskValue(
   if (UNMASKED_PATHS.test(path)) return value;
   if (typeof value === 'string') return maskText(value, path, mask);
   if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value))
-    return value.map((entry, index) => maskValue(entry, `${path}.${index}`, mask, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(value)) {
-    out[name] = maskValue(entry, path ? `${path}.${name}` : name, mask, depth + 1);
+  // Binary data is sent as its size only (never read); a value that throws while read, as a
+  // marker: neither costs the span (see toPlainData).
+  const binary = binaryMarker(value);
+  if (binary !== undefined) return binary;
+  try {
+    if (Array.isArray(value))
+      return value.map((entry, index) => maskValue(entry, `${path}.${index}`, mask, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [name, entry] of Object.entries(value)) {
+      out[name] = maskValue(entry, path ? `${path}.${name}` : name, mask, depth + 1);
+    }
+    return out;
+  } catch (error) {
+    return unreadableMarker(error);
   }
-  return out;
 }
 
 function maskText(value: string, path: string, mask: NonNullable<PrivacyOptions['mask']>): string {

@@ -309,6 +309,33 @@ describe('host processes (real kinesalite)', () => {
     expect(await spanNames(streamName)).toEqual(Array.from({ length: calls }, () => 'worker-call'));
   });
 
+  it.each(EXPORT_THREADS)(
+    'delivers a span that ends after the first beforeExit, exporting on the %s thread, and lets the host end',
+    async (exportThread) => {
+      const streamName = uniqueStreamName('late');
+      await createStreamAndWait(reader, streamName, 1);
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(REPOSITORY_ROOT, 'test/sdk/fixtures/lateSpanHost.ts'),
+          kinesalite.endpoint,
+          streamName,
+          exportThread,
+        ],
+        { cwd: REPOSITORY_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+      expect(code, stderr).toBe(0);
+      expect((await spanNames(streamName)).sort()).toEqual(['first', 'late']);
+    },
+  );
+
   it('loses nothing when the environment is frozen right after each invocation returns', async () => {
     const streamName = uniqueStreamName('lambda');
     await createStreamAndWait(reader, streamName, 1);

@@ -9,7 +9,7 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { randomBytes } from 'node:crypto';
 import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
-import { truncateItem } from '../truncateItem.ts';
+import { fitItemWithin } from '../truncateItem.ts';
 import {
   DEFAULT_GZIP_LEVEL,
   HEADER_ALLOWANCE,
@@ -19,6 +19,7 @@ import {
   type RecordSigner,
 } from './encodeRecords.ts';
 import {
+  FRAME_TRUNCATED,
   FrameKeys,
   forEachFrame,
   frameToItem,
@@ -205,15 +206,17 @@ export class ExportPipeline {
       this.#queue(records, state);
     };
 
-    const starts: Array<[number, boolean]> = [];
-    forEachFrame(frames, (start, _end, mayNeedFitting) => starts.push([start, mayNeedFitting]));
+    const starts: Array<[number, boolean, boolean]> = [];
+    forEachFrame(frames, (start, _end, mayNeedFitting, flags) =>
+      starts.push([start, mayNeedFitting, (flags & FRAME_TRUNCATED) !== 0]),
+    );
     let sliceStart = performance.now();
-    for (const [start, mayNeedFitting] of starts) {
+    for (const [start, mayNeedFitting, cutBefore] of starts) {
       if (recordItems >= WIRE_LIMITS.maxItemsPerRecord) finishRecord();
       const mark = record.length;
       record.byte(recordItems === 0 ? 0x5b : 0x2c);
       const itemStart = record.length;
-      if (!this.#writeItem(frames, start, mayNeedFitting, keys, record, outcome)) {
+      if (!this.#writeItem(frames, start, mayNeedFitting, cutBefore, keys, record, outcome)) {
         record.length = mark;
         state.accounted += 1;
         continue;
@@ -233,11 +236,15 @@ export class ExportPipeline {
     if (round.length > 0) await queueRound();
   }
 
-  /** Writes one item's JSON into `out`; false when the item had to be dropped (counted). */
+  /**
+   * Writes one item's JSON into `out`; false when the item had to be dropped (counted), which
+   * only a corrupt frame causes. `cutBefore`: a value was cut when the frame was written.
+   */
   #writeItem(
     frames: Buffer,
     start: number,
     mayNeedFitting: boolean,
+    cutBefore: boolean,
     keys: FrameKeys,
     out: JsonBytes,
     outcome: BatchOutcome,
@@ -249,7 +256,7 @@ export class ExportPipeline {
         if (out.length - itemStart <= MAX_ITEMS_BYTES) return true;
         out.length = itemStart;
       }
-      out.text(this.#fit(frameToItem(frames, start, keys) as ItemInput, outcome));
+      out.text(this.#fit(frameToItem(frames, start, keys) as ItemInput, cutBefore, outcome));
       return true;
     } catch (error) {
       outcome.dropped += 1;
@@ -258,21 +265,15 @@ export class ExportPipeline {
     }
   }
 
-  /** Serialises an item, truncating its text until it fits a record. */
-  #fit(item: ItemInput, outcome: BatchOutcome): string {
-    let maxChars: number = WIRE_LIMITS.maxTextChars;
-    let { item: candidate, truncated } = truncateItem(item, maxChars);
-    let json = JSON.stringify(candidate);
+  /** Serialises an item, cutting its values until it fits a record (see `fitItemWithin`). */
+  #fit(item: ItemInput, cutBefore: boolean, outcome: BatchOutcome): string {
+    if (cutBefore && item.type === 'span') item.truncated = true;
     // A UTF-16 unit is at most 3 UTF-8 bytes: short JSON needs no byte count.
-    const tooLarge = (text: string) =>
-      text.length * 3 > MAX_ITEMS_BYTES && Buffer.byteLength(text) > MAX_ITEMS_BYTES;
-    while (tooLarge(json) && maxChars > 64) {
-      maxChars = Math.floor(maxChars / 2);
-      ({ item: candidate, truncated } = truncateItem(item, maxChars));
-      json = JSON.stringify(candidate);
-    }
-    if (tooLarge(json)) throw new Error('item too large even after truncation');
-    if (truncated) outcome.truncated += 1;
+    const fits = (text: string) =>
+      text.length * 3 <= MAX_ITEMS_BYTES || Buffer.byteLength(text) <= MAX_ITEMS_BYTES;
+    let json = '';
+    const truncated = fitItemWithin(item, (candidate) => fits((json = JSON.stringify(candidate))));
+    if (truncated || cutBefore) outcome.truncated += 1;
     return json;
   }
 

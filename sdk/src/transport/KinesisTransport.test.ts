@@ -21,8 +21,9 @@ import {
 } from '../contract/index.ts';
 import { createSdkKinesisClient } from '../config.ts';
 import { init } from '../index.ts';
-import type { Sightline } from '../Sightline.ts';
+import { Sightline } from '../Sightline.ts';
 import type { ExportThread } from './BatchExporter.ts';
+import { ItemsDroppedError } from './errors.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
 
 const signer = {
@@ -199,6 +200,89 @@ describe.each<ExportThread>(['worker', 'main'])(
       expect(transport.stats()).toMatchObject({ sent: 1, dropped: 0, truncated: 1 });
     });
 
+    it('sends oversize values of any shape truncated, without evicting the turn’s other spans', async () => {
+      // Prepare: a byte bound smaller than the big values, as 32 MiB is to a 34 MB one.
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const errors: unknown[] = [];
+      const sightline = init({
+        projectId: signer.projectId,
+        ingestKeyId: signer.keyId,
+        ingestKey: signer.secret,
+        streamName,
+        endpoint: kinesalite.endpoint,
+        flushOnExit: false,
+        exportThread,
+        maxQueueBytes: 2 * 1_048_576,
+        onError: (error) => errors.push(error),
+      });
+      const rows = Array.from({ length: 60_000 }, (_, id) => ({ id, name: `row${id}` }));
+      // Act: small spans and three huge ones, all ended in the same turn.
+      for (let index = 0; index < 100; index += 1) sightline.startSpan(`small-${index}`).end();
+      sightline.startSpan('big-metadata', { metadata: { blob: 'm'.repeat(3_000_000) } }).end();
+      sightline
+        .startSpan('big-prompt', {
+          inputMessages: [
+            { role: 'user', parts: [{ type: 'text', content: 'p'.repeat(3_000_000) }] },
+          ],
+        })
+        .end();
+      sightline
+        .startSpan('big-tool-result', {
+          inputMessages: [
+            { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: rows }] },
+          ],
+        })
+        .end();
+      await sightline.shutdown();
+      // Assess
+      const spans = (await readItems(streamName)).filter((item) => item.type === 'span');
+      expect(spans).toHaveLength(103);
+      expect(sightline.stats()).toMatchObject({ sent: 103, dropped: 0, truncated: 3 });
+      expect(errors).toEqual([]);
+      const byName = new Map(spans.map((span) => [span.name, span]));
+      expect(byName.get('big-metadata')?.metadata?.blob).toMatch(
+        /^m+…\[sightline: truncated \d+ characters\]$/,
+      );
+      expect(JSON.stringify(byName.get('big-prompt')?.inputMessages)).toMatch(
+        /p…\[sightline: truncated \d+ characters\]/,
+      );
+      expect(JSON.stringify(byName.get('big-tool-result')?.inputMessages)).toMatch(
+        /more entries truncated\]"\]/,
+      );
+      for (const name of ['big-metadata', 'big-prompt', 'big-tool-result'])
+        expect(byName.get(name)?.truncated, name).toBe(true);
+    });
+
+    it('reports what the full buffer drops to onError, counted', async () => {
+      // Prepare: nothing listens, so nothing leaves the buffer.
+      const errors: unknown[] = [];
+      const transport = transportFor('nowhere', exportThread, 'http://127.0.0.1:9', {
+        maxQueueItems: 10,
+        maxRetries: 0,
+        flushIntervalMs: 3_600_000,
+        onError: (error) => errors.push(error),
+      });
+      // Act
+      for (let index = 0; index < 25; index += 1)
+        transport.enqueue({
+          type: 'score',
+          scoreId: `s${index}`,
+          traceId: 'a'.repeat(32),
+          name: 'n',
+          value: 1,
+          timestamp: Date.now(),
+        });
+      await new Promise((resolve) => setImmediate(resolve));
+      // Assess
+      expect(transport.stats()).toMatchObject({ queued: 10, dropped: 15 });
+      const dropped = errors.filter((error) => error instanceof ItemsDroppedError);
+      expect(dropped.map((error) => [error.code, error.count])).toEqual([
+        ['SIGHTLINE_ITEMS_DROPPED', 15],
+      ]);
+      await transport.shutdown();
+    });
+
     it('never throws, stays bounded and counts drops when the stream is unreachable', async () => {
       // Prepare: nothing listens on port 9.
       const transport = transportFor('nowhere', exportThread, 'http://127.0.0.1:9', {
@@ -226,44 +310,76 @@ describe.each<ExportThread>(['worker', 'main'])(
       expect(transport.stats().retried).toBeGreaterThan(0);
     });
 
-    it('drops and counts an item that cannot be serialised, without throwing', async () => {
+    it('sends hostile and binary values as markers instead of dropping the span', async () => {
+      // Prepare
       const streamName = uniqueStreamName('sdk');
       await createStreamAndWait(reader, streamName, 1);
       const errors: unknown[] = [];
       const transport = transportFor(streamName, exportThread, kinesalite.endpoint, {
         onError: (error) => errors.push(error),
       });
-      const cyclic: Record<string, unknown> = {};
+      const sightline = new Sightline({ transport, flushOnExit: false });
+      const cyclic: Record<string, unknown> = { a: 1 };
       cyclic.self = cyclic;
-      transport.enqueue({
-        type: 'span',
-        traceId: 'a'.repeat(32),
-        spanId: 'b'.repeat(16),
-        name: 'cyclic',
-        startTime: Date.now(),
-        endTime: Date.now(),
-        metadata: { big: 10n as unknown as number },
+      const hostile = {
+        get secret(): string {
+          throw new TypeError('getter boom');
+        },
+      };
+      let bufferReads = 0;
+      const binary = Buffer.alloc(2_000_000);
+      Object.defineProperty(binary, 'toJSON', { value: () => (bufferReads += 1) });
+      const metadata = {
+        bigint: 10n,
+        cyclic,
+        hostile,
+        badToJson: {
+          toJSON(): never {
+            throw new RangeError('toJSON boom');
+          },
+        },
+        buffer: Buffer.alloc(2_048),
+        floats: new Float32Array(3),
+      } as unknown as Record<string, string>;
+      // Act
+      sightline.startSpan('hostile-metadata', { metadata }).end();
+      sightline
+        .startSpan('hostile-tool-args', {
+          outputMessages: [
+            {
+              role: 'assistant',
+              parts: [{ type: 'tool_call', name: 'f', arguments: { cyclic, n: 10n, hostile } }],
+            },
+          ],
+        })
+        .end();
+      sightline.observe('upload', (data: Buffer) => data.length, { captureArgs: true })(binary);
+      await sightline.shutdown();
+      // Assess
+      const spans = new Map(
+        (await readItems(streamName)).flatMap((item) =>
+          item.type === 'span' ? [[item.name, item] as const] : [],
+        ),
+      );
+      expect(transport.stats()).toMatchObject({ sent: 3, dropped: 0 });
+      expect(errors).toEqual([]);
+      expect(spans.get('hostile-metadata')?.metadata).toEqual({
+        bigint: '[bigint 10]',
+        cyclic: '{"a":1,"self":"[circular]"}',
+        hostile: '{"secret":"[unreadable: TypeError]"}',
+        badToJson: '[unreadable: RangeError]',
+        buffer: '[binary 2048 bytes]',
+        floats: '[binary 12 bytes]',
       });
-      transport.enqueue({
-        type: 'span',
-        traceId: 'a'.repeat(32),
-        spanId: 'c'.repeat(16),
-        name: 'cyclic',
-        startTime: Date.now(),
-        endTime: Date.now(),
-        tool: { name: 't', arguments: cyclic } as never,
+      expect(spans.get('hostile-tool-args')?.outputMessages?.[0]?.parts[0]).toMatchObject({
+        arguments: {
+          cyclic: { a: 1, self: '[circular]' },
+          n: '[bigint 10]',
+          hostile: { secret: '[unreadable: TypeError]' },
+        },
       });
-      transport.enqueue({
-        type: 'score',
-        scoreId: 'ok',
-        traceId: 'a'.repeat(32),
-        name: 'n',
-        value: 1,
-        timestamp: Date.now(),
-      });
-      await transport.shutdown();
-      expect(transport.stats()).toMatchObject({ sent: 1, dropped: 2 });
-      expect(errors).toHaveLength(2);
+      expect(spans.get('upload')?.metadata).toEqual({ input: '["[binary 2000000 bytes]"]' });
+      expect(bufferReads).toBe(0);
     });
   },
 );

@@ -12,15 +12,17 @@
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { ItemInput } from '../contract/index.ts';
+import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
 import { createSdkKinesisClient, type KinesisConnection } from '../config.ts';
+import { fitItemWithin } from '../truncateItem.ts';
 import { InThreadBatchExporter, type BatchExporter, type ExportThread } from './BatchExporter.ts';
 import {
   DEFAULT_EXPORT_SETTINGS,
   type BatchOutcome,
   type ExportSettings,
 } from './ExportPipeline.ts';
-import type { RecordSigner } from './encodeRecords.ts';
+import { MAX_ITEMS_BYTES, type RecordSigner } from './encodeRecords.ts';
+import { ItemsDroppedError } from './errors.ts';
 import { ItemFrameWriter, type FrameBatch } from './itemFrames.ts';
 import type { QueuedItem, Transport, TransportStats } from './types.ts';
 import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
@@ -29,6 +31,14 @@ import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
 const DEFERRED_ITEM_BYTES = 2_048;
 /** Items built per slice of the end-of-turn work before the time is checked. */
 const BUILD_CHECK_EVERY = 32;
+/**
+ * The most one item's frame may weigh: a larger one is cut (on the drain, not the caller's
+ * path) until it fits, so one huge value can neither take the buffer for itself nor make the
+ * byte bound evict other items.
+ */
+export const MAX_ITEM_FRAME_BYTES = MAX_ITEMS_BYTES;
+/** Values of free-form data the size estimate looks at before assuming the most an item weighs. */
+const ESTIMATE_NODES = 1_024;
 
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
@@ -74,24 +84,67 @@ export interface KinesisTransportOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A cheap upper-bound guess of an item's serialised size, without serialising it. */
+/** A string's weight in the buffer: no more than the longest a value is kept (see `write`). */
+const textBytes = (text: unknown): number =>
+  typeof text === 'string' ? Math.min(text.length, WIRE_LIMITS.maxTextChars) : 0;
+
+/**
+ * The weight of free-form data (metadata, tool arguments and results), looking at no more than
+ * `budget.nodes` values: an array counts as its length times its first entries' average.
+ * Infinity when the budget runs out.
+ */
+function valueBytes(value: unknown, budget: { nodes: number }): number {
+  if (typeof value === 'string') return 2 + textBytes(value);
+  if (value === null || typeof value !== 'object') return 8;
+  if ((budget.nodes -= 1) < 0) return Infinity;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return 32;
+  if (Array.isArray(value)) {
+    const sampled = Math.min(value.length, 8);
+    let bytes = 0;
+    for (let index = 0; index < sampled; index += 1) bytes += valueBytes(value[index], budget);
+    return 2 + (sampled === 0 ? 0 : (bytes / sampled) * value.length);
+  }
+  let bytes = 2;
+  for (const key in value) {
+    if ((budget.nodes -= 1) < 0) return Infinity;
+    bytes += 4 + textBytes(key) + valueBytes((value as Record<string, unknown>)[key], budget);
+  }
+  return bytes;
+}
+
+/**
+ * A cheap upper-bound guess of an item's size in the buffer, without serialising it: every
+ * field that can be large counts (message parts and tool data, metadata, prompt variables, the
+ * status message, a score's comment), each string no more than the most that is kept, and the
+ * whole no more than an item's frame may weigh. It reads a bounded number of values, so its
+ * cost does not grow with a payload's size beyond the messages' parts.
+ */
 export function estimateItemBytes(item: QueuedItem): number {
   if (typeof item === 'function') return DEFERRED_ITEM_BYTES;
-  let bytes = 400;
-  if (item.type !== 'span') return bytes + (item.comment?.length ?? 0);
-  for (const messages of [item.inputMessages, item.outputMessages]) {
-    if (!messages) continue;
-    for (const message of messages) {
-      bytes += 32;
-      for (const part of message.parts) {
-        bytes +=
-          32 + ('content' in part && typeof part.content === 'string' ? part.content.length : 64);
+  try {
+    let bytes = 400;
+    if (item.type !== 'span') return bytes + textBytes(item.comment) + textBytes(item.value);
+    const budget = { nodes: ESTIMATE_NODES };
+    const partBytes = (part: Record<string, unknown>) =>
+      typeof part.content === 'string'
+        ? 32 + textBytes(part.content)
+        : 64 + valueBytes(part.arguments ?? part.response, budget);
+    for (const messages of [item.inputMessages, item.outputMessages]) {
+      if (!messages) continue;
+      for (const message of messages) {
+        bytes += 32;
+        for (const part of message.parts) bytes += partBytes(part);
       }
     }
+    for (const part of item.systemInstructions ?? []) bytes += partBytes(part);
+    if (item.metadata) bytes += valueBytes(item.metadata, budget);
+    if (item.prompt?.variables) bytes += valueBytes(item.prompt.variables, budget);
+    bytes += textBytes(item.status?.message);
+    return Math.min(bytes, MAX_ITEM_FRAME_BYTES);
+  } catch {
+    // Unreadable attributes (a revoked proxy): the build will find out; assume the most.
+    return MAX_ITEM_FRAME_BYTES;
   }
-  for (const part of item.systemInstructions ?? [])
-    bytes += 'content' in part && typeof part.content === 'string' ? part.content.length : 64;
-  return bytes;
 }
 
 export class KinesisTransport implements Transport {
@@ -118,6 +171,9 @@ export class KinesisTransport implements Transport {
   #buildScheduled = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Drops not reported yet, by reason; reported together once per turn. */
+  readonly #unreportedDrops = new Map<string, number>();
+  #dropReportScheduled = false;
   readonly #stats: Omit<TransportStats, 'queued' | 'queuedBytes'> = {
     sent: 0,
     dropped: 0,
@@ -187,12 +243,12 @@ export class KinesisTransport implements Transport {
 
   enqueue(item: QueuedItem): void {
     if (this.#closed) {
-      this.#stats.dropped += 1;
+      this.#countDropped(1, 'the transport was shut down');
       return;
     }
     const size = estimateItemBytes(item);
     if (!this.#makeRoom(size)) {
-      this.#stats.dropped += 1;
+      this.#countDropped(1, 'the buffer was full');
       return;
     }
     this.#pending.push(item);
@@ -245,7 +301,7 @@ export class KinesisTransport implements Transport {
   #makeRoom(size: number): boolean {
     if (!this.#isFull(size)) return true;
     if (this.#limits.overflow === 'drop-newest') return false;
-    while (this.#isFull(size) && this.#dropOldest()) this.#stats.dropped += 1;
+    while (this.#isFull(size) && this.#dropOldest()) this.#countDropped(1, 'the buffer was full');
     return !this.#isFull(size);
   }
 
@@ -281,9 +337,9 @@ export class KinesisTransport implements Transport {
       this.#head += 1;
       try {
         const item: ItemInput = typeof queued === 'function' ? queued() : queued;
-        this.#frames.write(item);
+        this.#writeFrame(item);
       } catch (error) {
-        this.#stats.dropped += 1;
+        this.#countDropped(1, 'an item could not be built');
         this.#report(error);
       }
       built += 1;
@@ -307,14 +363,44 @@ export class KinesisTransport implements Transport {
     this.#enforceBytes();
   }
 
+  /**
+   * Writes an item's frame; one heavier than an item may weigh is taken back and written again
+   * with its values cut (the exporter still fits it to a record exactly).
+   */
+  #writeFrame(item: ItemInput): void {
+    if (this.#frames.write(item) <= MAX_ITEM_FRAME_BYTES) return;
+    this.#frames.dropNewest();
+    fitItemWithin(item, (candidate) => {
+      if (this.#frames.write(candidate, true) <= MAX_ITEM_FRAME_BYTES) return true;
+      this.#frames.dropNewest();
+      return false;
+    });
+  }
+
   /** Built frames may weigh more than estimated: apply the byte bound to the real sizes. */
   #enforceBytes(): void {
     const newest = this.#limits.overflow === 'drop-newest';
     while (this.#frames.count > 0 && this.#queuedBytes() > this.#limits.maxQueueBytes) {
       if (newest) this.#frames.dropNewest();
       else this.#frames.dropOldest();
-      this.#stats.dropped += 1;
+      this.#countDropped(1, 'the buffer was full');
     }
+  }
+
+  /** Counts drops in `stats()` and reports them to `onError`, together, after this turn. */
+  #countDropped(count: number, reason: string): void {
+    this.#stats.dropped += count;
+    this.#unreportedDrops.set(reason, (this.#unreportedDrops.get(reason) ?? 0) + count);
+    if (this.#dropReportScheduled) return;
+    this.#dropReportScheduled = true;
+    setImmediate(() => {
+      this.#dropReportScheduled = false;
+      let total = 0;
+      for (const dropped of this.#unreportedDrops.values()) total += dropped;
+      const reasons = [...this.#unreportedDrops].map(([why, dropped]) => `${dropped}: ${why}`);
+      this.#unreportedDrops.clear();
+      this.#report(new ItemsDroppedError(total, reasons));
+    }).unref();
   }
 
   /** Hands every frame to the exporter as one batch; `urgent` asks for it to be put now. */

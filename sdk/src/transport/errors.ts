@@ -39,3 +39,18 @@ export function relayableError(error: unknown): { name: string; message: string;
   }
   return { name: 'Error', message };
 }
+
+/**
+ * Items the transport gave up before export: the buffer was full (by count or bytes, dropped by
+ * the overflow policy) or the transport was shut down, or an item could not be built. Each is
+ * counted in `stats().dropped`; drops are reported together, once per event-loop turn.
+ */
+export class ItemsDroppedError extends Error {
+  readonly code = 'SIGHTLINE_ITEMS_DROPPED';
+  readonly count: number;
+  constructor(count: number, reasons: readonly string[]) {
+    super(`Sightline: dropped ${count} item${count === 1 ? '' : 's'} (${reasons.join(', ')})`);
+    this.name = 'ItemsDroppedError';
+    this.count = count;
+  }
+}

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  FRAME_MAY_NEED_FITTING,
+  FRAME_TRUNCATED,
   forEachFrame,
   frameToItem,
   frameToJson,
@@ -126,35 +128,97 @@ describe('item frames', () => {
     ['a long name', spanWith({ name: 'n'.repeat(300) }), true],
     ['many tags', spanWith({ tags: Array.from({ length: 65 }, (_, index) => `t${index}`) }), true],
     ['a long key', spanWith({ metadata: { ['k'.repeat(65)]: 1 } }), true],
-    ['a value with its own JSON form', spanWith({ metadata: { at: new Date(0) } }), true],
+    // Written as the short string its toJSON gives, which fits as it is.
+    ['a value with its own JSON form', spanWith({ metadata: { at: new Date(0) } }), false],
+    ['an object as a metadata value', spanWith({ metadata: { plan: { seats: 3 } } }), true],
   ])('flags %s as may-need-fitting: %s', (_name, item, flagged) => {
     const [decoded] = decode(framesOf([item]));
 
     expect(decoded?.mayNeedFitting).toBe(flagged);
   });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['a BigInt', spanWith({ metadata: { big: 10n } })],
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['a BigInt', spanWith({ metadata: { big: 10n } }), { metadata: { big: '[bigint 10]' } }],
     [
       'a cycle',
       (() => {
-        const cyclic: Record<string, unknown> = {};
+        const cyclic: Record<string, unknown> = { a: 1 };
         cyclic.self = cyclic;
         return spanWith({ tool: { name: 't', arguments: cyclic } });
       })(),
+      { tool: { name: 't', arguments: { a: 1, self: '[circular]' } } },
     ],
-  ])('refuses %s like JSON.stringify, writing nothing', (_name, item) => {
+    [
+      'a throwing getter',
+      spanWith({
+        metadata: {
+          get boom(): string {
+            throw new TypeError('getter');
+          },
+          kept: 1,
+        },
+      }),
+      { metadata: { boom: '[unreadable: TypeError]', kept: 1 } },
+    ],
+    [
+      'a throwing toJSON',
+      spanWith({
+        metadata: {
+          bad: {
+            toJSON(): never {
+              throw new RangeError('toJSON');
+            },
+          },
+        },
+      }),
+      { metadata: { bad: '[unreadable: RangeError]' } },
+    ],
+    [
+      'a revoked proxy',
+      (() => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return spanWith({ metadata: { gone: proxy } });
+      })(),
+      { metadata: { gone: '[unreadable: TypeError]' } },
+    ],
+    [
+      'binary data',
+      spanWith({ metadata: { buffer: Buffer.alloc(2_048), floats: new Float32Array(3) } }),
+      { metadata: { buffer: '[binary 2048 bytes]', floats: '[binary 12 bytes]' } },
+    ],
+  ])('writes %s as a marker in its place, keeping the item', (_name, item, expected) => {
     // Prepare
     const writer = new ItemFrameWriter();
     writer.write(spanWith({ name: 'before' }));
     // Act
-    const attempt = () => writer.write(item);
+    writer.write(item);
     // Assess
-    expect(attempt).toThrow(TypeError);
-    expect(writer.count).toBe(1);
-    expect(decode(writer.takeBatch()).map(({ item: decoded }) => decoded)).toEqual([
-      JSON.parse(JSON.stringify(spanWith({ name: 'before' }))),
-    ]);
+    expect(writer.count).toBe(2);
+    const [before, written] = decode(writer.takeBatch()).map(({ item: decoded }) => decoded);
+    expect(before).toEqual(JSON.parse(JSON.stringify(spanWith({ name: 'before' }))));
+    expect(written).toMatchObject(expected);
+  });
+
+  it('cuts a string longer than any field keeps as it writes it, and flags the frame', () => {
+    // Prepare
+    const writer = new ItemFrameWriter();
+    // Act
+    writer.write(spanWith({ metadata: { blob: 'x'.repeat(5_000_000) } }));
+    // Assess
+    const batch = writer.takeBatch();
+    expect(batch.frames.length).toBeLessThan(300_000);
+    const flags: number[] = [];
+    forEachFrame(batch.frames, (_start, _end, _mayNeedFitting, frameFlags) =>
+      flags.push(frameFlags),
+    );
+    expect(flags).toEqual([FRAME_MAY_NEED_FITTING | FRAME_TRUNCATED]);
+    const [decoded] = decode(batch);
+    const blob = (decoded?.item as { metadata: { blob: string } }).metadata.blob;
+    expect(blob.length).toBe(200_000);
+    expect(blob).toMatch(
+      new RegExp(`^x+…\\[sightline: truncated ${5_000_000 - blob.indexOf('…')} characters\\]$`),
+    );
   });
 
   it('drops the oldest and the newest frames and hands the rest over in order', () => {
@@ -197,12 +261,14 @@ describe('item frames', () => {
     writer.release(first);
     // Act
     writer.write(spanWith({ name: 'second' }));
-    writer.write(spanWith({ name: 'x'.repeat(300_000) }));
+    writer.write(spanWith({ name: 'big', tags: ['x'.repeat(150_000), 'y'.repeat(150_000)] }));
     const second = writer.takeBatch();
     // Assess
     expect(first.frames.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(decode(second).map(({ item }) => (item as { name: string }).name.length)).toEqual([
-      6, 300_000,
-    ]);
+    expect(
+      decode(second).map(({ item }) =>
+        (item as { tags?: string[] }).tags?.map((tag) => tag.length),
+      ),
+    ).toEqual([undefined, [150_000, 150_000]]);
   });
 });

@@ -7,10 +7,14 @@
  *
  * A batch is frames back to back: `[u32 length][u8 flags][value]`, where a value is a tag byte
  * and its payload; objects and arrays are closed by an END tag. Values outside plain JSON data
- * (class instances, dates, objects with `toJSON`) are stored as the JSON text `JSON.stringify`
- * gives them, so the JSON produced is the same as `JSON.stringify(item)` would have produced.
+ * (class instances, dates, objects with `toJSON`) are stored as the plain data `toPlainData`
+ * gives them (what `JSON.stringify` would write), and what `JSON.stringify` would throw on
+ * (BigInt, cycles, throwing getters) or should not write out (binary data) as markers, so one
+ * hostile value never costs the whole span.
  */
 import { WIRE_LIMITS } from '../contract/index.ts';
+import { CIRCULAR_MARKER, toPlainData, unreadableMarker } from '../toPlainData.ts';
+import { truncateText } from '../truncateItem.ts';
 
 const TAG_NULL = 0;
 const TAG_FALSE = 1;
@@ -21,7 +25,7 @@ const TAG_STRING = 5;
 const TAG_OBJECT = 6;
 const TAG_ARRAY = 7;
 const TAG_END = 8;
-const TAG_JSON = 9;
+// Tag 9 held raw JSON text, which is no longer written.
 /** An ASCII string of at most 255 characters with nothing to escape in JSON: u8 length. */
 const TAG_SHORT_STRING = 10;
 /** An object key from the writer's key table: u16 index. */
@@ -31,6 +35,11 @@ const MAX_KEYS = 4_096;
 
 /** Flag: the item may exceed a wire limit, so the exporter fits it (see `truncateItem`). */
 export const FRAME_MAY_NEED_FITTING = 1;
+/**
+ * Flag: a value was cut on the way in (a string longer than any field keeps), so the span goes
+ * out flagged `truncated` and is counted as truncated.
+ */
+export const FRAME_TRUNCATED = 2;
 const FRAME_HEADER_BYTES = 5;
 
 /**
@@ -40,6 +49,11 @@ const FRAME_HEADER_BYTES = 5;
 const SMALL = 64;
 const MAX_DEPTH = 64;
 const MESSAGE_FIELDS = new Set(['inputMessages', 'outputMessages', 'systemInstructions']);
+/** Where a value sits, for the checks that depend on it. */
+const IN_ITEM = 0;
+const IN_MESSAGES = 1;
+const IN_CONTENT = 2;
+const IN_METADATA = 3;
 const INITIAL_BYTES = 256 * 1_024;
 const MAX_SPARES = 4;
 const MAX_SPARE_BYTES = 4 * 1_048_576;
@@ -53,13 +67,23 @@ export interface FrameBatch {
 
 const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArrayBuffer(bytes));
 
-const isPlainObject = (value: object): boolean => {
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return (
-    (prototype === Object.prototype || prototype === null) &&
-    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-  );
+/**
+ * An array or an object of plain data, written as it is; anything else (class instances,
+ * binary data, objects with `toJSON`, proxies that throw) goes through `toPlainData` first.
+ */
+const isPlainData = (value: object): boolean => {
+  try {
+    if (Array.isArray(value)) return true;
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    return (
+      (prototype === Object.prototype || prototype === null) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+    );
+  } catch {
+    return false;
+  }
 };
+const DEEPER_MARKER = '…[sightline: deeper values truncated]';
 
 /**
  * Appends items as frames to one growing buffer. Frames can be taken off the front (the oldest
@@ -76,7 +100,10 @@ export class ItemFrameWriter {
   readonly #keyIndex = new Map<string, number>();
   readonly #keys: string[] = [];
   #position = 0;
+  /** The arrays and objects being written, outermost first: one met again is a cycle. */
+  readonly #ancestors: object[] = [];
   #mayNeedFitting = false;
+  #truncated = false;
   /** Start offset of every frame not yet taken, oldest first, from `#head`. */
   #starts: number[] = [];
   #head = 0;
@@ -92,19 +119,25 @@ export class ItemFrameWriter {
   }
 
   /**
-   * Writes `item` as a frame and returns its size in bytes. Throws, writing nothing, for what
-   * `JSON.stringify` cannot serialise (BigInt, cycles).
+   * Writes `item` as a frame and returns its size in bytes; `truncated` says it was cut before.
+   * A string longer than any field keeps is cut here already, so a huge value costs no more
+   * than the most of it that can be sent. What JSON cannot hold or what cannot be read (BigInt,
+   * binary data, cycles, throwing getters) is written as a marker in its place (`toPlainData`).
    */
-  write(item: object): number {
+  write(item: object, truncated = false): number {
     const start = this.#position;
     try {
       this.#mayNeedFitting = false;
+      this.#truncated = truncated;
+      this.#ancestors.length = 0;
       this.#ensure(FRAME_HEADER_BYTES + 1);
       this.#position += FRAME_HEADER_BYTES;
-      this.#value(item, 0, false, false);
+      this.#value(item, 0, IN_ITEM);
       const buffer = this.#buffer;
       writeUint32(buffer, start, this.#position - start - 4);
-      buffer[start + 4] = this.#mayNeedFitting ? FRAME_MAY_NEED_FITTING : 0;
+      buffer[start + 4] =
+        (this.#mayNeedFitting ? FRAME_MAY_NEED_FITTING : 0) |
+        (this.#truncated ? FRAME_TRUNCATED | FRAME_MAY_NEED_FITTING : 0);
     } catch (error) {
       this.#position = start;
       throw error;
@@ -175,10 +208,16 @@ export class ItemFrameWriter {
     this.#buffer = grown;
   }
 
-  #value(value: unknown, depth: number, inMessages: boolean, isContent: boolean): void {
+  #value(value: unknown, depth: number, context: number): void {
     switch (typeof value) {
       case 'string':
-        if (value.length > (isContent ? WIRE_LIMITS.maxTextChars : SMALL))
+        if (value.length > WIRE_LIMITS.maxTextChars) {
+          this.#truncated = true;
+          this.#mayNeedFitting = true;
+          this.#string(truncateText(value, WIRE_LIMITS.maxTextChars));
+          return;
+        }
+        if (value.length > (context === IN_CONTENT ? WIRE_LIMITS.maxTextChars : SMALL))
           this.#mayNeedFitting = true;
         this.#string(value);
         return;
@@ -193,13 +232,12 @@ export class ItemFrameWriter {
         if (value === null) {
           this.#ensure(1);
           this.#buffer[this.#position++] = TAG_NULL;
-        } else if (depth >= MAX_DEPTH || !(Array.isArray(value) || isPlainObject(value))) {
-          this.#json(value);
-        } else if (Array.isArray(value)) this.#array(value, depth, inMessages);
-        else this.#object(value as Record<string, unknown>, depth, inMessages);
+        } else if (!isPlainData(value)) this.#value(toPlainData(value) ?? null, depth, context);
+        else this.#container(value, depth, context);
         return;
       case 'bigint':
-        throw new TypeError('Do not know how to serialize a BigInt');
+        this.#string(`[bigint ${value.toString()}]`);
+        return;
       default:
         // undefined, functions and symbols: what JSON.stringify writes for them in an array.
         this.#ensure(1);
@@ -207,49 +245,84 @@ export class ItemFrameWriter {
     }
   }
 
-  #object(object: Record<string, unknown>, depth: number, inMessages: boolean): void {
+  /**
+   * A plain array or object; a cycle, or one that throws while it is read (a proxy), becomes a
+   * marker in its place.
+   */
+  #container(value: object, depth: number, context: number): void {
+    if (depth >= MAX_DEPTH) {
+      this.#truncated = true;
+      this.#string(DEEPER_MARKER);
+      return;
+    }
+    if (this.#ancestors.includes(value)) {
+      this.#string(CIRCULAR_MARKER);
+      return;
+    }
+    const start = this.#position;
+    this.#ancestors.push(value);
+    try {
+      if (Array.isArray(value))
+        this.#array(value, depth, context === IN_MESSAGES ? IN_MESSAGES : IN_ITEM);
+      else this.#object(value as Record<string, unknown>, depth, context);
+    } catch (error) {
+      this.#position = start;
+      this.#string(unreadableMarker(error));
+    } finally {
+      this.#ancestors.pop();
+    }
+  }
+
+  #object(object: Record<string, unknown>, depth: number, context: number): void {
     this.#ensure(1);
     this.#buffer[this.#position++] = TAG_OBJECT;
     let entries = 0;
     for (const key in object) {
-      const entry = object[key];
-      const type = typeof entry;
-      if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
-      if (
-        type === 'object' &&
-        entry !== null &&
-        !Array.isArray(entry) &&
-        !isPlainObject(entry as object)
-      ) {
-        // What toJSON returns may be omitted as a whole: decide before writing the key.
-        const json = JSON.stringify(entry) as string | undefined;
-        if (json === undefined) continue;
-        entries += 1;
-        this.#key(key);
-        this.#rawJson(json);
-        continue;
+      let entry: unknown;
+      try {
+        entry = object[key];
+      } catch (error) {
+        entry = unreadableMarker(error);
       }
+      let type = typeof entry;
+      if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+      if (type === 'object' && entry !== null && !isPlainData(entry as object)) {
+        // What toJSON returns may be left out as a whole: decide before writing the key.
+        entry = toPlainData(entry);
+        if (entry === undefined) continue;
+        type = typeof entry;
+      }
+      // Metadata values must be primitives: anything else is turned into JSON by the fitting.
+      if (context === IN_METADATA && type === 'object') this.#mayNeedFitting = true;
       entries += 1;
       this.#key(key);
-      const messages = inMessages || (depth === 0 && MESSAGE_FIELDS.has(key));
-      this.#value(entry, depth + 1, messages, messages && key === 'content');
+      let child = IN_ITEM;
+      if (context === IN_MESSAGES || (depth === 0 && MESSAGE_FIELDS.has(key)))
+        child = key === 'content' ? IN_CONTENT : IN_MESSAGES;
+      else if (depth === 0 && key === 'metadata') child = IN_METADATA;
+      this.#value(entry, depth + 1, child);
     }
     if (entries > SMALL) this.#mayNeedFitting = true;
     this.#ensure(1);
     this.#buffer[this.#position++] = TAG_END;
   }
 
-  #array(array: readonly unknown[], depth: number, inMessages: boolean): void {
+  #array(array: readonly unknown[], depth: number, context: number): void {
     this.#ensure(1);
     this.#buffer[this.#position++] = TAG_ARRAY;
     if (array.length > SMALL) this.#mayNeedFitting = true;
     for (let index = 0; index < array.length; index += 1)
-      this.#value(array[index], depth + 1, inMessages, false);
+      this.#value(array[index], depth + 1, context);
     this.#ensure(1);
     this.#buffer[this.#position++] = TAG_END;
   }
 
-  #key(key: string): void {
+  #key(name: string): void {
+    let key = name;
+    if (key.length > WIRE_LIMITS.maxTextChars) {
+      this.#truncated = true;
+      key = truncateText(key, WIRE_LIMITS.maxTextChars);
+    }
     let index = this.#keyIndex.get(key);
     if (index === undefined) {
       if (key.length > SMALL) this.#mayNeedFitting = true;
@@ -283,30 +356,17 @@ export class ItemFrameWriter {
     }
   }
 
-  #json(value: unknown): void {
-    const json = JSON.stringify(value) as string | undefined;
-    if (json === undefined) {
-      this.#ensure(1);
-      this.#buffer[this.#position++] = TAG_NULL;
-    } else this.#rawJson(json);
-  }
-
-  #rawJson(json: string): void {
-    this.#mayNeedFitting = true;
-    this.#string(json, TAG_JSON);
-  }
-
   /**
    * Tag, byte length (u8 for short ASCII strings, else u32), UTF-8 bytes. Short strings (keys,
    * ids, names) are copied by hand, cheaper than a call into the encoder, and checked for
    * characters JSON escapes on the way, so the exporter copies them without looking.
    */
-  #string(value: string, tag = TAG_STRING): void {
+  #string(value: string): void {
     const length = value.length;
     this.#ensure(5 + length * 3);
     const buffer = this.#buffer;
     const start = this.#position;
-    if (length <= SMALL && tag === TAG_STRING) {
+    if (length <= SMALL) {
       let at = start + 2;
       for (let index = 0; index < length; index += 1) {
         const code = value.charCodeAt(index);
@@ -324,7 +384,7 @@ export class ItemFrameWriter {
       }
     }
     const bytes = buffer.write(value, start + 5, 'utf8');
-    buffer[start] = tag;
+    buffer[start] = TAG_STRING;
     writeUint32(buffer, start + 1, bytes);
     this.#position = start + 5 + bytes;
   }
@@ -343,17 +403,18 @@ function readUint32(buffer: Buffer, at: number): number {
   );
 }
 
-/** Calls `visit` with every frame's value range in a batch, oldest first. */
+/** Calls `visit` with every frame's value range and flags in a batch, oldest first. */
 export function forEachFrame(
   frames: Uint8Array,
-  visit: (start: number, end: number, mayNeedFitting: boolean) => void,
+  visit: (start: number, end: number, mayNeedFitting: boolean, flags: number) => void,
 ): void {
   const view = Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength);
   let position = 0;
   while (position + FRAME_HEADER_BYTES <= view.length) {
     const length = readUint32(view, position);
     const end = position + 4 + length;
-    visit(position + FRAME_HEADER_BYTES, end, (view[position + 4]! & FRAME_MAY_NEED_FITTING) !== 0);
+    const flags = view[position + 4]!;
+    visit(position + FRAME_HEADER_BYTES, end, (flags & FRAME_MAY_NEED_FITTING) !== 0, flags);
     position = end;
   }
 }
@@ -406,12 +467,11 @@ function readValue(frames: Buffer, reader: { position: number; keys: FrameKeys }
       reader.position += 1 + length;
       return frames.toString('latin1', reader.position - length, reader.position);
     }
-    case TAG_STRING:
-    case TAG_JSON: {
+    case TAG_STRING: {
       const length = readUint32(frames, reader.position);
       const text = frames.toString('utf8', reader.position + 4, reader.position + 4 + length);
       reader.position += 4 + length;
-      return tag === TAG_JSON ? (JSON.parse(text) as unknown) : text;
+      return text;
     }
     case TAG_ARRAY: {
       const array: unknown[] = [];
@@ -559,13 +619,6 @@ function writeJsonValue(frames: Buffer, at: number, out: JsonBytes, keys: Buffer
     case TAG_TRUE:
       out.ascii('true');
       return at + 1;
-    case TAG_JSON: {
-      const length = readUint32(frames, at + 1);
-      out.ensure(length);
-      frames.copy(out.buffer, out.length, at + 5, at + 5 + length);
-      out.length += length;
-      return at + 5 + length;
-    }
     default:
       return -1;
   }
