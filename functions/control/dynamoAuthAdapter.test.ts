@@ -120,18 +120,25 @@ describe('better-auth on the DynamoDB adapter (dynalite)', () => {
     expect(await sessionOf(cookies[1]!)).toBeNull();
   });
 
-  it('does not write back a session deleted between its read and its refresh', async () => {
-    // Prepare: a session read for a refresh, then deleted (signed out everywhere) before the write.
+  /** A session record stored directly, as better-auth stores one at sign-in. */
+  async function storedSession(name: string) {
     const now = new Date().toISOString();
     const session = {
-      id: 'session-dee',
-      token: 'token-dee',
-      userId: 'user-dee',
+      id: `session-${name}`,
+      token: `token-${name}`,
+      userId: `user-${name}`,
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       createdAt: now,
       updatedAt: now,
     };
     await store.create('session', session);
+    return session;
+  }
+
+  it('does not write back a session deleted between its read and its refresh', async () => {
+    // Prepare: a session read for a refresh, then deleted (signed out everywhere) before the write.
+    const session = await storedSession('dee');
+    const now = new Date().toISOString();
     const read = await store.get('session', session.token);
     expect(read).toBeDefined();
     await store.delete('session', read!);
@@ -152,16 +159,7 @@ describe('better-auth on the DynamoDB adapter (dynalite)', () => {
   });
 
   it('updates a session that still exists', async () => {
-    const now = new Date().toISOString();
-    const session = {
-      id: 'session-eve',
-      token: 'token-eve',
-      userId: 'user-eve',
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await store.create('session', session);
+    const session = await storedSession('eve');
     const later = new Date(Date.now() + 60_000).toISOString();
 
     const written = await store.replace('session', session, { ...session, updatedAt: later });

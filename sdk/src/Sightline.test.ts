@@ -5,22 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { SpanItemSchema, type SpanItemInput } from './contract/index.ts';
 import { isTraceSampled } from './sampling.ts';
-import { Sightline, type SightlineOptions } from './Sightline.ts';
+import { Sightline } from './Sightline.ts';
 import type { SpanAttributes, SpanHandle } from './SpanHandle.ts';
-import { MemoryTransport } from './testing/memoryTransport.ts';
+import { memoryTracer } from './testing/memoryTransport.ts';
 import { MASK_FAILED } from './privacy.ts';
 
-function tracer(options: Partial<SightlineOptions> = {}) {
-  const transport = new MemoryTransport();
-  const errors: unknown[] = [];
-  const sightline = new Sightline({
-    transport,
-    flushOnExit: false,
-    onError: (error) => errors.push(error),
-    ...options,
-  });
-  return { sightline, transport, errors };
-}
+const tracer = memoryTracer;
 
 const byName = (spans: SpanItemInput[], name: string) => spans.find((span) => span.name === name)!;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));

@@ -3,20 +3,10 @@
  * and its outcome, whatever the SDK's own part does, and flushes before the invocation ends.
  */
 import { describe, expect, it } from 'vitest';
-import { Sightline } from '../Sightline.ts';
-import { MemoryTransport } from '../testing/memoryTransport.ts';
+import { memoryTracer } from '../testing/memoryTransport.ts';
 import { wrapLambdaHandler, type LambdaContextLike, type LambdaHandler } from './lambda.ts';
 
-function tracer() {
-  const transport = new MemoryTransport();
-  const errors: unknown[] = [];
-  const sightline = new Sightline({
-    transport,
-    flushOnExit: false,
-    onError: (error) => errors.push(error),
-  });
-  return { sightline, transport, errors };
-}
+const tracer = () => memoryTracer();
 
 const context = (overrides: Partial<LambdaContextLike> = {}): LambdaContextLike => ({
   functionName: 'orders',

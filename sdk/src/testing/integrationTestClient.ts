@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { SpanItemInput } from '../contract/index.ts';
 import { setDefaultClient } from '../defaultClient.ts';
-import { Sightline } from '../Sightline.ts';
-import { MemoryTransport } from './memoryTransport.ts';
+import type { Sightline } from '../Sightline.ts';
+import { memoryTracer, type MemoryTransport } from './memoryTransport.ts';
 
 export interface IntegrationTestClient<Server> {
   /** The fake server, started before the file's first test and closed after its last. */
@@ -38,14 +38,7 @@ export function useIntegrationTestClient<Server extends { close(): unknown }>(
     await server?.close();
   });
   beforeEach(() => {
-    const transport = new MemoryTransport();
-    const errors: unknown[] = [];
-    const sightline = new Sightline({
-      transport,
-      flushOnExit: false,
-      onError: (error) => errors.push(error),
-    });
-    current = { sightline, transport, errors };
+    current = memoryTracer();
   });
   afterEach(() => {
     setDefaultClient(undefined);

@@ -5,6 +5,7 @@
  * test that produced it.
  */
 import { SpanItemSchema, type ItemInput, type SpanItemInput } from '../contract/index.ts';
+import { Sightline, type SightlineOptions } from '../Sightline.ts';
 import type { QueuedItem, Transport, TransportStats } from '../transport/types.ts';
 
 export class ContractViolationError extends Error {
@@ -75,4 +76,17 @@ export class MemoryTransport implements Transport {
       truncated: 0,
     };
   }
+}
+
+/** A client over a fresh MemoryTransport, collecting what it reports through `onError`. */
+export function memoryTracer(options: Partial<SightlineOptions> = {}) {
+  const transport = new MemoryTransport();
+  const errors: unknown[] = [];
+  const sightline = new Sightline({
+    transport,
+    flushOnExit: false,
+    onError: (error) => errors.push(error),
+    ...options,
+  });
+  return { sightline, transport, errors };
 }

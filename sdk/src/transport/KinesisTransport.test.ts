@@ -64,7 +64,11 @@ async function readItems(streamName: string): Promise<Item[]> {
   return items;
 }
 
-function sdkFor(streamName: string, exportThread: ExportThread) {
+function sdkFor(
+  streamName: string,
+  exportThread: ExportThread,
+  options: Partial<Parameters<typeof init>[0]> = {},
+) {
   return init({
     projectId: signer.projectId,
     ingestKeyId: signer.keyId,
@@ -73,6 +77,7 @@ function sdkFor(streamName: string, exportThread: ExportThread) {
     endpoint: kinesalite.endpoint,
     flushOnExit: false,
     exportThread,
+    ...options,
   });
 }
 
@@ -205,14 +210,7 @@ describe.each<ExportThread>(['worker', 'main'])(
       const streamName = uniqueStreamName('sdk');
       await createStreamAndWait(reader, streamName, 1);
       const errors: unknown[] = [];
-      const sightline = init({
-        projectId: signer.projectId,
-        ingestKeyId: signer.keyId,
-        ingestKey: signer.secret,
-        streamName,
-        endpoint: kinesalite.endpoint,
-        flushOnExit: false,
-        exportThread,
+      const sightline = sdkFor(streamName, exportThread, {
         maxQueueBytes: 2 * 1_048_576,
         onError: (error) => errors.push(error),
       });
