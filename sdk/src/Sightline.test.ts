@@ -8,7 +8,7 @@ import { isTraceSampled } from './sampling.ts';
 import { Sightline } from './Sightline.ts';
 import type { SpanAttributes, SpanHandle } from './SpanHandle.ts';
 import { memoryTracer } from './testing/memoryTransport.ts';
-import { MASK_FAILED } from './privacy.ts';
+import { MASK_FAILED, WITHHELD_MESSAGE } from './privacy.ts';
 
 const tracer = memoryTracer;
 
@@ -330,6 +330,24 @@ describe('privacy', () => {
     expect(span).not.toHaveProperty('systemInstructions');
     expect(span!.prompt).toEqual({ name: 'support', version: 3 });
     expect(span!.requestModel).toBe('gpt-4o');
+  });
+
+  it('withholds an error message when captureContent is false, keeping its status and type', () => {
+    const { sightline, transport } = tracer({ captureContent: false });
+    class ContentPolicyError extends Error {
+      override name = 'ContentPolicyError';
+    }
+
+    expect(() =>
+      sightline.trace('llm', { kind: 'llm', ...conversation }, () => {
+        throw new ContentPolicyError("Your message 'my email is a@b.co' was flagged");
+      }),
+    ).toThrow(ContentPolicyError);
+
+    const [span] = transport.spans();
+    expect(JSON.stringify(span)).not.toContain('a@b.co');
+    expect(span!.status).toEqual({ code: 'error', message: WITHHELD_MESSAGE });
+    expect(span!.errorType).toBe('ContentPolicyError');
   });
 
   it('masks every free-text value, not ids, and a throwing mask never leaks the original', () => {

@@ -90,8 +90,16 @@ function withoutContent(span: SpanItemInput): SpanItemInput {
     const { input: _input, output: _output, ...metadata } = stripped.metadata;
     stripped.metadata = metadata;
   }
+  // A provider's error text can quote the prompt ("… your message 'my SSN is …' was flagged"):
+  // the status code and the error's type go, its message does not.
+  if (stripped.status?.message !== undefined) {
+    stripped.status = { ...stripped.status, message: WITHHELD_MESSAGE };
+  }
   return stripped;
 }
+
+/** What an error message becomes when content is not captured. */
+export const WITHHELD_MESSAGE = '[sightline: message withheld, captureContent is false]';
 
 function maskValue(
   value: unknown,
