@@ -489,6 +489,23 @@ describe('scores', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends a score only for a trace head sampling kept, as its spans are', () => {
+    const { sightline, transport } = tracer({ sampleRate: 0.5 });
+    const traces = Array.from({ length: 40 }, () => sightline.startSpan('answer'));
+    for (const span of traces) span.end();
+
+    for (const span of traces) sightline.score(span.traceId, 'thumbs', true);
+
+    const sentSpans = new Set(transport.spans().map((span) => span.traceId));
+    const scored = transport
+      .items()
+      .filter((item) => item.type === 'score')
+      .map((item) => item.traceId);
+    expect(sentSpans.size).toBeGreaterThan(0);
+    expect(sentSpans.size).toBeLessThan(traces.length);
+    expect(new Set(scored)).toEqual(sentSpans);
+  });
+
   it('reports, never throws, a score without a usable target', () => {
     const { sightline, errors, transport } = tracer();
 

@@ -244,6 +244,8 @@ export class Sightline {
   ): void {
     try {
       const input = toScoreInput(target, name, value, comment);
+      // A trace head sampling left out is never stored: its score would have nothing to score.
+      if (!isTraceSampled(input.traceId, this.#sampleRate)) return;
       const score: ScoreItem = {
         type: 'score',
         scoreId: randomUUID(),
