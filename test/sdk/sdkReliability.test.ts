@@ -281,19 +281,12 @@ describe('host processes (real kinesalite)', () => {
   ])('delivers from the worker thread %s, and lets the host end', async (_case, calls) => {
     const streamName = uniqueStreamName('worker');
     await createStreamAndWait(reader, streamName, 1);
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(REPOSITORY_ROOT, 'test/sdk/fixtures/workerHost.ts'),
-        kinesalite.endpoint,
-        streamName,
-        'worker-call',
-        String(calls),
-      ],
-      { cwd: REPOSITORY_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
-    );
+    const child = startFixture('workerHost.ts', [
+      kinesalite.endpoint,
+      streamName,
+      'worker-call',
+      String(calls),
+    ]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -314,18 +307,11 @@ describe('host processes (real kinesalite)', () => {
     async (exportThread) => {
       const streamName = uniqueStreamName('late');
       await createStreamAndWait(reader, streamName, 1);
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          path.join(REPOSITORY_ROOT, 'test/sdk/fixtures/lateSpanHost.ts'),
-          kinesalite.endpoint,
-          streamName,
-          exportThread,
-        ],
-        { cwd: REPOSITORY_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
-      );
+      const child = startFixture('lateSpanHost.ts', [
+        kinesalite.endpoint,
+        streamName,
+        exportThread,
+      ]);
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 

@@ -18,6 +18,7 @@ import {
   isValidSignature,
   splitRecord,
   type Item,
+  type ItemInput,
 } from '../contract/index.ts';
 import { createSdkKinesisClient } from '../config.ts';
 import { init } from '../index.ts';
@@ -64,6 +65,18 @@ async function readItems(streamName: string): Promise<Item[]> {
   return items;
 }
 
+/** A small score item: the cheapest valid item to fill a queue with. */
+function scoreItem(scoreId: string): ItemInput {
+  return {
+    type: 'score',
+    scoreId,
+    traceId: 'a'.repeat(32),
+    name: 'n',
+    value: 1,
+    timestamp: Date.now(),
+  };
+}
+
 function sdkFor(
   streamName: string,
   exportThread: ExportThread,
@@ -106,14 +119,7 @@ describe('KinesisTransport', () => {
     const client = createSdkKinesisClient({ endpoint: kinesalite.endpoint });
     const transport = new KinesisTransport({ client, streamName, signer });
     // Act
-    transport.enqueue({
-      type: 'score',
-      scoreId: 'given-client',
-      traceId: 'a'.repeat(32),
-      name: 'n',
-      value: 1,
-      timestamp: Date.now(),
-    });
+    transport.enqueue(scoreItem('given-client'));
     await transport.shutdown();
     // Assess
     expect(transport.exportThread).toBe('main');
@@ -262,15 +268,7 @@ describe.each<ExportThread>(['worker', 'main'])(
         onError: (error) => errors.push(error),
       });
       // Act
-      for (let index = 0; index < 25; index += 1)
-        transport.enqueue({
-          type: 'score',
-          scoreId: `s${index}`,
-          traceId: 'a'.repeat(32),
-          name: 'n',
-          value: 1,
-          timestamp: Date.now(),
-        });
+      for (let index = 0; index < 25; index += 1) transport.enqueue(scoreItem(`s${index}`));
       await new Promise((resolve) => setImmediate(resolve));
       // Assess
       expect(transport.stats()).toMatchObject({ queued: 10, dropped: 15 });
@@ -290,16 +288,7 @@ describe.each<ExportThread>(['worker', 'main'])(
         retryMaxMs: 2,
       });
       // Act
-      for (let index = 0; index < 1_000; index += 1) {
-        transport.enqueue({
-          type: 'score',
-          scoreId: `s${index}`,
-          traceId: 'a'.repeat(32),
-          name: 'n',
-          value: 1,
-          timestamp: Date.now(),
-        });
-      }
+      for (let index = 0; index < 1_000; index += 1) transport.enqueue(scoreItem(`s${index}`));
       const queuedAtPeak = transport.stats().queued;
       await transport.shutdown();
       // Assess
