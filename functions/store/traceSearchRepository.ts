@@ -25,6 +25,12 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { decodeCursor, encodeCursor } from './queryCursor.ts';
 import { InvalidCursorError, InvalidQueryError } from './queryErrors.ts';
 import { rangeParams, requireLimit, type TimeRange } from './timeRange.ts';
+import {
+  compareStrings,
+  mergeTraceListRows,
+  type StoredListRow,
+  type TraceAggregateRow,
+} from './traceListRows.ts';
 
 export { InvalidCursorError, InvalidQueryError } from './queryErrors.ts';
 
@@ -91,6 +97,12 @@ const MAX_VALUE_CHARS = 1_000;
 
 /** Windows tried at the sorted end of the range before the whole range, in microseconds. */
 const NARROW_WINDOWS_US = [3_600e6, 86_400e6, 7 * 86_400e6];
+/**
+ * An unfiltered list tries five minutes first: a busy project's newest page lies there. Its
+ * windows up to an hour are read from trace_list_rows (one small read, no aggregate states).
+ */
+const UNFILTERED_WINDOWS_US = [300e6, ...NARROW_WINDOWS_US];
+const LIST_ROWS_MAX_WINDOW_US = 3_600e6;
 
 /**
  * Matching rows (spans, or a user's or session's trace-hours) a filtered search reads per
@@ -333,31 +345,6 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   return { source, traceConditions, sets, outerConditions, params };
 }
 
-interface TraceAggregateRow {
-  trace_id: string;
-  t_name: string;
-  t_start_text: string;
-  t_duration_ms: number;
-  t_errors: string | number;
-  t_oks: string | number;
-  t_model: string;
-  t_user: string;
-  t_session: string;
-  t_prompt: [string, string];
-  t_environment: string;
-  t_tags: string[];
-  t_input_tokens: string | number;
-  t_output_tokens: string | number;
-  t_cost: number | null;
-  t_pii_types: string[];
-  t_secrets: string | number;
-  t_injection: number;
-  t_eval_failed: string[];
-  t_spans: string | number;
-  t_input_preview: string;
-  t_output_preview: string;
-}
-
 /**
  * What filters and sorts need of a trace, merged from its rows (trace_summaries or
  * trace_details). The per-span facts are a set of (span id, status, input tokens, output
@@ -497,6 +484,64 @@ async function queryPageByTime(
   });
   const rows = await result.json<{ trace_id: string; t_sort: number | string }>();
   return rows.map((row) => ({ trace_id: row.trace_id, t_sort: Number(row.t_sort) }));
+}
+
+/**
+ * The page by time of an unfiltered list, from trace_list_rows in one query: which traces
+ * start in `starts` (their starts merged over the rows of `rows`), sorted, after the cursor, at
+ * most `limit + 1`; then every row of those traces, merged here (traceListRows.ts). Their rows
+ * all lie from the minute `starts` begins, since a trace has no span before its start.
+ */
+async function queryPageFromListRows(
+  client: ClickHouseClient,
+  args: {
+    filter: TraceSearchFilter;
+    built: BuiltFilter;
+    sort: TraceSort;
+    rows: Window;
+    starts: Window;
+    cursor: Cursor;
+    limit: number;
+  },
+): Promise<PageEntry[]> {
+  const params: Record<string, unknown> = {
+    projectId: args.filter.projectId,
+    rowsFromUs: args.rows.fromUs,
+    rowsToUs: args.rows.toUs,
+    limit: args.limit + 1,
+  };
+  const { having, order } = pageConditions(args, params);
+  const minuteFrom = (param: string) =>
+    `minute >= toStartOfMinute(fromUnixTimestamp64Micro({${param}:Int64}, 'UTC'))`;
+  const result = await client.query({
+    query: `SELECT trace_id, trace_start, document
+      FROM trace_list_rows
+      WHERE project_id = {projectId:String}
+        AND ${minuteFrom('startsFromUs')}
+        AND minute < fromUnixTimestamp64Micro({rowsToUs:Int64}, 'UTC')
+        AND trace_id IN (
+          SELECT trace_id FROM (
+            SELECT trace_id, min(trace_start) AS t_start, ${SORT_EXPRESSION[args.sort.field]} AS t_sort
+            FROM trace_list_rows
+            WHERE project_id = {projectId:String}
+              AND ${minuteFrom('rowsFromUs')}
+              AND minute < fromUnixTimestamp64Micro({rowsToUs:Int64}, 'UTC')
+            GROUP BY trace_id
+            HAVING ${having}
+            ORDER BY ${order}
+            LIMIT {limit:UInt32}))`,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.traces.recent' },
+  });
+  const merged = mergeTraceListRows(await result.json<StoredListRow>());
+  const direction = args.sort.direction === 'desc' ? -1 : 1;
+  return merged
+    .sort(
+      (a, b) =>
+        direction * (a.startUs - b.startUs || compareStrings(a.row.trace_id, b.row.trace_id)),
+    )
+    .map(({ row, startUs }) => ({ trace_id: row.trace_id, t_sort: startUs, details: row }));
 }
 
 /**
@@ -647,10 +692,10 @@ function completeAfter(source: CandidateSource, atUs: number): number {
  * (or oldest) page of a busy project lies within the last hour, and a window that already
  * holds more than a page answers exactly, because every trace outside it sorts after it.
  */
-function windowsFor(sort: TraceSort, range: Window): Window[] {
+function windowsFor(sort: TraceSort, range: Window, widths: number[]): Window[] {
   if (sort.field !== 'start_time') return [range];
   const windows: Window[] = [];
-  for (const width of NARROW_WINDOWS_US) {
+  for (const width of widths) {
     if (width >= range.toUs - range.fromUs) break;
     windows.push(
       sort.direction === 'desc'
@@ -684,15 +729,33 @@ interface SearchArgs {
   limit: number;
 }
 
-/** Without a candidate source: narrow windows of trace_summaries, then the whole range. */
+function isUnfiltered(built: BuiltFilter): boolean {
+  return (
+    built.source === undefined &&
+    built.traceConditions.length === 0 &&
+    built.outerConditions.length === 0
+  );
+}
+
+/**
+ * Without a candidate source: narrow windows, then the whole range. An unfiltered list reads
+ * its windows up to an hour from trace_list_rows, the rest (and any filtered list) from
+ * trace_summaries.
+ */
 async function searchByWindows(client: ClickHouseClient, args: SearchArgs): Promise<PageEntry[]> {
+  const unfiltered = isUnfiltered(args.built);
+  const widths = unfiltered ? UNFILTERED_WINDOWS_US : NARROW_WINDOWS_US;
   let entries: PageEntry[] = [];
-  for (const window of windowsFor(args.sort, args.remaining)) {
-    entries = await queryPageByTime(client, {
+  for (const window of windowsFor(args.sort, args.remaining, widths)) {
+    const page = {
       ...args,
       rows: rowsAround(window, args.range),
       starts: { fromUs: Math.max(window.fromUs, args.range.fromUs), toUs: window.toUs },
-    });
+    };
+    const fromListRows = unfiltered && window.toUs - window.fromUs <= LIST_ROWS_MAX_WINDOW_US;
+    entries = fromListRows
+      ? await queryPageFromListRows(client, page)
+      : await queryPageByTime(client, page);
     if (entries.length > args.limit) break;
   }
   return entries;

@@ -267,6 +267,7 @@ const OUR_TABLES = [
   'trace_details',
   'trace_summaries',
   'trace_keys',
+  'trace_list_rows',
   'span_metrics_minutely',
   'span_metrics_hourly',
   'span_tag_metrics_minutely',
@@ -504,7 +505,7 @@ ${machine} ${loadSentence(result.load)}
 
 ${result.spans.toLocaleString('en-US')} spans (${result.mainProjectSpans.toLocaleString('en-US')} in the measured project) over 30 days from
 \`test/bench/seedSpans.ts\` in an embedded chDB; seeding took ${result.seedSeconds === null ? 'n/a' : `${result.seedSeconds.toFixed(0)} s`} (materialized views included), copying them
-into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: ours ${gib(result.ourBytesOnDisk)} (spans and their text indexes, the span documents a trace lookup reads, the per-trace tables, the rollups), peer ${gib(result.peerBytesOnDisk)}; the per-minute
+into the peer table ${result.peerLoadSeconds === null ? 'n/a' : `${result.peerLoadSeconds.toFixed(0)} s`}. On disk: ours ${gib(result.ourBytesOnDisk)} (spans and their text indexes, the span documents a trace lookup reads, the per-trace tables and list rows, the rollups), peer ${gib(result.peerBytesOnDisk)}; the per-minute
 rollup holds ${result.rollupRows.toLocaleString('en-US')} rows. ${apiText}"In process" = the repository functions the \`/api/v1\` routes call
 (\`functions/store\`) on the engine embedded in the benchmark's process; peer = the same question in SQL on \`peer_events\`
 (\`test/bench/peerEventsTable.ts\`) in the same process, deduplicating with FINAL (ours reads per-trace aggregates that need
