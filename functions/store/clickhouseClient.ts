@@ -81,12 +81,27 @@ export async function createClickHouseClient(
     return createClient({
       ...clientDefaults(env),
       url,
+      // Compressing answers pays over a network; over loopback (the local stack's endpoint)
+      // it only adds work at both ends, ~1 ms a query on the benchmark machine.
+      ...(isLoopbackUrl(url) ? { compression: { response: false } } : {}),
       username: overrides.username ?? secret?.username ?? env.CLICKHOUSE_USER,
       password: overrides.password ?? secret?.password ?? env.CLICKHOUSE_PASSWORD,
       ...(secret?.database ? { database: secret.database } : {}),
     });
   }
   return (await openEmbeddedClickHouse(env)).client;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether `url` names this machine (a loopback address or localhost). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+  } catch {
+    return false;
+  }
 }
 
 /**
