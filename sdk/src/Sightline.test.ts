@@ -2,18 +2,28 @@
  * The tracing client against an in-memory transport: span shapes, parent linking across async
  * code, sampling, privacy hooks, scores, and hostile inputs that must never throw into the host.
  */
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SpanItemSchema, type SpanItemInput } from './contract/index.ts';
+import {
+  HOSTILE_SPAN_NAMES,
+  REFUSED_SCORE_VALUES,
+  hostileSpanValues,
+} from '../../test/helpers/factories.ts';
+import { ItemSchema, SpanItemSchema, type SpanItemInput } from './contract/index.ts';
 import { isTraceSampled } from './sampling.ts';
 import { Sightline } from './Sightline.ts';
 import type { SpanAttributes, SpanHandle } from './SpanHandle.ts';
 import { memoryTracer } from './testing/memoryTransport.ts';
 import { MASK_FAILED, WITHHELD_MESSAGE } from './privacy.ts';
+import { ItemsDroppedError } from './transport/errors.ts';
+import { PLACEHOLDER_NAME } from './truncateItem.ts';
 
 const tracer = memoryTracer;
 
 const byName = (spans: SpanItemInput[], name: string) => spans.find((span) => span.name === name)!;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const nowMs = () => performance.timeOrigin + performance.now();
 const card = /\b4111\d{12}\b/g;
 
 describe('observe', () => {
@@ -105,6 +115,143 @@ describe('observe', () => {
       input: '[{"a":"[bigint 1]","self":"[circular]"}]',
       output: '{"a":"[bigint 1]","self":"[circular]"}',
     });
+  });
+});
+
+describe('observe on an async generator function', () => {
+  it('starts the span at the first next(), so a generator never iterated makes no span', async () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const generate = sightline.observe('generate', async function* () {
+      yield 1;
+    });
+    const neverIterated = generate();
+    const iterated = generate();
+    await sleep(25);
+
+    // Act
+    const firstNextAt = nowMs();
+    for await (const _value of iterated);
+
+    // Assess
+    const spans = transport.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.startTime).toBeGreaterThanOrEqual(firstNextAt);
+    expect(spans[0]!.timeToFirstTokenMs).toBeLessThan(25);
+    expect(neverIterated).not.toBe(iterated);
+  });
+
+  it('links the span to the span active where the generator was made, its body’s spans to it', async () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const child = sightline.observe('child', async () => 'x');
+    const generate = sightline.observe('generate', async function* () {
+      yield await child();
+      yield await child();
+    });
+
+    // Act
+    const made = sightline.trace('producer', () => generate());
+    await sightline.trace('consumer', async () => {
+      for await (const _value of made);
+    });
+
+    // Assess
+    const spans = transport.spans();
+    const generated = byName(spans, 'generate');
+    expect(generated.parentSpanId).toBe(byName(spans, 'producer').spanId);
+    expect(generated.traceId).toBe(byName(spans, 'producer').traceId);
+    const children = spans.filter((span) => span.name === 'child');
+    expect(children.map((span) => span.parentSpanId)).toEqual([generated.spanId, generated.spanId]);
+  });
+
+  it.each<[string, (generator: AsyncGenerator<number>) => Promise<unknown>]>([
+    ['return()', (generator) => generator.return('early' as never)],
+    ['throw()', (generator) => generator.throw(new RangeError('stop')).catch((error) => error)],
+  ])(
+    '%s before the first next() runs nothing, makes no span, as unobserved',
+    async (_label, act) => {
+      // Prepare
+      const { sightline, transport } = tracer();
+      let bodyRuns = 0;
+      async function* source() {
+        bodyRuns += 1;
+        yield 1;
+      }
+      const plain = source();
+      const observed = sightline.observe('generate', source)();
+
+      // Act
+      const plainOutcome = await act(plain);
+      const observedOutcome = await act(observed);
+      const after = await observed.next();
+
+      // Assess
+      expect(observedOutcome).toEqual(plainOutcome);
+      expect(after).toEqual(await plain.next());
+      expect(after).toEqual({ value: undefined, done: true });
+      expect(bodyRuns).toBe(0);
+      expect(transport.items()).toEqual([]);
+    },
+  );
+});
+
+/** An async iterator that is not a generator, with members of its own (a paged listing). */
+class PageIterator implements AsyncIterableIterator<number> {
+  #next = 0;
+  constructor(
+    readonly total: number,
+    readonly pageSize = 10,
+  ) {}
+  async next(): Promise<IteratorResult<number>> {
+    if (this.#next >= this.total) return { value: undefined, done: true };
+    this.#next += 1;
+    return { value: this.#next - 1, done: false };
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+  describe(): string {
+    return `${this.total} pages of ${this.pageSize}`;
+  }
+}
+
+describe('observe on a function returning an async iterable', () => {
+  it('keeps a returned async iterator’s class and members, and follows its iteration', async () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const listPages = sightline.observe('list-pages', () => new PageIterator(3), {
+      captureResult: true,
+    });
+
+    // Act
+    const pages = listPages();
+    const described = pages.describe();
+    const seen: number[] = [];
+    for await (const page of pages) seen.push(page);
+
+    // Assess
+    expect(pages).toBeInstanceOf(PageIterator);
+    expect(pages.total).toBe(3);
+    expect(described).toBe('3 pages of 10');
+    expect(seen).toEqual([0, 1, 2]);
+    const [span] = transport.spans();
+    expect(span).toMatchObject({ name: 'list-pages', status: { code: 'ok' } });
+    expect(span!.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(span!.metadata).toEqual({ output: '[0,1,2]' });
+  });
+
+  it('returns a Node stream as it is, ending the span at the return', () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const readable = Readable.from(['a', 'b']);
+
+    // Act
+    const returned = sightline.observe('open-file', () => readable)();
+
+    // Assess
+    expect(returned).toBe(readable);
+    expect(transport.spans()).toMatchObject([{ name: 'open-file', status: { code: 'ok' } }]);
   });
 });
 
@@ -465,6 +612,153 @@ describe('privacy', () => {
     expect(masked).toBe(0);
     expect(transport.spans()[0]!.requestModel).toBe('later');
     expect(masked).toBeGreaterThan(0);
+  });
+});
+
+describe('values the wire contract refuses', () => {
+  it.each(hostileSpanValues())(
+    'normalises %s so the span meets the contract',
+    (_label, attributes) => {
+      // Prepare
+      const { sightline, transport } = tracer();
+
+      // Act
+      expect(() =>
+        sightline.startSpan('hostile', attributes as SpanAttributes).end(),
+      ).not.toThrow();
+
+      // Assess
+      const items = transport.items();
+      expect(items).toHaveLength(1);
+      const parsed = ItemSchema.safeParse(items[0]);
+      expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+      expect(sightline.stats().dropped).toBe(0);
+    },
+  );
+
+  it('drops a null metadata entry and sends a number that is not finite as text', () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const metadata = { orgId: null, plan: 'pro', ratio: NaN } as unknown as Record<string, string>;
+
+    // Act
+    sightline.trace('t', { metadata }, () => 1);
+
+    // Assess
+    expect(transport.spans()[0]!.metadata).toEqual({ plan: 'pro', ratio: 'NaN' });
+    expect(metadata).toEqual({ orgId: null, plan: 'pro', ratio: NaN });
+  });
+
+  it.each(HOSTILE_SPAN_NAMES.filter((name) => typeof name !== 'string' || name.length < 256))(
+    'sends a span named %j under its text, or the placeholder when it has none',
+    (name) => {
+      // Prepare
+      const { sightline, transport } = tracer();
+
+      // Act
+      sightline.startSpan(name as string).end();
+
+      // Assess
+      const expected = typeof name === 'number' ? String(name) : PLACEHOLDER_NAME;
+      expect(transport.spans()[0]!.name).toBe(expected);
+    },
+  );
+
+  it.each([0, 1_700_000_000, 5e12, NaN, -Infinity])(
+    'starts a span given a start time of %d, which is not epoch milliseconds, now',
+    (startTime) => {
+      // Prepare
+      const { sightline, transport } = tracer();
+      const before = nowMs();
+
+      // Act
+      sightline.startSpan('x', {}, { startTime }).end(undefined, startTime);
+
+      // Assess
+      const [span] = transport.spans();
+      expect(span!.startTime).toBeGreaterThanOrEqual(before);
+      expect(span!.endTime).toBeGreaterThanOrEqual(span!.startTime);
+    },
+  );
+
+  it('starts a new trace, and reports it, when the parent’s ids are not ones the contract takes', () => {
+    // Prepare
+    const { sightline, transport, errors } = tracer();
+    const parent = { traceId: 'not-a-trace', spanId: '0'.repeat(16), sampled: true };
+
+    // Act
+    sightline.startSpan('x', {}, { parent: parent as unknown as SpanHandle }).end();
+
+    // Assess
+    const [span] = transport.spans();
+    expect(span!.traceId).not.toBe(parent.traceId);
+    expect(span!.parentSpanId).toBeUndefined();
+    expect(String(errors[0])).toMatch(/parent/);
+  });
+
+  it.each(REFUSED_SCORE_VALUES)(
+    'refuses a score of %s at the call, reports it and counts it as dropped',
+    (value) => {
+      // Prepare
+      const { sightline, transport, errors } = tracer();
+      const span = sightline.startSpan('answer');
+
+      // Act
+      expect(() => sightline.score(span, 'rating', value as number)).not.toThrow();
+
+      // Assess
+      expect(transport.items()).toEqual([]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(ItemsDroppedError);
+      expect((errors[0] as ItemsDroppedError).count).toBe(1);
+      expect(sightline.stats()).toMatchObject({ dropped: 1, sent: 0 });
+    },
+  );
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a trace id that is not 32 hex characters', { traceId: 'abc', name: 'n', value: 1 }],
+    [
+      'an all-zero span id',
+      { traceId: 'a'.repeat(32), spanId: '0'.repeat(16), name: 'n', value: 1 },
+    ],
+  ])('refuses a score with %s, reported and counted as dropped', (_label, input) => {
+    // Prepare
+    const { sightline, transport, errors } = tracer();
+
+    // Act
+    sightline.score(input as never);
+
+    // Assess
+    expect(transport.items()).toEqual([]);
+    expect(errors[0]).toBeInstanceOf(ItemsDroppedError);
+    expect(sightline.stats().dropped).toBe(1);
+  });
+
+  it('normalises a score’s name, comment and user, and keeps its own id and time', () => {
+    // Prepare
+    const { sightline, transport, errors } = tracer();
+    const span = sightline.startSpan('answer');
+    const before = Date.now();
+
+    // Act
+    sightline.score({
+      traceId: span.traceId,
+      name: '',
+      value: 0.5,
+      comment: 42,
+      userId: '',
+      scoreId: '',
+      timestamp: 'yesterday',
+    } as never);
+
+    // Assess
+    const [score] = transport.items();
+    const parsed = ItemSchema.safeParse(score);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(score).toMatchObject({ name: PLACEHOLDER_NAME, value: 0.5, comment: '42' });
+    expect(score).not.toHaveProperty('userId');
+    expect(score?.type === 'score' && score.timestamp).toBeGreaterThanOrEqual(before);
+    expect(errors).toEqual([]);
   });
 });
 

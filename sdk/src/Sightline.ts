@@ -8,10 +8,18 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { ItemInput, ScoreItem, SpanKind } from './contract/index.ts';
+import {
+  isEpochMillis,
+  isSpanId,
+  isTraceId,
+  type ItemInput,
+  type ScoreItem,
+  type SpanKind,
+} from './contract/index.ts';
 import { chainPromise, isPromiseLike } from './chainPromise.ts';
 import { SightlineConfigError } from './config.ts';
 import { newSpanId, newTraceId } from './ids.ts';
+import { followStream } from './integrations/llmCall.ts';
 import { maskScore, prepareSpan, type PrivacyOptions } from './privacy.ts';
 import { isTraceSampled } from './sampling.ts';
 import { toPlainData } from './toPlainData.ts';
@@ -22,7 +30,9 @@ import {
   type EndedSpan,
   type SpanAttributes,
 } from './SpanHandle.ts';
+import { ItemsDroppedError } from './transport/errors.ts';
 import type { Transport, TransportStats } from './transport/types.ts';
+import { conformItem } from './truncateItem.ts';
 
 export interface SightlineOptions extends PrivacyOptions {
   transport: Transport;
@@ -67,17 +77,33 @@ type ParentFields = Pick<SpanHandle, 'traceId' | 'spanId' | 'sampled' | 'userId'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- observe keeps any function's own signature
 type AnyFunction = (...args: any[]) => any;
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Values of a followed iteration kept for `captureResult`. */
+const MAX_CAPTURED_VALUES = 1_000;
 
-/** A probe that throws (a revoked proxy, a throwing getter) means "not an async iterator". */
-function isAsyncIterator(value: unknown): value is AsyncGenerator {
+/**
+ * An async iterable whose iteration is followed (a client library's stream, a paginator, an
+ * async generator). Node and web streams are not: they are piped more often than iterated, so
+ * their span ends when they are returned. A probe that throws (a revoked proxy, a throwing
+ * getter) means "not one".
+ */
+function isFollowedIterable(value: unknown): value is AsyncIterable<unknown> & object {
   try {
+    if (typeof value !== 'object' || value === null) return false;
+    const candidate = value as Record<PropertyKey, unknown>;
     return (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as AsyncGenerator).next === 'function' &&
-      typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function'
+      typeof candidate[Symbol.asyncIterator] === 'function' &&
+      typeof candidate.pipe !== 'function' &&
+      typeof candidate.getReader !== 'function'
     );
+  } catch {
+    return false;
+  }
+}
+
+/** `async function*`: calling one runs nothing of its body until the first `next()`. */
+function isAsyncGeneratorFunction(fn: unknown): boolean {
+  try {
+    return Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
   } catch {
     return false;
   }
@@ -92,6 +118,8 @@ export class Sightline {
   readonly #context = new AsyncLocalStorage<SpanHandle>();
   readonly #flushOnExit: () => void;
   readonly #onSpanEnd = (ended: EndedSpan): void => this.#send(ended);
+  /** Items refused at the call (the contract cannot take them), counted in `stats().dropped`. */
+  #refused = 0;
 
   constructor(options: SightlineOptions) {
     this.#transport = options.transport;
@@ -168,7 +196,8 @@ export class Sightline {
     if (failure !== undefined) this.#onError(failure);
     let startTime = nowMs();
     try {
-      if (Number.isFinite(options.startTime)) startTime = options.startTime!;
+      // One the contract refuses (NaN, seconds instead of milliseconds…): the span starts now.
+      if (isEpochMillis(options.startTime)) startTime = options.startTime;
     } catch (error) {
       this.#onError(error);
     }
@@ -208,29 +237,41 @@ export class Sightline {
 
   /**
    * Wraps `fn` so every call runs in its own span: sync functions, async functions and async
-   * generators (the span ends when the generator finishes). The wrapper keeps `fn`'s type and
-   * returns what `fn` returned: a thenable that is not a native promise (an APIPromise, a query
-   * builder) comes back with its own class and methods, and its span ends when the caller awaits
-   * it (never awaited, the span stays open and is not sent). Errors are recorded and re-thrown
-   * unchanged.
+   * generator functions. The wrapper keeps `fn`'s type and returns what `fn` returned: a thenable
+   * that is not a native promise (an APIPromise, a query builder) comes back with its own class
+   * and methods, and its span ends when the caller awaits it (never awaited, the span stays open
+   * and is not sent). An async iterable returned or resolved (a client's stream, a paginator)
+   * keeps its class and members, and its span ends when its iteration ends (see `followStream`).
+   * An async generator function's span starts at the generator's first `next()`, as its body
+   * does (see `#observeGenerator`). Errors are recorded and re-thrown unchanged.
    */
   observe<F extends AnyFunction>(name: string, fn: F, options: ObserveOptions = {}): F {
-    const startOptions: StartSpanOptions = options.newTrace ? { parent: null } : {};
-    const start = (): SpanHandle => this.startSpan(name, { ...attributes }, startOptions);
-    const run = <T>(span: SpanHandle, call: () => T): T =>
-      this.#run(
-        span,
-        call,
-        options.captureResult ? (value) => span.update(() => captured('output', value)) : undefined,
-      );
     const attributes: SpanAttributes = options.kind ? { kind: options.kind } : {};
     const failure = assignAttributes(attributes, options.attributes);
     if (failure !== undefined) this.#onError(failure);
-    const observed = function (this: unknown, ...args: unknown[]): unknown {
-      const span = start();
+    const start = (startOptions: StartSpanOptions, args: unknown[]): SpanHandle => {
+      const span = this.startSpan(name, { ...attributes }, startOptions);
       if (options.captureArgs && span.sampled) span.update(() => captured('input', args));
-      return run(span, () => fn.apply(this, args) as unknown);
+      return span;
     };
+    const outputOf = (span: SpanHandle) =>
+      options.captureResult
+        ? (value: unknown) => span.update(() => captured('output', value))
+        : undefined;
+    const run = <T>(span: SpanHandle, call: () => T): T => this.#run(span, call, outputOf(span));
+    const generate = (source: AsyncGenerator, args: unknown[]): AsyncGenerator => {
+      // The parent is the span active here, where the generator is made (see #observeGenerator).
+      const parent = options.newTrace ? null : (this.activeSpan() ?? null);
+      return this.#observeGenerator(() => start({ parent }, args), source, outputOf);
+    };
+    const observed = isAsyncGeneratorFunction(fn)
+      ? function (this: unknown, ...args: unknown[]): unknown {
+          return generate(fn.apply(this, args) as AsyncGenerator, args);
+        }
+      : function (this: unknown, ...args: unknown[]): unknown {
+          const span = start(options.newTrace ? { parent: null } : {}, args);
+          return run(span, () => fn.apply(this, args) as unknown);
+        };
     Object.defineProperty(observed, 'name', { value: fn.name, configurable: true });
     return observed as F;
   }
@@ -244,14 +285,13 @@ export class Sightline {
   ): void {
     try {
       const input = toScoreInput(target, name, value, comment);
+      if (typeof input === 'string') return this.#refuse(input);
+      // Refused here, at the call, so the report points at the caller.
+      const conformed = conformItem(scoreItem(input));
+      if (conformed.refused !== undefined) return this.#refuse(conformed.refused);
       // A trace head sampling left out is never stored: its score would have nothing to score.
       if (!isTraceSampled(input.traceId, this.#sampleRate)) return;
-      const score: ScoreItem = {
-        type: 'score',
-        scoreId: randomUUID(),
-        timestamp: Date.now(),
-        ...input,
-      };
+      const score = conformed.item as ScoreItem;
       const mask = this.#privacy.mask;
       // Comments are the user's own words: masked like span text, off the caller's path.
       if (mask) this.#transport.enqueue(() => maskScore(score, mask) as ItemInput);
@@ -266,8 +306,10 @@ export class Sightline {
     this.#onError(error);
   }
 
+  /** The transport's counts, with the items refused at the call counted as dropped. */
   stats(): TransportStats {
-    return this.#transport.stats();
+    const stats = this.#transport.stats();
+    return this.#refused === 0 ? stats : { ...stats, dropped: stats.dropped + this.#refused };
   }
 
   flush(): Promise<void> {
@@ -286,11 +328,25 @@ export class Sightline {
         options.parent === undefined ? this.activeSpan() : (options.parent ?? undefined);
       if (!parent) return undefined;
       const { traceId, spanId, sampled, userId, sessionId } = parent;
+      if (!isTraceId(traceId) || !isSpanId(spanId)) {
+        this.#onError(
+          new TypeError(
+            'Sightline: a parent span needs a 32-hex trace id and a 16-hex span id; starting a new trace',
+          ),
+        );
+        return undefined;
+      }
       return { traceId, spanId, sampled, userId, sessionId };
     } catch (error) {
       this.#onError(error);
       return undefined;
     }
+  }
+
+  /** An item refused at the call: reported as dropped, and counted. */
+  #refuse(reason: string): void {
+    this.#refused += 1;
+    this.#onError(new ItemsDroppedError(1, [`1: ${reason}`]));
   }
 
   #run<T>(span: SpanHandle, fn: Callback<T>, onResult?: (value: unknown) => void): T {
@@ -306,46 +362,85 @@ export class Sightline {
         // The caller gets the returned object's own behaviour (an APIPromise's
         // `.withResponse()`, a query builder's methods); only what it awaits is followed.
         return chainPromise(result, {
-          settle: (value) => {
-            onResult?.(value);
-            span.end();
-            return value;
-          },
+          settle: (value) => this.#settle(span, value, onResult),
           onError: (error) => span.recordError(error).end(),
           onRawResponse: () => span.end({ metadata: { 'sightline.response': 'raw' } }),
           followUnawaited: false,
         }) as T;
-      if (isAsyncIterator(result)) return this.#observeGenerator(span, result, onResult) as T;
+      return this.#settle(span, result, onResult);
     } catch (error) {
       // A returned value that cannot be followed (a hostile proxy) goes back untouched.
       this.#onError(error);
       span.end();
       return result;
     }
-    onResult?.(result);
-    span.end();
-    return result;
   }
 
+  /**
+   * Ends the span with what the function gave, or, for an async iterable, when its iteration
+   * ends: the caller gets the iterable itself behind a proxy (its class, methods and fields kept;
+   * see `followStream`), with the first value as time to first token.
+   */
+  #settle<T>(span: SpanHandle, value: T, onResult?: (value: unknown) => void): T {
+    if (isFollowedIterable(value)) {
+      const values: unknown[] = [];
+      try {
+        return followStream(this, span, value, {
+          onChunk: (chunk) => {
+            if (onResult && values.length < MAX_CAPTURED_VALUES) values.push(chunk);
+          },
+          onEnd: () => {
+            onResult?.(values);
+            return {};
+          },
+        });
+      } catch (error) {
+        // Settling runs inside the caller's await: a failure here must not become theirs.
+        this.#onError(error);
+      }
+    }
+    onResult?.(value);
+    span.end();
+    return value;
+  }
+
+  /**
+   * An observed async generator function's generator. Its span starts at the first `next()`,
+   * where the body starts (a generator never iterated makes no span), and its parent is the span
+   * active where the generator was made, as for any observed call: left to AsyncLocalStorage,
+   * the body would see the context of whoever calls `next()`, often a framework's response
+   * writer outside any span. Each step of the body runs with the generator's span active, so
+   * spans started in it are its children; `throw()` and `return()` reach the source as they
+   * would unobserved.
+   */
   async *#observeGenerator(
-    span: SpanHandle,
+    startSpan: () => SpanHandle,
     source: AsyncGenerator,
-    onResult?: (value: unknown) => void,
+    outputOf: (span: SpanHandle) => ((value: unknown) => void) | undefined,
   ): AsyncGenerator {
+    const span = startSpan();
+    const onResult = outputOf(span);
     const yielded: unknown[] = [];
+    let first = true;
     let completed = false;
+    let resume = (): Promise<IteratorResult<unknown>> => source.next();
     try {
-      let input: unknown;
       for (;;) {
-        const step = await this.#context.run(span, () => source.next(input));
+        const step = await this.#context.run(span, resume);
         if (step.done) {
           completed = true;
           onResult?.(yielded.length > 0 ? yielded : step.value);
           return step.value as unknown;
         }
-        if (yielded.length === 0) span.markFirstToken();
-        if (onResult && yielded.length < 1_000) yielded.push(step.value);
-        input = yield step.value;
+        if (first) span.markFirstToken();
+        first = false;
+        if (onResult && yielded.length < MAX_CAPTURED_VALUES) yielded.push(step.value);
+        try {
+          const input: unknown = yield step.value;
+          resume = () => source.next(input);
+        } catch (thrown) {
+          resume = () => source.throw(thrown);
+        }
       }
     } catch (error) {
       span.recordError(error);
@@ -394,23 +489,37 @@ export function safeJson(value: unknown): string {
   }
 }
 
+/** The score the arguments describe, or why they describe none. */
 function toScoreInput(
   target: ScoreTarget | ScoreInput,
   name: string | undefined,
   value: number | string | boolean | undefined,
   comment: string | undefined,
-): ScoreInput {
+): ScoreInput | string {
   if (typeof target === 'object' && target !== null && 'name' in target && 'value' in target)
     return target as ScoreInput;
-  if (name === undefined || value === undefined)
-    throw new TypeError('Sightline score: pass a name and a value');
+  if (name === undefined || value === undefined) return 'Sightline score: pass a name and a value';
   let ids: { traceId: string; spanId?: string };
   if (typeof target === 'string') {
-    if (!TRACE_ID.test(target))
-      throw new TypeError(
-        'Sightline score: a string target must be a 32-hex trace id; for a span pass the span handle or { traceId, spanId }',
-      );
+    if (!isTraceId(target))
+      return 'Sightline score: a string target must be a 32-hex trace id; for a span pass the span handle or { traceId, spanId }';
     ids = { traceId: target };
   } else ids = { traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) };
   return { ...ids, name, value, ...(comment !== undefined ? { comment } : {}) };
+}
+
+/** The score item: its id and time are the SDK's own, whatever fields the input carries. */
+function scoreItem(input: ScoreInput): ScoreItem {
+  const { traceId, spanId, name, value, comment, userId } = input;
+  return {
+    type: 'score',
+    scoreId: randomUUID(),
+    timestamp: Date.now(),
+    traceId,
+    ...(spanId !== undefined ? { spanId } : {}),
+    name,
+    value,
+    ...(comment !== undefined ? { comment } : {}),
+    ...(userId !== undefined ? { userId } : {}),
+  };
 }

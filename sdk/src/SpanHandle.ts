@@ -3,7 +3,7 @@
  * the client. Ending twice is a no-op; nothing here throws into the caller. A span of an
  * unsampled trace records nothing but still carries ids, so its children stay unsampled.
  */
-import type { SpanItemInput } from './contract/index.ts';
+import { isEpochMillis, type SpanItemInput } from './contract/index.ts';
 
 export type SpanAttributes = Partial<
   Omit<
@@ -145,11 +145,13 @@ export class SpanHandle {
     span.type = 'span';
     span.traceId = this.traceId;
     span.spanId = this.spanId;
+    // The handle's own parent, whatever attributes claimed one.
     if (this.parentSpanId) span.parentSpanId = this.parentSpanId;
+    else if ('parentSpanId' in span) delete span.parentSpanId;
     span.name = this.name;
     span.startTime = this.startTime;
-    // NaN or Infinity would reach the wire as null: the span ends now instead.
-    span.endTime = Math.max(Number.isFinite(endTime) ? endTime : nowMs(), this.startTime);
+    // An end time the contract refuses (NaN, seconds instead of milliseconds…): the span ends now.
+    span.endTime = Math.max(isEpochMillis(endTime) ? endTime : nowMs(), this.startTime);
     span.status ??= { code: 'ok' };
     this.#onEnd({ span, deferred: this.#deferred ?? [] });
   }

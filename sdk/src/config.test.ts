@@ -48,6 +48,20 @@ describe('configFromEnv', () => {
   });
 
   it.each([
+    ['SIGHTLINE_PROJECT_ID', 'Acme Corp'],
+    ['SIGHTLINE_PROJECT_ID', 'a'],
+    ['SIGHTLINE_INGEST_KEY_ID', 'ik'],
+    ['SIGHTLINE_INGEST_KEY_ID', 'ik 1/2'],
+  ])(
+    'refuses %s %j, which every record would be refused for, with a clear error',
+    (variable, value) => {
+      const env = { ...required, [variable]: value };
+      expect(() => configFromEnv(env)).toThrow(SightlineConfigError);
+      expect(() => configFromEnv(env)).toThrow(new RegExp(`${variable}.*must be`));
+    },
+  );
+
+  it.each([
     [{ SIGHTLINE_SAMPLE_RATE: '1.5' }, 'sampleRate', /sampleRate .* from 0 to 1, got "1.5"/],
     [{ SIGHTLINE_SAMPLE_RATE: 'half' }, 'sampleRate', /sampleRate/],
     [{ SIGHTLINE_SAMPLE_RATE: '50%' }, 'sampleRate', /SIGHTLINE_SAMPLE_RATE .*"50%"/],

@@ -3,6 +3,8 @@
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { z } from 'zod';
+import { KeyIdSchema, ProjectIdSchema } from './contract/index.ts';
 import type { MaskContext } from './privacy.ts';
 import type { OverflowPolicy } from './transport/KinesisTransport.ts';
 
@@ -58,8 +60,9 @@ const NUMBER_SETTINGS = [
 ] as const;
 
 /**
- * Reads the configuration. A missing required value throws; a malformed or out-of-range
- * setting (environment variable or option) does not: it is reported once, as a
+ * Reads the configuration. A missing required value throws, and so does a project id or ingest
+ * key id the wire contract refuses (no record signed with it would be accepted); a malformed or
+ * out-of-range setting (environment variable or option) does not: it is reported once, as a
  * `SightlineConfigError`, to `onError` (else as a process warning) and its default applies,
  * because a typo in a deployment's environment must not stop the host from booting.
  * Environment values are trimmed, and a blank one counts as unset.
@@ -79,13 +82,23 @@ export function configFromEnv(
     if (!value) throw new SightlineConfigError(`Sightline SDK: set ${variable} or pass "${key}"`);
     return value;
   };
+  // Records carry these in their envelope: one the contract refuses costs every record.
+  const envelopeId = (key: keyof SightlineConfig, variable: string, schema: z.ZodString) => {
+    const value = required(key, variable);
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return value;
+    const rule = parsed.error.issues[0]?.message ?? 'valid';
+    throw new SightlineConfigError(
+      `Sightline SDK: ${variable} ("${key}") ${rule}, got ${JSON.stringify(value)}`,
+    );
+  };
   const warn = (message: string) => reportConfigProblem(overrides.onError, message);
   requireOneOf('overflow', overrides.overflow, ['drop-oldest', 'drop-newest']);
   requireOneOf('exportThread', overrides.exportThread, ['worker', 'main']);
   const config: SightlineConfig = {
     ...overrides,
-    projectId: required('projectId', 'SIGHTLINE_PROJECT_ID'),
-    ingestKeyId: required('ingestKeyId', 'SIGHTLINE_INGEST_KEY_ID'),
+    projectId: envelopeId('projectId', 'SIGHTLINE_PROJECT_ID', ProjectIdSchema),
+    ingestKeyId: envelopeId('ingestKeyId', 'SIGHTLINE_INGEST_KEY_ID', KeyIdSchema),
     ingestKey: required('ingestKey', 'SIGHTLINE_INGEST_KEY'),
     streamName: pick('streamName', 'SIGHTLINE_STREAM_NAME') ?? 'sightline-spans',
     region: pick('region', 'AWS_REGION') ?? fromEnv('AWS_DEFAULT_REGION') ?? 'us-east-1',

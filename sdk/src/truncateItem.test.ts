@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildScore, buildSpan } from '../../test/helpers/factories.ts';
 import { ItemSchema, WIRE_LIMITS, type ItemInput } from './contract/index.ts';
-import { fitItemWithin, truncateItem, truncateText } from './truncateItem.ts';
+import {
+  PLACEHOLDER_NAME,
+  conformItem,
+  fitItemWithin,
+  truncateItem,
+  truncateText,
+} from './truncateItem.ts';
 
 const long = (length: number) => 'x'.repeat(length);
 const message = (content: string) => ({
@@ -42,6 +48,22 @@ describe('truncateItem', () => {
       },
     ],
     ['a huge message', { inputMessages: [message(long(WIRE_LIMITS.maxTextChars * 2))] }],
+    ['a long finish reason', { finishReasons: [long(100)] }],
+    ['too many finish reasons', { finishReasons: Array.from({ length: 100 }, () => 'stop') }],
+    ['a long stop sequence', { request: { stopSequences: [long(2_000)] } }],
+    [
+      'too many stop sequences',
+      { request: { stopSequences: Array.from({ length: 100 }, () => 's') } },
+    ],
+    ['a long output type', { request: { outputType: long(100) } }],
+    [
+      'a long tool name, call id and type',
+      { tool: { name: long(500), callId: long(500), type: long(100) } },
+    ],
+    [
+      'a long message finish reason',
+      { outputMessages: [{ role: 'assistant', finishReason: long(100), parts: [] }] },
+    ],
   ])('fits a span with %s to the contract, marked as truncated', (_label, overrides) => {
     const span = { ...buildSpan(), ...overrides } as ItemInput;
     expect(ItemSchema.safeParse(span).success).toBe(false);
@@ -165,6 +187,72 @@ describe('truncateItem', () => {
     const before = JSON.stringify(span);
     truncateItem(span);
     expect(JSON.stringify(span)).toBe(before);
+  });
+});
+
+describe('conformItem', () => {
+  it('returns an item the contract accepts as it is, the same object', () => {
+    const span = buildSpan();
+    const score = buildScore();
+    expect(conformItem(span).item).toBe(span);
+    expect(conformItem(score).item).toBe(score);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a trace id that is not 32 hex characters', { traceId: 'ABC' }],
+    ['an all-zero span id', { spanId: '0'.repeat(16) }],
+    ['a start time in seconds', { startTime: 1_700_000_000 }],
+    ['an end time after 2100', { endTime: 5e12 }],
+    ['no start time', { startTime: undefined }],
+  ])('refuses a span with %s, saying why', (_label, overrides) => {
+    const conformed = conformItem({ ...buildSpan(), ...overrides } as ItemInput);
+    expect(conformed.item).toBeUndefined();
+    expect(conformed.refused).toMatch(/span/);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a value that is NaN', { value: NaN }],
+    ['a value that is an object', { value: { stars: 4 } }],
+    ['a trace id that is not 32 hex characters', { traceId: 'abc' }],
+    ['a span id that is not 16 hex characters', { spanId: 'abc' }],
+    ['an empty score id', { scoreId: '' }],
+    ['a timestamp that is not epoch milliseconds', { timestamp: 'now' }],
+  ])('refuses a score with %s, saying why', (_label, overrides) => {
+    const conformed = conformItem({ ...buildScore(), ...overrides } as ItemInput);
+    expect(conformed.item).toBeUndefined();
+    expect(conformed.refused).toMatch(/score/);
+  });
+
+  it('ends a span that ends before it starts at its start, and drops a parent id it cannot take', () => {
+    const span = buildSpan({ parentSpanId: 'nope' });
+    const conformed = conformItem({ ...span, endTime: span.startTime - 5 });
+    expect(conformed.item).toMatchObject({ startTime: span.startTime, endTime: span.startTime });
+    expect(conformed.item).not.toHaveProperty('parentSpanId');
+    expect(ItemSchema.safeParse(conformed.item).success).toBe(true);
+  });
+
+  it('names a span, a tool call and a tool that have no name with the placeholder', () => {
+    const span = {
+      ...buildSpan({ name: '' }),
+      tool: { name: '' },
+      outputMessages: [{ role: 'assistant', parts: [{ type: 'tool_call', name: '' }] }],
+    } as ItemInput;
+    const { item } = conformItem(span);
+    expect(item).toMatchObject({
+      name: PLACEHOLDER_NAME,
+      tool: { name: PLACEHOLDER_NAME },
+      outputMessages: [{ parts: [{ name: PLACEHOLDER_NAME }] }],
+    });
+  });
+
+  it('does not modify the caller’s objects', () => {
+    const metadata = { orgId: null, ratio: NaN };
+    const messages = [{ role: 'developer', parts: [{ type: 'text', content: null }] }];
+    const span = { ...buildSpan(), metadata, inputMessages: messages } as unknown as ItemInput;
+    const before = JSON.stringify(span);
+    const { item } = conformItem(span);
+    expect(JSON.stringify(span)).toBe(before);
+    expect(ItemSchema.safeParse(item).success).toBe(true);
   });
 });
 

@@ -1,11 +1,30 @@
 /**
- * Fits an item to the wire contract's limits before it is sent: every string, list and map
- * that is too long is cut, with a visible marker, and the span is flagged `truncated`. Values of
- * any shape are cut, tool arguments and results and metadata included, and an item too large
- * for a record even so keeps its identity and timing with its content replaced by markers:
- * nothing is dropped for its size. An item that fits is returned unchanged.
+ * Fits an item to the wire contract before it is sent, in two passes, each where it costs least:
+ *
+ * - `conformItem`, on the transport's drain, for every item: a value the contract cannot take
+ *   as it is (a null metadata value, an empty name, a number that is not finite or not whole, a
+ *   value outside an enumeration, a field of the wrong type) is replaced by one it can take or
+ *   left out; where no honest stand-in exists (a score value that is not a finite number, an
+ *   item without valid ids or times) the item is refused, with the reason. It reads only the
+ *   fields it checks and copies only what it changes.
+ * - `truncateItem`, in the exporter, for the few items that may exceed a limit: every string,
+ *   list and map that is too long is cut, with a visible marker, and the span is flagged
+ *   `truncated`. Values of any shape are cut, tool arguments and results and metadata included,
+ *   and an item too large for a record even so keeps its identity and timing with its content
+ *   replaced by markers: nothing is dropped for its size. An item that fits is returned unchanged.
  */
-import { WIRE_LIMITS, truncationMarker, type ItemInput } from './contract/index.ts';
+import {
+  MessageRoleSchema,
+  SpanKindSchema,
+  SpanStatusCodeSchema,
+  WIRE_LIMITS,
+  isEpochMillis,
+  isSpanId,
+  isTraceId,
+  truncationMarker,
+  type ItemInput,
+} from './contract/index.ts';
+import { toPlainData, unreadableMarker } from './toPlainData.ts';
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 /** A marker an earlier cut left, so a second cut reports everything removed, not just its own. */
@@ -51,7 +70,23 @@ const PART_FIELD_LIMITS: Record<string, number> = {
   name: WIRE_LIMITS.maxIdentifierChars,
   mimeType: 255,
 };
+/** String fields of a message; the rest (its name) are held to the name limit. */
+const MESSAGE_FIELD_LIMITS: Record<string, number> = { finishReason: 64 };
+/** String fields of a tool and of request parameters. */
+const TOOL_FIELD_LIMITS: Record<string, number> = {
+  name: WIRE_LIMITS.maxIdentifierChars,
+  callId: WIRE_LIMITS.maxIdentifierChars,
+  type: 64,
+};
+const REQUEST_FIELD_LIMITS: Record<string, number> = { outputType: 64 };
+/** Lists of short strings: finish reasons and stop sequences, by entries and characters. */
+const FINISH_REASONS = { maxEntries: 64, maxChars: 64 };
+const STOP_SEQUENCES = { maxEntries: 64, maxChars: 1_000 };
 const MAX_KEY_CHARS = 256;
+
+/** A field's own limit; a key named like an Object.prototype member has none. */
+const limitOf = (limits: Record<string, number>, key: string): number | undefined =>
+  Object.hasOwn(limits, key) ? limits[key] : undefined;
 
 /** How far values are cut: the first pass uses the contract's limits, later ones less. */
 export interface FitLimits {
@@ -160,16 +195,63 @@ function fitFree(value: unknown, state: FitState, depth: number): unknown {
 type Part = Record<string, unknown>;
 type Message = { role: string; parts: unknown[]; [key: string]: unknown };
 
-function fitPart(part: Part, state: FitState): Part {
-  if (part === null || typeof part !== 'object') return part;
-  const out: Part = {};
-  for (const key in part) {
-    const value = part[key];
+/** An object's string fields cut to their own limits (else free text), its other values as data. */
+function fitFields(
+  object: Record<string, unknown>,
+  limits: Record<string, number>,
+  state: FitState,
+  depth: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in object) {
+    const value = object[key];
     if (typeof value === 'string')
-      out[key] = fitText(value, PART_FIELD_LIMITS[key] ?? state.maxTextChars, state);
-    else out[key] = fitFree(value, state, 4);
+      out[key] = fitText(
+        value,
+        Math.min(limitOf(limits, key) ?? Infinity, state.maxTextChars),
+        state,
+      );
+    else out[key] = fitFree(value, state, depth);
   }
   return out;
+}
+
+function fitPart(part: Part, state: FitState): Part {
+  if (part === null || typeof part !== 'object') return part;
+  return fitFields(part, PART_FIELD_LIMITS, state, 4);
+}
+
+/** A list of short strings (finish reasons, stop sequences) to its own counts. */
+function fitTexts(
+  list: unknown,
+  limits: { maxEntries: number; maxChars: number },
+  state: FitState,
+): unknown {
+  if (!Array.isArray(list)) return fitFree(list, state, 1);
+  const maxChars = Math.min(limits.maxChars, state.maxTextChars);
+  return fitList<unknown>(
+    list,
+    limits.maxEntries,
+    (entry) => (typeof entry === 'string' ? fitText(entry, maxChars, state) : entry),
+    (removed) => markerText(removed, 'entries'),
+    state,
+  );
+}
+
+function fitRequest(request: unknown, state: FitState): unknown {
+  if (request === null || typeof request !== 'object' || Array.isArray(request))
+    return fitFree(request, state, 1);
+  const { stopSequences, ...rest } = request as Record<string, unknown>;
+  const out = fitFields(rest, REQUEST_FIELD_LIMITS, state, 2);
+  if (stopSequences !== undefined)
+    out.stopSequences = fitTexts(stopSequences, STOP_SEQUENCES, state);
+  return out;
+}
+
+function fitTool(tool: unknown, state: FitState): unknown {
+  if (tool === null || typeof tool !== 'object' || Array.isArray(tool))
+    return fitFree(tool, state, 1);
+  return fitFields(tool as Record<string, unknown>, TOOL_FIELD_LIMITS, state, 2);
 }
 
 function fitParts(parts: unknown, state: FitState): unknown {
@@ -189,8 +271,10 @@ function fitMessage(message: Message, state: FitState): Message {
   for (const key in message) {
     const value = message[key];
     if (key === 'parts') out.parts = fitParts(value, state);
-    else if (typeof value === 'string') out[key] = fitText(value, WIRE_LIMITS.maxNameChars, state);
-    else out[key] = fitFree(value, state, 3);
+    else if (typeof value === 'string') {
+      const limit = limitOf(MESSAGE_FIELD_LIMITS, key) ?? WIRE_LIMITS.maxNameChars;
+      out[key] = fitText(value, limit, state);
+    } else out[key] = fitFree(value, state, 3);
   }
   return out as Message;
 }
@@ -335,6 +419,9 @@ export function truncateItem(
     else if (key === 'systemInstructions') fitted[key] = fitParts(value, state);
     else if (key === 'metadata') fitted[key] = fitMetadata(value, state);
     else if (key === 'prompt') fitted[key] = fitPrompt(value, state);
+    else if (key === 'request') fitted[key] = fitRequest(value, state);
+    else if (key === 'tool') fitted[key] = fitTool(value, state);
+    else if (key === 'finishReasons') fitted[key] = fitTexts(value, FINISH_REASONS, state);
     else if (key === 'tags' && Array.isArray(value))
       fitted[key] = fitList<unknown>(
         value,
@@ -344,7 +431,7 @@ export function truncateItem(
         state,
       );
     else if (typeof value === 'string') {
-      const limit = isScore && key === 'value' ? 1_000 : (FIELD_LIMITS[key] ?? Infinity);
+      const limit = isScore && key === 'value' ? 1_000 : (limitOf(FIELD_LIMITS, key) ?? Infinity);
       fitted[key] = fitText(value, Math.min(limit, state.maxTextChars), state);
     } else fitted[key] = fitFree(value, state, 1);
   }
@@ -401,4 +488,422 @@ export function fitItemWithin(
   const { item: skeleton } = truncateItem(skeletonOf(item), limits);
   if (accepts(skeleton)) return true;
   throw new Error('Sightline: an item did not fit a record even with its content cut');
+}
+
+// ---- values the contract refuses ------------------------------------------------------------
+
+/** What a span, a score, a tool or a tool call is named when the caller gave no usable name. */
+export const PLACEHOLDER_NAME = '(unnamed)';
+
+/** An item the contract accepts, or why it cannot be sent. */
+export type ConformedItem =
+  { item: ItemInput; refused?: undefined } | { item?: undefined; refused: string };
+
+type Fields = Record<string, unknown>;
+/** The value itself when the contract takes it, a stand-in, or undefined to leave it out. */
+type Conform = (value: unknown) => unknown;
+/** A field's rule; a required field is conformed even when it is missing. */
+type FieldRule = readonly [key: string, conform: Conform, required?: boolean];
+
+const MAX_TOKEN_COUNT = 1e12;
+const SPAN_KINDS: ReadonlySet<unknown> = new Set(SpanKindSchema.options);
+const STATUS_CODES: ReadonlySet<unknown> = new Set(SpanStatusCodeSchema.options);
+const MESSAGE_ROLES: ReadonlySet<unknown> = new Set(MessageRoleSchema.options);
+/** Roles of other conventions (OpenAI, LangChain, Gemini), by the contract's role they mean. */
+const ROLE_SYNONYMS: ReadonlyMap<unknown, string> = new Map([
+  ['developer', 'system'],
+  ['human', 'user'],
+  ['ai', 'assistant'],
+  ['model', 'assistant'],
+  ['function', 'tool'],
+]);
+
+const isFields = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Text as it is; a number, boolean or BigInt as its text; anything else left out. */
+const asText: Conform = (value) => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return undefined;
+};
+/** Identifiers (user, session, tool call ids) and tags must not be empty. */
+const asIdentifier: Conform = (value) => asText(value) || undefined;
+const asName: Conform = (value) => asText(value) || PLACEHOLDER_NAME;
+/** Free text: what is not a string travels as its JSON (never throws, see `toPlainData`). */
+const asContent: Conform = (value) => {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return undefined;
+  const plain = toPlainData(value, { markFunctions: true });
+  return typeof plain === 'string' ? plain : JSON.stringify(plain);
+};
+const asFinite: Conform = (value) =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+const asInteger: Conform = (value) => (Number.isSafeInteger(value) ? value : undefined);
+const asCount: Conform = (value) =>
+  Number.isSafeInteger(value) && (value as number) >= 0 ? value : undefined;
+const asTokenCount: Conform = (value) =>
+  asCount(value) !== undefined && (value as number) <= MAX_TOKEN_COUNT ? value : undefined;
+const asBoolean: Conform = (value) => (typeof value === 'boolean' ? value : undefined);
+const oneOf =
+  (allowed: ReadonlySet<unknown>): Conform =>
+  (value) =>
+    allowed.has(value) ? value : undefined;
+
+/** A field's value; one whose getter throws reads as a marker saying so. */
+function readField(object: Fields, key: string): unknown {
+  try {
+    return object[key];
+  } catch (error) {
+    return unreadableMarker(error);
+  }
+}
+
+/** An own copy of an object's readable fields (a throwing getter is left out). */
+function copyFields(object: Fields): Fields {
+  const copy: Fields = {};
+  try {
+    for (const key of Object.keys(object)) {
+      try {
+        copy[key] = object[key];
+      } catch {
+        // Unreadable: left out, as JSON would leave out what it cannot write.
+      }
+    }
+  } catch {
+    // Not even its keys can be read.
+  }
+  return copy;
+}
+
+/** `object` with each ruled field conformed; copied only if one changes, other keys kept. */
+function conformFields(object: Fields, rules: readonly FieldRule[]): Fields {
+  let out = object;
+  for (const [key, conform, required = false] of rules) {
+    let conformed: unknown;
+    try {
+      if (!required && !(key in object)) continue;
+      const value = object[key];
+      conformed = conform(value);
+      if (conformed === value) continue;
+    } catch {
+      // A value that cannot be read or conformed (a hostile getter or proxy) is not sent.
+      conformed = required ? conform(undefined) : undefined;
+    }
+    if (out === object) out = copyFields(object);
+    if (conformed === undefined) delete out[key];
+    else out[key] = conformed;
+  }
+  return out;
+}
+
+/**
+ * A list with each entry conformed (entries conformed to undefined left out), copied only if
+ * one changes; a single value stands for a list of it.
+ */
+function conformList(value: unknown, conformEntry: Conform): unknown[] | undefined {
+  if (!Array.isArray(value)) {
+    const entry = value === null || value === undefined ? undefined : conformEntry(value);
+    return entry === undefined ? undefined : [entry];
+  }
+  let out: unknown[] | undefined;
+  for (let index = 0; index < value.length; index += 1) {
+    const entry: unknown = value[index];
+    const conformed = conformEntry(entry);
+    if (out === undefined) {
+      if (conformed === entry) continue;
+      out = value.slice(0, index);
+    }
+    if (conformed !== undefined) out.push(conformed);
+  }
+  return out ?? value;
+}
+
+/** A record's values conformed (undefined left out) and its keys renamed by `renameKey`. */
+function conformEntries(
+  record: Fields,
+  conformValue: Conform,
+  renameKey: (key: string) => string = (key) => key,
+): Fields {
+  const keys = Object.keys(record);
+  const values = keys.map((key) => readField(record, key));
+  let out: Fields | undefined;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const value = values[index];
+    const conformed = conformValue(value);
+    const renamed = renameKey(key);
+    if (out === undefined) {
+      if (conformed === value && renamed === key) continue;
+      out = {};
+      for (let earlier = 0; earlier < index; earlier += 1) out[keys[earlier]!] = values[earlier];
+    }
+    if (conformed !== undefined) out[renamed] = conformed;
+  }
+  return out ?? record;
+}
+
+/**
+ * Metadata values are strings, finite numbers and booleans: a null entry is left out, a number
+ * that is not finite travels as its text. Objects, BigInts and functions are left to the
+ * exporter, which writes them as JSON text or leaves them out (see `fitMetadataValue`).
+ */
+const conformMetadataValue: Conform = (value) => {
+  if (value === null) return undefined;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+};
+const metadataKey = (key: string) => key || PLACEHOLDER_NAME;
+/** Prompt variables are text: other values travel as their JSON, null ones are left out. */
+const conformVariable: Conform = (value) => (value === undefined ? value : asContent(value));
+
+function unknownPartMarker(type: unknown): string {
+  const named = typeof type === 'string' ? type.slice(0, 64) : typeof type;
+  return `…[sightline: a message part of type "${named}" left out]`;
+}
+
+const TEXT_PART_RULES: readonly FieldRule[] = [
+  ['content', (value) => asContent(value) ?? '', true],
+];
+const TOOL_CALL_RULES: readonly FieldRule[] = [
+  ['name', asName, true],
+  ['id', asIdentifier],
+];
+/** A response is required: JSON would leave out an undefined one, so it travels as null. */
+const TOOL_RESULT_RULES: readonly FieldRule[] = [
+  ['id', asIdentifier],
+  ['response', (value) => (value === undefined ? null : value), true],
+];
+const MEDIA_RULES: readonly FieldRule[] = [
+  ['mimeType', asText],
+  ['uri', asText],
+  ['bytes', asCount],
+];
+
+/**
+ * Text becomes a text part, and so does a part without a type that has text content; a text
+ * part's text may be in `text` (OpenAI's shape); a part of a type the contract does not know
+ * (its content perhaps binary) is replaced by a marker.
+ */
+const conformPart: Conform = (part) => {
+  if (typeof part === 'string') return { type: 'text', content: part };
+  if (!isFields(part)) return undefined;
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      if (!('content' in part) && typeof part.text === 'string')
+        return { type: part.type, content: part.text };
+      return conformFields(part, TEXT_PART_RULES);
+    case 'tool_call':
+      return conformFields(part, TOOL_CALL_RULES);
+    case 'tool_call_response':
+      return conformFields(part, TOOL_RESULT_RULES);
+    case 'media':
+      return conformFields(part, MEDIA_RULES);
+    default:
+      if (part.type === undefined && typeof part.content === 'string')
+        return { type: 'text', content: part.content };
+      return { type: 'text', content: unknownPartMarker(part.type) };
+  }
+};
+
+/**
+ * A message: a role the contract does not know becomes its synonym or, failing that, the
+ * side's own (`user` for input, `assistant` for output); parts missing are read from `content`
+ * (OpenAI's shape); text becomes a message of one text part.
+ */
+function messageConformer(sideRole: string): Conform {
+  const rules: readonly FieldRule[] = [
+    [
+      'role',
+      (role) => (MESSAGE_ROLES.has(role) ? role : (ROLE_SYNONYMS.get(role) ?? sideRole)),
+      true,
+    ],
+    ['name', asText],
+    ['finishReason', asText],
+  ];
+  return (message) => {
+    if (typeof message === 'string') return { role: sideRole, parts: [conformPart(message)] };
+    if (!isFields(message)) return undefined;
+    let out = conformFields(message, rules);
+    const fromContent = !('parts' in message) && 'content' in message;
+    const parts = fromContent ? message.content : message.parts;
+    const conformed = conformList(parts, conformPart) ?? [];
+    if (conformed !== parts || fromContent) {
+      if (out === message) out = copyFields(message);
+      out.parts = conformed;
+      if (fromContent) delete out.content;
+    }
+    return out;
+  };
+}
+const conformInputMessage = messageConformer('user');
+const conformOutputMessage = messageConformer('assistant');
+
+const STATUS_RULES: readonly FieldRule[] = [
+  ['code', (code) => (STATUS_CODES.has(code) ? code : 'unset'), true],
+  ['message', asContent],
+];
+const conformStatus: Conform = (status) => {
+  if (typeof status === 'string') return STATUS_CODES.has(status) ? { code: status } : undefined;
+  return isFields(status) ? conformFields(status, STATUS_RULES) : undefined;
+};
+
+const REQUEST_RULES: readonly FieldRule[] = [
+  ['temperature', asFinite],
+  ['topP', asFinite],
+  ['topK', asFinite],
+  ['maxTokens', asTokenCount],
+  ['frequencyPenalty', asFinite],
+  ['presencePenalty', asFinite],
+  ['stopSequences', (value) => conformList(value, asText)],
+  ['seed', asInteger],
+  [
+    'choiceCount',
+    (value) => (asInteger(value) !== undefined && (value as number) > 0 ? value : undefined),
+  ],
+  ['outputType', asText],
+  ['stream', asBoolean],
+];
+const USAGE_RULES: readonly FieldRule[] = [
+  ['inputTokens', asTokenCount],
+  ['outputTokens', asTokenCount],
+  ['cachedInputTokens', asTokenCount],
+  ['reasoningTokens', asTokenCount],
+];
+const TOOL_RULES: readonly FieldRule[] = [
+  ['name', asName, true],
+  ['callId', asIdentifier],
+  ['type', asText],
+];
+const conformTool: Conform = (tool) => {
+  if (typeof tool === 'string') return { name: asName(tool) };
+  return isFields(tool) ? conformFields(tool, TOOL_RULES) : undefined;
+};
+
+/** A prompt version is text or a whole number from 0; another number travels as its text. */
+const asVersion: Conform = (version) => {
+  if (typeof version === 'number')
+    return Number.isSafeInteger(version) && version >= 0 ? version : asIdentifier(version);
+  return typeof version === 'string' ? version || undefined : undefined;
+};
+const PROMPT_RULES: readonly FieldRule[] = [
+  ['variables', (value) => (isFields(value) ? conformEntries(value, conformVariable) : undefined)],
+];
+/** A prompt reference without a name or a version refers to nothing: it is left out. */
+const conformPrompt: Conform = (prompt) => {
+  if (!isFields(prompt)) return undefined;
+  const name = asIdentifier(prompt.name);
+  const version = asVersion(prompt.version);
+  if (name === undefined || version === undefined) return undefined;
+  const out = conformFields(prompt, PROMPT_RULES);
+  if (name === prompt.name && version === prompt.version) return out;
+  return { ...(out === prompt ? copyFields(prompt) : out), name, version };
+};
+
+/** Span fields of free-form text (an empty one is allowed). */
+const TEXT_FIELDS = [
+  'errorType',
+  'operationName',
+  'provider',
+  'requestModel',
+  'responseModel',
+  'responseId',
+  'serverAddress',
+  'environment',
+  'release',
+];
+const SPAN_RULES: readonly FieldRule[] = [
+  ['name', asName, true],
+  ['parentSpanId', (value) => (isSpanId(value) ? value : undefined)],
+  ['kind', oneOf(SPAN_KINDS)],
+  ['status', conformStatus],
+  ...TEXT_FIELDS.map((key): FieldRule => [key, asText]),
+  ['userId', asIdentifier],
+  ['sessionId', asIdentifier],
+  ['request', (value) => (isFields(value) ? conformFields(value, REQUEST_RULES) : undefined)],
+  ['usage', (value) => (isFields(value) ? conformFields(value, USAGE_RULES) : undefined)],
+  ['finishReasons', (value) => conformList(value, asText)],
+  [
+    'timeToFirstTokenMs',
+    (value) => (asFinite(value) !== undefined && (value as number) >= 0 ? value : undefined),
+  ],
+  ['systemInstructions', (value) => conformList(value, conformPart)],
+  ['inputMessages', (value) => conformList(value, conformInputMessage)],
+  ['outputMessages', (value) => conformList(value, conformOutputMessage)],
+  ['tool', conformTool],
+  ['prompt', conformPrompt],
+  ['tags', (value) => conformList(value, asIdentifier)],
+  [
+    'metadata',
+    (value) =>
+      isFields(value) ? conformEntries(value, conformMetadataValue, metadataKey) : undefined,
+  ],
+  ['truncated', asBoolean],
+];
+const SCORE_RULES: readonly FieldRule[] = [
+  ['name', asName, true],
+  ['comment', asContent],
+  ['userId', asIdentifier],
+];
+
+const refuse = (reason: string): ConformedItem => ({ refused: reason });
+
+/** How a refused value is named in the reason: its kind, never its content. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function conformSpan(span: Fields): ConformedItem {
+  if (!isTraceId(span.traceId))
+    return refuse('a span needs a trace id of 32 lower-case hex characters, not all zeros');
+  if (!isSpanId(span.spanId))
+    return refuse('a span needs a span id of 16 lower-case hex characters, not all zeros');
+  if (!isEpochMillis(span.startTime) || !isEpochMillis(span.endTime))
+    return refuse('a span needs start and end times in epoch milliseconds (2000 to 2100)');
+  let out = conformFields(span, SPAN_RULES);
+  if (span.endTime < span.startTime) {
+    if (out === span) out = copyFields(span);
+    out.endTime = span.startTime;
+  }
+  return { item: out as ItemInput };
+}
+
+function conformScore(score: Fields): ConformedItem {
+  if (!isTraceId(score.traceId))
+    return refuse('a score needs the id of the trace it scores: 32 lower-case hex characters');
+  if (score.spanId !== undefined && !isSpanId(score.spanId))
+    return refuse('a score’s span id must be 16 lower-case hex characters, not all zeros');
+  if (typeof score.scoreId !== 'string' || score.scoreId === '')
+    return refuse('a score needs a score id');
+  if (!isEpochMillis(score.timestamp))
+    return refuse('a score needs a timestamp in epoch milliseconds (2000 to 2100)');
+  const value = score.value;
+  const isValue =
+    typeof value === 'string' || typeof value === 'boolean' || asFinite(value) !== undefined;
+  if (!isValue)
+    return refuse(
+      `a score value must be a finite number, a string or a boolean, not ${describeValue(value)}`,
+    );
+  return { item: conformFields(score, SCORE_RULES) as ItemInput };
+}
+
+/**
+ * Makes `item` one the contract accepts, or says why it cannot be sent. Never throws and never
+ * modifies `item` or anything in it; returns `item` itself when it is accepted as it is.
+ */
+export function conformItem(item: ItemInput): ConformedItem {
+  try {
+    const fields = item as unknown;
+    if (!isFields(fields)) return refuse('an item must be an object');
+    if (fields.type === 'span') return conformSpan(fields);
+    if (fields.type === 'score') return conformScore(fields);
+    return refuse(`an item’s type must be "span" or "score", not ${describeValue(fields.type)}`);
+  } catch (error) {
+    return refuse(`an item could not be read (${unreadableMarker(error)})`);
+  }
 }

@@ -8,6 +8,10 @@ import { WIRE_LIMITS } from './limits.ts';
 
 /** All zeros is OpenTelemetry's invalid id. */
 const isNotAllZeros = (id: string): boolean => !/^0+$/.test(id);
+const TRACE_ID_PATTERN = /^[0-9a-f]{32}$/;
+const SPAN_ID_PATTERN = /^[0-9a-f]{16}$/;
+/** Epoch milliseconds the contract takes: from 2000-01-01 to 2100-01-01. */
+const EPOCH_MILLIS_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 } as const;
 const isWithinMetadataLimit = (metadata: Record<string, unknown>): boolean =>
   Object.keys(metadata).length <= WIRE_LIMITS.maxMetadataEntries;
 const hasOrderedTimes = (span: { startTime: number; endTime: number }): boolean =>
@@ -15,19 +19,30 @@ const hasOrderedTimes = (span: { startTime: number; endTime: number }): boolean 
 
 export const TraceIdSchema = z
   .string()
-  .regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters')
+  .regex(TRACE_ID_PATTERN, 'must be 32 lower-case hex characters')
   .refine(isNotAllZeros, 'must not be all zeros');
 export const SpanIdSchema = z
   .string()
-  .regex(/^[0-9a-f]{16}$/, 'must be 16 lower-case hex characters')
+  .regex(SPAN_ID_PATTERN, 'must be 16 lower-case hex characters')
   .refine(isNotAllZeros, 'must not be all zeros');
 
 /** Unix epoch milliseconds; fractions carry sub-millisecond precision. */
 export const EpochMillisSchema = z
   .number()
   .finite()
-  .min(946_684_800_000, 'must be after 2000-01-01 (epoch milliseconds expected)')
-  .max(4_102_444_800_000, 'must be before 2100-01-01 (epoch milliseconds expected)');
+  .min(EPOCH_MILLIS_RANGE.min, 'must be after 2000-01-01 (epoch milliseconds expected)')
+  .max(EPOCH_MILLIS_RANGE.max, 'must be before 2100-01-01 (epoch milliseconds expected)');
+
+/**
+ * The id and time rules above as plain predicates, for producers that check values on a hot
+ * path where a schema parse costs too much (the SDK, before it sends an item).
+ */
+export const isTraceId = (value: unknown): value is string =>
+  typeof value === 'string' && TRACE_ID_PATTERN.test(value) && isNotAllZeros(value);
+export const isSpanId = (value: unknown): value is string =>
+  typeof value === 'string' && SPAN_ID_PATTERN.test(value) && isNotAllZeros(value);
+export const isEpochMillis = (value: unknown): value is number =>
+  typeof value === 'number' && value >= EPOCH_MILLIS_RANGE.min && value <= EPOCH_MILLIS_RANGE.max;
 
 const text = z.string().max(WIRE_LIMITS.maxTextChars + 100);
 const identifier = z.string().min(1).max(WIRE_LIMITS.maxIdentifierChars);

@@ -88,11 +88,13 @@ export function traceLlmCall<T>(
 }
 
 /**
- * Wraps an async-iterable result so iterating it is observed; everything else passes through.
- * The stream's own methods run with the traced stream as `this`, so helpers that iterate it
- * (e.g. `toReadableStream()`) are observed too. A method that cannot run on a proxy (it reads
- * a `#private` field, like the Stainless clients' `Stream.tee()`) runs on the original stream
- * instead; its output bypasses tracing, so the span ends right then, marked as such.
+ * Wraps an async-iterable result so iterating it is observed; everything else passes through:
+ * the caller gets the stream itself behind a proxy, so its class (`instanceof`), fields
+ * (`controller`) and methods are kept. The stream's own methods run with the traced stream as
+ * `this`, so helpers that iterate it (e.g. `toReadableStream()`) are observed too. A method that
+ * cannot run on a proxy (it reads a `#private` field, like the Stainless clients'
+ * `Stream.tee()`) runs on the original stream instead; its output bypasses tracing, so the span
+ * ends right then, marked as such. Used by `traceLlmCall` and by `observe()`.
  */
 export function followStream<S, C>(
   sightline: Sightline,
@@ -130,6 +132,8 @@ export function followStream<S, C>(
   const follow = async (pending: Promise<IteratorResult<C>>): Promise<IteratorResult<C>> => {
     try {
       const step = await pending;
+      // Not an iterator result (a cursor's `next()` resolving to a document or null): passed on.
+      if (typeof step !== 'object' || step === null) return step;
       if (step.done) finish();
       else {
         if (first && carriesOutput(step.value)) {
@@ -148,15 +152,18 @@ export function followStream<S, C>(
       throw error;
     }
   };
+  // Each step runs with the span active, so spans the source starts while producing are children.
+  const inSpan = <R>(step: () => R): R => sightline.withSpan(span, step);
   const traced = (source: AsyncIterator<C>): AsyncIterator<C> => ({
-    next: (...args: [] | [unknown]) => follow(settleStep(() => source.next(...args))),
+    next: (...args: [] | [unknown]) => follow(settleStep(() => inSpan(() => source.next(...args)))),
     async return(value?: unknown) {
       finish(undefined, 'abandoned');
-      return source.return ? source.return(value) : { done: true as const, value: value as C };
+      if (!source.return) return { done: true as const, value: value as C };
+      return inSpan(() => source.return!(value));
     },
     // The stream may catch what is thrown into it and go on: its answer is a step like next()'s.
     async throw(error?: unknown) {
-      if (source.throw) return follow(settleStep(() => source.throw!(error)));
+      if (source.throw) return follow(settleStep(() => inSpan(() => source.throw!(error))));
       finish(error);
       throw error;
     },

@@ -1,12 +1,14 @@
 /**
- * A transport that keeps items in memory, for tests: `items()` builds deferred items exactly as
- * KinesisTransport does on its drain (by calling the queued function), and `spans()` returns the
+ * A transport that keeps items in memory, for tests: `items()` builds queued items exactly as
+ * KinesisTransport does on its drain (calling a deferred item's function, then `conformItem`,
+ * which may refuse one: counted in `stats().dropped`), once each, and `spans()` returns the
  * spans, each checked against the wire contract so a mapping that breaks the contract fails the
- * test that produced it.
+ * test that produced it. The exporter's cutting to the contract's lengths is not applied.
  */
 import { SpanItemSchema, type ItemInput, type SpanItemInput } from '../contract/index.ts';
 import { Sightline, type SightlineOptions } from '../Sightline.ts';
 import type { QueuedItem, Transport, TransportStats } from '../transport/types.ts';
+import { conformItem } from '../truncateItem.ts';
 
 export class ContractViolationError extends Error {
   readonly code = 'CONTRACT_VIOLATION';
@@ -21,6 +23,10 @@ export class ContractViolationError extends Error {
 
 export class MemoryTransport implements Transport {
   #queued: QueuedItem[] = [];
+  /** Items built from `#queued`, in order; `#builtUpTo` queued ones were built. */
+  #built: ItemInput[] = [];
+  #builtUpTo = 0;
+  #refused = 0;
   #flushes = 0;
   #closed = false;
 
@@ -28,9 +34,10 @@ export class MemoryTransport implements Transport {
     if (!this.#closed) this.#queued.push(item);
   }
 
-  /** Every item enqueued so far, deferred ones built now. */
+  /** Every item enqueued so far and not refused, those not built yet built now. */
   items(): ItemInput[] {
-    return this.#queued.map((queued) => (typeof queued === 'function' ? queued() : queued));
+    this.#build();
+    return [...this.#built];
   }
 
   /** The spans enqueued so far, in the order they ended; throws if one breaks the contract. */
@@ -49,6 +56,9 @@ export class MemoryTransport implements Transport {
 
   clear(): void {
     this.#queued = [];
+    this.#built = [];
+    this.#builtUpTo = 0;
+    this.#refused = 0;
   }
 
   /** How many times `flush()` was called. */
@@ -67,14 +77,26 @@ export class MemoryTransport implements Transport {
   }
 
   stats(): TransportStats {
+    this.#build();
     return {
-      queued: this.#queued.length,
+      queued: this.#built.length,
       queuedBytes: 0,
       sent: 0,
-      dropped: 0,
+      dropped: this.#refused,
       retried: 0,
       truncated: 0,
     };
+  }
+
+  #build(): void {
+    while (this.#builtUpTo < this.#queued.length) {
+      const queued = this.#queued[this.#builtUpTo]!;
+      // A builder that throws is not passed over: the test reading the items sees it throw.
+      const conformed = conformItem(typeof queued === 'function' ? queued() : queued);
+      this.#builtUpTo += 1;
+      if (conformed.item) this.#built.push(conformed.item);
+      else this.#refused += 1;
+    }
   }
 }
 

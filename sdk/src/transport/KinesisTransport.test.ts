@@ -5,6 +5,13 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  HOSTILE_SPAN_NAMES,
+  REFUSED_SCORE_VALUES,
+  buildScore,
+  hostileSpanValues,
+  oversizeSpanValues,
+} from '../../../test/helpers/factories.ts';
+import {
   createStreamAndWait,
   createTestKinesisClient,
   readStreamRecords,
@@ -23,6 +30,7 @@ import {
 import { createSdkKinesisClient } from '../config.ts';
 import { init } from '../index.ts';
 import { Sightline } from '../Sightline.ts';
+import type { SpanAttributes } from '../SpanHandle.ts';
 import type { ExportThread } from './BatchExporter.ts';
 import { ItemsDroppedError } from './errors.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
@@ -47,22 +55,23 @@ afterAll(async () => {
   await kinesalite?.close();
 });
 
-/** Reads and decodes every item on a stream, checking each record's signature. */
-async function readItems(streamName: string): Promise<Item[]> {
-  const items: Item[] = [];
+/** Reads every item on a stream as JSON data, checking each record's header and signature. */
+async function readRawItems(streamName: string): Promise<unknown[]> {
+  const items: unknown[] = [];
   for (const record of await readStreamRecords(reader, streamName)) {
     const data = Buffer.from(record.Data!);
     const body = data[0] === 0x1f ? gunzipSync(data) : data;
     const parts = splitRecord(body)!;
     const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
     expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
-    items.push(
-      ...(JSON.parse(parts.itemsBytes.toString()) as unknown[]).map((item) =>
-        ItemSchema.parse(item),
-      ),
-    );
+    items.push(...(JSON.parse(parts.itemsBytes.toString()) as unknown[]));
   }
   return items;
+}
+
+/** Reads and decodes every item on a stream, checking each record's signature. */
+async function readItems(streamName: string): Promise<Item[]> {
+  return (await readRawItems(streamName)).map((item) => ItemSchema.parse(item));
 }
 
 /** A small score item: the cheapest valid item to fill a queue with. */
@@ -163,6 +172,46 @@ describe.each<ExportThread>(['worker', 'main'])(
         const parent = roots.find((root) => root.spanId === child.parentSpanId);
         expect(parent?.traceId).toBe(child.traceId);
       }
+    });
+
+    it('sends what hostile input gives as items the contract accepts, refusing only what it must', async () => {
+      // Prepare
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const errors: unknown[] = [];
+      const sightline = sdkFor(streamName, exportThread, {
+        onError: (error) => errors.push(error),
+      });
+      const attributes = [...hostileSpanValues(), ...oversizeSpanValues()];
+      // Act
+      for (const [label, values] of attributes)
+        sightline.startSpan(label, values as SpanAttributes).end();
+      for (const name of HOSTILE_SPAN_NAMES) sightline.startSpan(name as string).end();
+      sightline.startSpan('times', {}, { startTime: 1_700_000_000 }).end(undefined, 5e12);
+      const scored = sightline.startSpan('scored');
+      scored.end();
+      for (const value of REFUSED_SCORE_VALUES) sightline.score(scored, 'rating', value as number);
+      sightline.score(scored, '', 'x'.repeat(5_000), 42 as unknown as string);
+      await sightline.shutdown();
+      // Assess
+      const items = await readRawItems(streamName);
+      const refusals = items.flatMap((item) => {
+        const parsed = ItemSchema.safeParse(item);
+        return parsed.success ? [] : [{ item, issues: parsed.error.issues }];
+      });
+      expect(refusals).toEqual([]);
+      const sentSpans = attributes.length + HOSTILE_SPAN_NAMES.length + 2;
+      expect(items).toHaveLength(sentSpans + 1);
+      expect(sightline.stats()).toMatchObject({
+        queued: 0,
+        sent: sentSpans + 1,
+        dropped: REFUSED_SCORE_VALUES.length,
+      });
+      const dropped = errors.filter((error) => error instanceof ItemsDroppedError);
+      expect(dropped.reduce((count, error) => count + error.count, 0)).toBe(
+        REFUSED_SCORE_VALUES.length,
+      );
+      expect(errors.length).toBe(dropped.length);
     });
 
     it('records a thrown error on the span and re-throws it unchanged', async () => {
@@ -276,6 +325,30 @@ describe.each<ExportThread>(['worker', 'main'])(
       expect(dropped.map((error) => [error.code, error.count])).toEqual([
         ['SIGHTLINE_ITEMS_DROPPED', 15],
       ]);
+      await transport.shutdown();
+    });
+
+    it('refuses an item the contract cannot take on its drain, counted and reported, never sent', async () => {
+      // Prepare: nothing listens, so what is not refused stays queued.
+      const errors: unknown[] = [];
+      const transport = transportFor('nowhere', exportThread, 'http://127.0.0.1:9', {
+        maxRetries: 0,
+        flushIntervalMs: 3_600_000,
+        onError: (error) => errors.push(error),
+      });
+      // Act
+      transport.enqueue(buildScore({ value: NaN }));
+      transport.enqueue(() => buildScore({ traceId: 'not-hex' }));
+      transport.enqueue(scoreItem('kept'));
+      // One turn builds the items, the next reports what was dropped while building.
+      for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      // Assess
+      expect(transport.stats()).toMatchObject({ queued: 1, dropped: 2 });
+      const dropped = errors.filter((error) => error instanceof ItemsDroppedError);
+      expect(dropped).toHaveLength(1);
+      expect(dropped[0]?.count).toBe(2);
+      expect(dropped[0]?.message).toMatch(/wire contract refuses it: a score value must be/);
+      expect(dropped[0]?.message).toMatch(/wire contract refuses it: a score needs the id/);
       await transport.shutdown();
     });
 

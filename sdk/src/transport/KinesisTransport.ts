@@ -2,7 +2,8 @@
  * Sends items to a Kinesis stream. The host's thread does only what must happen there: it
  * buffers each finished item (bounded by count and by bytes, overflow dropped by policy and
  * counted), and once per event-loop turn builds the turn's items (deferred attributes, the mask
- * hook) and writes them as compact binary frames. Batches of frames go to the export pipeline,
+ * hook), makes each one the wire contract accepts (`conformItem`: values normalised, or the item
+ * refused and counted as dropped) and writes them as compact binary frames. Batches of frames go to the export pipeline,
  * which by default runs in a worker thread: JSON, fitting to the wire limits, grouping into
  * records, signing, gzip, PutRecords and its retries all happen off the host's event loop.
  *
@@ -14,7 +15,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ResourceLimits } from 'node:worker_threads';
 import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
 import { createSdkKinesisClient, type KinesisConnection } from '../config.ts';
-import { fitItemWithin } from '../truncateItem.ts';
+import { conformItem, fitItemWithin } from '../truncateItem.ts';
 import { InThreadBatchExporter, type BatchExporter, type ExportThread } from './BatchExporter.ts';
 import {
   DEFAULT_EXPORT_SETTINGS,
@@ -336,8 +337,10 @@ export class KinesisTransport implements Transport {
       this.#pendingBytes -= this.#pendingSizes[this.#head] ?? 0;
       this.#head += 1;
       try {
-        const item: ItemInput = typeof queued === 'function' ? queued() : queued;
-        this.#writeFrame(item);
+        const built: ItemInput = typeof queued === 'function' ? queued() : queued;
+        const conformed = conformItem(built);
+        if (conformed.item) this.#writeFrame(conformed.item);
+        else this.#countDropped(1, `the wire contract refuses it: ${conformed.refused}`);
       } catch (error) {
         this.#countDropped(1, 'an item could not be built');
         this.#report(error);

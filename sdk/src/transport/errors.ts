@@ -41,9 +41,11 @@ export function relayableError(error: unknown): { name: string; message: string;
 }
 
 /**
- * Items the transport gave up before export: the buffer was full (by count or bytes, dropped by
- * the overflow policy) or the transport was shut down, or an item could not be built. Each is
- * counted in `stats().dropped`; drops are reported together, once per event-loop turn.
+ * Items given up before export: the buffer was full (by count or bytes, dropped by the overflow
+ * policy) or the transport was shut down, an item could not be built, or the wire contract
+ * refuses it (a score value that is not a finite number, refused at the call by the client).
+ * Each is counted in `stats().dropped`; the transport reports its drops together, once per
+ * event-loop turn.
  */
 export class ItemsDroppedError extends Error {
   readonly code = 'SIGHTLINE_ITEMS_DROPPED';

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { Stream } from '@anthropic-ai/sdk/streaming';
 import { describe, expect, it } from 'vitest';
 import {
   startFakeAnthropicServer,
@@ -369,6 +370,50 @@ describe('wrapAnthropic', () => {
 
     // Assess
     expect(ctx.spans().map((span) => span.name)).toEqual(['anthropic.messages.create']);
+  });
+
+  it('returns the library’s own Stream through observe(), tee() included, and follows it', async () => {
+    // Prepare
+    ctx.server.enqueue(richReply);
+    const params: Anthropic.MessageCreateParamsStreaming = {
+      model: 'claude-sonnet-5-5',
+      max_tokens: 512,
+      stream: true,
+      messages: conversation,
+    };
+    const ask = ctx.sightline.observe('ask', async () => makeClient().messages.create(params), {
+      captureResult: true,
+    });
+    const teeAsk = ctx.sightline.observe('tee-ask', () => makeClient().messages.create(params));
+
+    // Act
+    const stream = await ask();
+    const events: unknown[] = [];
+    for await (const event of stream) events.push(event);
+    const readAt = performance.timeOrigin + performance.now();
+    const teed = await teeAsk();
+    const [left, right] = teed.tee();
+    const leftEvents: unknown[] = [];
+    const rightEvents: unknown[] = [];
+    for await (const event of left) leftEvents.push(event);
+    for await (const event of right) rightEvents.push(event);
+
+    // Assess
+    expect(stream).toBeInstanceOf(Stream);
+    expect(stream.controller).toBeInstanceOf(AbortController);
+    expect(teed).toBeInstanceOf(Stream);
+    expect(leftEvents).toEqual(rightEvents);
+    expect(leftEvents.length).toBeGreaterThan(3);
+    const spans = ctx.spans();
+    const followed = spans.find((span) => span.name === 'ask');
+    expect(followed?.status).toEqual({ code: 'ok' });
+    expect(followed?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(followed?.endTime).toBeLessThanOrEqual(readAt);
+    expect(JSON.parse(String(followed?.metadata?.output))).toHaveLength(events.length);
+    expect(spans.find((span) => span.name === 'tee-ask')).toMatchObject({
+      status: { code: 'ok' },
+      metadata: { 'sightline.stream': 'untraced tee()' },
+    });
   });
 
   it('wrapping twice traces each call once', async () => {

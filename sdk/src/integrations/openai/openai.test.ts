@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { Stream } from 'openai/streaming';
 import { describe, expect, it } from 'vitest';
 import {
   startFakeOpenAiServer,
@@ -286,6 +287,56 @@ describe('wrapOpenAI chat.completions.create', () => {
     expect(data.choices[0]?.message.content).toBe('Hello from the fake server.');
     expect(response.status).toBe(200);
     expect(ctx.spans()[0]).toMatchObject({ name: 'ask', status: { code: 'ok' } });
+  });
+
+  it('returns the library’s own Stream through observe() and follows it to its end', async () => {
+    // Prepare
+    ctx.server.enqueue({ type: 'chat', content: ['Bon', 'jour'] });
+    const ask = ctx.sightline.observe(
+      'ask',
+      async () => plainClient().chat.completions.create({ ...chatParams(), stream: true }),
+      { captureResult: true },
+    );
+
+    // Act
+    const stream = await ask();
+    const chunks = await collectStream(stream);
+    const readAt = performance.timeOrigin + performance.now();
+
+    // Assess
+    expect(stream).toBeInstanceOf(Stream);
+    expect(stream.controller).toBeInstanceOf(AbortController);
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('Bonjour');
+    const [span] = ctx.spans();
+    expect(span).toMatchObject({ name: 'ask', status: { code: 'ok' } });
+    expect(span?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(span?.endTime).toBeLessThanOrEqual(readAt);
+    expect(JSON.parse(String(span?.metadata?.output))).toHaveLength(chunks.length);
+  });
+
+  it('keeps tee() working on a Stream returned through observe(), and ends the span', async () => {
+    // Prepare
+    const ask = ctx.sightline.observe('ask', () =>
+      plainClient().chat.completions.create({ ...chatParams(), stream: true }),
+    );
+
+    // Act
+    const stream = await ask();
+    const [left, right] = stream.tee();
+    const leftChunks = await collectStream(left);
+    const rightChunks = await collectStream(right);
+
+    // Assess
+    expect(stream).toBeInstanceOf(Stream);
+    expect(left).toBeInstanceOf(Stream);
+    expect(leftChunks).toEqual(rightChunks);
+    expect(leftChunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(
+      'Hello from the fake server.',
+    );
+    expect(ctx.spans()).toMatchObject([
+      { name: 'ask', status: { code: 'ok' }, metadata: { 'sightline.stream': 'untraced tee()' } },
+    ]);
   });
 
   it('keeps .asResponse() unread and records the call without output', async () => {
