@@ -1,10 +1,26 @@
+import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
 import { ApiTokensRepository } from './apiTokensRepository.ts';
+import { ParentTokenRevokedError } from './errors.ts';
 
 const TTL_MS = 5_000;
 const HOUR_MS = 3_600_000;
+/** Rounds of the mint-while-revoking race; without the cascade every round left a usable child. */
+const RACE_ROUNDS = 20;
+
+/** A token minted by another token of the same project, as projectCredentials.ts mints one. */
+const mintChild = (tokens: ApiTokensRepository, projectId: string, parentTokenId: string) =>
+  tokens.createToken({
+    projectId,
+    name: 'child',
+    scopes: ['traces:read'],
+    createdBy: 'user-1',
+    // Past the fixtures' clock and the real one alike: only revocation may refuse it.
+    expiresAt: new Date('2100-01-01T00:00:00.000Z'),
+    parentTokenId,
+  });
 
 describe('ApiTokensRepository on dynalite', () => {
   let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
@@ -110,6 +126,97 @@ describe('ApiTokensRepository on dynalite', () => {
 
     expect(evicted).toBeUndefined();
     expect(kept?.tokenId).toBe(second.item.tokenId);
+  });
+
+  it('revokes every token a revoked token minted, transitively, and keeps who minted each', async () => {
+    const { tokens, projectId, created: parent, at } = await cachedTokenFixture();
+    const child = await mintChild(tokens, projectId, parent.item.tokenId);
+    const grandchild = await mintChild(tokens, projectId, child.item.tokenId);
+    const sibling = await mintChild(tokens, projectId, parent.item.tokenId);
+    expect((await tokens.verifyToken(grandchild.token, at()))?.tokenId).toBe(
+      grandchild.item.tokenId,
+    );
+
+    const revoked = await tokens.revokeToken(projectId, parent.item.tokenId);
+
+    expect(revoked).toBe(true);
+    for (const { token } of [parent, child, grandchild, sibling]) {
+      expect(await tokens.verifyToken(token, at())).toBeUndefined();
+    }
+    const listed = await tokens.listProjectTokens(projectId);
+    expect(listed.every((item) => item.revokedAt !== undefined)).toBe(true);
+    expect(listed.find((item) => item.tokenId === grandchild.item.tokenId)?.parentTokenId).toBe(
+      child.item.tokenId,
+    );
+  });
+
+  it('revokes a minted token only with its ancestors: revoking a child leaves its parent', async () => {
+    const { tokens, projectId, created: parent, at } = await cachedTokenFixture();
+    const child = await mintChild(tokens, projectId, parent.item.tokenId);
+
+    await tokens.revokeToken(projectId, child.item.tokenId);
+
+    expect((await tokens.verifyToken(parent.token, at()))?.tokenId).toBe(parent.item.tokenId);
+    expect(await tokens.verifyToken(child.token, at())).toBeUndefined();
+  });
+
+  it('refuses a cached descendant at once when its ancestor is revoked through the repository', async () => {
+    const { tokens, projectId, created: parent, at } = await cachedTokenFixture();
+    const child = await mintChild(tokens, projectId, parent.item.tokenId);
+    const grandchild = await mintChild(tokens, projectId, child.item.tokenId);
+    const cachedBefore = [
+      await tokens.verifyToken(child.token, at()),
+      await tokens.verifyToken(grandchild.token, at()),
+    ];
+
+    await tokens.revokeToken(projectId, parent.item.tokenId);
+
+    expect(cachedBefore.map((item) => item?.tokenId)).toEqual([
+      child.item.tokenId,
+      grandchild.item.tokenId,
+    ]);
+
+    expect(await tokens.verifyToken(child.token, at())).toBeUndefined();
+    expect(await tokens.verifyToken(grandchild.token, at())).toBeUndefined();
+  });
+
+  it('refuses minting with a revoked or unknown parent, and leaves no usable token', async () => {
+    const { tokens, projectId, created: parent, at } = await cachedTokenFixture();
+    await tokens.revokeToken(projectId, parent.item.tokenId);
+
+    const fromRevoked = mintChild(tokens, projectId, parent.item.tokenId);
+    const fromUnknown = mintChild(tokens, projectId, 'nosuchtoken000000001');
+
+    await expect(fromRevoked).rejects.toBeInstanceOf(ParentTokenRevokedError);
+    await expect(fromUnknown).rejects.toBeInstanceOf(ParentTokenRevokedError);
+    const listed = await tokens.listProjectTokens(projectId);
+    expect(listed.filter((item) => !item.revokedAt)).toEqual([]);
+    expect(await tokens.verifyToken(parent.token, at())).toBeUndefined();
+  });
+
+  it('never leaves a usable token minted while its parent is being revoked', async () => {
+    for (let round = 0; round < RACE_ROUNDS; round += 1) {
+      const { projectId, created: parent } = await cachedTokenFixture();
+      // Two processes: the one minting and the one revoking share no cache.
+      const minting = new ApiTokensRepository(documents, table);
+      const revoking = new ApiTokensRepository(documents, table);
+
+      // The revocation starts a little later each round, to land before, during and after
+      // the child's writes.
+      const [minted, revoked] = await Promise.allSettled([
+        mintChild(minting, projectId, parent.item.tokenId),
+        setTimeout(round % 5).then(() => revoking.revokeToken(projectId, parent.item.tokenId)),
+      ]);
+
+      expect(revoked).toEqual({ status: 'fulfilled', value: true });
+      if (minted.status === 'fulfilled') {
+        expect(await minting.verifyToken(minted.value.token)).toBeUndefined();
+      } else {
+        expect(minted.reason).toBeInstanceOf(ParentTokenRevokedError);
+      }
+      const listed = await minting.listProjectTokens(projectId);
+      expect(listed.filter((item) => !item.revokedAt)).toEqual([]);
+    }
   });
 
   it('without a cache, reads the table on every verification', async () => {

@@ -7,6 +7,12 @@
  * hash (never the token itself), so an API client's requests do not each cost a read. A
  * revocation through this repository removes the token from its cache at once; other
  * processes see it when their entry expires. Expiry is checked on every verification.
+ *
+ * A token minted by another token is listed on its parent (`childTokenIds`) before it is
+ * handed out, by a write that requires the parent unrevoked; revoking a token sets `revokedAt`
+ * and reads that list in one write, then revokes each descendant the same way. So a child
+ * minted while its parent is revoked is either on the list the revocation read, or its mint
+ * fails and the child is revoked unseen.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
@@ -17,6 +23,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { API_TOKEN_PREFIX, ApiTokenItemSchema, type ApiTokenItem } from './controlPlaneTables.ts';
+import { isConditionalCheckFailed, ParentTokenRevokedError } from './errors.ts';
 import { ExpiringLruCache, type ExpiringLruCacheOptions } from './ExpiringLruCache.ts';
 
 export const API_TOKENS_BY_PROJECT_INDEX = 'byProject';
@@ -47,13 +54,18 @@ export class ApiTokensRepository {
     this.#verified = options.verifiedCache && new ExpiringLruCache(options.verifiedCache);
   }
 
-  /** Creates a token; the token itself is returned once and is not stored. */
+  /**
+   * Creates a token; the token itself is returned once and is not stored. With
+   * `parentTokenId` (the project's token that mints it), throws ParentTokenRevokedError when
+   * that token is revoked or gone, by the end of the mint.
+   */
   async createToken(input: {
     projectId: string;
     name: string;
     scopes: string[];
     createdBy: string;
     expiresAt: Date;
+    parentTokenId?: string;
   }): Promise<{ token: string; item: ApiTokenItem }> {
     const tokenId = randomBytes(12).toString('hex');
     const token = `${API_TOKEN_PREFIX}_${tokenId}_${randomBytes(24).toString('base64url')}`;
@@ -66,6 +78,7 @@ export class ApiTokensRepository {
       createdBy: input.createdBy,
       createdAt: new Date().toISOString(),
       expiresAt: input.expiresAt.toISOString(),
+      parentTokenId: input.parentTokenId,
     });
     await this.#client.send(
       new PutCommand({
@@ -74,7 +87,31 @@ export class ApiTokensRepository {
         ConditionExpression: 'attribute_not_exists(tokenId)',
       }),
     );
+    if (input.parentTokenId) await this.#listOnParent(item, input.parentTokenId);
     return { token, item };
+  }
+
+  /**
+   * Adds a new token to its parent's list, if the parent is still unrevoked: after this write
+   * a revocation of the parent finds it. Otherwise the new token is revoked before anyone has it.
+   */
+  async #listOnParent(child: ApiTokenItem, parentTokenId: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { tokenId: parentTokenId },
+          UpdateExpression: 'ADD childTokenIds :child',
+          ConditionExpression: 'projectId = :p AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':child': new Set([child.tokenId]), ':p': child.projectId },
+        }),
+      );
+    } catch (error) {
+      // Whether or not the parent listed it, a token its creator never receives must not work.
+      await this.#revokeOne(child.projectId, child.tokenId);
+      if (isConditionalCheckFailed(error)) throw new ParentTokenRevokedError(parentTokenId);
+      throw error;
+    }
   }
 
   async getToken(tokenId: string): Promise<ApiTokenItem | undefined> {
@@ -125,25 +162,49 @@ export class ApiTokensRepository {
     return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Revokes a project's token; false when the project has no such token. */
+  /**
+   * Revokes a project's token and every token minted from it, transitively; false when the
+   * project has no such token. Revoking a revoked token revokes its descendants again, which
+   * finishes a cascade an earlier call did not complete.
+   */
   async revokeToken(projectId: string, tokenId: string): Promise<boolean> {
+    const revoked = await this.#revokeOne(projectId, tokenId);
+    if (!revoked) return false;
+    const seen = new Set([tokenId]);
+    const pending = [...(revoked.childTokenIds ?? [])];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const child = await this.#revokeOne(projectId, next);
+      pending.push(...(child?.childTokenIds ?? []));
+    }
+    return true;
+  }
+
+  /** Marks one token revoked; its record as revoked (with the tokens it minted so far). */
+  async #revokeOne(projectId: string, tokenId: string): Promise<ApiTokenItem | undefined> {
     const item = await this.getToken(tokenId);
-    if (!item || item.projectId !== projectId) return false;
-    if (item.revokedAt) return true;
+    if (!item || item.projectId !== projectId) return undefined;
     try {
-      await this.#client.send(
+      // One write sets revokedAt and returns the children: a child listed after it is refused.
+      const { Attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { tokenId },
-          UpdateExpression: 'SET revokedAt = :now',
-          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+          ConditionExpression: 'projectId = :p',
+          ExpressionAttributeValues: { ':now': new Date().toISOString(), ':p': projectId },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return ApiTokenItemSchema.parse(Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
     } finally {
       // After the write: a verification that read the token before it cannot cache it now.
       // Only the genuine token is ever cached, under its own hash: the stored one.
       this.#verified?.delete(item.tokenHash);
     }
-    return true;
   }
 }

@@ -33,16 +33,39 @@ export type IngestKeyItem = z.infer<typeof IngestKeyItemSchema>;
 export const MEMBER_ROLES = ['admin', 'engineer', 'oncall', 'auditor', 'viewer'] as const;
 export const MemberRoleSchema = z.enum(MEMBER_ROLES);
 
-/** A member's user id (better-auth makes 32-character ones); also checks ids in API paths. */
-export const MemberUserIdSchema = z.string().min(1).max(200);
+/**
+ * The memberships table's record of a project's admin count (membershipsRepository.ts), under a
+ * sort key no user id can take: user ids never start with `#`.
+ */
+export const ADMIN_COUNT_USER_ID = '#admins';
 
-/** memberships: projectId (HASH) + userId (RANGE); index byUser: userId + projectId. */
+/** A member's user id (better-auth makes 32-character ones); also checks ids in API paths. */
+export const MemberUserIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((userId) => !userId.startsWith('#'), 'A user id never starts with #.');
+
+/**
+ * memberships: projectId (HASH) + userId (RANGE); index byUser: userId + projectId. Beside a
+ * project's members, one record (userId ADMIN_COUNT_USER_ID) counts its admins.
+ */
 export const MembershipItemSchema = z.object({
   projectId: ProjectIdSchema,
   userId: MemberUserIdSchema,
   role: MemberRoleSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+
+/**
+ * Never more than the project's admins: a demotion takes one off before it writes (and only
+ * while more than one is left), a promotion adds one after.
+ */
+export const AdminCountItemSchema = z.object({
+  projectId: ProjectIdSchema,
+  userId: z.literal(ADMIN_COUNT_USER_ID),
+  adminCount: z.number().int().min(0),
 });
 
 export const API_TOKEN_PREFIX = 'slt';
@@ -65,6 +88,10 @@ export const ApiTokenItemSchema = z.object({
   expiresAt: z.string(),
   revokedAt: z.string().optional(),
   lastUsedAt: z.string().optional(),
+  /** The token that minted this one (with `api_tokens:manage`); revoking it revokes this. */
+  parentTokenId: ApiTokenIdSchema.optional(),
+  /** The tokens this one minted, added before they are handed out (a DynamoDB string set). */
+  childTokenIds: z.set(ApiTokenIdSchema).optional(),
 });
 
 /** The models better-auth keeps in the auth table. */
@@ -88,6 +115,7 @@ export const AuthItemSchema = z
 
 export type MemberRole = z.infer<typeof MemberRoleSchema>;
 export type MembershipItem = z.infer<typeof MembershipItemSchema>;
+export type AdminCountItem = z.infer<typeof AdminCountItemSchema>;
 export type ApiTokenItem = z.infer<typeof ApiTokenItemSchema>;
 export type AuthModel = (typeof AUTH_MODELS)[number];
 export type AuthItem = z.infer<typeof AuthItemSchema>;

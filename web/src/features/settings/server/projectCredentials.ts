@@ -7,6 +7,7 @@ import type {
   ApiTokenItem,
   IngestKeyItem,
 } from '../../../../../functions/control/controlPlaneTables.ts';
+import { isControlPlaneError } from '../../../../../functions/control/errors.ts';
 import { ApiError } from '../../../server/api/apiErrors.ts';
 import { allows, type ProjectAccess } from '../../../server/access/requireAccess.ts';
 import { isPermission, type Permission } from '../../../server/access/permissions.ts';
@@ -36,6 +37,7 @@ export function apiTokenView(item: ApiTokenItem, now = Date.now()): ApiTokenView
     createdAt: item.createdAt,
     expiresAt: item.expiresAt,
     status,
+    ...(item.parentTokenId ? { parentTokenId: item.parentTokenId } : {}),
   };
 }
 
@@ -100,14 +102,34 @@ export async function createApiToken(
       `A token cannot have permissions its creator lacks: ${beyond.join(', ')}.`,
     );
   }
-  const { token, item } = await plane.apiTokens.createToken({
-    projectId: access.projectId,
-    name: input.name,
-    scopes: [...new Set(input.scopes)],
-    createdBy: access.principal.userId,
-    expiresAt: newTokenExpiry(access, input.expiresInDays, Date.now()),
-  });
-  return { token, apiToken: apiTokenView(item) };
+  const expiresAt = newTokenExpiry(access, input.expiresInDays, Date.now());
+  try {
+    const { token, item } = await plane.apiTokens.createToken({
+      projectId: access.projectId,
+      name: input.name,
+      scopes: [...new Set(input.scopes)],
+      createdBy: access.principal.userId,
+      expiresAt,
+      parentTokenId: mintingTokenId(access),
+    });
+    return { token, apiToken: apiTokenView(item) };
+  } catch (error) {
+    // The calling token was revoked after it was verified (or while minting): it is no longer
+    // a credential, as its next request would be told.
+    if (isControlPlaneError(error, 'PARENT_TOKEN_REVOKED')) {
+      throw new ApiError('UNAUTHENTICATED', 'This API token has been revoked.');
+    }
+    throw error;
+  }
+}
+
+/** The calling token, when a token is minting: revoking it will revoke what it mints. */
+function mintingTokenId(access: ProjectAccess): string | undefined {
+  if (access.principal.kind !== 'api_token') return undefined;
+  if (!access.principal.tokenId) {
+    throw new Error('An API token principal carries no token id: cannot record the minter.');
+  }
+  return access.principal.tokenId;
 }
 
 export async function revokeApiToken(plane: ControlPlane, projectId: string, tokenId: string) {

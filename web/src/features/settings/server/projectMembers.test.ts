@@ -3,7 +3,56 @@ import { startTestControlPlane } from '../../../../../test/helpers/controlPlane.
 import { createPasswordUser, findUserByEmail } from '../../../../../functions/control/authUsers.ts';
 import type { Permission, Role } from '../../../server/access/permissions.ts';
 import type { ProjectAccess } from '../../../server/access/requireAccess.ts';
-import { addMember, updateMemberRole } from './projectMembers.ts';
+import { addMember, removeMember, updateMemberRole } from './projectMembers.ts';
+
+/** Rounds of each race; the unconditional writes lost every admin in every round measured. */
+const RACE_ROUNDS = 10;
+
+interface AdminPair {
+  plane: Awaited<ReturnType<typeof startTestControlPlane>>;
+  projectId: string;
+  first: { id: string; email: string; access: ProjectAccess };
+  second: { id: string; email: string; access: ProjectAccess };
+}
+
+/** Two admins acting on each other (or themselves) at the same moment. */
+const ADMIN_RACES: Array<[string, (pair: AdminPair) => [Promise<unknown>, Promise<unknown>]]> = [
+  [
+    'demote each other',
+    ({ plane, first, second }) => [
+      updateMemberRole(plane, first.access, { userId: second.id, role: 'engineer' }),
+      updateMemberRole(plane, second.access, { userId: first.id, role: 'viewer' }),
+    ],
+  ],
+  [
+    'remove each other',
+    ({ plane, projectId, first, second }) => [
+      removeMember(plane, { projectId, userId: second.id }),
+      removeMember(plane, { projectId, userId: first.id }),
+    ],
+  ],
+  [
+    're-add each other with a lower role',
+    ({ plane, first, second }) => [
+      addMember(plane, first.access, { email: second.email, role: 'auditor' }),
+      addMember(plane, second.access, { email: first.email, role: 'oncall' }),
+    ],
+  ],
+  [
+    'one demotes while the other removes',
+    ({ plane, projectId, first, second }) => [
+      updateMemberRole(plane, first.access, { userId: second.id, role: 'viewer' }),
+      removeMember(plane, { projectId, userId: first.id }),
+    ],
+  ],
+  [
+    'each step down',
+    ({ plane, first, second }) => [
+      updateMemberRole(plane, first.access, { userId: first.id, role: 'engineer' }),
+      updateMemberRole(plane, second.access, { userId: second.id, role: 'engineer' }),
+    ],
+  ],
+];
 
 describe('project members on a dynalite control plane', () => {
   let plane: Awaited<ReturnType<typeof startTestControlPlane>>;
@@ -101,6 +150,46 @@ describe('project members on a dynalite control plane', () => {
       await expect(promoting).rejects.toMatchObject({ code: 'FORBIDDEN' });
       expect(await plane.memberships.getMembership(projectId, outsider.id)).toBeUndefined();
       expect((await plane.memberships.getMembership(projectId, member.id))?.role).toBe('viewer');
+    },
+  );
+
+  it.each(ADMIN_RACES)(
+    'keeps an admin when the two admins %s at the same moment: one wins, one gets CONFLICT',
+    async (_race, race) => {
+      const { existingUser } = await projectFixture();
+      const [first, second] = [await existingUser('first'), await existingUser('second')];
+      for (let round = 0; round < RACE_ROUNDS; round += 1) {
+        projectCounter += 1;
+        const projectId = `members-race-${projectCounter}`;
+        const adminOf = async (user: { id: string; email: string }) => {
+          await plane.memberships.putMembership(projectId, user.id, 'admin');
+          const access: ProjectAccess = {
+            principal: { kind: 'user', userId: user.id, email: user.email },
+            projectId,
+            role: 'admin',
+          };
+          return { id: user.id, email: user.email, access };
+        };
+        const pair = {
+          plane,
+          projectId,
+          first: await adminOf(first),
+          second: await adminOf(second),
+        };
+
+        const outcomes = await Promise.allSettled(race(pair));
+
+        const admins = (await plane.memberships.listProjectMembers(projectId)).filter(
+          (member) => member.role === 'admin',
+        );
+        expect(admins).toHaveLength(1);
+        expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+        expect(refused?.reason).toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringContaining('at least one admin'),
+        });
+      }
     },
   );
 
