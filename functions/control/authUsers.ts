@@ -2,7 +2,10 @@
  * Creates and finds sign-in users in the auth table the way better-auth keeps them (a user
  * record and a `credential` account holding the scrypt hash of the password). Used where
  * users are made outside a sign-up form: the launcher's admin bootstrap, and admins adding a
- * member whose email has no user yet.
+ * member whose email has no user yet. A password someone else was shown (the admin adding a
+ * member) is marked temporary on the credential account, with when it was issued: the web app
+ * lets it do nothing but set a new one, and only for a while
+ * (web/src/features/auth/server/temporaryPasswords.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
@@ -47,7 +50,13 @@ export async function findUserById(
 /** Creates a user who signs in with this email and password. */
 export async function createPasswordUser(
   store: AuthRecordStore,
-  input: { email: string; password: string; name?: string },
+  input: {
+    email: string;
+    password: string;
+    name?: string;
+    /** The password is handed to the person by someone else, who must not keep using it. */
+    temporary?: boolean;
+  },
 ): Promise<AuthUser> {
   const email = normalizeEmail(input.email);
   const now = new Date().toISOString();
@@ -68,8 +77,27 @@ export async function createPasswordUser(
     providerId: 'credential',
     userId,
     password: await hashPassword(input.password),
+    ...(input.temporary ? { temporaryPasswordIssuedAt: now } : {}),
     createdAt: now,
     updatedAt: now,
   });
   return { id: userId, email, name };
+}
+
+/**
+ * When the user's password was issued as a temporary one, while it still is (`undefined` once
+ * they set their own, or for a user without a password). The account is found through the
+ * lookup index and then read consistently, so a password just changed is seen as changed.
+ */
+export async function findTemporaryPasswordIssuedAt(
+  store: AuthRecordStore,
+  userId: string,
+): Promise<string | undefined> {
+  const accounts = await store.find('account', [
+    { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
+  ]);
+  const credential = accounts.find((account) => account.providerId === 'credential');
+  if (!credential) return undefined;
+  const issuedAt = (await store.get('account', credential.id))?.temporaryPasswordIssuedAt;
+  return typeof issuedAt === 'string' ? issuedAt : undefined;
 }

@@ -22,7 +22,7 @@ import {
   signIn,
 } from '../helpers/browser.ts';
 import { grantProject } from '../helpers/controlPlane.ts';
-import { signInForCookie } from '../helpers/webSession.ts';
+import { replaceTemporaryPassword, signInForCookie } from '../helpers/webSession.ts';
 import { startStackProcess, type StackProcess } from '../helpers/localStackProcess.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary JSON bodies
@@ -83,7 +83,12 @@ beforeAll(async () => {
     const email = `${role}-user@example.com`;
     const added = await api(adminContext, 'POST', '/api/v1/projects/demo/members', { email, role });
     expect(added.status).toBe(201);
-    people.set(role, { email, password: added.json!.temporaryPassword });
+    const temporary = { email, password: added.json!.temporaryPassword };
+    // The viewer only serves the password-guessing test, which needs its sign-in count at zero.
+    people.set(
+      role,
+      role === 'viewer' ? temporary : await replaceTemporaryPassword(baseUrl, temporary),
+    );
   }
   // A second project the demo admin is no member of, administered by the engineer.
   const env = parseServerEnv({ AWS_ENDPOINT_URL_DYNAMODB: stack.info.dynamodb.endpoint });
@@ -184,7 +189,10 @@ describe('roles', () => {
       role: 'viewer',
     });
     const { context, page } = await signedIn(
-      { email: 'second-viewer@example.com', password: added.json!.temporaryPassword },
+      await replaceTemporaryPassword(baseUrl, {
+        email: 'second-viewer@example.com',
+        password: added.json!.temporaryPassword,
+      }),
       '/projects/demo/overview',
     );
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
@@ -343,10 +351,13 @@ describe('API tokens', () => {
     });
     expect(added.status).toBe(201);
     const ownerId = added.json!.member.userId as string;
-    const cookie = await signInForCookie(baseUrl, {
-      email: 'token-owner@example.com',
-      password: added.json!.temporaryPassword,
-    });
+    const cookie = await signInForCookie(
+      baseUrl,
+      await replaceTemporaryPassword(baseUrl, {
+        email: 'token-owner@example.com',
+        password: added.json!.temporaryPassword,
+      }),
+    );
     const minted = await fetch(`${baseUrl}/api/v1/projects/demo/api-tokens`, {
       method: 'POST',
       headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },

@@ -16,6 +16,7 @@ import {
   startStackProcess,
   type StackProcess,
 } from '../helpers/localStackProcess.ts';
+import { replaceTemporaryPassword } from '../helpers/webSession.ts';
 import {
   HOSTILE_EMAIL,
   HOSTILE_MARKER,
@@ -287,10 +288,14 @@ describe('roles', () => {
     });
     expect(added.status()).toBe(201);
     const { temporaryPassword } = await added.json();
-    const viewer = await signIn(browser, baseUrl, {
-      email: 'viewer@example.com',
-      password: temporaryPassword,
-    });
+    const viewer = await signIn(
+      browser,
+      baseUrl,
+      await replaceTemporaryPassword(baseUrl, {
+        email: 'viewer@example.com',
+        password: temporaryPassword,
+      }),
+    );
     try {
       const trace = await viewer.context.request.get(
         `/api/v1/projects/${seed.projectId}/traces/${seed.hostileTraceId}`,

@@ -1,6 +1,7 @@
 /**
  * A signed-in session for plain HTTP requests (no browser): signs in through the web app's
- * own endpoint, as the sign-in form does, and returns the Cookie header to send.
+ * own endpoint, as the sign-in form does, and returns the Cookie header to send. Also replaces
+ * the temporary password of a person an admin added.
  */
 export async function signInForCookie(
   baseUrl: string,
@@ -19,6 +20,30 @@ export async function signInForCookie(
     .join('; ');
   if (!cookie) throw new Error('sign-in set no cookie');
   return cookie;
+}
+
+/**
+ * What a person added by an admin does first: signs in with the temporary password they were
+ * given and sets `newPassword` in its place (until then the app lets them do nothing else).
+ * Returns the credentials to sign in with from now on.
+ */
+export async function replaceTemporaryPassword(
+  baseUrl: string,
+  temporary: { email: string; password: string },
+  newPassword = `${temporary.password}-chosen`,
+): Promise<{ email: string; password: string }> {
+  const cookie = await signInForCookie(baseUrl, temporary);
+  const response = await fetch(`${baseUrl}/api/v1/me/password`, {
+    method: 'POST',
+    headers: { cookie, origin: baseUrl, 'content-type': 'application/json' },
+    body: JSON.stringify({ currentPassword: temporary.password, newPassword }),
+  });
+  if (response.status !== 204) {
+    throw new Error(
+      `password change refused: ${response.status} ${(await response.text()).slice(0, 300)}`,
+    );
+  }
+  return { email: temporary.email, password: newPassword };
 }
 
 /** Fixed admin credentials for stacks started by tests and benchmarks. */

@@ -1,11 +1,14 @@
 /**
  * Who is asking: the signed-in user of a request (better-auth session cookie) or the API
- * token it presents, and a user's role in a project (memberships table).
+ * token it presents, and a user's role in a project (memberships table). A session signed in
+ * with a temporary password is marked `passwordChangeRequired`, and is no session at all once
+ * that password has expired.
  */
 import { cache } from 'react';
 import { headers } from 'next/headers';
 import { ProjectIdSchema } from '@sightline/sdk/contract';
 import { getAuth } from '../../features/auth/server/auth.ts';
+import { sessionRestriction } from '../../features/auth/server/temporaryPasswords.ts';
 import { controlPlane } from '../controlPlane.ts';
 import { isPermission, isRole, type Permission, type Role } from './permissions.ts';
 import type { Principal } from './requireAccess.ts';
@@ -21,7 +24,14 @@ export interface AuthenticatedRequest {
 async function sessionPrincipal(requestHeaders: Headers): Promise<Principal | null> {
   const session = await getAuth().api.getSession({ headers: requestHeaders });
   if (!session) return null;
-  return { kind: 'user', userId: session.user.id, email: session.user.email };
+  const restriction = sessionRestriction(session.session);
+  if (restriction === 'expired') return null;
+  return {
+    kind: 'user',
+    userId: session.user.id,
+    email: session.user.email,
+    ...(restriction === 'password_change_required' ? { passwordChangeRequired: true } : {}),
+  };
 }
 
 /** The signed-in user of the request being rendered (looked up once per request). */

@@ -6,7 +6,7 @@ import { forbidden, notFound, redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { can, type Permission, type Role } from './permissions.ts';
 import { currentUser, findProjectRole } from './principals.ts';
-import { PATH_HEADER } from '../../features/auth/constants.ts';
+import { CHANGE_PASSWORD_PATH, PATH_HEADER } from '../../features/auth/constants.ts';
 import { safeNextPath } from '../../features/auth/safeNextPath.ts';
 
 export interface Principal {
@@ -16,6 +16,11 @@ export interface Principal {
   tokenId?: string;
   /** For API tokens: when the token expires (ISO 8601); a token it creates may not outlive it. */
   tokenExpiresAt?: string;
+  /**
+   * For a session signed in with a temporary password: it may only set a new password (pages
+   * redirect to /change-password, `/api/v1` answers 403 PASSWORD_CHANGE_REQUIRED).
+   */
+  passwordChangeRequired?: boolean;
 }
 
 export interface ProjectAccess {
@@ -41,10 +46,20 @@ async function currentPath(): Promise<string> {
   return safeNextPath(requestHeaders.get(PATH_HEADER));
 }
 
-/** For pages that need a signed-in user but no project (the project picker, `/`). */
-export async function requireSignedInUser(): Promise<Principal> {
+/**
+ * For pages that need a signed-in user but no project (the project picker, `/`), and through
+ * requirePageAccess for every other page: the one place pages send a session signed in with a
+ * temporary password to /change-password (and back to this page afterwards). Only that page
+ * passes `allowPasswordChangeRequired`.
+ */
+export async function requireSignedInUser(
+  options: { allowPasswordChangeRequired?: boolean } = {},
+): Promise<Principal> {
   const user = await currentUser();
   if (!user) redirect(`/sign-in?${new URLSearchParams({ next: await currentPath() })}`);
+  if (user.passwordChangeRequired && !options.allowPasswordChangeRequired) {
+    redirect(`${CHANGE_PASSWORD_PATH}?${new URLSearchParams({ next: await currentPath() })}`);
+  }
   return user;
 }
 

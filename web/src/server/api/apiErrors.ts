@@ -8,6 +8,8 @@ import { InvalidRequestError, StoreUnavailableError } from '../errors.ts';
 export const API_ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** A session signed in with a temporary password, which must set a new one first. */
+  PASSWORD_CHANGE_REQUIRED: 403,
   NOT_FOUND: 404,
   INVALID_REQUEST: 400,
   CONFLICT: 409,

@@ -1,7 +1,8 @@
 /**
  * Builds `/api/v1` route handlers from operations: the Host check (the proxy skips these
  * routes), authentication (session cookie or
- * `Authorization: Bearer <api token>`), the operation's permission on `{projectId}`, zod
+ * `Authorization: Bearer <api token>`), the refusal of a session signed in with a temporary
+ * password (but for the operations it needs), the operation's permission on `{projectId}`, zod
  * validation of path ids, query and body, the same-origin check for cookie-authenticated mutations
  * (CSRF), and JSON errors with stable codes.
  */
@@ -72,8 +73,11 @@ async function parseInput<Q extends z.ZodType, B extends z.ZodType>(
   return { query: query as z.infer<Q>, body: body as z.infer<B> };
 }
 
-/** Authenticates and applies the CSRF rule; throws UNAUTHENTICATED / FORBIDDEN. */
-async function authenticate(request: Request) {
+/**
+ * Authenticates and applies the CSRF rule and the temporary-password restriction; throws
+ * UNAUTHENTICATED / FORBIDDEN / PASSWORD_CHANGE_REQUIRED.
+ */
+async function authenticate(request: Request, operation: ApiOperation<z.ZodType, z.ZodType>) {
   const authenticated = await authenticateRequest(request);
   if (!authenticated) {
     throw new ApiError(
@@ -87,6 +91,15 @@ async function authenticate(request: Request) {
     !isSameOriginRequest(request)
   ) {
     throw new ApiError('FORBIDDEN', 'Cross-origin request refused.');
+  }
+  if (
+    authenticated.principal.passwordChangeRequired &&
+    !operation.allowedWhilePasswordChangeRequired
+  ) {
+    throw new ApiError(
+      'PASSWORD_CHANGE_REQUIRED',
+      'This session was signed in with a temporary password: set a new password first (POST /api/v1/me/password).',
+    );
   }
   return authenticated;
 }
@@ -137,7 +150,7 @@ export function apiRoute<Q extends z.ZodType, B extends z.ZodType>(
       if (!projectId || !permission) {
         throw new Error(`${operation.id}: apiRoute needs a {projectId} path and a permission`);
       }
-      const authenticated = await authenticate(request);
+      const authenticated = await authenticate(request, operation);
       if (
         authenticated.tokenProjectId !== undefined &&
         authenticated.tokenProjectId !== projectId
@@ -179,7 +192,7 @@ export function principalRoute<Q extends z.ZodType, B extends z.ZodType>(
     const refused = refuseDisallowedHost(request);
     if (refused) return refused;
     try {
-      const authenticated = await authenticate(request);
+      const authenticated = await authenticate(request, operation);
       const { query, body } = await parseInput(operation, request);
       const result = await handler({
         principal: authenticated.principal,

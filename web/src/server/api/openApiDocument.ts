@@ -73,7 +73,9 @@ function responsesOf(operation: ApiOperation<z.ZodType, z.ZodType>) {
       'UNAUTHENTICATED: no valid session or API token.',
     ),
     [API_ERROR_STATUS.FORBIDDEN]: errorResponse(
-      'FORBIDDEN: the role or token scopes lack the permission, or a cross-origin request with a session cookie.',
+      operation.allowedWhilePasswordChangeRequired
+        ? 'FORBIDDEN: the role or token scopes lack the permission, or a cross-origin request with a session cookie.'
+        : 'FORBIDDEN: the role or token scopes lack the permission, or a cross-origin request with a session cookie. PASSWORD_CHANGE_REQUIRED: the session was signed in with a temporary password, which must be replaced first (POST /api/v1/me/password).',
     ),
     ...(operation.path.includes('{projectId}')
       ? {
@@ -123,7 +125,7 @@ export function buildOpenApiDocument(
       title: 'Sightline API',
       version: '1',
       description:
-        'Read traces and metrics and manage a project. Each operation names the permission it needs (x-sightline-permission); a caller who is no member of the project gets 404.',
+        'Read traces and metrics and manage a project. Each operation names the permission it needs (x-sightline-permission); a caller who is no member of the project gets 404. A session signed in with a temporary password may only read /api/v1/me and set a new password (POST /api/v1/me/password); every other operation answers 403 PASSWORD_CHANGE_REQUIRED.',
     },
     servers: [{ url: '/' }],
     security: [{ apiToken: [] }, { sessionCookie: [] }],

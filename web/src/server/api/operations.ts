@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Permission } from '../access/permissions.ts';
+import { API_ERROR_STATUS, type ApiErrorCode } from './apiErrors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -30,6 +31,12 @@ export interface ApiOperation<
    * (e.g. `/api/v1/me`), which still need an authenticated principal.
    */
   permission: Permission | null;
+  /**
+   * Whether a session signed in with a temporary password may call it: only reading
+   * `/api/v1/me` and setting a new password may; everything else answers 403
+   * PASSWORD_CHANGE_REQUIRED.
+   */
+  allowedWhilePasswordChangeRequired?: boolean;
   /**
    * The path's parameters other than `{projectId}` as a z.object of strings. Ids reach
    * DynamoDB keys, so each is checked as the app makes them (an over-long one is a 400, not a
@@ -76,7 +83,7 @@ export function searchParamsToObject(params: URLSearchParams): Record<string, st
 /** The JSON error body every `/api/v1` failure returns. */
 export const ApiErrorBodySchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(Object.keys(API_ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
     message: z.string(),
     issues: z
       .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))

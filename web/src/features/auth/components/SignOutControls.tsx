@@ -1,6 +1,11 @@
 'use client';
-/** Sign out of this browser, or of every browser (all of the user's sessions revoked). */
+/**
+ * The signed-in person's controls in the header: who they are, changing their password, and
+ * signing out of this browser or of every browser (all of their sessions revoked).
+ */
 import { useState } from 'react';
+import Link from 'next/link';
+import { CHANGE_PASSWORD_PATH } from '../constants.ts';
 
 async function post(path: string): Promise<boolean> {
   const response = await fetch(path, {
@@ -34,6 +39,7 @@ export function SignOutControls({ email }: { email: string }) {
       <span className="account-email" title="Signed in as">
         {email}
       </span>
+      <Link href={CHANGE_PASSWORD_PATH}>Change password</Link>
       <button type="button" onClick={() => signOut(false)} disabled={pending}>
         Sign out
       </button>

@@ -1,7 +1,9 @@
 /**
  * The better-auth instance: email + password sign-in (scrypt hashes, no self sign-up: admins
  * add people), optional single sign-on through an OIDC provider, sessions and rate-limit
- * counters in DynamoDB, httpOnly SameSite=Lax cookies (Secure over https).
+ * counters in DynamoDB, httpOnly SameSite=Lax cookies (Secure over https). A session signed in
+ * with a temporary password may only set a new one (temporaryPasswords.ts), which is done
+ * through POST /api/v1/me/password (changePassword.ts), not better-auth's own route.
  */
 import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
@@ -17,9 +19,17 @@ import { controlPlane } from '../../../server/controlPlane.ts';
 import {
   OIDC_ERROR_PATH,
   OIDC_PROVIDER_ID,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
   SESSION_EXPIRES_IN_SECONDS,
   SESSION_UPDATE_AGE_SECONDS,
 } from '../constants.ts';
+import {
+  restrictTemporaryPasswordSessions,
+  TEMPORARY_PASSWORD_ACCOUNT_FIELDS,
+  TEMPORARY_PASSWORD_SESSION_FIELDS,
+  temporaryPasswordDatabaseHooks,
+} from './temporaryPasswords.ts';
 import { IdTokenRejectedError, verifyIdToken } from './verifyIdToken.ts';
 
 /** The origin a request was made to (its Host is checked against the allowed hosts first). */
@@ -98,16 +108,23 @@ function createAuth(env: ServerEnv) {
       enabled: true,
       // People are added by project admins (or the launcher's bootstrap), never by themselves.
       disableSignUp: true,
-      minPasswordLength: 12,
-      maxPasswordLength: 256,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
     },
     session: {
       expiresIn: SESSION_EXPIRES_IN_SECONDS,
       updateAge: SESSION_UPDATE_AGE_SECONDS,
+      additionalFields: TEMPORARY_PASSWORD_SESSION_FIELDS,
     },
     account: {
       accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID] },
+      additionalFields: TEMPORARY_PASSWORD_ACCOUNT_FIELDS,
     },
+    databaseHooks: temporaryPasswordDatabaseHooks(controlPlane().authRecords),
+    hooks: { before: restrictTemporaryPasswordSessions },
+    // POST /api/v1/me/password calls it (auth.api) and always ends the other sessions; the
+    // route itself would let a caller keep them.
+    disabledPaths: ['/change-password'],
     // The Host header is checked against SIGHTLINE_WEB_ALLOWED_HOSTS before any route runs,
     // so the request's own origin is one of the app's origins.
     trustedOrigins: (request: Request) => {

@@ -43,7 +43,7 @@ export const addMemberOperation = defineOperation({
   path: `${PROJECT_PATH}/members`,
   summary: 'Adds a person by email with a role (or changes the role of a member).',
   description:
-    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`; an API token cannot create users (403). The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
+    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`: it works for 7 days and only to sign in and set a new password (POST /api/v1/me/password; until then every other operation answers 403 PASSWORD_CHANGE_REQUIRED). An API token cannot create users (403). The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
   tag: 'Admin',
   permission: 'members:manage',
   body: z.object({ email: z.email().max(320), role: z.enum(ROLES) }),
@@ -142,6 +142,10 @@ export const ApiTokenSchema = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   status: z.enum(['active', 'expired', 'revoked']),
+  parentTokenId: z
+    .string()
+    .optional()
+    .describe('The API token that created this one; revoking that token revokes this one.'),
 });
 
 export const MAX_TOKEN_DAYS = 365;
@@ -163,7 +167,7 @@ export const createApiTokenOperation = defineOperation({
   summary:
     'Creates a token limited to some permissions and an expiry; the token is in this response only.',
   description:
-    'Scopes must be permissions the creator holds. A token acts for its creator: it stops working when the creator leaves the project, and it can never exceed the creator’s current role. Created with an API token, its scopes must be among that token’s, and it expires no later than that token (a longer `expiresInDays` is cut to it).',
+    'Scopes must be permissions the creator holds. A token acts for its creator: it stops working when the creator leaves the project, and it can never exceed the creator’s current role. Created with an API token, its scopes must be among that token’s, it expires no later than that token (a longer `expiresInDays` is cut to it), and it records that token as `parentTokenId`: revoking that token revokes this one. When the calling token is revoked during the request, no token is made (401).',
   tag: 'Admin',
   permission: 'api_tokens:manage',
   body: z.object({
@@ -179,7 +183,9 @@ export const revokeApiTokenOperation = defineOperation({
   id: 'revokeApiToken',
   method: 'DELETE',
   path: `${PROJECT_PATH}/api-tokens/{tokenId}`,
-  summary: 'Revokes an API token.',
+  summary: 'Revokes an API token and every token created with it.',
+  description:
+    'Revocation cascades: the tokens this token created, those they created, and so on, are revoked too (each lists its creator as `parentTokenId`). A token being created with this token at the same moment is either revoked with it or refused. Revoking an already revoked token revokes its descendants again. This web process refuses the revoked tokens at once; another may accept them for up to 5 s (its access cache).',
   tag: 'Admin',
   permission: 'api_tokens:manage',
   params: ApiTokenPathSchema,

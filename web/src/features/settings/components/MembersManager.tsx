@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ROLES, type Role } from '../../../server/access/permissions.ts';
+import { TEMPORARY_PASSWORD_LIFETIME_SECONDS } from '../../auth/constants.ts';
 import type { Member } from '../server/projectMembers.ts';
 import { SecretOnce } from './SecretOnce.tsx';
 import { settingsRequest } from './settingsRequest.ts';
@@ -86,7 +87,7 @@ export function MembersManager({
         <SecretOnce
           label={`First password for ${created.email}`}
           value={created.password}
-          note="Give it to them privately; they sign in with it."
+          note={`Give it to them privately. It works for ${TEMPORARY_PASSWORD_LIFETIME_SECONDS / 86_400} days, and only to sign in and choose their own password.`}
         />
       ) : null}
       <table className="settings-table">

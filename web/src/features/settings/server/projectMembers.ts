@@ -1,7 +1,8 @@
 /**
  * A project's members: listing with their emails, adding by email (creating the user with a
  * one-time password when none exists), changing roles and removing — never leaving the
- * project without an admin. A caller grants no role holding a permission the caller lacks
+ * project without an admin (MembershipsRepository decides that, atomically, and this maps its
+ * refusal to CONFLICT). A caller grants no role holding a permission the caller lacks
  * (for an API token: beyond its scopes), and an API token creates no accounts, since the new
  * account's password would reach a program rather than a person.
  */
@@ -12,6 +13,7 @@ import {
   findUserById,
   generatePassword,
 } from '../../../../../functions/control/authUsers.ts';
+import { isControlPlaneError } from '../../../../../functions/control/errors.ts';
 import { ApiError } from '../../../server/api/apiErrors.ts';
 import { permissionsOf, type Role } from '../../../server/access/permissions.ts';
 import { allows, type ProjectAccess } from '../../../server/access/requireAccess.ts';
@@ -37,14 +39,21 @@ export async function listMembers(plane: ControlPlane, projectId: string): Promi
   return members.sort((a, b) => a.email.localeCompare(b.email));
 }
 
-async function assertAnotherAdminRemains(plane: ControlPlane, projectId: string, userId: string) {
-  const members = await plane.memberships.listProjectMembers(projectId);
-  const otherAdmins = members.filter((m) => m.role === 'admin' && m.userId !== userId);
-  if (otherAdmins.length === 0) {
-    throw new ApiError(
-      'CONFLICT',
-      'A project keeps at least one admin: make someone else admin first.',
-    );
+/** The repository's refusals of a membership change, as the API answers them. */
+async function changingMembership<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (isControlPlaneError(error, 'LAST_ADMIN')) {
+      throw new ApiError(
+        'CONFLICT',
+        'A project keeps at least one admin: make someone else admin first.',
+      );
+    }
+    if (isControlPlaneError(error, 'MEMBERSHIP_CONTENTION')) {
+      throw new ApiError('CONFLICT', 'This member was changed meanwhile: try again.');
+    }
+    throw error;
   }
 }
 
@@ -79,13 +88,13 @@ export async function addMember(
     user = await createPasswordUser(plane.authRecords, {
       email: input.email,
       password: temporaryPassword,
+      // The admin sees it: it only lets the person set their own, and expires (docs/security.md).
+      temporary: true,
     });
   }
-  const existing = await plane.memberships.getMembership(projectId, user.id);
-  if (existing?.role === 'admin' && input.role !== 'admin') {
-    await assertAnotherAdminRemains(plane, projectId, user.id);
-  }
-  const membership = await plane.memberships.putMembership(projectId, user.id, input.role);
+  const membership = await changingMembership(() =>
+    plane.memberships.putMembership(projectId, user.id, input.role),
+  );
   return {
     member: {
       userId: user.id,
@@ -107,10 +116,9 @@ export async function updateMemberRole(
   const projectId = access.projectId;
   const existing = await plane.memberships.getMembership(projectId, input.userId);
   if (!existing) throw new ApiError('NOT_FOUND', 'No such member.');
-  if (existing.role === 'admin' && input.role !== 'admin') {
-    await assertAnotherAdminRemains(plane, projectId, input.userId);
-  }
-  const membership = await plane.memberships.putMembership(projectId, input.userId, input.role);
+  const membership = await changingMembership(() =>
+    plane.memberships.putMembership(projectId, input.userId, input.role),
+  );
   const user = await findUserById(plane.authRecords, input.userId);
   return {
     userId: input.userId,
@@ -125,9 +133,8 @@ export async function removeMember(
   plane: ControlPlane,
   input: { projectId: string; userId: string },
 ): Promise<void> {
-  const existing = await plane.memberships.getMembership(input.projectId, input.userId);
-  if (!existing) throw new ApiError('NOT_FOUND', 'No such member.');
-  if (existing.role === 'admin')
-    await assertAnotherAdminRemains(plane, input.projectId, input.userId);
-  await plane.memberships.removeMembership(input.projectId, input.userId);
+  const removed = await changingMembership(() =>
+    plane.memberships.removeMembership(input.projectId, input.userId),
+  );
+  if (!removed) throw new ApiError('NOT_FOUND', 'No such member.');
 }
