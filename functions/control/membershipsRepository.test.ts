@@ -8,22 +8,23 @@ const TTL_MS = 5_000;
 /** Rounds of the concurrent-demotion race; unconditional writes lost both admins in every one. */
 const RACE_ROUNDS = 10;
 
+// One dynalite for the file; each test works in projects of its own.
+let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
+let documents: DynamoDBDocumentClient;
+let table: string;
+let projectCounter = 0;
+
+beforeAll(async () => {
+  controlPlane = await startTestControlPlane();
+  documents = controlPlane.documents;
+  table = controlPlane.env.SIGHTLINE_MEMBERSHIPS_TABLE;
+});
+
+afterAll(async () => {
+  await controlPlane.close();
+});
+
 describe('MembershipsRepository access reads on dynalite', () => {
-  let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
-  let documents: DynamoDBDocumentClient;
-  let table: string;
-  let projectCounter = 0;
-
-  beforeAll(async () => {
-    controlPlane = await startTestControlPlane();
-    documents = controlPlane.documents;
-    table = controlPlane.env.SIGHTLINE_MEMBERSHIPS_TABLE;
-  });
-
-  afterAll(async () => {
-    await controlPlane.close();
-  });
-
   /**
    * The web process's caching repository on a clock the test moves, another process's
    * repository on the same table, and an engineer in a project of the test's own.
@@ -94,21 +95,6 @@ describe('MembershipsRepository access reads on dynalite', () => {
 });
 
 describe('MembershipsRepository keeps every project an admin, on dynalite', () => {
-  let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
-  let documents: DynamoDBDocumentClient;
-  let table: string;
-  let projectCounter = 0;
-
-  beforeAll(async () => {
-    controlPlane = await startTestControlPlane();
-    documents = controlPlane.documents;
-    table = controlPlane.env.SIGHTLINE_MEMBERSHIPS_TABLE;
-  });
-
-  afterAll(async () => {
-    await controlPlane.close();
-  });
-
   const adminIdsOf = async (projectId: string) =>
     (await new MembershipsRepository(documents, table).listProjectMembers(projectId))
       .filter((member) => member.role === 'admin')

@@ -440,6 +440,17 @@ function pageConditions(
   return { having: having.join(' AND '), order: `t_sort ${direction}, trace_id ${direction}` };
 }
 
+/** A page by time: the traces starting in `starts`, merged over the rows of `rows`. */
+interface PageByTimeArgs {
+  filter: TraceSearchFilter;
+  built: BuiltFilter;
+  sort: TraceSort;
+  rows: Window;
+  starts: Window;
+  cursor: Cursor;
+  limit: number;
+}
+
 /**
  * Which traces make the page, by time: those whose start lies in `starts`, read from the
  * trace_summaries rows of the hours in `rows`, filtered, sorted, after the cursor; at most
@@ -447,15 +458,7 @@ function pageConditions(
  */
 async function queryPageByTime(
   client: ClickHouseClient,
-  args: {
-    filter: TraceSearchFilter;
-    built: BuiltFilter;
-    sort: TraceSort;
-    rows: Window;
-    starts: Window;
-    cursor: Cursor;
-    limit: number;
-  },
+  args: PageByTimeArgs,
 ): Promise<PageEntry[]> {
   const params: Record<string, unknown> = {
     ...args.built.params,
@@ -494,15 +497,7 @@ async function queryPageByTime(
  */
 async function queryPageFromListRows(
   client: ClickHouseClient,
-  args: {
-    filter: TraceSearchFilter;
-    built: BuiltFilter;
-    sort: TraceSort;
-    rows: Window;
-    starts: Window;
-    cursor: Cursor;
-    limit: number;
-  },
+  args: PageByTimeArgs,
 ): Promise<PageEntry[]> {
   const params: Record<string, unknown> = {
     projectId: args.filter.projectId,
