@@ -265,6 +265,35 @@ export class AuthRecordStore {
     );
   }
 
+  /**
+   * Writes `record` over the stored one only while its `field` still holds `expected` (a
+   * string); false, writing nothing, when it does not (changed or gone meanwhile).
+   */
+  async putIfFieldIs(
+    model: AuthModel,
+    record: AuthRecord,
+    field: string,
+    expected: string,
+  ): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: this.#itemOf(model, record),
+          ConditionExpression: '#f = :expected',
+          ExpressionAttributeNames: { '#f': field },
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
+        return false;
+      }
+      throw error;
+    }
+  }
+
   /** Writes a changed record, removing the old item when its key field changed. */
   /**
    * Writes `next` in place of `previous`. Under the same key the write only updates a record

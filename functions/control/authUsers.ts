@@ -85,6 +85,50 @@ export async function createPasswordUser(
 }
 
 /**
+ * Issues a new temporary password for an account still under one (its person never set their
+ * own): the credential gets the new hash and issue time, the old temporary password stops
+ * working, and every session of the account ends. False, changing nothing, when the account has
+ * a password of its own or none, including one set while this ran (the write is conditional on
+ * the issue time read).
+ */
+export async function reissueTemporaryPassword(
+  store: AuthRecordStore,
+  userId: string,
+  password: string,
+): Promise<boolean> {
+  const credential = await findCredentialAccount(store, userId);
+  const issuedAt = credential?.temporaryPasswordIssuedAt;
+  if (!credential || typeof issuedAt !== 'string') return false;
+  const now = new Date().toISOString();
+  const replaced = await store.putIfFieldIs(
+    'account',
+    {
+      ...credential,
+      password: await hashPassword(password),
+      temporaryPasswordIssuedAt: now,
+      updatedAt: now,
+    },
+    'temporaryPasswordIssuedAt',
+    issuedAt,
+  );
+  if (!replaced) return false;
+  const sessions = await store.find('session', [
+    { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
+  ]);
+  for (const session of sessions) await store.delete('session', session);
+  return true;
+}
+
+/** The user's credential account, read consistently (undefined without a password). */
+async function findCredentialAccount(store: AuthRecordStore, userId: string) {
+  const accounts = await store.find('account', [
+    { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
+  ]);
+  const credential = accounts.find((account) => account.providerId === 'credential');
+  return credential ? store.get('account', credential.id) : undefined;
+}
+
+/**
  * When the user's password was issued as a temporary one, while it still is (`undefined` once
  * they set their own, or for a user without a password). The account is found through the
  * lookup index and then read consistently, so a password just changed is seen as changed.
@@ -93,11 +137,6 @@ export async function findTemporaryPasswordIssuedAt(
   store: AuthRecordStore,
   userId: string,
 ): Promise<string | undefined> {
-  const accounts = await store.find('account', [
-    { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
-  ]);
-  const credential = accounts.find((account) => account.providerId === 'credential');
-  if (!credential) return undefined;
-  const issuedAt = (await store.get('account', credential.id))?.temporaryPasswordIssuedAt;
+  const issuedAt = (await findCredentialAccount(store, userId))?.temporaryPasswordIssuedAt;
   return typeof issuedAt === 'string' ? issuedAt : undefined;
 }

@@ -43,7 +43,7 @@ export const addMemberOperation = defineOperation({
   path: `${PROJECT_PATH}/members`,
   summary: 'Adds a person by email with a role (or changes the role of a member).',
   description:
-    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`: it works for 7 days and only to sign in and set a new password (POST /api/v1/me/password; until then every other operation answers 403 PASSWORD_CHANGE_REQUIRED). An API token cannot create users (403). The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
+    'When no user has this email yet, one is created with a generated password, returned once as `temporaryPassword`: it works for 7 days and only to sign in and set a new password (POST /api/v1/me/password; until then every other operation answers 403 PASSWORD_CHANGE_REQUIRED). Adding an email whose account is still under a temporary password, and belongs to no other project, issues a new one (returned once as `temporaryPassword`; the old one stops working and the account’s sessions end); a signed-in admin only. An API token cannot create users (403). The role may hold no permission the caller lacks (for a token: beyond its scopes), or 403.',
   tag: 'Admin',
   permission: 'members:manage',
   body: z.object({ email: z.email().max(320), role: z.enum(ROLES) }),

@@ -85,7 +85,7 @@ export function MembersManager({
       ) : null}
       {created ? (
         <SecretOnce
-          label={`First password for ${created.email}`}
+          label={`Temporary password for ${created.email}`}
           value={created.password}
           note={`Give it to them privately. It works for ${TEMPORARY_PASSWORD_LIFETIME_SECONDS / 86_400} days, and only to sign in and choose their own password.`}
         />

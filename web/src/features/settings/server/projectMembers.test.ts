@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestControlPlane } from '../../../../../test/helpers/controlPlane.ts';
-import { createPasswordUser, findUserByEmail } from '../../../../../functions/control/authUsers.ts';
+import { verifyPassword } from 'better-auth/crypto';
+import {
+  createPasswordUser,
+  findTemporaryPasswordIssuedAt,
+  findUserByEmail,
+} from '../../../../../functions/control/authUsers.ts';
 import type { Permission, Role } from '../../../server/access/permissions.ts';
 import type { ProjectAccess } from '../../../server/access/requireAccess.ts';
 import { addMember, removeMember, updateMemberRole } from './projectMembers.ts';
@@ -204,5 +209,92 @@ describe('project members on a dynalite control plane', () => {
 
     expect(added).not.toHaveProperty('temporaryPassword');
     expect((await plane.memberships.getMembership(projectId, person.id))?.role).toBe('viewer');
+  });
+
+  /** The stored password hash of a user, and whether `password` matches it. */
+  async function passwordMatches(userId: string, password: string): Promise<boolean> {
+    const [account] = await plane.authRecords.find('account', [
+      { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
+    ]);
+    const stored = await plane.authRecords.get('account', String(account?.id));
+    return verifyPassword({ hash: String(stored?.password), password });
+  }
+
+  async function sessionCount(userId: string): Promise<number> {
+    const sessions = await plane.authRecords.find('session', [
+      { field: 'userId', value: userId, operator: 'eq', connector: 'AND' },
+    ]);
+    return sessions.length;
+  }
+
+  async function openSession(userId: string): Promise<void> {
+    const now = new Date();
+    await plane.authRecords.create('session', {
+      id: `session-${userId}-${now.getTime()}`,
+      token: `token-${userId}-${now.getTime()}`,
+      userId,
+      expiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+  }
+
+  it('issues a new temporary password when an account still under one is added again', async () => {
+    const { session } = await projectFixture();
+    const email = `late-${projectCounter}@sightline.test`;
+    const first = await addMember(plane, session, { email, role: 'engineer' });
+    const firstIssuedAt = await findTemporaryPasswordIssuedAt(
+      plane.authRecords,
+      first.member.userId,
+    );
+    await openSession(first.member.userId);
+
+    const again = await addMember(plane, session, { email, role: 'engineer' });
+
+    expect(again.member.userId).toBe(first.member.userId);
+    expect(again.temporaryPassword).toEqual(expect.any(String));
+    expect(again.temporaryPassword).not.toBe(first.temporaryPassword);
+    expect(await passwordMatches(first.member.userId, again.temporaryPassword!)).toBe(true);
+    expect(await passwordMatches(first.member.userId, first.temporaryPassword!)).toBe(false);
+    const issuedAt = await findTemporaryPasswordIssuedAt(plane.authRecords, first.member.userId);
+    expect(issuedAt).toEqual(expect.any(String));
+    expect(issuedAt! >= firstIssuedAt!).toBe(true);
+    // A session opened with the old temporary password ends with it.
+    expect(await sessionCount(first.member.userId)).toBe(0);
+  });
+
+  it('issues none for an account that belongs to another project too, or by an API token', async () => {
+    const { session, token } = await projectFixture();
+    const email = `shared-${projectCounter}@sightline.test`;
+    const first = await addMember(plane, session, { email, role: 'viewer' });
+    const byToken = await addMember(
+      plane,
+      token(['members:manage', 'metrics:read', 'traces:read']),
+      {
+        email,
+        role: 'viewer',
+      },
+    );
+    expect(byToken).not.toHaveProperty('temporaryPassword');
+
+    const other = await projectFixture();
+    const elsewhere = await addMember(plane, other.session, { email, role: 'viewer' });
+    const back = await addMember(plane, session, { email, role: 'viewer' });
+
+    expect(elsewhere).not.toHaveProperty('temporaryPassword');
+    expect(back).not.toHaveProperty('temporaryPassword');
+    expect(await passwordMatches(first.member.userId, first.temporaryPassword!)).toBe(true);
+  });
+
+  it('issues none for an account whose person set their own password', async () => {
+    const { session, existingUser } = await projectFixture();
+    const person = await existingUser('own-password');
+    await openSession(person.id);
+
+    const added = await addMember(plane, session, { email: person.email, role: 'viewer' });
+
+    expect(added).not.toHaveProperty('temporaryPassword');
+    expect(await passwordMatches(person.id, 'another long password')).toBe(true);
+    expect(await sessionCount(person.id)).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A project's members: listing with their emails, adding by email (creating the user with a
- * one-time password when none exists), changing roles and removing — never leaving the
+ * temporary password when none exists, or issuing a new one to an account still under one that
+ * belongs to no other project), changing roles and removing — never leaving the
  * project without an admin (MembershipsRepository decides that, atomically, and this maps its
  * refusal to CONFLICT). A caller grants no role holding a permission the caller lacks
  * (for an API token: beyond its scopes), and an API token creates no accounts, since the new
@@ -12,6 +13,7 @@ import {
   findUserByEmail,
   findUserById,
   generatePassword,
+  reissueTemporaryPassword,
 } from '../../../../../functions/control/authUsers.ts';
 import { isControlPlaneError } from '../../../../../functions/control/errors.ts';
 import { ApiError } from '../../../server/api/apiErrors.ts';
@@ -68,6 +70,22 @@ function assertCallerMayGrant(access: ProjectAccess, role: Role): void {
   }
 }
 
+/**
+ * Whether adding an existing account may give it a new temporary password: a signed-in caller
+ * (as for creating one), and an account that belongs to no project but this one, so no admin
+ * can take over an account someone uses elsewhere. Whether its password is still temporary is
+ * decided by the write itself (reissueTemporaryPassword).
+ */
+async function mayReissueTemporaryPassword(
+  plane: ControlPlane,
+  access: ProjectAccess,
+  userId: string,
+): Promise<boolean> {
+  if (access.principal.kind === 'api_token') return false;
+  const memberships = await plane.memberships.listUserMemberships(userId);
+  return memberships.every((membership) => membership.projectId === access.projectId);
+}
+
 export async function addMember(
   plane: ControlPlane,
   access: ProjectAccess,
@@ -95,6 +113,12 @@ export async function addMember(
   const membership = await changingMembership(() =>
     plane.memberships.putMembership(projectId, user.id, input.role),
   );
+  if (!temporaryPassword && (await mayReissueTemporaryPassword(plane, access, user.id))) {
+    const reissued = generatePassword();
+    if (await reissueTemporaryPassword(plane.authRecords, user.id, reissued)) {
+      temporaryPassword = reissued;
+    }
+  }
   return {
     member: {
       userId: user.id,
