@@ -8,11 +8,13 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { AuthItemSchema, type AuthItem, type AuthModel } from './controlPlaneTables.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 
 export type AuthRecord = Record<string, unknown> & { id: string };
 
@@ -275,21 +277,29 @@ export class AuthRecordStore {
     field: string,
     expected: string,
   ): Promise<boolean> {
+    return this.#putWhen(model, record, {
+      ConditionExpression: '#f = :expected',
+      ExpressionAttributeNames: { '#f': field },
+      ExpressionAttributeValues: { ':expected': expected },
+    });
+  }
+
+  /** Writes `record` only when `condition` holds of the stored item; false when it does not. */
+  async #putWhen(
+    model: AuthModel,
+    record: AuthRecord,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
     try {
       await this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: this.#itemOf(model, record),
-          ConditionExpression: '#f = :expected',
-          ExpressionAttributeNames: { '#f': field },
-          ExpressionAttributeValues: { ':expected': expected },
-        }),
+        new PutCommand({ TableName: this.#table, Item: this.#itemOf(model, record), ...condition }),
       );
       return true;
     } catch (error) {
-      if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
-        return false;
-      }
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -311,20 +321,9 @@ export class AuthRecordStore {
       await this.delete(model, previous);
       return next;
     }
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: this.#itemOf(model, next),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') {
-        return undefined;
-      }
-      throw error;
-    }
-    return next;
+    const written = await this.#putWhen(model, next, {
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+    return written ? next : undefined;
   }
 }

@@ -4,9 +4,9 @@
  * reserved by one atomic ADD whose condition is the limit, so concurrent judge functions can
  * never overspend; the item expires (TTL `expiresAt`) two days later.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JudgePolicy } from '../enrich/policy.ts';
+import { isConditionalCheckFailed } from '../control/errors.ts';
 
 const MICRO = 1_000_000;
 const EXPIRE_AFTER_SECONDS = 2 * 86_400;
@@ -70,8 +70,7 @@ export class DynamoJudgeBudget implements JudgeBudgetCounter {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
