@@ -1201,4 +1201,16 @@ describe('searchTraces from trace_list_rows', () => {
       expect(fromListRows).toEqual(fromAggregates);
     },
   );
+
+  it.each(['duration_ms', 'cost_usd', 'total_tokens'] as const)(
+    'sorts a range of an hour by %s, as the per-trace aggregates do',
+    async (field) => {
+      const lastHour = { from: new Date(end - 50 * 60_000), to: new Date(end + 10 * 60_000) };
+      const sort = { field, direction: 'desc' } as const;
+      const unfiltered = await pages(sort, 5, { range: lastHour });
+      const filtered = await pages(sort, 5, { range: lastHour, latencyMinMs: 0 });
+      expect(unfiltered.flat().length).toBeGreaterThan(5);
+      expect(unfiltered).toEqual(filtered);
+    },
+  );
 });

@@ -98,8 +98,8 @@ const MAX_VALUE_CHARS = 1_000;
 /** Windows tried at the sorted end of the range before the whole range, in microseconds. */
 const NARROW_WINDOWS_US = [3_600e6, 86_400e6, 7 * 86_400e6];
 /**
- * An unfiltered list tries five minutes first: a busy project's newest page lies there. Its
- * windows up to an hour are read from trace_list_rows (one small read, no aggregate states).
+ * An unfiltered list by start time tries five minutes first: a busy project's newest page lies
+ * there. Its windows up to an hour are read from trace_list_rows (one small read, no aggregate states).
  */
 const UNFILTERED_WINDOWS_US = [300e6, ...NARROW_WINDOWS_US];
 const LIST_ROWS_MAX_WINDOW_US = 3_600e6;
@@ -490,7 +490,7 @@ async function queryPageByTime(
 }
 
 /**
- * The page by time of an unfiltered list, from trace_list_rows in one query: which traces
+ * The page by start time of an unfiltered list, from trace_list_rows in one query: which traces
  * start in `starts` (their starts merged over the rows of `rows`), sorted, after the cursor, at
  * most `limit + 1`; then every row of those traces, merged here (traceListRows.ts). Their rows
  * all lie from the minute `starts` begins, since a trace has no span before its start.
@@ -516,7 +516,7 @@ async function queryPageFromListRows(
         AND minute < fromUnixTimestamp64Micro({rowsToUs:Int64}, 'UTC')
         AND trace_id IN (
           SELECT trace_id FROM (
-            SELECT trace_id, min(trace_start) AS t_start, ${SORT_EXPRESSION[args.sort.field]} AS t_sort
+            SELECT trace_id, min(trace_start) AS t_start, ${SORT_EXPRESSION.start_time} AS t_sort
             FROM trace_list_rows
             WHERE project_id = {projectId:String}
               AND ${minuteFrom('rowsFromUs')}
@@ -733,13 +733,14 @@ function isUnfiltered(built: BuiltFilter): boolean {
 }
 
 /**
- * Without a candidate source: narrow windows, then the whole range. An unfiltered list reads
- * its windows up to an hour from trace_list_rows, the rest (and any filtered list) from
- * trace_summaries.
+ * Without a candidate source: narrow windows, then the whole range. An unfiltered list by start
+ * time reads its windows up to an hour from trace_list_rows; the rest, other sorts and any
+ * filtered list read trace_summaries.
  */
 async function searchByWindows(client: ClickHouseClient, args: SearchArgs): Promise<PageEntry[]> {
-  const unfiltered = isUnfiltered(args.built);
-  const widths = unfiltered ? UNFILTERED_WINDOWS_US : NARROW_WINDOWS_US;
+  // trace_list_rows knows each trace's start, not its other sort values.
+  const listRows = isUnfiltered(args.built) && args.sort.field === 'start_time';
+  const widths = listRows ? UNFILTERED_WINDOWS_US : NARROW_WINDOWS_US;
   let entries: PageEntry[] = [];
   for (const window of windowsFor(args.sort, args.remaining, widths)) {
     const page = {
@@ -747,7 +748,7 @@ async function searchByWindows(client: ClickHouseClient, args: SearchArgs): Prom
       rows: rowsAround(window, args.range),
       starts: { fromUs: Math.max(window.fromUs, args.range.fromUs), toUs: window.toUs },
     };
-    const fromListRows = unfiltered && window.toUs - window.fromUs <= LIST_ROWS_MAX_WINDOW_US;
+    const fromListRows = listRows && window.toUs - window.fromUs <= LIST_ROWS_MAX_WINDOW_US;
     entries = fromListRows
       ? await queryPageFromListRows(client, page)
       : await queryPageByTime(client, page);
