@@ -14,6 +14,7 @@ import {
 import type { ChdbConnection } from 'chdb/connection';
 import { z } from 'zod';
 import { ConfigurationError, serverEnv, type ServerEnv } from '../config/env.ts';
+import { isLoopbackHostname } from '../config/loopback.ts';
 import { CodeOnlyClickHouseLogger } from './clickhouseErrors.ts';
 
 export type { ClickHouseClient };
@@ -92,13 +93,10 @@ export async function createClickHouseClient(
   return (await openEmbeddedClickHouse(env)).client;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Whether `url` names this machine (a loopback address or localhost). */
 export function isLoopbackUrl(url: string): boolean {
   try {
-    const { hostname } = new URL(url);
-    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+    return isLoopbackHostname(new URL(url).hostname);
   } catch {
     return false;
   }

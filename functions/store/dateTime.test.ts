@@ -3,7 +3,7 @@
  * instant (leap days, century rules, year ends, sub-millisecond fractions) and reads back.
  */
 import { describe, expect, it } from 'vitest';
-import { fromDateTime64, toDateTime64 } from './dateTime.ts';
+import { dateTime64Micros, fromDateTime64, toDateTime64 } from './dateTime.ts';
 
 /** The formatting the integer arithmetic replaced, as the reference. */
 function byDate(epochMillis: number): string {
@@ -50,5 +50,14 @@ describe('toDateTime64', () => {
   it('reads back', () => {
     const epochMillis = Date.UTC(2026, 10, 27, 3, 4, 5, 678) + 0.25;
     expect(fromDateTime64(toDateTime64(epochMillis))).toBeCloseTo(epochMillis, 6);
+  });
+});
+
+describe('dateTime64Micros', () => {
+  it('reads DateTime64(6) text to the microsecond', () => {
+    expect(dateTime64Micros('2026-11-26 15:50:59.123456')).toBe(
+      Date.UTC(2026, 10, 26, 15, 50, 59) * 1000 + 123_456,
+    );
+    expect(dateTime64Micros('1970-01-01 00:00:00.000001')).toBe(1);
   });
 });

@@ -58,3 +58,14 @@ export function fromDateTime64(text: string): number {
   const base = Date.parse(`${seconds.replace(' ', 'T')}Z`);
   return base + Number(`0.${fraction || '0'}`) * 1000;
 }
+
+/**
+ * Microseconds since the epoch of DateTime64(6) text (`YYYY-MM-DD hh:mm:ss.ffffff`, UTC), as an
+ * exact integer: what `toUnixTimestamp64Micro` gives in SQL, where `fromDateTime64`'s
+ * fractional milliseconds would not compare equal.
+ */
+export function dateTime64Micros(text: string): number {
+  const seconds = Date.parse(`${text.slice(0, 10)}T${text.slice(11, 19)}Z`);
+  const fraction = text.length > 20 ? Number(text.slice(20, 26).padEnd(6, '0')) : 0;
+  return seconds * 1000 + fraction;
+}

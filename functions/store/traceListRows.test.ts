@@ -1,9 +1,10 @@
 /**
- * The pure parts of merging trace_list_rows: ClickHouse's string order and DateTime64 text.
+ * The pure parts of merging trace_list_rows: ClickHouse's string order and the fold.
  * The merge itself is compared with the engine's aggregates in readRepositories.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { compareStrings, dateTime64Micros, mergeTraceListRows } from './traceListRows.ts';
+import { dateTime64Micros } from './dateTime.ts';
+import { compareStrings, mergeTraceListRows } from './traceListRows.ts';
 
 describe('compareStrings', () => {
   it('orders by code point, as UTF-8 bytes do, not by UTF-16 unit', () => {
@@ -12,15 +13,6 @@ describe('compareStrings', () => {
     const values = ['😀', '～', 'b', 'a', 'ab', ''];
     expect([...values].sort(compareStrings)).toEqual(['', 'a', 'ab', 'b', '～', '😀']);
     expect([...values].sort()).not.toEqual([...values].sort(compareStrings));
-  });
-});
-
-describe('dateTime64Micros', () => {
-  it('reads DateTime64(6) text to the microsecond', () => {
-    expect(dateTime64Micros('2026-11-26 15:50:59.123456')).toBe(
-      Date.UTC(2026, 10, 26, 15, 50, 59) * 1000 + 123_456,
-    );
-    expect(dateTime64Micros('1970-01-01 00:00:00.000001')).toBe(1);
   });
 });
 

@@ -10,6 +10,7 @@
  * order is time order: they are compared as text and converted only for the duration and the
  * sort value.
  */
+import { dateTime64Micros } from './dateTime.ts';
 
 /** A trace's list row as the repository maps it (t_ names as the SQL path selects them). */
 export interface TraceAggregateRow {
@@ -92,13 +93,6 @@ export interface ListRowDocument {
 export interface MergedTrace {
   row: TraceAggregateRow;
   startUs: number;
-}
-
-/** Microseconds since the epoch of a DateTime64(6) text value. */
-export function dateTime64Micros(text: string): number {
-  const seconds = Date.parse(`${text.slice(0, 10)}T${text.slice(11, 19)}Z`);
-  const fraction = text.length > 20 ? Number(text.slice(20, 26).padEnd(6, '0')) : 0;
-  return seconds * 1000 + fraction;
 }
 
 /** ClickHouse's String order: by UTF-8 bytes, which is code point order. */

@@ -25,6 +25,7 @@ import { pipeline, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Session, StreamChunk } from 'chdb';
+import { isLoopbackHostname, LOOPBACK_HOSTNAMES } from '../../../functions/config/loopback.ts';
 import { listenOnLoopback } from '../services/listenOnLoopback.ts';
 import { assertAuthenticated, presentedCredentials } from './authenticateRequest.ts';
 import { ServerDefaults } from './constants.ts';
@@ -73,8 +74,6 @@ interface QuerySummary {
 }
 
 type ResponseEncoding = 'gzip' | 'deflate' | 'br' | 'zstd';
-
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export async function startClickHouseHttpServer(
   options: ClickHouseHttpServerOptions,
@@ -302,7 +301,7 @@ function refuseBrowserRequests(context: RequestContext, request: IncomingMessage
   }
   if (!context.checkHost) return;
   const hostname = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-  if (!LOOPBACK_HOSTNAMES.has(hostname) && !/^127(\.\d{1,3}){3}$/.test(hostname)) {
+  if (!isLoopbackHostname(hostname)) {
     throw ClickHouseException.of(
       'ACCESS_DENIED',
       `Host '${hostname.slice(0, 100)}' is not a loopback name; the embedded ClickHouse endpoint only answers requests addressed to this machine`,
