@@ -1163,6 +1163,7 @@ describe('searchTraces from trace_list_rows', () => {
     sort: Parameters<typeof searchTraces>[1]['sort'],
     limit: number,
     filter: Partial<Parameters<typeof searchTraces>[1]['filter']>,
+    candidateLimit?: number,
   ): Promise<TraceListRow[][]> {
     const seen: TraceListRow[][] = [];
     let cursor: string | undefined;
@@ -1172,6 +1173,7 @@ describe('searchTraces from trace_list_rows', () => {
         sort,
         limit,
         ...(cursor ? { cursor } : {}),
+        ...(candidateLimit ? { candidateLimit } : {}),
       });
       // Sums of costs may differ in the last bits with the order they are added in.
       seen.push(
@@ -1211,6 +1213,31 @@ describe('searchTraces from trace_list_rows', () => {
       const filtered = await pages(sort, 5, { range: lastHour, latencyMinMs: 0 });
       expect(unfiltered.flat().length).toBeGreaterThan(5);
       expect(unfiltered).toEqual(filtered);
+    },
+  );
+
+  // A user's or session's history and a text search read their candidates' rows by id from
+  // trace_list_documents and merge them; with a condition the source does not settle (latency
+  // ≥ 0, true of every trace) the same question goes to trace_details' aggregates.
+  it.each([
+    ['a user', { userId: 'u-1' }, 3, undefined],
+    ['a user', { userId: 'u-2' }, 50, 2],
+    ['a session', { sessionId: 's-1' }, 4, 3],
+    ['a word', { text: 'answer' }, 5, undefined],
+    ['a word of a user', { text: 'naïve', userId: 'u-2' }, 2, 4],
+  ] as const)(
+    'lists %s’s traces from their documents, as the per-trace aggregates do (%j, %i a page)',
+    async (_what, filter, limit, candidateLimit) => {
+      const sort = { field: 'start_time', direction: 'desc' } as const;
+      const fromDocuments = await pages(sort, limit, filter, candidateLimit);
+      const fromAggregates = await pages(
+        sort,
+        limit,
+        { ...filter, latencyMinMs: 0 },
+        candidateLimit,
+      );
+      expect(fromDocuments.flat().length).toBeGreaterThan(4);
+      expect(fromDocuments).toEqual(fromAggregates);
     },
   );
 });

@@ -12,14 +12,16 @@
  * - By time (no text, user or session filter): trace_summaries, sorted by hour, answers the
  *   newest (or oldest) page from narrow windows at that end of the range before it reads the
  *   whole range (a window that already holds more than a page answers exactly, because every
- *   trace outside it sorts after it); the page's rows are then read from trace_details by
- *   trace id.
+ *   trace outside it sorts after it); the page's rows are then read by trace id from
+ *   trace_list_documents and merged here (traceListRows.ts). An unfiltered list by start time
+ *   reads its narrow windows from trace_list_rows instead, rows included.
  * - By candidates (text, user or session): the matching spans (text indexes) or the user's or
- *   session's trace-hours (trace_keys) are read newest first in small batches, and
- *   trace_details filters, sorts and pages the traces seen so far among those that start where
- *   the rows read are complete. `token` text mode (every word, any order) uses the token
- *   indexes on lower(input_text) / lower(output_text); `substring` mode the n-gram indexes on
- *   lowerUTF8(...) where they are built, else a scan.
+ *   session's trace-hours (trace_keys) are read newest first in small batches, and the traces
+ *   seen so far are filtered, sorted and paged among those that start where the rows read are
+ *   complete: by trace_details when a condition remains to test, else (the source alone
+ *   decides) from their trace_list_documents rows, read once each. `token` text mode (every
+ *   word, any order) uses the token indexes on lower(input_text) / lower(output_text);
+ *   `substring` mode the n-gram indexes on lowerUTF8(...) where they are built, else a scan.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { decodeCursor, encodeCursor } from './queryCursor.ts';
@@ -28,6 +30,7 @@ import { rangeParams, requireLimit, type TimeRange } from './timeRange.ts';
 import {
   compareStrings,
   mergeTraceListRows,
+  type MergedTrace,
   type StoredListRow,
   type TraceAggregateRow,
 } from './traceListRows.ts';
@@ -147,7 +150,15 @@ interface BuiltFilter {
   /** Conditions on summary rows (WHERE). */
   outerConditions: string[];
   params: Record<string, unknown>;
+  /**
+   * Every trace the source finds passes every condition (they only ask that the trace has the
+   * user's or session's spans, which the source found), so its traces need only be sorted.
+   */
+  sourceSuffices: boolean;
 }
+
+const USER_CONDITION = 'has(t_users, {userId:String})';
+const SESSION_CONDITION = 'has(t_sessions, {sessionId:String})';
 
 function boundedString(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -238,18 +249,10 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   };
   const userId = boundedString('userId', filter.userId);
   const sessionId = boundedString('sessionId', filter.sessionId);
-  if (where(traceConditions, 'has(t_users, {userId:String})', 'userId', userId, 't_users')) {
+  if (where(traceConditions, USER_CONDITION, 'userId', userId, 't_users')) {
     spanConditions.push('user_id = {userId:String}');
   }
-  if (
-    where(
-      traceConditions,
-      'has(t_sessions, {sessionId:String})',
-      'sessionId',
-      sessionId,
-      't_sessions',
-    )
-  ) {
+  if (where(traceConditions, SESSION_CONDITION, 'sessionId', sessionId, 't_sessions')) {
     spanConditions.push('session_id = {sessionId:String}');
   }
   // Name and version of one prompt, on the same span.
@@ -331,18 +334,28 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
     );
   }
   let source: CandidateSource | undefined;
+  // The trace conditions the source's rows already satisfy: a matching span carries the user
+  // and session asked for; a user's (session's) key rows are that user's (session's) spans.
+  let implied: string[] = [];
   if (filter.text !== undefined) {
     source = {
       kind: 'spans',
       conditions: [textCondition(filter, params), ...spanConditions],
       scans: filter.textMode === 'substring',
     };
+    implied = [USER_CONDITION, SESSION_CONDITION];
   } else if (userId !== undefined) {
     source = { kind: 'key', key: 'user', param: 'userId' };
+    implied = [USER_CONDITION];
   } else if (sessionId !== undefined) {
     source = { kind: 'key', key: 'session', param: 'sessionId' };
+    implied = [SESSION_CONDITION];
   }
-  return { source, traceConditions, sets, outerConditions, params };
+  const sourceSuffices =
+    source !== undefined &&
+    outerConditions.length === 0 &&
+    traceConditions.every((condition) => implied.includes(condition));
+  return { source, traceConditions, sets, outerConditions, params, sourceSuffices };
 }
 
 /**
@@ -529,14 +542,77 @@ async function queryPageFromListRows(
     format: 'JSONEachRow',
     clickhouse_settings: { log_comment: 'web.traces.recent' },
   });
-  const merged = mergeTraceListRows(await result.json<StoredListRow>());
-  const direction = args.sort.direction === 'desc' ? -1 : 1;
+  return byStart(mergeTraceListRows(await result.json<StoredListRow>()), args.sort.direction);
+}
+
+/** Merged traces as page entries, sorted by start then trace id, as the SQL pages sort. */
+function byStart(merged: MergedTrace[], direction: TraceSort['direction']): PageEntry[] {
+  const sign = direction === 'desc' ? -1 : 1;
   return merged
     .sort(
-      (a, b) =>
-        direction * (a.startUs - b.startUs || compareStrings(a.row.trace_id, b.row.trace_id)),
+      (a, b) => sign * (a.startUs - b.startUs || compareStrings(a.row.trace_id, b.row.trace_id)),
     )
     .map(({ row, startUs }) => ({ trace_id: row.trace_id, t_sort: startUs, details: row }));
+}
+
+/**
+ * Traces' list rows by id: their trace_list_documents rows (migration 0019), merged here as a
+ * page of trace_list_rows is. Plain rows read by primary key, where trace_details would merge
+ * aggregate states (most of such a query's time).
+ */
+async function readTraceDocuments(
+  client: ClickHouseClient,
+  projectId: string,
+  traceIds: string[],
+): Promise<MergedTrace[]> {
+  if (traceIds.length === 0) return [];
+  const result = await client.query({
+    query: `SELECT trace_id, trace_start, document FROM trace_list_documents
+      WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
+    query_params: { projectId, traceIds },
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: 'web.traces.page' },
+  });
+  return mergeTraceListRows(await result.json<StoredListRow>());
+}
+
+/**
+ * What queryPageAmong answers, for a source that suffices (no condition left to test): among
+ * the given traces, those that start in `starts`, after the cursor, sorted by start; at most
+ * `limit + 1`. Their documents are read once and kept in `known` for the next step, which asks
+ * again among the same traces and more.
+ */
+async function queryPageAmongDocuments(
+  client: ClickHouseClient,
+  args: {
+    projectId: string;
+    sort: TraceSort;
+    starts: Window;
+    traceIds: Iterable<string>;
+    known: Map<string, MergedTrace>;
+    cursor: Cursor;
+    limit: number;
+  },
+): Promise<PageEntry[]> {
+  const { cursor, starts, known } = args;
+  const unread = [...args.traceIds].filter((traceId) => !known.has(traceId));
+  for (const trace of await readTraceDocuments(client, args.projectId, unread)) {
+    known.set(trace.row.trace_id, trace);
+  }
+  const descending = args.sort.direction === 'desc';
+  const onPage = ({ row, startUs }: MergedTrace): boolean => {
+    if (startUs < starts.fromUs || startUs >= starts.toUs) return false;
+    if (!cursor || startUs !== cursor.after) {
+      return !cursor || (descending ? startUs < cursor.after : startUs > cursor.after);
+    }
+    const order = compareStrings(row.trace_id, cursor.id);
+    return descending ? order < 0 : order > 0;
+  };
+  const among = [...args.traceIds].flatMap((traceId) => {
+    const trace = known.get(traceId);
+    return trace && onPage(trace) ? [trace] : [];
+  });
+  return byStart(among, args.sort.direction).slice(0, args.limit + 1);
 }
 
 /**
@@ -586,25 +662,18 @@ async function queryPageAmong(
   return rows.map((row) => ({ trace_id: row.trace_id, t_sort: Number(row.t_sort), details: row }));
 }
 
-/** The page's traces in full, in the page's order, read from trace_details by primary key. */
+/** The page's traces in full, in the page's order: read by id where the page lacks them. */
 async function fetchPageDetails(
   client: ClickHouseClient,
   args: { projectId: string; page: PageEntry[] },
 ): Promise<TraceAggregateRow[]> {
   const missing = args.page.filter((entry) => !entry.details).map((entry) => entry.trace_id);
-  const read = new Map<string, TraceAggregateRow>();
-  if (missing.length > 0) {
-    const result = await client.query({
-      query: `SELECT trace_id, ${FILTER_AGGREGATES}, ${DISPLAY_AGGREGATES}
-        FROM trace_details AS aggregated
-        WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
-        GROUP BY trace_id`,
-      query_params: { projectId: args.projectId, traceIds: missing },
-      format: 'JSONEachRow',
-      clickhouse_settings: { log_comment: 'web.traces.page' },
-    });
-    for (const row of await result.json<TraceAggregateRow>()) read.set(row.trace_id, row);
-  }
+  const read = new Map(
+    (await readTraceDocuments(client, args.projectId, missing)).map(({ row }) => [
+      row.trace_id,
+      row,
+    ]),
+  );
   return args.page.flatMap((entry) => entry.details ?? read.get(entry.trace_id) ?? []);
 }
 
@@ -772,6 +841,7 @@ async function searchByCandidates(
     return searchWithCandidateSubquery(client, args);
   }
   const seen = new Set<string>();
+  const documents = new Map<string, MergedTrace>();
   const found: PageEntry[] = [];
   let pending: CandidateRow[] = [];
   // A substring's matching spans are read in time slices, newest first, each 8 times wider
@@ -828,12 +898,22 @@ async function searchByCandidates(
       pending.length === 0 || !last ? pendingCompleteFromUs : completeAfter(source, last.atUs);
     if (completeFromUs < startsToUs) {
       if (seen.size > 0) {
-        const entries = await queryPageAmong(client, {
-          ...args,
-          starts: { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs },
-          among: { traceIds: [...seen] },
-          limit: limit - found.length,
-        });
+        const starts = { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs };
+        const entries = args.built.sourceSuffices
+          ? await queryPageAmongDocuments(client, {
+              ...args,
+              projectId: args.filter.projectId,
+              starts,
+              traceIds: seen,
+              known: documents,
+              limit: limit - found.length,
+            })
+          : await queryPageAmong(client, {
+              ...args,
+              starts,
+              among: { traceIds: [...seen] },
+              limit: limit - found.length,
+            });
         found.push(...entries);
       }
       startsToUs = completeFromUs;

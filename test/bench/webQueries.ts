@@ -268,6 +268,7 @@ const OUR_TABLES = [
   'trace_summaries',
   'trace_keys',
   'trace_list_rows',
+  'trace_list_documents',
   'span_metrics_minutely',
   'span_metrics_hourly',
   'span_tag_metrics_minutely',
