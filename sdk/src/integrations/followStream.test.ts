@@ -25,6 +25,10 @@ class ClientStream implements AsyncIterable<string> {
   label(): string {
     return this.#label;
   }
+  /** Two streams of the same values, made through a #private field, like the clients' `tee()`. */
+  tee(): [ClientStream, ClientStream] {
+    return [new ClientStream(this.values, this.#label), new ClientStream(this.values, this.#label)];
+  }
 }
 
 class ClientLibraryError extends Error {}
@@ -86,6 +90,67 @@ describe('followStream', () => {
       seen: '',
       'sightline.stream': 'untraced label()',
     });
+  });
+});
+
+describe('followStream over tee()', () => {
+  it('records each chunk once, read by whichever branch is ahead, and ends with the first branch done', async () => {
+    // Prepare
+    const [left, right] = followed(['a', 'b', 'c']).tee();
+    const leftIterator = left[Symbol.asyncIterator]();
+    const rightIterator = right[Symbol.asyncIterator]();
+
+    // Act
+    const read = [
+      await leftIterator.next(),
+      await rightIterator.next(),
+      await rightIterator.next(),
+      await leftIterator.next(),
+    ].map((step) => step.value as string);
+    const spansBeforeEnd = transport.spans().length;
+    for (let step = await rightIterator.next(); !step.done; step = await rightIterator.next());
+    const leftRest: string[] = [];
+    for (let step = await leftIterator.next(); !step.done; step = await leftIterator.next())
+      leftRest.push(step.value);
+
+    // Assess
+    expect(left).toBeInstanceOf(ClientStream);
+    expect(read).toEqual(['a', 'a', 'b', 'b']);
+    expect(leftRest).toEqual(['c']);
+    expect(spansBeforeEnd).toBe(0);
+    expect(transport.spans()).toHaveLength(1);
+    expect(transport.spans()[0]?.metadata).toEqual({ seen: 'a|b|c' });
+  });
+
+  it('ends the span as abandoned only when every branch is abandoned', async () => {
+    // Prepare
+    const [left, right] = followed(['a', 'b', 'c']).tee();
+
+    // Act
+    for await (const _chunk of left) break;
+    const afterLeft = transport.spans().length;
+    for await (const _chunk of right) break;
+
+    // Assess
+    expect(afterLeft).toBe(0);
+    expect(transport.spans()[0]?.metadata).toEqual({
+      seen: 'a',
+      'sightline.stream': 'abandoned',
+    });
+  });
+
+  it('follows a branch read to its end after the other was abandoned', async () => {
+    // Prepare
+    const [left, right] = followed(['a', 'b']).tee();
+
+    // Act
+    for await (const _chunk of left) break;
+    const rightChunks: string[] = [];
+    for await (const chunk of right) rightChunks.push(chunk);
+
+    // Assess
+    expect(rightChunks).toEqual(['a', 'b']);
+    expect(transport.spans()[0]?.metadata).toEqual({ seen: 'a|b' });
   });
 });
 

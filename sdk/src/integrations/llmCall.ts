@@ -93,7 +93,10 @@ export function traceLlmCall<T>(
  * (`controller`) and methods are kept. The stream's own methods run with the traced stream as
  * `this`, so helpers that iterate it (e.g. `toReadableStream()`) are observed too. A method that
  * cannot run on a proxy (it reads a `#private` field, like the Stainless clients'
- * `Stream.tee()`) runs on the original stream instead; its output bypasses tracing, so the span
+ * `Stream.tee()`) runs on the original stream instead. When what it returns is streams again
+ * (`tee()`'s two branches), they are followed in its place: each chunk is recorded once, by
+ * whichever branch reads it first, and the span ends when a branch reaches the end (or fails),
+ * or when every branch was abandoned. Anything else it returns bypasses tracing, so the span
  * ends right then, marked as such. Used by `traceLlmCall` and by `observe()`.
  */
 export function followStream<S, C>(
@@ -102,7 +105,6 @@ export function followStream<S, C>(
   stream: S,
   handlers: StreamHandlers<C>,
 ): S {
-  const target = stream as unknown as AsyncIterable<C> & object;
   let finished = false;
   /** `ending` says how a stream that did not run to its end ended (kept in metadata). */
   const finish = (error?: unknown, ending?: string) => {
@@ -128,81 +130,123 @@ export function followStream<S, C>(
     }
   };
   let first = true;
-  /** Records one step of the stream: a chunk, its end, or its failure. */
-  const follow = async (pending: Promise<IteratorResult<C>>): Promise<IteratorResult<C>> => {
+  /** Chunks recorded so far: branches of one stream read the same chunks, each is kept once. */
+  let recorded = 0;
+  const record = (position: number, chunk: C) => {
+    if (position !== recorded) return;
+    recorded += 1;
+    if (first && carriesOutput(chunk)) {
+      first = false;
+      span.markFirstToken();
+    }
     try {
-      const step = await pending;
-      // Not an iterator result (a cursor's `next()` resolving to a document or null): passed on.
-      if (typeof step !== 'object' || step === null) return step;
-      if (step.done) finish();
-      else {
-        if (first && carriesOutput(step.value)) {
-          first = false;
-          span.markFirstToken();
-        }
-        try {
-          handlers.onChunk(step.value);
-        } catch (failure) {
-          sightline.reportError(failure);
-        }
-      }
-      return step;
-    } catch (error) {
-      finish(error);
-      throw error;
+      handlers.onChunk(chunk);
+    } catch (failure) {
+      sightline.reportError(failure);
     }
   };
+  /** Branches not abandoned yet: the stream, or the streams a method like tee() made of it. */
+  let open = 0;
   // Each step runs with the span active, so spans the source starts while producing are children.
   const inSpan = <R>(step: () => R): R => sightline.withSpan(span, step);
-  const traced = (source: AsyncIterator<C>): AsyncIterator<C> => ({
-    next: (...args: [] | [unknown]) => follow(settleStep(() => inSpan(() => source.next(...args)))),
-    async return(value?: unknown) {
-      finish(undefined, 'abandoned');
-      if (!source.return) return { done: true as const, value: value as C };
-      return inSpan(() => source.return!(value));
-    },
-    // The stream may catch what is thrown into it and go on: its answer is a step like next()'s.
-    async throw(error?: unknown) {
-      if (source.throw) return follow(settleStep(() => inSpan(() => source.throw!(error))));
-      finish(error);
-      throw error;
-    },
-  });
-  const iterate = (): AsyncIterator<C> => traced(target[Symbol.asyncIterator]());
-  const methods = new Map<PropertyKey, unknown>();
-  let direct: AsyncIterator<C> | undefined;
-  const proxy = new Proxy(target, {
-    get(object, property, receiver) {
-      if (property === Symbol.asyncIterator) return () => iterate();
-      const value = Reflect.get(object, property, receiver) as unknown;
-      if (typeof value !== 'function' || property === 'constructor') return value;
-      let method = methods.get(property);
-      if (!method && ITERATOR_METHODS.has(property)) {
-        // A stream that is its own iterator (an async generator) stepped directly: the step
-        // runs on the original (a generator's methods refuse any other receiver), traced.
-        direct ??= traced(object as unknown as AsyncIterator<C>);
-        const step = direct[property as 'next'] as (...args: unknown[]) => unknown;
-        method = (...args: unknown[]) => step(...args);
-        methods.set(property, method);
-      }
-      if (!method) {
-        const original = value as (...args: unknown[]) => unknown;
-        method = function (this: unknown, ...args: unknown[]) {
-          if (this !== proxy) return original.apply(this, args);
-          try {
-            return original.apply(proxy, args);
-          } catch (error) {
-            if (!isPrivateMemberError(error)) throw error;
+
+  const follow = <B>(branch: B): B => {
+    const target = branch as unknown as AsyncIterable<C> & object;
+    open += 1;
+    let branchOpen = true;
+    /** This branch will not be read on: abandoned (return()), or replaced by its branches. */
+    const close = (abandoned: boolean) => {
+      if (!branchOpen) return;
+      branchOpen = false;
+      open -= 1;
+      if (abandoned && open === 0) finish(undefined, 'abandoned');
+    };
+    const traced = (source: AsyncIterator<C>): AsyncIterator<C> => {
+      let position = 0;
+      /** Records one step of the stream: a chunk, its end, or its failure. */
+      const step = async (pending: Promise<IteratorResult<C>>): Promise<IteratorResult<C>> => {
+        try {
+          const result = await pending;
+          // Not an iterator result (a cursor's `next()` resolving to a document or null): passed on.
+          if (typeof result !== 'object' || result === null) return result;
+          if (result.done) finish();
+          else record(position++, result.value);
+          return result;
+        } catch (error) {
+          finish(error);
+          throw error;
+        }
+      };
+      return {
+        next: (...args: [] | [unknown]) =>
+          step(settleStep(() => inSpan(() => source.next(...args)))),
+        async return(value?: unknown) {
+          close(true);
+          if (!source.return) return { done: true as const, value: value as C };
+          return inSpan(() => source.return!(value));
+        },
+        // The stream may catch what is thrown into it and go on: its answer is a step like next()'s.
+        async throw(error?: unknown) {
+          if (source.throw) return step(settleStep(() => inSpan(() => source.throw!(error))));
+          finish(error);
+          throw error;
+        },
+      };
+    };
+    const iterate = (): AsyncIterator<C> => traced(target[Symbol.asyncIterator]());
+    const methods = new Map<PropertyKey, unknown>();
+    let direct: AsyncIterator<C> | undefined;
+    const proxy = new Proxy(target, {
+      get(object, property, receiver) {
+        if (property === Symbol.asyncIterator) return () => iterate();
+        const value = Reflect.get(object, property, receiver) as unknown;
+        if (typeof value !== 'function' || property === 'constructor') return value;
+        let method = methods.get(property);
+        if (!method && ITERATOR_METHODS.has(property)) {
+          // A stream that is its own iterator (an async generator) stepped directly: the step
+          // runs on the original (a generator's methods refuse any other receiver), traced.
+          direct ??= traced(object as unknown as AsyncIterator<C>);
+          const stepDirect = direct[property as 'next'] as (...args: unknown[]) => unknown;
+          method = (...args: unknown[]) => stepDirect(...args);
+          methods.set(property, method);
+        }
+        if (!method) {
+          const original = value as (...args: unknown[]) => unknown;
+          method = function (this: unknown, ...args: unknown[]) {
+            if (this !== proxy) return original.apply(this, args);
+            try {
+              return original.apply(proxy, args);
+            } catch (error) {
+              if (!isPrivateMemberError(error)) throw error;
+            }
+            const result = original.apply(object, args);
+            if (isAsyncIterable(result)) {
+              close(false);
+              return follow(result);
+            }
+            if (Array.isArray(result) && result.length > 0 && result.every(isAsyncIterable)) {
+              close(false);
+              return result.map((made) => follow(made));
+            }
             finish(undefined, `untraced ${String(property)}()`);
-            return original.apply(object, args);
-          }
-        };
-        methods.set(property, method);
-      }
-      return method;
-    },
-  });
-  return proxy as S;
+            return result;
+          };
+          methods.set(property, method);
+        }
+        return method;
+      },
+    });
+    return proxy as B;
+  };
+  return follow(stream);
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** Runs a step now (as the stream's own method would), a synchronous throw as a rejection. */
