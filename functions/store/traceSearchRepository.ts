@@ -336,6 +336,10 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
   let source: CandidateSource | undefined;
   // The trace conditions the source's rows already satisfy: a matching span carries the user
   // and session asked for; a user's (session's) key rows are that user's (session's) spans.
+  // Not an empty id: a span without a user matches `user_id = ''`, but a trace's sets never
+  // hold '', so no trace has that user.
+  const impliedUser = userId ? [USER_CONDITION] : [];
+  const impliedSession = sessionId ? [SESSION_CONDITION] : [];
   let implied: string[] = [];
   if (filter.text !== undefined) {
     source = {
@@ -343,13 +347,13 @@ export function buildTraceFilter(filter: TraceSearchFilter): BuiltFilter {
       conditions: [textCondition(filter, params), ...spanConditions],
       scans: filter.textMode === 'substring',
     };
-    implied = [USER_CONDITION, SESSION_CONDITION];
+    implied = [...impliedUser, ...impliedSession];
   } else if (userId !== undefined) {
     source = { kind: 'key', key: 'user', param: 'userId' };
-    implied = [USER_CONDITION];
+    implied = impliedUser;
   } else if (sessionId !== undefined) {
     source = { kind: 'key', key: 'session', param: 'sessionId' };
-    implied = [SESSION_CONDITION];
+    implied = impliedSession;
   }
   const sourceSuffices =
     source !== undefined &&
@@ -580,7 +584,9 @@ async function readTraceDocuments(
  * What queryPageAmong answers, for a source that suffices (no condition left to test): among
  * the given traces, those that start in `starts`, after the cursor, sorted by start; at most
  * `limit + 1`. Their documents are read once and kept in `known` for the next step, which asks
- * again among the same traces and more.
+ * again among the same traces and more. Undefined when a trace has no documents (spans stored
+ * before migration 0019's backfill reached them, or rows expired unevenly): trace_details
+ * must answer then.
  */
 async function queryPageAmongDocuments(
   client: ClickHouseClient,
@@ -593,12 +599,13 @@ async function queryPageAmongDocuments(
     cursor: Cursor;
     limit: number;
   },
-): Promise<PageEntry[]> {
+): Promise<PageEntry[] | undefined> {
   const { cursor, starts, known } = args;
   const unread = [...args.traceIds].filter((traceId) => !known.has(traceId));
   for (const trace of await readTraceDocuments(client, args.projectId, unread)) {
     known.set(trace.row.trace_id, trace);
   }
+  if (unread.some((traceId) => !known.has(traceId))) return undefined;
   const descending = args.sort.direction === 'desc';
   const onPage = ({ row, startUs }: MergedTrace): boolean => {
     if (startUs < starts.fromUs || startUs >= starts.toUs) return false;
@@ -662,7 +669,11 @@ async function queryPageAmong(
   return rows.map((row) => ({ trace_id: row.trace_id, t_sort: Number(row.t_sort), details: row }));
 }
 
-/** The page's traces in full, in the page's order: read by id where the page lacks them. */
+/**
+ * The page's traces in full, in the page's order: read by id where the page lacks them, from
+ * their documents, and from trace_details for a trace that has none (see
+ * queryPageAmongDocuments).
+ */
 async function fetchPageDetails(
   client: ClickHouseClient,
   args: { projectId: string; page: PageEntry[] },
@@ -674,6 +685,19 @@ async function fetchPageDetails(
       row,
     ]),
   );
+  const undocumented = missing.filter((traceId) => !read.has(traceId));
+  if (undocumented.length > 0) {
+    const result = await client.query({
+      query: `SELECT trace_id, ${FILTER_AGGREGATES}, ${DISPLAY_AGGREGATES}
+        FROM trace_details AS aggregated
+        WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
+        GROUP BY trace_id`,
+      query_params: { projectId: args.projectId, traceIds: undocumented },
+      format: 'JSONEachRow',
+      clickhouse_settings: { log_comment: 'web.traces.page' },
+    });
+    for (const row of await result.json<TraceAggregateRow>()) read.set(row.trace_id, row);
+  }
   return args.page.flatMap((entry) => entry.details ?? read.get(entry.trace_id) ?? []);
 }
 
@@ -842,6 +866,8 @@ async function searchByCandidates(
   }
   const seen = new Set<string>();
   const documents = new Map<string, MergedTrace>();
+  // Until a candidate turns out to have no documents.
+  let fromDocuments = args.built.sourceSuffices;
   const found: PageEntry[] = [];
   let pending: CandidateRow[] = [];
   // A substring's matching spans are read in time slices, newest first, each 8 times wider
@@ -899,7 +925,7 @@ async function searchByCandidates(
     if (completeFromUs < startsToUs) {
       if (seen.size > 0) {
         const starts = { fromUs: Math.max(range.fromUs, completeFromUs), toUs: startsToUs };
-        const entries = args.built.sourceSuffices
+        const fromDocumentsNow = fromDocuments
           ? await queryPageAmongDocuments(client, {
               ...args,
               projectId: args.filter.projectId,
@@ -908,12 +934,16 @@ async function searchByCandidates(
               known: documents,
               limit: limit - found.length,
             })
-          : await queryPageAmong(client, {
-              ...args,
-              starts,
-              among: { traceIds: [...seen] },
-              limit: limit - found.length,
-            });
+          : undefined;
+        fromDocuments = fromDocumentsNow !== undefined;
+        const entries =
+          fromDocumentsNow ??
+          (await queryPageAmong(client, {
+            ...args,
+            starts,
+            among: { traceIds: [...seen] },
+            limit: limit - found.length,
+          }));
         found.push(...entries);
       }
       startsToUs = completeFromUs;
