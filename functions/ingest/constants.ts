@@ -33,7 +33,7 @@ export const DATA_REJECTION_ERROR_CODES: ReadonlySet<string> = new Set([
   '72', // CANNOT_PARSE_NUMBER
   '117', // INCORRECT_DATA
   '131', // TOO_LARGE_STRING_SIZE
-  '252', // TOO_MANY_PARTITIONS (one insert spanning more than 100 months)
+  '252', // TOO_MANY_PARTS, when it means too many partitions (see dataRejectionOf)
   '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
 ]);
 

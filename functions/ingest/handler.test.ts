@@ -276,6 +276,92 @@ describe('ingest handler', () => {
     expect(row!.detail).toContain('252');
   });
 
+  it('retries, and does not dead-letter, a batch ClickHouse refuses because merges lag (too many parts)', async () => {
+    // Prepare: "Too many parts" shares error code 252 with "too many partitions for one insert",
+    // but it is overload, not bad data. Merges stopped and a threshold of one part make it
+    // happen on the next insert into spans.
+    const key = await newProject();
+    await handler(
+      buildKinesisEvent([buildKinesisRecord(buildRecordData([buildSpan()], key))]),
+      context,
+    );
+    const record = buildKinesisRecord(buildRecordData([buildSpan(), buildSpan()], key));
+    const event = buildKinesisEvent([record]);
+    await clickhouse.command({ query: 'SYSTEM STOP MERGES spans' });
+    await clickhouse.command({
+      query: 'ALTER TABLE spans MODIFY SETTING parts_to_throw_insert = 1',
+    });
+    let during: Awaited<ReturnType<IngestHandler>>;
+    try {
+      // Act
+      during = await handler(event, context);
+    } finally {
+      await clickhouse.command({ query: 'ALTER TABLE spans RESET SETTING parts_to_throw_insert' });
+      await clickhouse.command({ query: 'SYSTEM START MERGES spans' });
+    }
+    const deadLettered = await listDeadLetters(clickhouse, {
+      sequenceNumbers: [record.kinesis.sequenceNumber],
+    });
+    const after = await handler(event, context);
+    // Assess
+    expect(during.batchItemFailures).toEqual([{ itemIdentifier: record.kinesis.sequenceNumber }]);
+    expect(deadLettered).toEqual([]);
+    expect(after.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
+  });
+
+  it('counts a span once when a failed record is retried with the records after it', async () => {
+    // Prepare: only the middle record has a finding (an email address); the findings table
+    // refuses inserts for a while (merges lag), so that record alone fails.
+    const key = await newProject();
+    const plain = (text: string) =>
+      buildSpan({
+        inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'Say it.' }] }],
+        outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: text }] }],
+      });
+    const [before, failing, after] = [
+      buildKinesisRecord(buildRecordData([plain('One.')], key)),
+      buildKinesisRecord(buildRecordData([plain('Mail jane.doe@example.com.')], key)),
+      buildKinesisRecord(buildRecordData([plain('Three.')], key)),
+    ];
+    // At least one part in findings (another project's, so this one's counts are untouched).
+    const other = buildKinesisRecord(buildRecordData([plain('a@example.com')], await newProject()));
+    await handler(buildKinesisEvent([other]), context);
+    await clickhouse.command({ query: 'SYSTEM STOP MERGES findings' });
+    await clickhouse.command({
+      query: 'ALTER TABLE findings MODIFY SETTING parts_to_throw_insert = 1',
+    });
+    let first: Awaited<ReturnType<IngestHandler>>;
+    try {
+      // Act: the event source retries from the lowest failed record, with every record after it.
+      first = await handler(buildKinesisEvent([before, failing, after]), context);
+    } finally {
+      await clickhouse.command({
+        query: 'ALTER TABLE findings RESET SETTING parts_to_throw_insert',
+      });
+      await clickhouse.command({ query: 'SYSTEM START MERGES findings' });
+    }
+    const retried = await handler(buildKinesisEvent([failing, after]), context);
+    // Assess
+    expect(first.batchItemFailures.map((failure) => failure.itemIdentifier)).toContain(
+      failing.kinesis.sequenceNumber,
+    );
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
+    for (const tier of ['minutely', 'hourly', 'daily', 'project_hourly']) {
+      const rollup = await clickhouse.query({
+        query: `SELECT sum(requests) AS requests FROM span_metrics_${tier}
+          WHERE project_id = {projectId:String}`,
+        query_params: { projectId: key.projectId },
+        format: 'JSONEachRow',
+      });
+      expect(
+        (await rollup.json<{ requests: number | string }>()).map((row) => Number(row.requests)),
+        tier,
+      ).toEqual([3]);
+    }
+  });
+
   it('keeps personal data out of dead-letter details', async () => {
     const key = await newProject();
     const span = { ...buildSpan(), userId: 'jane.doe@example.com', kind: 'not-a-kind' };

@@ -2,6 +2,12 @@
  * Writes a prepared batch: one insert per table per invocation, and tells which records
  * could not be written so only those are retried.
  *
+ * The event source retries from the first failed record and brings every later record again,
+ * in a batch whose deduplication tokens differ from this one's; rows written now for those
+ * later records would be written twice, and spans feed the rollups, which would count them
+ * twice. So every other table (and the dead letters) is written first, and spans only for the
+ * records before the first that failed; the records from there on are retried as a whole.
+ *
  * If ClickHouse refuses a whole insert because of the data (not because it is unreachable or
  * overloaded), one record is usually to blame; the table's rows are then inserted record by
  * record, so every other record is stored and the offender is dead-lettered instead of
@@ -46,12 +52,26 @@ export function describeStoreError(error: unknown): Record<string, string> {
   return { name: err?.name ?? 'Error', message: String(err?.message ?? error).slice(0, 300) };
 }
 
+/**
+ * Code 252 (TOO_MANY_PARTS) names two failures: one insert touching more partitions than
+ * `max_partitions_per_insert_block` allows, which the data causes, and "Too many parts …
+ * Merges are processing significantly slower than inserts", which is overload and passes.
+ * Only the message tells them apart (it is read here, never logged or stored).
+ */
+const TOO_MANY_PARTS = '252';
+const TOO_MANY_PARTITIONS_MESSAGE = /too many partitions/i;
+
 /** The ClickHouse error when it refused the data itself, else undefined (retry). */
 export function dataRejectionOf(error: unknown): ClickHouseErrorInfo | undefined {
   const clickhouseError = clickHouseErrorOf(error);
-  return clickhouseError && DATA_REJECTION_ERROR_CODES.has(clickhouseError.code)
-    ? clickhouseError
-    : undefined;
+  if (!clickhouseError || !DATA_REJECTION_ERROR_CODES.has(clickhouseError.code)) return undefined;
+  if (
+    clickhouseError.code === TOO_MANY_PARTS &&
+    !TOO_MANY_PARTITIONS_MESSAGE.test(String((error as Error | null)?.message))
+  ) {
+    return undefined;
+  }
+  return clickhouseError;
 }
 
 interface TableWriter {
@@ -81,13 +101,15 @@ export function deduplicationTokenFor(table: string, records: readonly PreparedR
   return `${table}:${hash.digest('hex')}`;
 }
 
-const TABLES: readonly TableWriter[] = [
-  {
-    table: 'spans',
-    batchRows: (batch) => batch.spans,
-    rowsOf: (record) => record.spans,
-    insert: insertSpans,
-  },
+const SPANS_TABLE: TableWriter = {
+  table: 'spans',
+  batchRows: (batch) => batch.spans,
+  rowsOf: (record) => record.spans,
+  insert: insertSpans,
+};
+
+/** The tables written before spans. */
+const ENRICHMENT_TABLES: readonly TableWriter[] = [
   {
     table: 'scores',
     batchRows: (batch) => batch.scores,
@@ -114,6 +136,14 @@ const TABLES: readonly TableWriter[] = [
   },
 ];
 
+/** An earlier record of the batch failed: this one is left, unwritten, for the retry. */
+export class DeferredRecordError extends Error {
+  constructor() {
+    super('an earlier record of the batch failed; this one is written when that one is retried');
+    this.name = 'DeferredRecordError';
+  }
+}
+
 interface TableOutcome {
   failed: Map<string, Error>;
   rejected: Map<string, ClickHouseErrorInfo>;
@@ -122,17 +152,14 @@ interface TableOutcome {
 
 async function writeTable(
   client: ClickHouseClient,
-  batch: PreparedBatch,
+  records: readonly PreparedRecord[],
+  rows: readonly unknown[],
   writer: TableWriter,
 ): Promise<TableOutcome> {
   const outcome: TableOutcome = { failed: new Map(), rejected: new Map() };
-  const withRows = batch.records.filter((record) => writer.rowsOf(record).length > 0);
+  const withRows = records.filter((record) => writer.rowsOf(record).length > 0);
   try {
-    await writer.insert(
-      client,
-      writer.batchRows(batch) as never[],
-      deduplicationTokenFor(writer.table, withRows),
-    );
+    await writer.insert(client, rows as never[], deduplicationTokenFor(writer.table, withRows));
     return outcome;
   } catch (error) {
     outcome.error = error as Error;
@@ -142,6 +169,10 @@ async function writeTable(
     }
   }
   for (const record of withRows) {
+    if (outcome.failed.size > 0) {
+      outcome.failed.set(record.sequenceNumber, new DeferredRecordError());
+      continue;
+    }
     try {
       await writer.insert(
         client,
@@ -182,18 +213,45 @@ export async function writeIngestBatch(
   batch: PreparedBatch,
   now: number = Date.now(),
 ): Promise<BatchWriteOutcome> {
-  const tables = await Promise.all(TABLES.map((writer) => writeTable(client, batch, writer)));
   const failed = new Map<string, Error>();
   const rejectedErrors = new Map<string, ClickHouseErrorInfo>();
   const errors: BatchWriteOutcome['errors'] = [];
-  tables.forEach((outcome, index) => {
-    if (outcome.error) errors.push({ table: TABLES[index]!.table, error: outcome.error });
+  const gather = (table: string, outcome: TableOutcome) => {
+    if (outcome.error) errors.push({ table, error: outcome.error });
     for (const [sequenceNumber, error] of outcome.failed) failed.set(sequenceNumber, error);
     for (const [sequenceNumber, error] of outcome.rejected)
       rejectedErrors.set(sequenceNumber, error);
-  });
+  };
 
-  // A record that must be retried anyway is not dead-lettered now: the retry decides.
+  const [enrichment, deadLetterError] = await Promise.all([
+    Promise.all(
+      ENRICHMENT_TABLES.map((writer) =>
+        writeTable(client, batch.records, writer.batchRows(batch), writer),
+      ),
+    ),
+    insertDeadLetters(client, batch.deadLetters).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    ),
+  ]);
+  enrichment.forEach((outcome, index) => gather(ENRICHMENT_TABLES[index]!.table, outcome));
+  if (deadLetterError) {
+    errors.push({ table: 'dead_letters', error: deadLetterError });
+    for (const row of batch.deadLetters) failed.set(row.sequence_number, deadLetterError);
+  }
+
+  const firstFailed = batch.records.findIndex((record) => failed.has(record.sequenceNumber));
+  const written = firstFailed < 0 ? batch.records : batch.records.slice(0, firstFailed);
+  for (const record of batch.records.slice(written.length)) {
+    if (!failed.has(record.sequenceNumber))
+      failed.set(record.sequenceNumber, new DeferredRecordError());
+  }
+  const spanRows = firstFailed < 0 ? batch.spans : written.flatMap((record) => record.spans);
+  gather(SPANS_TABLE.table, await writeTable(client, written, spanRows, SPANS_TABLE));
+
+  // A record that must be retried anyway is not dead-lettered now: the retry decides. A
+  // rejection replaces the record's earlier dead letter (same key, later row; its detail
+  // carries the earlier one along).
   const rejected = batch.records
     .filter(
       (record) => rejectedErrors.has(record.sequenceNumber) && !failed.has(record.sequenceNumber),
@@ -201,17 +259,11 @@ export async function writeIngestBatch(
     .map((record) =>
       rejectionDeadLetter(record, rejectedErrors.get(record.sequenceNumber)!, now, batch.sealRaw),
     );
-  const rejectedSequences = new Set(rejected.map((row) => row.sequence_number));
-  // A rejection replaces the record's earlier dead letter (its detail carries it along).
-  const deadLetters = [
-    ...batch.deadLetters.filter((row) => !rejectedSequences.has(row.sequence_number)),
-    ...rejected,
-  ];
   try {
-    await insertDeadLetters(client, deadLetters);
+    await insertDeadLetters(client, rejected);
   } catch (error) {
     errors.push({ table: 'dead_letters', error: error as Error });
-    for (const row of deadLetters) failed.set(row.sequence_number, error as Error);
+    for (const row of rejected) failed.set(row.sequence_number, error as Error);
   }
   return { failed, errors, rejected };
 }

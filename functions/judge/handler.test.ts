@@ -441,6 +441,27 @@ describe('LLM-as-judge', () => {
     expect(judgeServer.completions()).toBe(callsBefore);
   });
 
+  it('charges the budget nothing when no API key could be resolved (no call was made)', async () => {
+    // Prepare
+    const limits = { dailyMaxCalls: 1, estimatedCostPerCallUsd: 0.01 };
+    const rig = await startRig({
+      apiKeySecretRef: 'SIGHTLINE_JUDGE_KEY_NEVER_SET_IN_TESTS',
+      ...limits,
+    });
+    const span = buildSpan();
+
+    // Act
+    await rig.ingest([span]);
+    await rig.drain();
+
+    // Assess: the error score is kept, and today's one call is still there to spend.
+    const judged = (
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged.map((score) => score.label)).toEqual([JUDGE_LABELS.error]);
+    expect(await budget.tryReserve(rig.key.projectId, limits)).toBe(true);
+  });
+
   it('judges nothing for a policy naming a variable outside SIGHTLINE_JUDGE_KEY_*', async () => {
     // Prepare: the whole policy is refused, so the strict default (no judge) applies.
     const rig = await startRig({ apiKeySecretRef: 'CLICKHOUSE_PASSWORD' });

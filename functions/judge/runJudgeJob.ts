@@ -109,6 +109,26 @@ export async function runJudgeJob(
   });
   if (alreadyScored) return { outcome: JUDGE_OUTCOMES.alreadyScored };
 
+  const errorScore = (error: JudgeError): JudgeJobResult => ({
+    outcome: JUDGE_OUTCOMES.errorScored,
+    row: rowOf({
+      ...base,
+      value: 0,
+      passed: null,
+      label: JUDGE_LABELS.error,
+      comment: `${error.code}: ${error.message}`,
+    }),
+  });
+
+  // The key first: a call that cannot be made must not spend the project's budget.
+  let apiKey: string;
+  try {
+    apiKey = await dependencies.resolveApiKey(judge.apiKeySecretRef);
+  } catch (error) {
+    if (!(error instanceof JudgeError)) throw error;
+    return errorScore(error);
+  }
+
   if (!(await dependencies.budget.tryReserve(job.projectId, judge))) {
     return { outcome: JUDGE_OUTCOMES.budgetExhausted };
   }
@@ -118,7 +138,7 @@ export async function runJudgeJob(
       {
         baseURL: judge.endpoint,
         model: judge.model,
-        apiKey: await dependencies.resolveApiKey(judge.apiKeySecretRef),
+        apiKey,
         timeoutMs: dependencies.timeoutMs,
       },
       buildJudgeMessages(job.rubric, { input: span.input_text, output: span.output_text }),
@@ -137,13 +157,6 @@ export async function runJudgeJob(
     if (error instanceof JudgeCallError && isRetryableJudgeError(error) && !attempt.isLastAttempt) {
       throw error;
     }
-    const row = rowOf({
-      ...base,
-      value: 0,
-      passed: null,
-      label: JUDGE_LABELS.error,
-      comment: `${error.code}: ${error.message}`,
-    });
-    return { outcome: JUDGE_OUTCOMES.errorScored, row };
+    return errorScore(error);
   }
 }
