@@ -72,6 +72,25 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** The dashboards' rollup tiers: per minute, and the hourly, daily and per-project ones. */
+const ROLLUP_TIERS = ['minutely', 'hourly', 'daily', 'project_hourly'] as const;
+
+/** Requests each rollup tier counts for a project, in ROLLUP_TIERS order. */
+async function rollupRequests(projectId: string): Promise<number[]> {
+  const counts: number[] = [];
+  for (const tier of ROLLUP_TIERS) {
+    const rollup = await clickhouse.query({
+      query: `SELECT sum(requests) AS requests FROM span_metrics_${tier}
+        WHERE project_id = {projectId:String}`,
+      query_params: { projectId },
+      format: 'JSONEachRow',
+    });
+    const [row] = await rollup.json<{ requests: number | string }>();
+    counts.push(Number(row?.requests ?? 0));
+  }
+  return counts;
+}
+
 describe('ingest handler', () => {
   it('stores every span of plain and gzip records in one invocation', async () => {
     // Prepare
@@ -116,17 +135,7 @@ describe('ingest handler', () => {
     expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
     // The dashboards' rollups (fed by materialized views, the hourly, daily and per-project
     // tiers chained on the per-minute one) skip the redelivered inserts too.
-    for (const tier of ['minutely', 'hourly', 'daily', 'project_hourly']) {
-      const rollup = await clickhouse.query({
-        query: `SELECT sum(requests) AS requests FROM span_metrics_${tier}
-          WHERE project_id = {projectId:String}`,
-        query_params: { projectId: key.projectId },
-        format: 'JSONEachRow',
-      });
-      expect(
-        (await rollup.json<{ requests: number | string }>()).map((row) => Number(row.requests)),
-      ).toEqual([3]);
-    }
+    expect(await rollupRequests(key.projectId)).toEqual(ROLLUP_TIERS.map(() => 3));
     const sequence = event.Records[2]!.kinesis.sequenceNumber;
     expect(await listDeadLetters(clickhouse, { sequenceNumbers: [sequence] })).toHaveLength(1);
   });
@@ -348,18 +357,7 @@ describe('ingest handler', () => {
     );
     expect(retried.batchItemFailures).toEqual([]);
     expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(3);
-    for (const tier of ['minutely', 'hourly', 'daily', 'project_hourly']) {
-      const rollup = await clickhouse.query({
-        query: `SELECT sum(requests) AS requests FROM span_metrics_${tier}
-          WHERE project_id = {projectId:String}`,
-        query_params: { projectId: key.projectId },
-        format: 'JSONEachRow',
-      });
-      expect(
-        (await rollup.json<{ requests: number | string }>()).map((row) => Number(row.requests)),
-        tier,
-      ).toEqual([3]);
-    }
+    expect(await rollupRequests(key.projectId)).toEqual(ROLLUP_TIERS.map(() => 3));
   });
 
   it('keeps personal data out of dead-letter details', async () => {
