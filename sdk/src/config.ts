@@ -202,7 +202,13 @@ export function createSdkKinesisClient(config: KinesisConnection | SightlineConf
     region: config.region ?? 'us-east-1',
     maxAttempts: 1,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }),
+    // Without throwOnRequestTimeout a request past requestTimeout only logs a warning (into the
+    // host's stderr) and stays open; the export pipeline also bounds every request itself.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 2_000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    }),
     ...(plainHttp && !hasCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

@@ -41,6 +41,13 @@ export interface ExportSettings {
   maxRetries: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * Longest one PutRecords request may take before it counts as failed, whatever client sends
+   * it. The AWS SDK's own `requestTimeout` only logs a warning unless the client sets
+   * `throwOnRequestTimeout`, so an endpoint that took a request and never answered held it,
+   * every request after it (one is in flight at a time) and every flush waiting, forever.
+   */
+  requestTimeoutMs: number;
   gzip: boolean;
   gzipLevel: number;
   /** Bytes of record data per PutRecords request (Kinesis allows 5 MiB). */
@@ -55,6 +62,7 @@ export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'streamName' | 'signe
   maxRetries: 8,
   retryBaseMs: 100,
   retryMaxMs: 5_000,
+  requestTimeoutMs: 10_000,
   gzip: true,
   gzipLevel: DEFAULT_GZIP_LEVEL,
   maxRequestBytes: 512 * 1_024,
@@ -357,6 +365,7 @@ export class ExportPipeline {
             PartitionKey: entry.partitionKey,
           })),
         }),
+        { abortSignal: AbortSignal.timeout(this.#options.requestTimeoutMs) },
       );
       const results = response.Records ?? [];
       request.forEach((entry, index) => {

@@ -73,6 +73,8 @@ export interface KinesisTransportOptions {
   maxRetries?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Longest one PutRecords request may take before it fails (and is retried). Default 10 s. */
+  requestTimeoutMs?: number;
   gzip?: boolean;
   /** gzip level (1 fastest … 9 smallest). Default 1. */
   gzipLevel?: number;
@@ -207,6 +209,7 @@ export class KinesisTransport implements Transport {
         maxRetries: options.maxRetries,
         retryBaseMs: options.retryBaseMs,
         retryMaxMs: options.retryMaxMs,
+        requestTimeoutMs: options.requestTimeoutMs,
         gzip: options.gzip,
         gzipLevel: options.gzipLevel,
         maxRequestBytes: options.maxRequestBytes,
@@ -279,6 +282,10 @@ export class KinesisTransport implements Transport {
     this.#timer = undefined;
     await this.flush();
     this.#closed = true;
+    // Items that ended while the first flush waited are sent too (later ones are now dropped and
+    // counted): the exporter must not be closed with a batch still in flight, which would
+    // never settle.
+    await this.flush();
     await this.#exporter.close();
   }
 

@@ -1,0 +1,119 @@
+/**
+ * The transport when its export cannot finish normally: a Kinesis endpoint that takes requests
+ * and never answers, and a shutdown that items keep arriving during. Each case runs with export
+ * on the worker thread and on the host's thread, against a local server speaking PutRecords.
+ */
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { startScriptedHttpServer } from '../../../test/fakes/scriptedHttpServer.ts';
+import { buildScore } from '../../../test/helpers/factories.ts';
+import { decodeRecordItems } from '../../../test/helpers/sdkRecords.ts';
+import type { ExportThread } from './BatchExporter.ts';
+import { KinesisTransport } from './KinesisTransport.ts';
+
+const signer = {
+  projectId: 'failures',
+  keyId: 'ik_fail',
+  secret: 'f'.repeat(43),
+  sdk: { name: 'test', version: '1' },
+};
+
+/** How the stand-in answers each PutRecords request. */
+type Answer = { mode: 'never' } | { mode: 'after'; delayMs: number };
+
+/** A PutRecords stand-in that accepts every record, late or never; counts the items taken. */
+async function startKinesisStandIn(answer: Answer) {
+  const accepted = { items: 0 };
+  const server = await startScriptedHttpServer<never>(async (request, _reply, response) => {
+    if (answer.mode === 'never') return;
+    await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    const records = (request.body?.Records as Array<{ Data: string }> | undefined) ?? [];
+    for (const record of records)
+      accepted.items += decodeRecordItems(Buffer.from(record.Data, 'base64')).length;
+    acceptAll(response, records.length);
+  });
+  return { endpoint: server.url, accepted, close: () => server.close() };
+}
+
+function acceptAll(response: ServerResponse, count: number): void {
+  response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+  response.end(
+    JSON.stringify({
+      FailedRecordCount: 0,
+      Records: Array.from({ length: count }, (_, index) => ({
+        SequenceNumber: String(index + 1),
+        ShardId: 'shardId-000000000000',
+      })),
+    }),
+  );
+}
+
+/** Resolves with what `work` settled to, or `'did not settle'` after `ms`. */
+function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T | 'did not settle'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'did not settle'>((resolve) => {
+    timer = setTimeout(() => resolve('did not settle'), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+describe.each<ExportThread>(['worker', 'main'])(
+  'KinesisTransport export failures (export on the %s thread)',
+  (exportThread) => {
+    it('gives up on a request the endpoint never answers, counted, instead of hanging the flush', async () => {
+      // Prepare: the endpoint takes the request and never answers.
+      const kinesis = await startKinesisStandIn({ mode: 'never' });
+      const errors: unknown[] = [];
+      const transport = new KinesisTransport({
+        kinesis: { endpoint: kinesis.endpoint },
+        exportThread,
+        streamName: 'hangs',
+        signer,
+        maxRetries: 0,
+        requestTimeoutMs: 500,
+        onError: (error) => errors.push(error),
+      });
+      try {
+        // Act
+        transport.enqueue(buildScore());
+        const flushed = await settlesWithin(transport.flush(), 10_000);
+        // Assess: the request's deadline was half a second.
+        expect(flushed).toBeUndefined();
+        expect(transport.stats()).toMatchObject({ queued: 0, sent: 0, dropped: 1 });
+        expect(errors.length).toBeGreaterThan(0);
+      } finally {
+        await kinesis.close();
+        await settlesWithin(transport.shutdown(), 10_000);
+      }
+    });
+
+    it('sends what arrives while shutdown flushes, and a flush after shutdown settles', async () => {
+      // Prepare: answers come late, so items arrive while the shutdown's flush waits.
+      const kinesis = await startKinesisStandIn({ mode: 'after', delayMs: 300 });
+      const transport = new KinesisTransport({
+        kinesis: { endpoint: kinesis.endpoint },
+        exportThread,
+        streamName: 'late',
+        signer,
+        maxBatchItems: 10,
+      });
+      try {
+        // Act
+        transport.enqueue(buildScore());
+        const shutdown = transport.shutdown();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        for (let index = 0; index < 20; index += 1) transport.enqueue(buildScore());
+        await shutdown;
+        const afterShutdown = transport.stats();
+        const laterFlush = await settlesWithin(transport.flush(), 5_000);
+        // Assess: every item is sent or counted as dropped once shutdown resolves.
+        expect(afterShutdown.queued).toBe(0);
+        expect(afterShutdown.sent + afterShutdown.dropped).toBe(21);
+        expect(afterShutdown.sent).toBe(kinesis.accepted.items);
+        expect(laterFlush).toBeUndefined();
+      } finally {
+        await kinesis.close();
+      }
+    });
+  },
+);
