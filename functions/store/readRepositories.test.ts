@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpanItemSchema, type SpanItemInput } from '@sightline/sdk/contract';
-import { buildSpan, hex } from '../../test/helpers/factories.ts';
+import type { SpanItemInput } from '@sightline/sdk/contract';
+import { buildSpan, hex, storedSpanRow } from '../../test/helpers/factories.ts';
 import { parseServerEnv } from '../config/env.ts';
 import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { toDateTime64 } from './dateTime.ts';
@@ -27,7 +27,6 @@ import { runMigrations } from './migrate.ts';
 import { getTraceSpans, type TraceSpan } from './spansRepository.ts';
 import { comparePromptVersions, listPromptVersions } from './promptVersionsRepository.ts';
 import { InvalidQueryError } from './queryErrors.ts';
-import { toSpanRow } from './spanRows.ts';
 import { InvalidCursorError, searchTraces, type TraceListRow } from './traceSearchRepository.ts';
 import { listUsers } from './usersRepository.ts';
 
@@ -48,22 +47,7 @@ interface Enrichment {
 }
 
 function row(span: SpanItemInput, enrichment: Enrichment = {}, project = projectId) {
-  const parsed = SpanItemSchema.parse(span);
-  return {
-    ...toSpanRow(parsed, {
-      projectId: project,
-      ingestKeyId: 'ik_test',
-      sdkName: 'test',
-      sdkVersion: '0',
-      shardId: 'shard-0',
-      sequenceNumber: '1',
-      ingestedAt: BASE + 10_000,
-      retentionDays: 90,
-    }),
-    cost_usd: enrichment.cost_usd ?? null,
-    pii_types: enrichment.pii_types ?? [],
-    pii_count: enrichment.pii_count ?? 0,
-  };
+  return storedSpanRow(span, project, BASE + 10_000, enrichment);
 }
 
 const traceIds = { t0: hex(16), t1: hex(16), t2: hex(16), t3: hex(16) };

@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpanItemSchema, type SpanItemInput } from '@sightline/sdk/contract';
-import { buildSpan, hex } from '../../test/helpers/factories.ts';
+import type { SpanItemInput } from '@sightline/sdk/contract';
+import { buildSpan, hex, storedSpanRow } from '../../test/helpers/factories.ts';
 import { parseServerEnv } from '../config/env.ts';
 import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { insertRows } from './insertRows.ts';
 import { loadMigrations, runMigrations } from './migrate.ts';
-import { toSpanRow } from './spanRows.ts';
 import { searchTraces, type TraceListRow } from './traceSearchRepository.ts';
 
 let home: string;
@@ -32,21 +31,7 @@ type SearchArgs = Parameters<typeof searchTraces>[1];
 type Filter = Omit<SearchArgs['filter'], 'range'> & { range?: SearchArgs['filter']['range'] };
 
 function row(project: string, span: SpanItemInput) {
-  return {
-    ...toSpanRow(SpanItemSchema.parse(span), {
-      projectId: project,
-      ingestKeyId: 'ik_test',
-      sdkName: 'test',
-      sdkVersion: '0',
-      shardId: 'shard-0',
-      sequenceNumber: '1',
-      ingestedAt: BASE + 10_000,
-      retentionDays: 90,
-    }),
-    cost_usd: null,
-    pii_types: [],
-    pii_count: 0,
-  };
+  return storedSpanRow(span, project, BASE + 10_000);
 }
 
 function text(content: string) {

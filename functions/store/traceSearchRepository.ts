@@ -6,7 +6,9 @@
  *
  * A trace belongs to the list when it starts in the range. Span filters (model, user,
  * session, prompt, environment, tags, PII, text) keep the traces with at least one matching
- * span; trace filters (status, cost, latency, eval score) apply to the trace as a whole.
+ * span (a prompt's name and version on one span; a text searched with a user or session is
+ * looked for in that user's or session's spans); trace filters (status, cost, latency, eval
+ * score) apply to the trace as a whole, all of it, also after the range's end.
  *
  * Two ways to a page:
  * - By time (no text, user or session filter): trace_summaries, sorted by hour, answers the
@@ -24,6 +26,7 @@
  *   `substring` mode the n-gram indexes on lowerUTF8(...) where they are built, else a scan.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { dateTime64Micros } from './dateTime.ts';
 import { decodeCursor, encodeCursor } from './queryCursor.ts';
 import { InvalidCursorError, InvalidQueryError } from './queryErrors.ts';
 import { rangeParams, requireLimit, type TimeRange } from './timeRange.ts';
@@ -118,9 +121,10 @@ const MAX_CANDIDATE_STEPS = 12;
 const FIRST_TEXT_SLICE_US = 3_600e6;
 
 /**
- * How far before and after a narrow window a trace's other spans are gathered. A trace whose
- * spans are further apart than this around the window's edge is listed by the spans within
- * it (its start may then show later than it was); the whole-range pass has no such bound.
+ * How far before and after a window (the whole range included) a trace's other spans are
+ * gathered to filter and sort it. A trace whose spans are further apart than this around the
+ * window's edge is judged by the spans within reach; one taken to start in the range that way
+ * is left out once its whole row shows an earlier start (the page is then shorter).
  */
 export const TRACE_SLACK_US = 3_600e6;
 
@@ -798,13 +802,11 @@ function windowsFor(sort: TraceSort, range: Window, widths: number[]): Window[] 
 /**
  * The rows a window's traces are read from: the window and the slack around it, before the
  * range's start too, so a trace that began just before the range shows that start and is left
- * out, as the candidate path (whole traces) leaves it out.
+ * out, as the candidate path (whole traces) leaves it out; and past the range's end, so a trace
+ * that starts in the range and goes on after it is filtered, sorted and shown whole.
  */
-function rowsAround(window: Window, range: Window): Window {
-  return {
-    fromUs: window.fromUs - TRACE_SLACK_US,
-    toUs: Math.min(range.toUs, window.toUs + TRACE_SLACK_US),
-  };
+function rowsAround(window: Window): Window {
+  return { fromUs: window.fromUs - TRACE_SLACK_US, toUs: window.toUs + TRACE_SLACK_US };
 }
 
 interface SearchArgs {
@@ -838,7 +840,7 @@ async function searchByWindows(client: ClickHouseClient, args: SearchArgs): Prom
   for (const window of windowsFor(args.sort, args.remaining, widths)) {
     const page = {
       ...args,
-      rows: rowsAround(window, args.range),
+      rows: rowsAround(window),
       starts: { fromUs: Math.max(window.fromUs, args.range.fromUs), toUs: window.toUs },
     };
     const fromListRows = listRows && window.toUs - window.fromUs <= LIST_ROWS_MAX_WINDOW_US;
@@ -878,11 +880,13 @@ async function searchByCandidates(
   // session's history (few rows, sorted by hour).
   const scans = source.kind === 'spans' && source.scans;
   let sliceWidthUs = scans ? FIRST_TEXT_SLICE_US : Number.POSITIVE_INFINITY;
-  let sliceFromUs = remaining.toUs;
+  // Matching rows are read from the range's end even past a cursor: a trace that starts
+  // before the cursor may match only by a span after it.
+  let sliceFromUs = range.toUs;
   let sliceComplete = true;
-  let sourceToUs = remaining.toUs;
+  let sourceToUs = range.toUs;
   // Once every pending row is consumed, the traces starting from here on are all known.
-  let pendingCompleteFromUs = remaining.toUs;
+  let pendingCompleteFromUs = range.toUs;
   let startsToUs = remaining.toUs;
   const tracesPerStep = 2 * (limit + 1);
   // A page usually needs about a page of matching rows: read that many first, more if not.
@@ -964,9 +968,11 @@ async function searchWithCandidateSubquery(
   args: SearchArgs & { source: CandidateSource },
 ): Promise<PageEntry[]> {
   const { source, remaining } = args;
+  // Matching rows up to the range's end: a trace starting in `remaining` may match by a later span.
+  const rows = { fromUs: remaining.fromUs, toUs: args.range.toUs };
   const built: BuiltFilter = {
     ...args.built,
-    params: candidateParams(args.built, source, args.filter.projectId, remaining),
+    params: candidateParams(args.built, source, args.filter.projectId, rows),
   };
   return queryPageAmong(client, {
     ...args,
@@ -1056,5 +1062,13 @@ export async function searchTraces(
       ? encodeCursor({ scope, after: last.t_sort, id: last.trace_id })
       : null;
   const rows = await fetchPageDetails(client, { projectId: filter.projectId, page });
-  return { rows: rows.map(toTraceListRow), nextCursor };
+  // A trace whose spans lie further apart than TRACE_SLACK_US across the range's start can be
+  // taken to start in it by the spans read; its whole row says otherwise, and it is left out
+  // (the page is then shorter, its cursor unchanged).
+  const startsInRange = (row: TraceAggregateRow) => {
+    const text = row.t_start_text;
+    const startUs = dateTime64Micros(`${text.slice(0, 10)} ${text.slice(11, -1)}`);
+    return startUs >= range.fromUs && startUs < range.toUs;
+  };
+  return { rows: rows.filter(startsInRange).map(toTraceListRow), nextCursor };
 }

@@ -1,11 +1,12 @@
 /**
- * Factories for test inputs: spans, scores, signed records and Kinesis events, each with
- * realistic defaults that a test overrides where it matters.
+ * Factories for test inputs: spans, scores, signed records, Kinesis events and stored span
+ * rows, each with realistic defaults that a test overrides where it matters.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import {
+  SpanItemSchema,
   WIRE_CONTRACT_VERSION,
   frameRecord,
   signItems,
@@ -14,6 +15,7 @@ import {
   type ScoreItem,
   type SpanItemInput,
 } from '@sightline/sdk/contract';
+import { toSpanRow } from '../../functions/store/spanRows.ts';
 
 export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -314,3 +316,38 @@ export const REFUSED_SCORE_VALUES: readonly unknown[] = [
   [1],
   10n,
 ];
+
+/** The enrichment columns of a stored span (what ingest's detectors and pricing fill). */
+export interface StoredSpanEnrichment {
+  cost_usd?: number | null;
+  pii_types?: string[];
+  pii_count?: number;
+}
+
+/**
+ * A `spans` row for `span` of `projectId` as ingest stores it (ingested at `ingestedAt`, 90
+ * days' retention), with the enrichment columns given or empty: for tests that insert rows
+ * directly.
+ */
+export function storedSpanRow(
+  span: SpanItemInput,
+  projectId: string,
+  ingestedAt: number,
+  enrichment: StoredSpanEnrichment = {},
+) {
+  return {
+    ...toSpanRow(SpanItemSchema.parse(span), {
+      projectId,
+      ingestKeyId: 'ik_test',
+      sdkName: 'test',
+      sdkVersion: '0',
+      shardId: 'shard-0',
+      sequenceNumber: '1',
+      ingestedAt,
+      retentionDays: 90,
+    }),
+    cost_usd: enrichment.cost_usd ?? null,
+    pii_types: enrichment.pii_types ?? [],
+    pii_count: enrichment.pii_count ?? 0,
+  };
+}
