@@ -9,7 +9,10 @@ import { startScriptedHttpServer } from '../../../test/fakes/scriptedHttpServer.
 import { buildScore } from '../../../test/helpers/factories.ts';
 import { decodeRecordItems } from '../../../test/helpers/sdkRecords.ts';
 import type { ExportThread } from './BatchExporter.ts';
+import { DEFAULT_EXPORT_SETTINGS } from './ExportPipeline.ts';
+import { ItemFrameWriter } from './itemFrames.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
+import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
 
 const signer = {
   projectId: 'failures',
@@ -117,3 +120,38 @@ describe.each<ExportThread>(['worker', 'main'])(
     });
   },
 );
+
+describe('WorkerBatchExporter.close', () => {
+  it('settles a batch still in flight as dropped, and one handed over after it', async () => {
+    // Prepare: the endpoint never answers, so the batch is still in the worker at close().
+    const kinesis = await startKinesisStandIn({ mode: 'never' });
+    const exporter = new WorkerBatchExporter({
+      settings: { ...DEFAULT_EXPORT_SETTINGS, streamName: 'closing', signer },
+      connection: { endpoint: kinesis.endpoint },
+      sliceMs: 0.5,
+      onError: () => {},
+    });
+    const frames = new ItemFrameWriter();
+    frames.write(buildScore());
+    frames.write(buildScore());
+    try {
+      // Act
+      const inFlight = exporter.exportBatch(frames.takeBatch(), true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await exporter.close();
+      frames.write(buildScore());
+      const afterClose = exporter.exportBatch(frames.takeBatch(), false);
+
+      // Assess
+      expect(await settlesWithin(inFlight, 2_000)).toEqual({
+        sent: 0,
+        dropped: 2,
+        retried: 0,
+        truncated: 0,
+      });
+      expect(await settlesWithin(afterClose, 2_000)).toMatchObject({ sent: 0, dropped: 1 });
+    } finally {
+      await kinesis.close();
+    }
+  });
+});

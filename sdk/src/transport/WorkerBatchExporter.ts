@@ -128,6 +128,7 @@ export class WorkerBatchExporter implements BatchExporter {
   }
 
   exportBatch(batch: FrameBatch, urgent: boolean): Promise<BatchOutcome> {
+    if (this.#closed && !this.#fallback) return Promise.resolve(droppedWhole(batch));
     this.start();
     if (this.#fallback || !this.#worker) return this.#fallbackExporter().exportBatch(batch, urgent);
     const worker = this.#worker;
@@ -153,11 +154,19 @@ export class WorkerBatchExporter implements BatchExporter {
     this.#worker?.ref();
   }
 
+  /**
+   * Stops the worker. Its owner flushes first; a batch still in flight then (or handed over
+   * after) is settled as dropped, so nothing waits on it for ever and every item is counted.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker) await worker.terminate().catch(() => undefined);
+    const unsettled = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    this.#awaited.clear();
+    for (const { batch, resolve } of unsettled) resolve(droppedWhole(batch));
     await this.#fallback?.close();
   }
 
@@ -213,6 +222,10 @@ export class WorkerBatchExporter implements BatchExporter {
       // A throwing error callback must not break the transport.
     }
   }
+}
+
+function droppedWhole(batch: FrameBatch): BatchOutcome {
+  return { sent: 0, dropped: batch.count, retried: 0, truncated: 0 };
 }
 
 function describe(error: unknown): string {
