@@ -387,8 +387,9 @@ export async function getTopUsersByCost(
        GROUP BY user_id ORDER BY u_cost DESC, u_requests DESC, user_id LIMIT {limit:UInt32}`
     : `SELECT user_id, countIf(kind IN ('llm', 'embedding')) AS u_requests,
          countIf(kind IN ('llm', 'embedding') AND status_code = 'error') AS u_errors,
-         sum(ifNull(cost_usd, 0)) AS u_cost, sum(input_tokens) AS u_input,
-         sum(output_tokens) AS u_output
+         sumIf(ifNull(cost_usd, 0), kind IN ('llm', 'embedding')) AS u_cost,
+         sumIf(input_tokens, kind IN ('llm', 'embedding')) AS u_input,
+         sumIf(output_tokens, kind IN ('llm', 'embedding')) AS u_output
        FROM spans FINAL WHERE ${conditions.join(' AND ')}
        GROUP BY user_id ORDER BY u_cost DESC, u_requests DESC, user_id LIMIT {limit:UInt32}`;
   const result = await client.query({

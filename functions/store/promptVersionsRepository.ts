@@ -103,8 +103,9 @@ export async function comparePromptVersions(
           AND start_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
           AND start_time < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
           AND prompt_name = {promptName:String}
-          AND prompt_version IN {versions:Array(String)}
         GROUP BY trace_id
+        -- The version the trace's first span with this prompt used, then only the two compared.
+        HAVING p_version IN {versions:Array(String)}
       ) AS v ON e.trace_id = v.trace_id
       GROUP BY p_version, evaluator
       ORDER BY p_version, evaluator`,
