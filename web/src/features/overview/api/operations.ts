@@ -12,12 +12,12 @@ const filterValue = z.string().min(1).max(256);
 /** Filters every metrics read accepts (all optional, combined with AND). */
 export const metricsFilterQueryShape = {
   ...timeRangeQueryShape,
-  model: filterValue.optional().describe('Response model (or request model when none).'),
+  model: filterValue.optional().describe('The model the calls requested.'),
   environment: filterValue.optional(),
   promptName: filterValue.optional(),
   promptVersion: filterValue.optional(),
   tag: filterValue.optional().describe('Spans carrying this tag.'),
-  name: filterValue.optional().describe('Root span name (route).'),
+  name: filterValue.optional().describe('The model call span’s name.'),
 };
 
 export const MetricsQuerySchema = z.object(metricsFilterQueryShape).superRefine(checkTimeRange);
