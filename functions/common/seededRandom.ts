@@ -31,3 +31,14 @@ export function pick<T>(items: readonly T[], random: Random): T {
   if (item === undefined) throw new RangeError('pick from an empty list');
   return item;
 }
+
+/** `bytes` random bytes as lower-case hex (ids for generated test data). */
+export function randomHex(bytes: number, random: Random): string {
+  let hex = '';
+  for (let index = 0; index < bytes; index += 1) {
+    hex += Math.floor(random() * 256)
+      .toString(16)
+      .padStart(2, '0');
+  }
+  return hex;
+}

@@ -10,14 +10,11 @@
  * value) and be null when no call reports one. The test at the end stores an insert without a
  * token after one with a token, which the embedded engine once dropped.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { randomHex, seededRandom } from '../common/seededRandom.ts';
+import { openTestStore, type TestStore } from '../../test/helpers/testStore.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSpan, hex, storedSpanRow } from '../../test/helpers/factories.ts';
-import { parseServerEnv } from '../config/env.ts';
-import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { insertRows } from './insertRows.ts';
 import {
   getMetricsBreakdown,
@@ -30,10 +27,8 @@ import {
   type MetricsValues,
   type TopUserRow,
 } from './metricsRepository.ts';
-import { runMigrations } from './migrate.ts';
 
-let home: string;
-let embedded: EmbeddedClickHouse;
+let testStore: TestStore;
 let client: ClickHouseClient;
 
 const MINUTE = 60_000;
@@ -49,17 +44,6 @@ const LAST_MS = D2 + 20 * HOUR;
 
 const projectId = `p-${hex(6)}`;
 const otherProjectId = `p-${hex(6)}`;
-
-/** mulberry32: the same spans on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Kind = 'llm' | 'embedding' | 'tool' | 'agent' | 'chain';
 
@@ -102,12 +86,7 @@ function generateSpans(seed: number, count: number): GeneratedSpan[] {
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
   const maybe = <T>(probability: number, value: () => T): T | undefined =>
     random() < probability ? value() : undefined;
-  const id = (bytes: number) =>
-    Array.from({ length: bytes }, () =>
-      Math.floor(random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    ).join('');
+  const id = (bytes: number) => randomHex(bytes, random);
   const anchors = [D0, D1, D2, D0 - 3 * HOUR, D0 + 5 * HOUR, D1 + 13 * HOUR, D2 + 7 * HOUR];
   const spans: GeneratedSpan[] = [];
   for (let index = 0; index < count; index += 1) {
@@ -426,10 +405,8 @@ const DIMENSIONS: BreakdownDimension[] = ['model', 'prompt_version', 'environmen
 const rangeOf = (fromMs: number, toMs: number) => ({ from: new Date(fromMs), to: new Date(toMs) });
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'sightline-metrics-oracle-'));
-  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
-  client = embedded.client;
-  await runMigrations(client);
+  testStore = await openTestStore('metrics-oracle');
+  client = testStore.client;
   const batches: GeneratedSpan[][] = [];
   for (let start = 0; start < SPANS.length; start += BATCH_SIZE) {
     batches.push(SPANS.slice(start, start + BATCH_SIZE));
@@ -457,8 +434,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.close();
-  rmSync(home, { recursive: true, force: true });
+  await testStore?.close();
 });
 
 describe('the generated spans', () => {

@@ -9,9 +9,8 @@
  * writes the span's columns, the newest row of each span, of each finding and of each eval
  * score key, FINAL where the doc says so, one project's rows only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { randomHex, seededRandom } from '../common/seededRandom.ts';
+import { openTestStore, type TestStore } from '../../test/helpers/testStore.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,19 +22,15 @@ import {
   type SpanItemInput,
 } from '@sightline/sdk/contract';
 import { buildScore, buildSpan, storedSpanRow } from '../../test/helpers/factories.ts';
-import { parseServerEnv } from '../config/env.ts';
-import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { insertDeadLetters, listDeadLetters, type DeadLetterRow } from './deadLettersRepository.ts';
 import { insertEvalScores, insertFindings } from './enrichmentRows.ts';
 import type { EvalScoreRow } from './evalScoresRepository.ts';
 import type { FindingRow } from './findingsRepository.ts';
-import { runMigrations } from './migrate.ts';
 import { insertScores, toScoreRow } from './scoresRepository.ts';
 import { getTraceSpans, insertSpans, type TraceSpan } from './spansRepository.ts';
 import { getTraceAnnotations } from './traceAnnotationsRepository.ts';
 
-let home: string;
-let embedded: EmbeddedClickHouse;
+let testStore: TestStore;
 let client: ClickHouseClient;
 
 const SEED = 0x5eed_1a7e;
@@ -48,17 +43,6 @@ const INGESTED = BASE + 2 * HOUR;
 const PROJECT = 'p-lookup-oracle';
 const OTHER_PROJECT = 'p-lookup-oracle-other';
 
-/** mulberry32: the same data on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const random = seededRandom(SEED);
 const chance = (p: number): boolean => random() < p;
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
@@ -66,8 +50,7 @@ const integer = (below: number): number => Math.floor(random() * below);
 const maybe = <T>(value: T, p = 0.7): T | undefined => (chance(p) ? value : undefined);
 function hexId(bytes: number): string {
   let id = '';
-  while (id === '' || /^0+$/.test(id))
-    id = Array.from({ length: bytes }, () => integer(256).toString(16).padStart(2, '0')).join('');
+  while (id === '' || /^0+$/.test(id)) id = randomHex(bytes, random);
   return id;
 }
 
@@ -671,10 +654,8 @@ const withoutBookkeeping = <Row extends { createdAtMs: number }>({
 }: Row) => row;
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'sightline-trace-lookup-oracle-'));
-  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
-  client = embedded.client;
-  await runMigrations(client);
+  testStore = await openTestStore('trace-lookup-oracle');
+  client = testStore.client;
   for (const batch of spanBatches) {
     await insertSpans(client, batch.deliveries.map(rowOf), batch.token);
   }
@@ -695,8 +676,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.close();
-  rmSync(home, { recursive: true, force: true });
+  await testStore?.close();
 });
 
 describe('the generated data set', () => {

@@ -10,18 +10,14 @@
  * spans lie more than TRACE_SLACK_US apart across the range's start, and where a text search
  * looks for the user or session asked for.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { randomHex, seededRandom } from '../common/seededRandom.ts';
+import { openTestStore, type TestStore } from '../../test/helpers/testStore.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpanItemInput } from '@sightline/sdk/contract';
 import { buildSpan, hex, storedSpanRow } from '../../test/helpers/factories.ts';
-import { parseServerEnv } from '../config/env.ts';
-import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { toDateTime64 } from './dateTime.ts';
 import { insertRows } from './insertRows.ts';
-import { runMigrations } from './migrate.ts';
 import { compareStrings } from './traceListRows.ts';
 import {
   searchTraces,
@@ -30,25 +26,13 @@ import {
   type TraceSort,
 } from './traceSearchRepository.ts';
 
-let home: string;
-let embedded: EmbeddedClickHouse;
+let testStore: TestStore;
 let client: ClickHouseClient;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 // Two days ago on a whole hour: inside the retention TTL, and minute buckets line up.
 const BASE = Math.floor((Date.now() - 2 * 86_400_000) / HOUR) * HOUR;
-
-/** mulberry32: the same traces on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One span as generated: the facts the reference reads. */
 interface GeneratedSpan {
@@ -96,12 +80,7 @@ function generateTraces(
 ) {
   const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const id = (bytes: number) =>
-    Array.from({ length: bytes }, () =>
-      Math.floor(random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    ).join('');
+  const id = (bytes: number) => randomHex(bytes, random);
   const spans: GeneratedSpan[] = [];
   const evals: GeneratedEval[] = [];
   let previousStart = BASE;
@@ -557,10 +536,8 @@ const RANGES = {
 } as const;
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'sightline-trace-search-oracle-'));
-  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
-  client = embedded.client;
-  await runMigrations(client);
+  testStore = await openTestStore('trace-search-oracle');
+  client = testStore.client;
   await store(project, data);
   await store(rootKeysProject, rootKeysData);
   reference = referenceTraces(data);
@@ -568,8 +545,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.close();
-  rmSync(home, { recursive: true, force: true });
+  await testStore?.close();
 });
 
 describe('the generated data set', () => {

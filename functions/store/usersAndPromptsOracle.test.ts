@@ -9,25 +9,20 @@
  * for the version its first span with the prompt used, and a user's tokens and cost are their
  * model calls'.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { randomHex, seededRandom } from '../common/seededRandom.ts';
+import { openTestStore, type TestStore } from '../../test/helpers/testStore.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpanItemInput } from '@sightline/sdk/contract';
 import { buildSpan, hex, storedSpanRow } from '../../test/helpers/factories.ts';
-import { parseServerEnv } from '../config/env.ts';
-import { openEmbeddedClickHouse, type EmbeddedClickHouse } from './clickhouseClient.ts';
 import { toDateTime64 } from './dateTime.ts';
 import { insertRows } from './insertRows.ts';
 import { getTopUsersByCost, type MetricsFilter, type MetricsValues } from './metricsRepository.ts';
-import { runMigrations } from './migrate.ts';
 import { comparePromptVersions, listPromptVersions } from './promptVersionsRepository.ts';
 import { compareStrings } from './traceListRows.ts';
 import { listUsers, type UserRow, type UserSort } from './usersRepository.ts';
 
-let home: string;
-let embedded: EmbeddedClickHouse;
+let testStore: TestStore;
 let client: ClickHouseClient;
 
 const SECOND = 1_000;
@@ -38,17 +33,6 @@ const DAY = 86_400_000;
 const BASE = Math.floor((Date.now() - 5 * DAY) / HOUR) * HOUR;
 const at = (hours: number, minutes = 0, seconds = 0) =>
   BASE + hours * HOUR + minutes * MINUTE + seconds * SECOND;
-
-/** mulberry32: the same data on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Kind = 'llm' | 'embedding' | 'tool' | 'agent' | 'chain';
 
@@ -100,12 +84,7 @@ const isModelCall = (kind: Kind) => kind === 'llm' || kind === 'embedding';
 function generate(seed: number, count: number) {
   const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const id = (bytes: number) =>
-    Array.from({ length: bytes }, () =>
-      Math.floor(random() * 256)
-        .toString(16)
-        .padStart(2, '0'),
-    ).join('');
+  const id = (bytes: number) => randomHex(bytes, random);
   const spans: GeneratedSpan[] = [];
   const evals: GeneratedEval[] = [];
   for (let trace = 0; trace < count; trace += 1) {
@@ -557,10 +536,8 @@ function spanEdgedRange(index: number, hours: number): Range {
 }
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'sightline-users-prompts-oracle-'));
-  embedded = await openEmbeddedClickHouse(parseServerEnv({ SIGHTLINE_HOME: home }));
-  client = embedded.client;
-  await runMigrations(client);
+  testStore = await openTestStore('users-prompts-oracle');
+  client = testStore.client;
   await store(project, data);
   // Another project's spans, same users and prompts, and a score for one of our traces.
   await store(otherProject, {
@@ -582,8 +559,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  rmSync(home, { recursive: true, force: true });
+  await testStore?.close();
 });
 
 describe('the generated data set', () => {
