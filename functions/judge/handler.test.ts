@@ -550,6 +550,41 @@ describe('LLM-as-judge', () => {
     expect(judged).toEqual([]);
   });
 
+  it('calls the judge once for a job that arrives twice in one batch', async () => {
+    // Prepare: SQS delivers at least once, so one batch may hold the same job twice; the score
+    // of the first is only stored at the batch's end, where the second cannot see it.
+    const rig = await startRig({});
+    const span = buildSpan();
+    await rig.ingest([span]);
+    const body = JSON.stringify({
+      projectId: rig.key.projectId,
+      traceId: span.traceId,
+      spanId: span.spanId,
+      rubric: 'faithfulness',
+    });
+    const event = {
+      Records: [0, 1].map((index) =>
+        toSqsRecord(
+          { messageId: `d${index}`, body, receiptHandle: `r${index}`, receiveCount: 1, sentAt: 0 },
+          'arn:aws:sqs:us-east-1:000000000000:judge',
+          'us-east-1',
+        ),
+      ),
+    };
+    const callsBefore = judgeServer.completions();
+
+    // Act
+    const response = await rig.judgeHandler(event, context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(judgeServer.completions() - callsBefore).toBe(1);
+    const judged = (
+      await traceEvalScores(clickhouse, { projectId: rig.key.projectId, traceId: span.traceId })
+    ).filter((score) => score.evaluator.startsWith('judge:'));
+    expect(judged).toHaveLength(1);
+  });
+
   it('drops a message that is not a judge job instead of retrying it', async () => {
     // Prepare
     const rig = await startRig({});

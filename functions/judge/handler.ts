@@ -19,7 +19,7 @@ import { JUDGE_QUEUE_SETTINGS } from './constants.ts';
 import { JudgeJobError } from './errors.ts';
 import { DynamoJudgeBudget } from './JudgeBudget.ts';
 import { resolveJudgeApiKey } from './resolveJudgeApiKey.ts';
-import { runJudgeJob, type JudgeJobDependencies } from './runJudgeJob.ts';
+import { JUDGE_OUTCOMES, runJudgeJob, type JudgeJobDependencies } from './runJudgeJob.ts';
 import { JudgeJobSchema } from './types.ts';
 
 export interface JudgeHandlerDependencies extends JudgeJobDependencies {
@@ -51,6 +51,10 @@ export function createJudgeHandler(
     };
     const outcomes: Record<string, number> = {};
     const rows = new Map<string, EvalScoreInsertRow>();
+    // SQS delivers at least once, so a batch may hold one job twice. Scores are stored at the
+    // batch's end, where the already-scored check of the second cannot see the first's: the
+    // second is taken as already scored (if the first fails, its own retry covers both).
+    const jobsInBatch = new Set<string>();
     const judgeRecord = async (record: SQSRecord) => {
       let body: unknown;
       try {
@@ -68,6 +72,13 @@ export function createJudgeHandler(
         });
         return;
       }
+      const { projectId, traceId, spanId, rubric } = job.data;
+      const jobKey = JSON.stringify([projectId, traceId, spanId, rubric]);
+      if (jobsInBatch.has(jobKey)) {
+        outcomes[JUDGE_OUTCOMES.alreadyScored] = (outcomes[JUDGE_OUTCOMES.alreadyScored] ?? 0) + 1;
+        return;
+      }
+      jobsInBatch.add(jobKey);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
       try {
         const { outcome, row } = await runJudgeJob(job.data, loaded, {
