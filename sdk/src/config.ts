@@ -202,13 +202,10 @@ export function createSdkKinesisClient(config: KinesisConnection | SightlineConf
     region: config.region ?? 'us-east-1',
     maxAttempts: 1,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    // Without throwOnRequestTimeout a request past requestTimeout only logs a warning (into the
-    // host's stderr) and stays open; the export pipeline also bounds every request itself.
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 2_000,
-      requestTimeout: 10_000,
-      throwOnRequestTimeout: true,
-    }),
+    // No requestTimeout here: without throwOnRequestTimeout one only logs a warning (into the
+    // host's stderr) and leaves the request open, and with it the handler's deadline would cap
+    // the transport's `requestTimeoutMs`. The export pipeline gives every request its deadline.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000 }),
     ...(plainHttp && !hasCredentials
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
