@@ -59,5 +59,8 @@ describe('dateTime64Micros', () => {
       Date.UTC(2026, 10, 26, 15, 50, 59) * 1000 + 123_456,
     );
     expect(dateTime64Micros('1970-01-01 00:00:00.000001')).toBe(1);
+    expect(dateTime64Micros('2026-11-26T15:50:59.123456Z')).toBe(
+      dateTime64Micros('2026-11-26 15:50:59.123456'),
+    );
   });
 });

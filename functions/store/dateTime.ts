@@ -62,7 +62,9 @@ export function fromDateTime64(text: string): number {
 /**
  * Microseconds since the epoch of DateTime64(6) text (`YYYY-MM-DD hh:mm:ss.ffffff`, UTC), as an
  * exact integer: what `toUnixTimestamp64Micro` gives in SQL, where `fromDateTime64`'s
- * fractional milliseconds would not compare equal.
+ * fractional milliseconds would not compare equal. The same text in ISO form
+ * (`YYYY-MM-DDThh:mm:ss.ffffffZ`, as the trace list shows starts) reads the same: it is read by
+ * position.
  */
 export function dateTime64Micros(text: string): number {
   const seconds = Date.parse(`${text.slice(0, 10)}T${text.slice(11, 19)}Z`);

@@ -1066,8 +1066,7 @@ export async function searchTraces(
   // taken to start in it by the spans read; its whole row says otherwise, and it is left out
   // (the page is then shorter, its cursor unchanged).
   const startsInRange = (row: TraceAggregateRow) => {
-    const text = row.t_start_text;
-    const startUs = dateTime64Micros(`${text.slice(0, 10)} ${text.slice(11, -1)}`);
+    const startUs = dateTime64Micros(row.t_start_text);
     return startUs >= range.fromUs && startUs < range.toUs;
   };
   return { rows: rows.filter(startsInRange).map(toTraceListRow), nextCursor };
