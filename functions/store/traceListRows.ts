@@ -135,29 +135,41 @@ function sortedUnion(sets: string[][]): string[] {
   return [...new Set(sets.flat())].sort(compareStrings);
 }
 
+/** The document's values that come with their time, in `<field>_at`. */
+type TimedField =
+  | 'first_model'
+  | 'first_user'
+  | 'first_session'
+  | 'first_prompt'
+  | 'first_environment'
+  | 'input_preview'
+  | 'output_preview';
+
+const isText = (value: unknown) => value !== '';
+
 /**
- * The value of the row whose `at` is earliest (latest with `latest`) among the rows where the
- * value is set; '' (or `empty`) when none is.
+ * The `field` of the row whose `<field>_at` is earliest (latest with `latest`) among the rows
+ * where it is set (by `isSet`: not ''); `empty` when none is.
  */
-function byTime<V>(
+function byTime<F extends TimedField>(
   rows: TraceListRowsRow[],
-  value: (row: TraceListRowsRow) => V,
-  at: (row: TraceListRowsRow) => string,
-  isSet: (value: V) => boolean,
-  empty: V,
-  latest = false,
-): V {
-  let best: { value: V; at: string } | undefined;
+  field: F,
+  empty: ListRowDocument[F],
+  {
+    latest = false,
+    isSet = isText,
+  }: { latest?: boolean; isSet?: (value: ListRowDocument[F]) => boolean } = {},
+): ListRowDocument[F] {
+  const atField = `${field}_at` as const;
+  let best: { value: ListRowDocument[F]; at: string } | undefined;
   for (const row of rows) {
-    const candidate = value(row);
+    const candidate = row[field];
     if (!isSet(candidate)) continue;
-    const time = at(row);
+    const time = row[atField];
     if (!best || (latest ? time > best.at : time < best.at)) best = { value: candidate, at: time };
   }
   return best ? best.value : empty;
 }
-
-const isText = (value: string) => value !== '';
 
 /** Folds one trace's rows (at least one) into its list row. */
 export function mergeTraceRows(rows: TraceListRowsRow[]): MergedTrace {
@@ -189,41 +201,11 @@ export function mergeTraceRows(rows: TraceListRowsRow[]): MergedTrace {
     t_duration_ms: (dateTime64Micros(end) - startUs) / 1000,
     t_errors: facts.filter((fact) => fact[1] === 'error').length,
     t_oks: facts.filter((fact) => fact[1] === 'ok').length,
-    t_model: byTime(
-      rows,
-      (r) => r.first_model,
-      (r) => r.first_model_at,
-      isText,
-      '',
-    ),
-    t_user: byTime(
-      rows,
-      (r) => r.first_user,
-      (r) => r.first_user_at,
-      isText,
-      '',
-    ),
-    t_session: byTime(
-      rows,
-      (r) => r.first_session,
-      (r) => r.first_session_at,
-      isText,
-      '',
-    ),
-    t_prompt: byTime(
-      rows,
-      (r) => r.first_prompt,
-      (r) => r.first_prompt_at,
-      (prompt) => prompt[0] !== '',
-      ['', ''] as [string, string],
-    ),
-    t_environment: byTime(
-      rows,
-      (r) => r.first_environment,
-      (r) => r.first_environment_at,
-      isText,
-      '',
-    ),
+    t_model: byTime(rows, 'first_model', ''),
+    t_user: byTime(rows, 'first_user', ''),
+    t_session: byTime(rows, 'first_session', ''),
+    t_prompt: byTime(rows, 'first_prompt', ['', ''], { isSet: (prompt) => prompt[0] !== '' }),
+    t_environment: byTime(rows, 'first_environment', ''),
     t_tags: sortedUnion(rows.map((r) => r.tag_set)),
     t_input_tokens: sum(2),
     t_output_tokens: sum(3),
@@ -235,21 +217,8 @@ export function mergeTraceRows(rows: TraceListRowsRow[]): MergedTrace {
     t_injection: injection,
     t_eval_failed: sortedUnion(rows.map((r) => r.eval_failed_set)),
     t_spans: facts.length,
-    t_input_preview: byTime(
-      rows,
-      (r) => r.input_preview,
-      (r) => r.input_preview_at,
-      isText,
-      '',
-    ),
-    t_output_preview: byTime(
-      rows,
-      (r) => r.output_preview,
-      (r) => r.output_preview_at,
-      isText,
-      '',
-      true,
-    ),
+    t_input_preview: byTime(rows, 'input_preview', ''),
+    t_output_preview: byTime(rows, 'output_preview', '', { latest: true }),
   };
   return { row, startUs };
 }
