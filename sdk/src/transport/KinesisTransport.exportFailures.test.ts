@@ -121,6 +121,23 @@ describe.each<ExportThread>(['worker', 'main'])(
   },
 );
 
+describe('KinesisTransport requestTimeoutMs', () => {
+  it.each([0, -1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
+    'refuses %s at construction instead of failing every export',
+    (requestTimeoutMs) => {
+      expect(
+        () =>
+          new KinesisTransport({
+            kinesis: { endpoint: 'http://127.0.0.1:9' },
+            streamName: 'invalid',
+            signer,
+            requestTimeoutMs,
+          }),
+      ).toThrow(expect.objectContaining({ code: 'SIGHTLINE_CONFIG_ERROR' }));
+    },
+  );
+});
+
 describe('WorkerBatchExporter.close', () => {
   it('settles a batch still in flight as dropped, and one handed over after it', async () => {
     // Prepare: the endpoint never answers, so the batch is still in the worker at close().

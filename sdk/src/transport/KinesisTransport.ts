@@ -14,7 +14,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ResourceLimits } from 'node:worker_threads';
 import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
-import { createSdkKinesisClient, type KinesisConnection } from '../config.ts';
+import { createSdkKinesisClient, SightlineConfigError, type KinesisConnection } from '../config.ts';
 import { conformItem, fitItemWithin } from '../truncateItem.ts';
 import { InThreadBatchExporter, type BatchExporter, type ExportThread } from './BatchExporter.ts';
 import {
@@ -86,6 +86,9 @@ export interface KinesisTransportOptions {
   sliceMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/** The longest delay a Node.js timer takes (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** A string's weight in the buffer: no more than the longest a value is kept (see `write`). */
 const textBytes = (text: unknown): number =>
@@ -203,6 +206,16 @@ export class KinesisTransport implements Transport {
       sliceMs: options.sliceMs ?? 0.5,
     };
     this.#onError = options.onError;
+    const timeout = options.requestTimeoutMs;
+    // Every request's deadline is a timer: anything else would fail every export, not this call.
+    if (
+      timeout !== undefined &&
+      !(Number.isInteger(timeout) && timeout > 0 && timeout <= MAX_TIMER_MS)
+    ) {
+      throw new SightlineConfigError(
+        `Sightline SDK: requestTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+      );
+    }
     const settings: ExportSettings = {
       ...DEFAULT_EXPORT_SETTINGS,
       ...definedOnly({
