@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import {
   EnvelopeHeaderSchema,
   GZIP_MAGIC,
+  ProjectIdSchema,
   WIRE_CONTRACT_VERSION,
   WIRE_LIMITS,
   splitRecord,
@@ -22,9 +23,22 @@ function isGzip(data: Uint8Array): boolean {
   return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
 }
 
+/**
+ * The project an unverifiable header names, for triage. Only an id of the contract's shape is
+ * claimed: anything else is free text the producer sent (an e-mail address, say), and the
+ * claim is stored with the dead letter and logged.
+ */
 function claimedProjectOf(header: unknown): string {
   const projectId = (header as { projectId?: unknown } | null)?.projectId;
-  return typeof projectId === 'string' ? projectId.slice(0, 64) : '';
+  return ProjectIdSchema.safeParse(projectId).success ? (projectId as string) : '';
+}
+
+/** An unsupported version as a detail shows it: a small whole number, else only its kind. */
+function describeVersion(version: unknown): string {
+  if (typeof version === 'number' && Number.isInteger(version) && version >= 0 && version < 1_000)
+    return String(version);
+  if (version === undefined || version === null) return '(missing)';
+  return `(a ${Array.isArray(version) ? 'list' : typeof version})`;
 }
 
 export function decodeRecord(data: Buffer): DecodedRecord {
@@ -67,7 +81,7 @@ export function decodeRecord(data: Buffer): DecodedRecord {
   if (version !== WIRE_CONTRACT_VERSION) {
     return fail(
       DEAD_LETTER_REASONS.unsupportedVersion,
-      `contract version ${JSON.stringify(version ?? null).slice(0, 20)} is not supported (expected ${WIRE_CONTRACT_VERSION})`,
+      `contract version ${describeVersion(version)} is not supported (expected ${WIRE_CONTRACT_VERSION})`,
       claimedProjectId,
     );
   }
