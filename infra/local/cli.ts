@@ -46,6 +46,8 @@ Commands:
   scan [--file F]  read JSON lines {"id", "text"} (stdin or F) and print, per line, the
                    PII findings, secrets, injection and toxicity verdicts ingest would find
   build-web  build the web app's AWS Lambda package for \`cdk deploy\` (docs/deploy.md)
+  build-sdk [--out DIR]  build the SDK's npm package (JavaScript and type declarations;
+            default DIR .sightline/sdk-package), ready for \`npm pack\` or \`npm publish\`
   bootstrap --project ID --name NAME --email EMAIL [--retention-days N]
             in a deployed control plane (AWS credentials, SIGHTLINE_*_TABLE names): create the
             project if it is missing and its first admin (a password printed once)
@@ -309,6 +311,20 @@ async function buildWeb(): Promise<void> {
   );
 }
 
+async function buildSdk(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string', default: path.join('.sightline', 'sdk-package') } },
+  });
+  const { buildSdkPackage } = await import('../sdk/buildSdkPackage.ts');
+  out('Building the SDK package (tsc) …');
+  const packageDirectory = await buildSdkPackage({
+    root: REPOSITORY_ROOT,
+    outDirectory: path.resolve(values.out),
+  });
+  out(`Wrote ${path.relative(process.cwd(), packageDirectory) || '.'}`);
+}
+
 /**
  * The first project and admin of a deployed control plane (docs/deploy.md): nothing in AWS
  * creates them, and every later member is added by an admin in the web app.
@@ -395,6 +411,8 @@ export async function main(argv: string[]): Promise<void> {
       return scan(rest);
     case 'build-web':
       return buildWeb();
+    case 'build-sdk':
+      return buildSdk(rest);
     case 'bootstrap':
       return bootstrap(rest);
     case undefined:

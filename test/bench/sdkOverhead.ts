@@ -5,7 +5,6 @@
  * Sightline's added event-loop delay at 5,000 traced calls/s into kinesalite.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,29 +34,19 @@ function canPin(): boolean {
   }
 }
 
-/** Bundles the SDK with esbuild, as plain JavaScript like a published package. */
-async function bundleSdk(): Promise<string> {
-  const { build } = await import('esbuild');
-  // Inside node_modules so the bundle resolves its external packages from the repository.
-  const directory = path.join(here, '../../node_modules/.cache/sightline-bench');
-  mkdirSync(directory, { recursive: true });
-  // The SDK's export worker is a second entry, beside the bundle as in a built package: the
-  // transport looks for `exportWorker` with its own extension next to itself.
-  await build({
-    entryPoints: {
-      sdk: path.join(here, 'sdk/sdkEntry.ts'),
-      exportWorker: path.join(here, '../../sdk/src/transport/exportWorker.ts'),
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outdir: directory,
-    outExtension: { '.js': '.mjs' },
-    external: ['@aws-sdk/*', '@smithy/*', 'zod'],
-    logLevel: 'warning',
+/**
+ * The SDK as its users install it: the npm package `npx sightline build-sdk` makes (plain
+ * JavaScript, its export worker beside the transport), not the sources through tsx, whose
+ * keep-names transform adds a call to every closure the SDK creates. Returns its main module.
+ */
+async function buildSdk(): Promise<string> {
+  const { buildSdkPackage } = await import('../../infra/sdk/buildSdkPackage.ts');
+  // Inside node_modules so the package resolves its dependencies from the repository's.
+  const directory = await buildSdkPackage({
+    root: path.join(here, '../..'),
+    outDirectory: path.join(here, '../../node_modules/.cache/sightline-bench/sdk-package'),
   });
-  return path.join(directory, 'sdk.mjs');
+  return path.join(directory, 'dist', 'index.js');
 }
 
 let sdkBundle: string | undefined;
@@ -127,7 +116,7 @@ export async function benchSdkOverhead(
 ): Promise<SdkOverheadResult> {
   const pinned = canPin();
   const loadAtStart = loadavg()[0]!;
-  sdkBundle = await bundleSdk();
+  sdkBundle = await buildSdk();
   const sink = await startSinkServer();
   const overhead = { sightline: [], opentelemetry: [], langfuse: [] } as Record<VariantName, Row[]>;
   const heap = {} as Record<VariantName, Row>;
@@ -215,8 +204,8 @@ export function sdkOverheadSection(result: SdkOverheadResult, command: string): 
 
 ${machineLine(command)}
 
-Sightline runs as an esbuild bundle of the SDK (plain JavaScript, as a published package, with
-its export worker as a second file beside it; the peers run their npm builds). The same fake
+Sightline runs as its npm package (\`npx sightline build-sdk\`: the JavaScript and export
+worker its users install), as the peers run their npm builds. The same fake
 in-process LLM client for all three (its call yields to the event loop once, as real I/O does,
 so each SDK's background export work runs inside the measurement); each tracer records model,
 input and output messages, usage and finish reason. Every run is a fresh worker process

@@ -1,7 +1,7 @@
 /**
- * What the benchmark takes from the SDK. The bench runs it as an esbuild bundle (plain
- * JavaScript, as a published package is), not through the tsx loader, whose keep-names
- * transform adds a call to every closure the SDK creates.
+ * What the benchmark takes from the SDK. The bench runs the built npm package's main module
+ * in its place (sdkOverhead.ts), which exports the same names; these sources serve when a
+ * worker is run by hand.
  */
 export { KinesisTransport, Sightline, traceLlmCall } from '../../../sdk/src/index.ts';
 export type { SpanAttributes } from '../../../sdk/src/index.ts';

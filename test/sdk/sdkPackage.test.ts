@@ -1,0 +1,270 @@
+/**
+ * The SDK as npm users get it: `npx sightline build-sdk` (infra/sdk/buildSdkPackage.ts) makes
+ * the package, it is installed into an app of its own, and plain Node.js (no tsx, no bundler)
+ * runs that app: a real `openai` client, wrapped, against the fake OpenAI server, exporting
+ * from the package's worker thread to real kinesalite. A TypeScript app compiled against the
+ * package (NodeNext resolution) proves its type declarations load.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { buildSdkPackage, publishedManifest } from '../../infra/sdk/buildSdkPackage.ts';
+import type { SpanItem } from '../../sdk/src/contract/index.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer.ts';
+import {
+  createStreamAndWait,
+  createTestKinesisClient,
+  readStreamRecords,
+  startKinesalite,
+  uniqueStreamName,
+  type KinesaliteServer,
+} from '../helpers/kinesalite.ts';
+import { REPOSITORY_ROOT } from '../helpers/localStackProcess.ts';
+import { decodeRecordItems } from '../helpers/sdkRecords.ts';
+
+/** What the app imports, besides the SDK: its dependencies and the client it traces. */
+const APP_DEPENDENCIES = [
+  '@aws-sdk/client-kinesis',
+  '@smithy/node-http-handler',
+  'zod',
+  'openai',
+  '@langchain/core',
+  '@types/node',
+];
+
+const APP = `
+import { readFileSync } from 'node:fs';
+import { init } from '@sightline/sdk';
+import { wrapOpenAI } from '@sightline/sdk/openai';
+import OpenAI from 'openai';
+
+// Every entry point loads, whether its client library is installed or not (only LangChain's
+// handler needs its library at load: it extends one of its classes). The worker's entry runs
+// as the worker, below.
+const manifest = JSON.parse(
+  readFileSync(new URL('./node_modules/@sightline/sdk/package.json', import.meta.url), 'utf8'),
+);
+const unloadable = [];
+for (const entry of Object.keys(manifest.exports)) {
+  if (entry === './export-worker') continue;
+  const specifier = entry === '.' ? '@sightline/sdk' : '@sightline/sdk/' + entry.slice(2);
+  await import(specifier).catch((error) => unloadable.push(specifier + ': ' + error.message));
+}
+
+const errors = [];
+let workers = 0;
+process.on('worker', () => (workers += 1));
+const sightline = init({
+  projectId: 'package-test',
+  ingestKeyId: 'ik_package',
+  ingestKey: 'p'.repeat(43),
+  streamName: process.env.STREAM_NAME,
+  endpoint: process.env.KINESIS_ENDPOINT,
+  exportThread: 'worker',
+  onError: (error) => errors.push(String(error)),
+});
+const client = wrapOpenAI(new OpenAI({ apiKey: 'sk-test', baseURL: process.env.OPENAI_BASE_URL }));
+const answer = sightline.observe('answer-question', async (question) => {
+  const completion = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: question }],
+  });
+  return completion.choices[0].message.content;
+});
+const text = await answer('What is a span?');
+await sightline.shutdown();
+console.log(JSON.stringify({ unloadable, text, errors, workers, stats: sightline.stats() }));
+`;
+
+const TYPED_APP = `
+import { init, type Sightline } from '@sightline/sdk';
+import { wrapOpenAI } from '@sightline/sdk/openai';
+import OpenAI from 'openai';
+
+const sightline: Sightline = init({ projectId: 'p', ingestKeyId: 'k', ingestKey: 'x' });
+const client: OpenAI = wrapOpenAI(new OpenAI({ apiKey: 'sk-test' }));
+export const answer: (question: string) => Promise<string | null> = sightline.observe(
+  'answer',
+  async (question: string) =>
+    (await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: question }] }))
+      .choices[0]!.message.content,
+);
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  },
+};
+
+describe('publishedManifest', () => {
+  it('points every export at compiled JavaScript and its declarations', () => {
+    const manifest = publishedManifest({
+      name: '@sightline/sdk',
+      version: '1.2.3',
+      private: true,
+      type: 'module',
+      exports: { '.': './src/index.ts', './openai': './src/integrations/openai/index.ts' },
+      dependencies: { zod: '^4' },
+      devDependencies: { openai: '^6' },
+    });
+
+    expect(manifest).toEqual({
+      name: '@sightline/sdk',
+      version: '1.2.3',
+      type: 'module',
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './openai': {
+          types: './dist/integrations/openai/index.d.ts',
+          default: './dist/integrations/openai/index.js',
+        },
+      },
+      types: './dist/index.d.ts',
+      dependencies: { zod: '^4' },
+      files: ['dist', 'schema', 'README.md'],
+      sideEffects: false,
+    });
+  });
+
+  it('refuses an export that is not a TypeScript source under src/', () => {
+    expect(() =>
+      publishedManifest({ name: 'x', version: '1.0.0', exports: { '.': './lib/index.js' } }),
+    ).toThrow('./lib/index.js is not a .ts file under ./src/');
+  });
+});
+
+describe('the built SDK package in a plain Node.js app', () => {
+  let workDirectory: string;
+  let appDirectory: string;
+  let kinesalite: KinesaliteServer;
+  let reader: KinesisClient;
+  let openAi: FakeOpenAiServer;
+
+  beforeAll(async () => {
+    workDirectory = mkdtempSync(path.join(tmpdir(), 'sightline-sdk-package-'));
+    appDirectory = path.join(workDirectory, 'app');
+    const modules = path.join(appDirectory, 'node_modules');
+    mkdirSync(path.join(modules, '@sightline'), { recursive: true });
+    await buildSdkPackage({
+      root: REPOSITORY_ROOT,
+      outDirectory: path.join(modules, '@sightline', 'sdk'),
+    });
+    // Installed as npm would, from the repository's copies (no registry here).
+    for (const name of APP_DEPENDENCIES) {
+      mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
+      symlinkSync(
+        path.join(REPOSITORY_ROOT, 'node_modules', name),
+        path.join(modules, name),
+        'dir',
+      );
+    }
+    writeFileSync(path.join(appDirectory, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(path.join(appDirectory, 'app.js'), APP);
+    kinesalite = await startKinesalite();
+    reader = createTestKinesisClient(kinesalite.endpoint);
+    openAi = await startFakeOpenAiServer();
+  }, 120_000);
+
+  afterAll(async () => {
+    reader?.destroy();
+    await kinesalite?.close();
+    await openAi?.close();
+    if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
+  });
+
+  it('holds JavaScript and declarations only, no TypeScript sources', () => {
+    const root = path.join(appDirectory, 'node_modules', '@sightline', 'sdk');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+    };
+    for (const target of Object.values(manifest.exports)) {
+      expect(readFileSync(path.join(root, target.default), 'utf8')).not.toMatch(
+        /from ["'][^"']+\.ts["']/,
+      );
+      expect(readFileSync(path.join(root, target.types), 'utf8').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('loads every entry point, traces a wrapped OpenAI call and delivers it from its worker thread', async () => {
+    const streamName = uniqueStreamName('package');
+    await createStreamAndWait(reader, streamName, 1);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      STREAM_NAME: streamName,
+      KINESIS_ENDPOINT: kinesalite.endpoint,
+      OPENAI_BASE_URL: openAi.baseURL,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      NODE_ENV: 'production' as const,
+    };
+    const child = spawn(process.execPath, ['app.js'], { cwd: appDirectory, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      unloadable: string[];
+      text: string;
+      errors: string[];
+      workers: number;
+      stats: { sent: number; dropped: number; queued: number };
+    };
+    expect(report).toMatchObject({
+      unloadable: [],
+      text: 'Hello from the fake server.',
+      errors: [],
+      workers: 1,
+      stats: { sent: 2, dropped: 0, queued: 0 },
+    });
+    const spans = (await readStreamRecords(reader, streamName))
+      .flatMap((record) => decodeRecordItems(record.Data!))
+      .filter((item): item is SpanItem => item.type === 'span');
+    const root = spans.find((span) => span.name === 'answer-question');
+    const call = spans.find((span) => span.kind === 'llm');
+    expect(root).toBeDefined();
+    expect(call).toMatchObject({
+      parentSpanId: root!.spanId,
+      traceId: root!.traceId,
+      requestModel: 'gpt-4o-mini',
+      usage: { inputTokens: 12, outputTokens: 6 },
+    });
+  }, 60_000);
+
+  it('type-checks an app against its declarations, and refuses one that misuses them', async () => {
+    writeFileSync(path.join(appDirectory, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const check = async (source: string) => {
+      writeFileSync(path.join(appDirectory, 'typed.ts'), source);
+      try {
+        await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+          cwd: appDirectory,
+        });
+        return '';
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout ?? error);
+      }
+    };
+
+    expect(await check(TYPED_APP)).toBe('');
+    // Were the declarations `any`, this would compile too.
+    expect(await check(TYPED_APP.replace("observe(\n  'answer',", 'observe(\n  42,'))).toMatch(
+      /typed\.ts\(\d+,\d+\): error TS2345/,
+    );
+  }, 60_000);
+});
