@@ -11,12 +11,13 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionLogGroupAndRole } from './functionRole.ts';
+import { NODEJS_BUNDLING } from './lambdaBundling.ts';
 import { INGEST_EVENT_SOURCE } from '../../functions/ingest/eventSourceSettings.ts';
 import { INGEST_V8_OPTIONS } from '../../functions/ingest/runtimeOptions.ts';
 import { SqsOnFailureDestination } from './SqsOnFailureDestination.ts';
@@ -90,23 +91,7 @@ export class IngestFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: ['--enable-source-maps', ...INGEST_V8_OPTIONS].join(' '),
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Some bundled dependencies are CommonJS and call require(); ESM output has none.
-        banner:
-          "import { createRequire as __sightlineCreateRequire } from 'node:module'; const require = __sightlineCreateRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // chdb is the embedded engine of the local stack, a native module that is only
-        // imported when no ClickHouse URL is configured, which never happens in Lambda.
-        // Everything else, the AWS SDK included, is bundled so the function runs the
-        // versions the tests ran instead of whatever SDK the runtime ships.
-        externalModules: ['chdb'],
-      },
+      bundling: NODEJS_BUNDLING,
     });
 
     props.projectsTable.grantReadData(this.role);

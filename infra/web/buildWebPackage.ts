@@ -8,6 +8,7 @@
 import { chmodSync, cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REQUIRE_BANNER } from '../constructs/lambdaBundling.ts';
 import { runNextBuild, withBuildLock } from '../local/webApp.ts';
 import { WEB_DIST_DIRECTORY, WEB_HANDLER, WEB_PACKAGE_DIRECTORY } from './webPackage.ts';
 
@@ -53,9 +54,7 @@ export async function buildWebPackage(options: {
     target: 'node22',
     minify: true,
     // The AWS SDK's CommonJS parts call require().
-    banner: {
-      js: "import { createRequire as __sightlineCreateRequire } from 'node:module'; const require = __sightlineCreateRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
     logLevel: 'warning',
   });
   const handler = path.join(packageDirectory, WEB_HANDLER);

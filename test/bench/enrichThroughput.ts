@@ -3,7 +3,8 @@
  * deterministic evals and cost, over realistic ~2 KB spans (a third carrying personal data or
  * a secret, some carrying an injection attempt). Reports spans/s for the chain, p50/p99 per
  * span, each stage's share, and how detection time grows with text size (linear-time check).
- * Run pinned (`taskset -c 0`) by the bench runner; prints JSON on its last line.
+ * Run pinned (`taskset -c 0`) by the bench runner, bundled as the ingest function ships; prints
+ * JSON on its last line.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -232,8 +233,10 @@ ten with an injection attempt. After one warm-up pass over as many other spans (
 function is warm), ${fmt(result.chainPasses.length)} measured passes, each over spans of its own (the median pass is the
 headline), in gzip records of 20 spans, batches of 25 records, through
 \`prepareIngestBatch\`: decode, verify, validate, every detector, redaction, deterministic
-evaluators, cost and row mapping (no insert), each batch enriched stage by stage; the process
-runs with the ingest function's V8 options (\`${INGEST_V8_OPTIONS.join(' ')}\`).
+evaluators, cost and row mapping (no insert), each batch enriched stage by stage. The code runs
+as the ingest function ships: one minified esbuild bundle made with the Lambda functions' options
+(\`infra/constructs/lambdaBundling.ts\`), with the function's V8 options
+(\`${INGEST_V8_OPTIONS.join(' ')}\`).
 
 | measure | result |
 | --- | --- |

@@ -95,8 +95,8 @@ async function benchEmitToQueryable(): Promise<LatencyResult> {
 }
 
 /** Runs the ingest benchmark in a child process pinned to CPU 0. */
-function runIngestBenchmarkOnOneCore(): IngestResult & { pinned: boolean } {
-  const { lastLine, pinned } = pinnedNode('test/bench/ingestThroughput.ts');
+async function runIngestBenchmarkOnOneCore(): Promise<IngestResult & { pinned: boolean }> {
+  const { lastLine, pinned } = await pinnedNode('test/bench/ingestThroughput.ts');
   return { ...(JSON.parse(lastLine) as IngestResult), pinned };
 }
 
@@ -159,7 +159,7 @@ async function benchStartToDemoTraces(): Promise<StartResult> {
 
 async function runPlatformSuite(): Promise<void> {
   out('Benchmark 1/3: ingest handler throughput …');
-  const ingest = runIngestBenchmarkOnOneCore();
+  const ingest = await runIngestBenchmarkOnOneCore();
   out(
     `  ${format(ingest.endToEndSpansPerSecond)} spans/s end to end; ${format(ingest.prepareSpansPerSecond)} spans/s decode+verify+validate`,
   );
@@ -236,22 +236,23 @@ production \`next build\`; the later start reuses both.
 /**
  * Runs a benchmark script in a child process pinned to CPU 0 (when taskset works), with the
  * V8 options the ingest function is deployed with, and returns its last line of output.
+ * `bundled`: the script runs as the ingest function ships, an esbuild bundle made with the
+ * Lambda functions' options (infra/constructs/lambdaBundling.ts), not through tsx.
  */
-function pinnedNode(script: string, args: string[] = []): { lastLine: string; pinned: boolean } {
+async function pinnedNode(
+  script: string,
+  options: { bundled?: boolean } = {},
+): Promise<{ lastLine: string; pinned: boolean }> {
   let pinned = true;
   try {
     execFileSync('taskset', ['-c', '0', 'true']);
   } catch {
     pinned = false;
   }
-  const node = [
-    process.execPath,
-    ...INGEST_V8_OPTIONS,
-    '--import',
-    'tsx',
-    path.join(REPOSITORY_ROOT, script),
-    ...args,
-  ];
+  const entry = options.bundled
+    ? [await bundleForBench(script)]
+    : ['--import', 'tsx', path.join(REPOSITORY_ROOT, script)];
+  const node = [process.execPath, ...INGEST_V8_OPTIONS, ...entry];
   const [command, ...rest] = pinned ? ['taskset', '-c', '0', ...node] : node;
   const output = execFileSync(command!, rest, {
     cwd: REPOSITORY_ROOT,
@@ -260,6 +261,24 @@ function pinnedNode(script: string, args: string[] = []): { lastLine: string; pi
     maxBuffer: 64 * 1_048_576,
   });
   return { lastLine: output.trim().split('\n').at(-1) ?? '', pinned };
+}
+
+/** Bundles a benchmark script as the Lambda functions are bundled, for this Node.js. */
+async function bundleForBench(script: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const { lambdaEsbuildOptions } = await import('../../infra/constructs/lambdaBundling.ts');
+  // Inside node_modules, so the bundle's external packages resolve from the repository's.
+  const outfile = path.join(
+    REPOSITORY_ROOT,
+    'node_modules/.cache/sightline-bench',
+    `${path.basename(script, '.ts')}.mjs`,
+  );
+  await build({
+    ...lambdaEsbuildOptions(`node${process.versions.node.split('.')[0]}`),
+    entryPoints: [path.join(REPOSITORY_ROOT, script)],
+    outfile,
+  });
+  return outfile;
 }
 
 async function runSdkSuite(): Promise<void> {
@@ -273,9 +292,9 @@ async function runSdkSuite(): Promise<void> {
 async function runEnrichSuite(): Promise<void> {
   out('Enrichment chain on one core …');
   const { enrichmentSection } = await import('./enrichThroughput.ts');
-  const result = JSON.parse(pinnedNode('test/bench/enrichThroughput.ts').lastLine) as Parameters<
-    typeof enrichmentSection
-  >[0];
+  const result = JSON.parse(
+    (await pinnedNode('test/bench/enrichThroughput.ts', { bundled: true })).lastLine,
+  ) as Parameters<typeof enrichmentSection>[0];
   out(`  ${format(result.chainSpansPerSecond)} spans/s`);
   writeReportSection('enrich', enrichmentSection(result, 'npm run bench -- enrich'));
   out('Wrote the enrich section of docs/benchmarks.md');
