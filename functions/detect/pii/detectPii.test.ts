@@ -295,6 +295,138 @@ const CASES: Record<string, DetectionCase[]> = {
   ],
 };
 
+/**
+ * Values printed one after another with only a space between them: each is found on its own,
+ * with its own offsets (a leak-oracle test once found neither phone nor card in the first).
+ */
+const ADJACENT_CASES: DetectionCase[] = [
+  detectionCase(
+    'phone then card',
+    '+1 415 555 2671 4111 1111 1111 1111',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'phone then card, after a phone word',
+    'call +1 415 555 2671 4111 1111 1111 1111',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'national phone then card',
+    'reach me on 415 555 2671 5555 5555 5555 4444',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('CREDIT_CARD', '5555 5555 5555 4444'),
+  ),
+  detectionCase(
+    'card then phone',
+    '4111 1111 1111 1111 +1 415 555 2671',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+  ),
+  detectionCase(
+    'card then national phone',
+    '4111 1111 1111 1111 415 555 2671',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('PHONE_NUMBER', '415 555 2671'),
+  ),
+  detectionCase(
+    'phone then phone',
+    'call +1 415 555 2671 +44 20 7946 0958',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+    span('PHONE_NUMBER', '+44 20 7946 0958'),
+  ),
+  detectionCase(
+    'national phone then national phone',
+    'call 415 555 2671 212 555 0147',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+  ),
+  detectionCase(
+    'card then card',
+    '4111 1111 1111 1111 5555 5555 5555 4444',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('CREDIT_CARD', '5555 5555 5555 4444'),
+  ),
+  detectionCase(
+    'card then SSN',
+    '4111 1111 1111 1111 536-22-8709',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('US_SSN', '536-22-8709'),
+  ),
+  detectionCase(
+    'SSN then card',
+    '536-22-8709 4111 1111 1111 1111',
+    span('US_SSN', '536-22-8709'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'SSN printed with spaces then card',
+    '536 22 8709 4111 1111 1111 1111',
+    span('US_SSN', '536 22 8709'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'SSN then phone',
+    '536-22-8709 +1 415 555 2671',
+    span('US_SSN', '536-22-8709'),
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+  ),
+  detectionCase(
+    'SSN then national phone',
+    'ssn 536-22-8709 415-555-2671',
+    span('US_SSN', '536-22-8709'),
+    span('PHONE_NUMBER', '415-555-2671'),
+  ),
+  detectionCase(
+    'grouped IBAN then card',
+    'GB82 WEST 1234 5698 7654 32 4111 1111 1111 1111',
+    span('IBAN', 'GB82 WEST 1234 5698 7654 32'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'compact IBAN then card',
+    'GB82WEST12345698765432 4111 1111 1111 1111',
+    span('IBAN', 'GB82WEST12345698765432'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'card then IBAN',
+    '4111 1111 1111 1111 DE89 3704 0044 0532 0130 00',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('IBAN', 'DE89 3704 0044 0532 0130 00'),
+  ),
+  detectionCase(
+    'timestamp then card',
+    '20261127143000123 4111 1111 1111 1111',
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'phone then a card that fails Luhn',
+    '+1 415 555 2671 4111 1111 1111 1112',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+  ),
+];
+
+/** Digit groups inside longer numbers: nothing to report. */
+const LONG_RUN_CASES: DetectionCase[] = [
+  detectionCase('a timestamp', 'event at 20261127143000123 processed'),
+  detectionCase('a timestamp after a phone word', 'call log 20261127143000123'),
+  detectionCase('an order number in fours', 'order 1234 5678 9012 3456 7890 1234'),
+  detectionCase(
+    'a card-valid stretch inside a number in fours',
+    'account 1234 4111 1111 1111 1111 5678',
+  ),
+  detectionCase(
+    'a card-valid stretch with groups after it',
+    'ref 1732 55 4111 1111 1111 1111 90 12',
+  ),
+  detectionCase('a phone-valid stretch of a reference', 'order 415 555 2671 9876 5432'),
+  detectionCase('a national phone then a Luhn-failing card', '415 555 2671 4111 1111 1111 1112'),
+  detectionCase('two Luhn-failing cards', '4111 1111 1111 1112 5555 5555 5555 4445'),
+  detectionCase('a 32-digit block of two cards', 'id 41111111111111115555555555554444'),
+];
+
 describe('detectPii', () => {
   describe.each(Object.entries(CASES))('%s', (type, cases) => {
     it.each(cases)('$name', ({ text, expected }) => {
@@ -304,6 +436,35 @@ describe('detectPii', () => {
       // Assess
       expect(found).toEqual(expectedFindings(text, expected));
     });
+  });
+
+  describe('values separated only by a space', () => {
+    it.each(ADJACENT_CASES)('$name', ({ text, expected }) => {
+      // Act
+      const found = detectedSpans(text, PII_TYPES);
+
+      // Assess
+      expect(found).toEqual(expectedFindings(text, expected));
+    });
+  });
+
+  describe('digit groups inside longer numbers', () => {
+    it.each(LONG_RUN_CASES)('$name', ({ text }) => {
+      expect(detectedSpans(text, PII_TYPES)).toEqual([]);
+    });
+  });
+
+  it('finds a phone before a card when only phone numbers are requested', () => {
+    // Prepare
+    const text = 'call 415 555 2671 4111 1111 1111 1111';
+
+    // Act
+    const findings = detectPii(text, { types: ['PHONE_NUMBER'] });
+
+    // Assess
+    expect(findings.map((finding) => text.slice(finding.start, finding.end))).toEqual([
+      '415 555 2671',
+    ]);
   });
 
   it('reports JavaScript (UTF-16) offsets after astral characters', () => {

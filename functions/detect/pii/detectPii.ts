@@ -51,7 +51,11 @@ function append(target: PiiCandidate[], found: readonly PiiCandidate[]): void {
   for (const candidate of found) target.push(candidate);
 }
 
-function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidate[] {
+function collectCandidates(
+  text: string,
+  options: DetectPiiOptions,
+  minScore: number,
+): PiiCandidate[] {
   const wanted = options.types === undefined ? ALL_TYPES : new Set(options.types);
   const candidates: PiiCandidate[] = [];
   // Also right for the title-cased text: title-casing keeps ASCII letters ASCII (and the
@@ -62,15 +66,27 @@ function collectCandidates(text: string, options: DetectPiiOptions): PiiCandidat
   // digits than the whole text are skipped.
   const digits = countDigits(text, CARD_MIN_DIGITS);
   if (digits > 0) {
-    if (wanted.has('CREDIT_CARD') && digits >= CARD_MIN_DIGITS) {
-      append(candidates, recognizeCreditCard(text));
+    // Checksummed values are read first: their digits are not read again as a phone number,
+    // so a phone printed right before a card ("+1 415 555 2671 4111 1111 1111 1111") is one
+    // number, not a run too long to be any. They are read for that even when not reported.
+    const phones = wanted.has('PHONE_NUMBER') && digits >= PHONE_MIN_DIGITS;
+    const checksummed: PiiCandidate[] = [];
+    if ((wanted.has('CREDIT_CARD') || phones) && digits >= CARD_MIN_DIGITS) {
+      append(checksummed, recognizeCreditCard(text));
     }
-    if (wanted.has('IBAN')) append(candidates, recognizeIban(text));
-    if (wanted.has('US_SSN') && digits >= SSN_DIGITS) append(candidates, recognizeUsSsn(text));
+    if (wanted.has('IBAN') || phones) append(checksummed, recognizeIban(text));
+    if ((wanted.has('US_SSN') || phones) && digits >= SSN_DIGITS) {
+      append(checksummed, recognizeUsSsn(text));
+    }
+    append(
+      candidates,
+      checksummed.filter((candidate) => wanted.has(candidate.type)),
+    );
     if (wanted.has('IP_ADDRESS')) append(candidates, recognizeIpAddress(text));
-    if (wanted.has('PHONE_NUMBER') && digits >= PHONE_MIN_DIGITS) {
+    if (phones) {
       const defaultRegion = options.defaultRegion ?? 'US';
-      append(candidates, recognizePhoneNumber(text, { defaultRegion }));
+      const claimed = checksummed.filter((candidate) => candidate.score >= minScore);
+      append(candidates, recognizePhoneNumber(text, { defaultRegion, claimed }));
     }
     if (wanted.has('DATE_OF_BIRTH') && digits >= DATE_MIN_DIGITS) {
       append(candidates, recognizeDateOfBirth(text));
@@ -192,7 +208,7 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): Finding
   // A recognizer that throws makes this throw too. Reporting nothing instead would let the
   // text be stored as if it held no personal data; the ingest function withholds a text whose
   // detection failed and marks its span partial (enrich/scanText.ts).
-  const candidates = collectCandidates(text, options);
+  const candidates = collectCandidates(text, options, minScore);
   return resolveOverlaps(
     text,
     dropNamesInsideAddresses(

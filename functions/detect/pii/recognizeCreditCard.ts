@@ -1,6 +1,8 @@
 /**
  * Payment card numbers: 12–19 digits, optionally grouped by one kind of separator, that pass
- * Luhn and start with an issuer prefix (IIN) whose network issues that length.
+ * Luhn and start with an issuer prefix (IIN) whose network issues that length. A card may sit
+ * in a longer run of digit groups (a phone number, an SSN or another card before or after it,
+ * separated by a space): each run is read group by group.
  */
 import { allMatches } from './allMatches.ts';
 import { hasContextAround } from './contextWords.ts';
@@ -9,7 +11,11 @@ import type { PiiCandidate } from './piiTypes.ts';
 /** Digits in the shortest card number (Maestro): a text with fewer has no card. */
 export const CARD_MIN_DIGITS = 12;
 
-const CANDIDATE = /(?<![\d.,-])\d(?:[ -]?\d){11,18}(?![\d]|[.,]\d)/g;
+/** A maximal run of digit groups joined by single spaces or dashes. */
+const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+const CARD_MAX_DIGITS = 19;
+/** Groups in the longest printed shape (4-4-4-4-3). */
+const CARD_MAX_GROUPS = 5;
 const CONTEXT =
   /card|visa|master|amex|american express|discover|diners|jcb|maestro|unionpay|credit|debit|cc|pan\b/;
 
@@ -78,50 +84,177 @@ export function hasIssuerPrefix(digits: string): boolean {
   );
 }
 
-/** Groups are consistent: no separators, or one separator kind between groups. */
-function splitGroups(raw: string): string[] | undefined {
-  const separators = new Set(raw.replace(/\d/g, ''));
-  if (separators.size > 1) return undefined;
-  return raw.split(/[ -]/);
+/** How cards are printed: one block, 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners). */
+const PRINTED_SHAPES: ReadonlySet<string> = new Set([
+  '4-4-4-4',
+  '4-4-4-4-3',
+  '4-4-4-4-2',
+  '4-4-4-1',
+  '4-6-5',
+  '4-6-4',
+  '4-4-4-3',
+  '4-4-5',
+]);
+
+interface DigitGroup {
+  start: number;
+  end: number;
+  /** The separator before the group ('' for the first of its run). */
+  separator: string;
 }
 
-/** How cards are printed: one block, 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners). */
-function isPrintedLikeACard(groups: readonly string[]): boolean {
-  if (groups.length === 1) return true;
-  const shape = groups.map((group) => group.length).join('-');
-  return [
-    '4-4-4-4',
-    '4-4-4-4-3',
-    '4-4-4-4-2',
-    '4-4-4-1',
-    '4-6-5',
-    '4-6-4',
-    '4-4-4-3',
-    '4-4-5',
-  ].includes(shape);
+function splitRun(run: string, offset: number): DigitGroup[] {
+  const groups: DigitGroup[] = [];
+  let start = 0;
+  for (let at = 0; at <= run.length; at++) {
+    const code = at < run.length ? run.charCodeAt(at) : 32;
+    if (code >= 48 && code <= 57) continue;
+    groups.push({
+      start: offset + start,
+      end: offset + at,
+      separator: start === 0 ? '' : run[start - 1]!,
+    });
+    start = at + 1;
+  }
+  return groups;
+}
+
+/**
+ * The card printed in groups[first..first+count), if those groups are one: one separator kind,
+ * a printed shape, a length, Luhn and an issuer that issues that length.
+ */
+function isCardWindow(text: string, groups: readonly DigitGroup[], first: number, count: number) {
+  let length = 0;
+  for (let index = first; index < first + count; index++) {
+    const group = groups[index]!;
+    length += group.end - group.start;
+    if (index > first + 1 && group.separator !== groups[first + 1]!.separator) return false;
+  }
+  if (length < CARD_MIN_DIGITS || length > CARD_MAX_DIGITS) return false;
+  if (count > 1) {
+    const shape = groups
+      .slice(first, first + count)
+      .map((group) => group.end - group.start)
+      .join('-');
+    if (!PRINTED_SHAPES.has(shape)) return false;
+  }
+  const digits = text
+    .slice(groups[first]!.start, groups[first + count - 1]!.end)
+    .replace(/\D/g, '');
+  return passesLuhn(digits) && hasIssuerPrefix(digits) && !/^(\d)\1+$/.test(digits);
+}
+
+/** The groups of a run, and whether it may be read from its start and to its end. */
+interface DigitRun {
+  text: string;
+  groups: readonly DigitGroup[];
+  canStart: boolean;
+  canEnd: boolean;
+}
+
+/**
+ * Groups in the longest card starting at groups[first], or 0. A number right after a card
+ * ("4111 1111 1111 1111 2 times") is not part of it, but a dash-joined one is no separate one;
+ * with `toRunEnd`, only a card that ends the run counts.
+ */
+function longestCardAt(run: DigitRun, first: number, toRunEnd: boolean): number {
+  for (let count = Math.min(CARD_MAX_GROUPS, run.groups.length - first); count >= 1; count--) {
+    const next = run.groups[first + count];
+    const endsWell = next === undefined ? run.canEnd : !toRunEnd && next.separator === ' ';
+    if (endsWell && isCardWindow(run.text, run.groups, first, count)) return count;
+  }
+  return 0;
+}
+
+const digitsIn = (group: DigitGroup): number => group.end - group.start;
+
+/** Digits in a run of digit groups (every character is a digit or a one-character separator). */
+function digitCount(run: string): number {
+  let count = 0;
+  for (let at = 0; at < run.length; at++) {
+    const code = run.charCodeAt(at);
+    if (code >= 48 && code <= 57) count++;
+  }
+  return count;
+}
+
+/**
+ * Whether a card may start at groups[index]: the run's first group when the run may be read
+ * from its start, else a group after a space. When every group since the run's start or the
+ * last card is four digits long, the window is a stretch of a longer number printed in fours
+ * (an account or order number), not a card of its own.
+ */
+function mayStartAt(
+  run: DigitRun,
+  index: number,
+  onlyFoursBefore: boolean,
+  groupsBefore: number,
+): boolean {
+  return (
+    (index === 0 ? run.canStart : run.groups[index]!.separator === ' ') &&
+    (groupsBefore === 0 || !onlyFoursBefore)
+  );
+}
+
+/** The cards of one run, found from its start. */
+function cardsInRun(run: DigitRun, found: PiiCandidate[]): void {
+  const { text, groups } = run;
+  let onlyFoursBefore = true;
+  let groupsBefore = 0;
+  let first = 0;
+  while (first < groups.length) {
+    // A card after other groups must end the run ("1732 55 4111 1111 1111 1111 90" holds none).
+    let count = mayStartAt(run, first, onlyFoursBefore, groupsBefore)
+      ? longestCardAt(run, first, groupsBefore > 0)
+      : 0;
+    if (count === 0) {
+      onlyFoursBefore &&= digitsIn(groups[first]!) === 4;
+      groupsBefore++;
+      first++;
+      continue;
+    }
+    // A card that leaves groups behind it loses to an overlapping one that ends the run: in
+    // "+1 415 555 2671 4111 1111 1111 1111", "2671 4111 1111 1111" is a valid card too.
+    if (first + count < groups.length) {
+      let fours = onlyFoursBefore;
+      for (let later = first + 1; later < first + count; later++) {
+        fours &&= digitsIn(groups[later - 1]!) === 4;
+        if (!mayStartAt(run, later, fours, groupsBefore + later - first)) continue;
+        const laterCount = longestCardAt(run, later, true);
+        if (laterCount > 0) {
+          first = later;
+          count = laterCount;
+          break;
+        }
+      }
+    }
+    const start = groups[first]!.start;
+    const end = groups[first + count - 1]!.end;
+    const context = hasContextAround(text, start, end, CONTEXT);
+    found.push({ type: 'CREDIT_CARD', start, end, score: context ? 1 : 0.9 });
+    first += count;
+    onlyFoursBefore = true;
+    groupsBefore = 0;
+  }
 }
 
 export function recognizeCreditCard(text: string): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of allMatches(CANDIDATE, text)) {
-    const groups = splitGroups(match[0]);
-    if (!groups) continue;
-    // A number right after a card ("4111 1111 1111 1111 2 times") is not part of it: try
-    // the longest run of whole groups printed like a card.
-    for (let count = groups.length; count >= 1; count--) {
-      const used = groups.slice(0, count);
-      if (!isPrintedLikeACard(used)) continue;
-      const digits = used.join('');
-      if (digits.length < 12 || digits.length > 19) continue;
-      if (!passesLuhn(digits) || !hasIssuerPrefix(digits)) continue;
-      if (/^(\d)\1+$/.test(digits)) continue;
-      const start = match.index;
-      const end = start + used.join(' ').length;
-      if (count < groups.length && match[0][end - start] !== ' ') continue;
-      const context = hasContextAround(text, start, end, CONTEXT);
-      found.push({ type: 'CREDIT_CARD', start, end, score: context ? 1 : 0.9 });
-      break;
-    }
+  for (const match of allMatches(DIGIT_RUN, text)) {
+    // Most runs are short numbers, which hold no card: counted before anything is made.
+    if (match[0].length < CARD_MIN_DIGITS || digitCount(match[0]) < CARD_MIN_DIGITS) continue;
+    const matchEnd = match.index + match[0].length;
+    cardsInRun(
+      {
+        text,
+        groups: splitRun(match[0], match.index),
+        // A run after "1." or "-" (a decimal, a range, a negative number) is not read from its
+        // start, nor one ending before ".5" or ",5" read to its end.
+        canStart: !/[.,-]/.test(text[match.index - 1] ?? ''),
+        canEnd: !/^[.,]\d/.test(text.slice(matchEnd, matchEnd + 2)),
+      },
+      found,
+    );
   }
   return found;
 }

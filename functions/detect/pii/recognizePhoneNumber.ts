@@ -3,6 +3,8 @@
  * groups; libphonenumber-js (full metadata) validates them for the default region, or for the
  * country a "+" prefix names. Numbers it cannot validate are still reported when they are
  * clearly grouped like a phone number and a context word ("phone", "mobile", "fax") is near.
+ * Digits that a checksummed value (card, IBAN, SSN) already claims are not read, and a run too
+ * long for one number is read as numbers side by side ("+1 415 555 2671 212 555 0147").
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { allMatches } from './allMatches.ts';
@@ -11,6 +13,8 @@ import type { PiiCandidate } from './piiTypes.ts';
 
 /** Digits in the shortest number reported: a text with fewer has no phone number. */
 export const PHONE_MIN_DIGITS = 7;
+/** Digits in the longest number (E.164 allows 15). */
+const PHONE_MAX_DIGITS = 15;
 
 const CANDIDATE =
   /(?<![\w+@/.:-])(?<!\d,)(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,6}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.:,-]?\d)/g;
@@ -29,6 +33,17 @@ const EXTENSION = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/;
 
 export interface PhoneOptions {
   defaultRegion: CountryCode;
+  /**
+   * Spans of checksummed values found in the same text. Read as part of a phone-shaped run
+   * ("+1 415 555 2671 4111 1111 1111 1111"), their digits would make it too long to be a
+   * number, or a number reaching into them would compete with them.
+   */
+  claimed?: readonly ClaimedSpan[];
+}
+
+export interface ClaimedSpan {
+  start: number;
+  end: number;
 }
 
 type Verdict = 'valid' | 'possible' | 'invalid';
@@ -62,35 +77,127 @@ function validate(candidate: string, region: CountryCode): Verdict {
   return parsed.isValid() ? 'valid' : 'possible';
 }
 
+/** The text with claimed spans blanked out by line breaks, which no phone number crosses. */
+function withoutClaimed(text: string, claimed: readonly ClaimedSpan[]): string {
+  if (claimed.length === 0) return text;
+  const sorted = [...claimed].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const span of sorted) {
+    const start = Math.max(at, span.start);
+    const end = Math.min(text.length, span.end);
+    if (end <= start) continue;
+    parts.push(text.slice(at, start), '\n'.repeat(end - start));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+interface PhoneReading {
+  candidate: PiiCandidate;
+  verdict: Verdict;
+}
+
+/** Reads text[start, end) as one phone number, or not at all. */
+function readPhone(
+  text: string,
+  start: number,
+  end: number,
+  options: PhoneOptions,
+): PhoneReading | undefined {
+  const number = text.slice(start, end).replace(EXTENSION, '');
+  const digitCount = number.replace(/\D/g, '').length;
+  if (digitCount < PHONE_MIN_DIGITS || digitCount > PHONE_MAX_DIGITS) return undefined;
+  if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number))
+    return undefined;
+  if (IBAN_GROUPS_BEFORE.test(text.slice(Math.max(0, start - 40), start))) return undefined;
+  const international = number.startsWith('+');
+  const grouped = /[ .()-]/.test(number);
+  const strongContext = hasContextAround(text, start, end, STRONG_CONTEXT);
+  const context = strongContext || hasContextAround(text, start, end, WEAK_CONTEXT);
+  if (!context && (THOUSANDS.test(number) || hasContextBefore(text, start, MONEY_BEFORE, 16))) {
+    return undefined;
+  }
+  // A bare run of digits with no phone word scores under any threshold whatever its
+  // validity: skip the (comparatively costly) parse.
+  if (!international && !grouped && !context) return undefined;
+  const verdict = cachedValidate(number, options.defaultRegion);
+  let score: number;
+  if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.45;
+  else if (international) score = verdict === 'possible' ? 0.7 : 0.4;
+  else if (grouped) score = 0.45;
+  else score = 0.2;
+  if (context) score = Math.min(1, score + (strongContext ? 0.35 : 0.25));
+  return { candidate: { type: 'PHONE_NUMBER', start, end, score }, verdict };
+}
+
+/** Where each space-separated piece of a run starts and ends, as offsets in the text. */
+function splitAtSpaces(run: string, offset: number): ClaimedSpan[] {
+  const pieces: ClaimedSpan[] = [];
+  let start = 0;
+  for (let at = 1; at <= run.length; at++) {
+    if (at < run.length && !(run[at] === ' ' && /[\d+(]/.test(run[at + 1] ?? ''))) continue;
+    pieces.push({ start: offset + start, end: offset + at });
+    start = at + 1;
+  }
+  return pieces;
+}
+
+/**
+ * Parses spent on one run too long to be a number. Two numbers side by side take three or four
+ * ("+1 415 555 2671 212 555 0147": the first reading too long, then one valid reading each).
+ */
+const PARSES_PER_LONG_RUN = 4;
+
+/**
+ * A run with more digits than any number holds, read as valid numbers side by side: at each
+ * piece the longest valid number starting there. Only a run led by "+" or next to a phone word
+ * is read: that is the evidence a phone is there at all, and without it a long run is a
+ * reference, an amount or a table of figures ("order 415 555 2671 9876 5432"), whose parses
+ * would cost far more than the numbers it rarely holds.
+ */
+function readAdjacentNumbers(
+  text: string,
+  run: string,
+  offset: number,
+  options: PhoneOptions,
+): PiiCandidate[] {
+  if (!run.startsWith('+') && !hasContextAround(text, offset, offset + run.length, STRONG_CONTEXT))
+    return [];
+  const pieces = splitAtSpaces(run, offset);
+  const found: PiiCandidate[] = [];
+  let parses = 0;
+  for (let first = 0; first < pieces.length && parses < PARSES_PER_LONG_RUN;) {
+    let last = pieces.length - 1;
+    let reading: PhoneReading | undefined;
+    for (; last >= first && parses < PARSES_PER_LONG_RUN; last--) {
+      reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
+      if (reading !== undefined) parses++;
+      if (reading?.verdict === 'valid') break;
+    }
+    if (last >= first && reading?.verdict === 'valid') {
+      found.push(reading.candidate);
+      first = last + 1;
+    } else {
+      first++;
+    }
+  }
+  return found;
+}
+
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of allMatches(CANDIDATE, text)) {
+  for (const match of allMatches(CANDIDATE, withoutClaimed(text, options.claimed ?? []))) {
     const raw = match[0];
-    const number = raw.replace(EXTENSION, '');
-    const digitCount = number.replace(/\D/g, '').length;
-    if (digitCount < PHONE_MIN_DIGITS || digitCount > 15) continue;
-    if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number)) continue;
     const start = match.index;
-    const end = start + raw.length;
-    if (IBAN_GROUPS_BEFORE.test(text.slice(Math.max(0, start - 40), start))) continue;
-    const international = number.startsWith('+');
-    const grouped = /[ .()-]/.test(number);
-    const strongContext = hasContextAround(text, start, end, STRONG_CONTEXT);
-    const context = strongContext || hasContextAround(text, start, end, WEAK_CONTEXT);
-    if (!context && (THOUSANDS.test(number) || hasContextBefore(text, start, MONEY_BEFORE, 16))) {
+    const digitCount = raw.replace(EXTENSION, '').replace(/\D/g, '').length;
+    if (digitCount > PHONE_MAX_DIGITS) {
+      for (const candidate of readAdjacentNumbers(text, raw, start, options)) found.push(candidate);
       continue;
     }
-    // A bare run of digits with no phone word scores under any threshold whatever its
-    // validity: skip the (comparatively costly) parse.
-    if (!international && !grouped && !context) continue;
-    const verdict = cachedValidate(number, options.defaultRegion);
-    let score: number;
-    if (verdict === 'valid') score = international ? 0.95 : grouped ? 0.8 : 0.45;
-    else if (international) score = verdict === 'possible' ? 0.7 : 0.4;
-    else if (grouped) score = 0.45;
-    else score = 0.2;
-    if (context) score = Math.min(1, score + (strongContext ? 0.35 : 0.25));
-    found.push({ type: 'PHONE_NUMBER', start, end, score });
+    const reading = readPhone(text, start, start + raw.length, options);
+    if (reading !== undefined) found.push(reading.candidate);
   }
   return found;
 }
