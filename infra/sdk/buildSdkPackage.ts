@@ -4,10 +4,11 @@
  * Lambda bundler) compile themselves, but which plain Node.js refuses to load (Node 20 has no
  * type stripping, and later versions refuse to strip types under node_modules). The package
  * published to npm holds JavaScript with type declarations: `tsc -p sdk/tsconfig.build.json`
- * into `dist/`, and a manifest whose exports point there.
+ * into `dist/`, and a manifest whose exports point there. Its source maps carry the TypeScript
+ * they map to (`inlineSources`), since the sources themselves are not in the package.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +23,13 @@ interface WorkspaceManifest {
   devDependencies?: Record<string, string>;
   [field: string]: unknown;
 }
+
+/**
+ * Entry points that do their work when loaded, which bundlers must keep even when nothing
+ * imports a binding from them: the export worker starts exporting on load. Every other module
+ * only declares things (the client registers its `beforeExit` hook in `init()`, not on import).
+ */
+const ENTRIES_RUN_ON_LOAD = ['./export-worker'];
 
 /** Where a source file of `src/` lands in `dist/`, and its declarations. */
 function compiledPaths(source: string): { types: string; default: string } {
@@ -47,8 +55,67 @@ export function publishedManifest(workspace: WorkspaceManifest): Record<string, 
     ),
     types: compiledPaths(exports['.'] ?? './src/index.ts').types,
     files: ['dist', 'schema', 'README.md'],
-    sideEffects: false,
+    sideEffects: ENTRIES_RUN_ON_LOAD.flatMap((entry) => {
+      const source = exports[entry];
+      return source ? [compiledPaths(source).default] : [];
+    }),
   };
+}
+
+/** `repository` as npm accepts it: a URL, or `{ url, directory }` for a package in a monorepo. */
+function repositoryBrowseUrl(repository: unknown, packageDirectory: string): string | undefined {
+  const { url, directory = packageDirectory } =
+    typeof repository === 'string'
+      ? { url: repository }
+      : ((repository ?? {}) as { url?: string; directory?: string });
+  const web = /^(?:git\+)?(https:\/\/github\.com\/[^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(
+    url ?? '',
+  )?.[1];
+  return web && `${web}/blob/HEAD/${directory}`;
+}
+
+/**
+ * The README as npm shows it: npm renders it without the repository around it, so a relative
+ * link (`../docs/benchmarks.md`, `src/…`) leads nowhere. Such links point into the repository
+ * when the manifest names one on GitHub; without one they keep their text and lose the target.
+ * Fenced code is left alone.
+ */
+export function publishedReadme(
+  readme: string,
+  options: { repository?: unknown; packageDirectory: string },
+): string {
+  const base = repositoryBrowseUrl(options.repository, options.packageDirectory);
+  const relativeLink = /\[([^\]]*)\]\((?![a-z][a-z0-9+.-]*:|\/|#)([^)\s]+)\)/gi;
+  return readme
+    .split(/^(?=```)/m)
+    .map((block, index) =>
+      index % 2 === 1
+        ? block
+        : block.replace(relativeLink, (_link, text: string, target: string) =>
+            base ? `[${text}](${new URL(target, `${base}/`).href})` : text,
+          ),
+    )
+    .join('');
+}
+
+/**
+ * tsc writes each map's `sources` relative to where it compiled from (with `--outDir` outside
+ * the repository, a path through the build machine's directories). They are made relative to
+ * the package instead (`../src/…`, where the sources would sit beside `dist/`), so a stack
+ * trace under `node --enable-source-maps` names the SDK's file; the content is in the map.
+ */
+function relocateSourceMaps(distDirectory: string, sourceDirectory: string): void {
+  const entries = readdirSync(distDirectory, { recursive: true, encoding: 'utf8' });
+  for (const entry of entries.filter((name) => name.endsWith('.js.map'))) {
+    const file = path.join(distDirectory, entry);
+    const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+    map.sources = map.sources.map((source) => {
+      const fromSources = path.relative(sourceDirectory, path.resolve(path.dirname(file), source));
+      const inPackage = path.join(distDirectory, '..', 'src', fromSources);
+      return path.relative(path.dirname(file), inPackage).split(path.sep).join('/');
+    });
+    writeFileSync(file, JSON.stringify(map));
+  }
 }
 
 /** Builds the package into `outDirectory` (replacing it) and returns that directory. */
@@ -77,6 +144,7 @@ export async function buildSdkPackage(options: {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`compiling the SDK failed:\n${stdout}${stderr}`.trim());
   }
+  relocateSourceMaps(path.join(out, 'dist'), path.join(sdkDirectory, 'src'));
   const workspace = JSON.parse(
     readFileSync(path.join(sdkDirectory, 'package.json'), 'utf8'),
   ) as WorkspaceManifest;
@@ -84,7 +152,14 @@ export async function buildSdkPackage(options: {
     path.join(out, 'package.json'),
     `${JSON.stringify(publishedManifest(workspace), null, 2)}\n`,
   );
-  cpSync(path.join(sdkDirectory, 'README.md'), path.join(out, 'README.md'));
+  const readme = readFileSync(path.join(sdkDirectory, 'README.md'), 'utf8');
+  writeFileSync(
+    path.join(out, 'README.md'),
+    publishedReadme(readme, {
+      repository: workspace['repository'],
+      packageDirectory: path.relative(options.root, sdkDirectory).split(path.sep).join('/'),
+    }),
+  );
   cpSync(path.join(sdkDirectory, 'schema'), path.join(out, 'schema'), { recursive: true });
   return out;
 }

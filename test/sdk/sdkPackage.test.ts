@@ -2,18 +2,31 @@
  * The SDK as npm users get it: `npx sightline build-sdk` (infra/sdk/buildSdkPackage.ts) makes
  * the package, it is installed into an app of its own, and plain Node.js (no tsx, no bundler)
  * runs that app: a real `openai` client, wrapped, against the fake OpenAI server, exporting
- * from the package's worker thread to real kinesalite. A TypeScript app compiled against the
- * package (NodeNext resolution) proves its type declarations load.
+ * from the package's worker thread to real kinesalite. A CommonJS app `require()`s every entry
+ * point, and a TypeScript app compiled against the package (NodeNext resolution) proves its type
+ * declarations load. `npm pack` shows what would be published.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { buildSdkPackage, publishedManifest } from '../../infra/sdk/buildSdkPackage.ts';
+import {
+  buildSdkPackage,
+  publishedManifest,
+  publishedReadme,
+} from '../../infra/sdk/buildSdkPackage.ts';
 import type { SpanItem } from '../../sdk/src/contract/index.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fakeOpenAiServer.ts';
 import {
@@ -81,6 +94,32 @@ await sightline.shutdown();
 console.log(JSON.stringify({ unloadable, text, errors, workers, stats: sightline.stats() }));
 `;
 
+// Node.js 20.19+ and 22.12+ load ES modules with require(). Run with --enable-source-maps, the
+// stack of an error thrown in the SDK names its TypeScript source, which its maps carry.
+const COMMONJS_APP = `
+const { readFileSync } = require('node:fs');
+const manifest = JSON.parse(
+  readFileSync(__dirname + '/node_modules/@sightline/sdk/package.json', 'utf8'),
+);
+const unloadable = [];
+for (const entry of Object.keys(manifest.exports)) {
+  if (entry === './export-worker') continue;
+  const specifier = entry === '.' ? '@sightline/sdk' : '@sightline/sdk/' + entry.slice(2);
+  try {
+    require(specifier);
+  } catch (error) {
+    unloadable.push(specifier + ': ' + error.message);
+  }
+}
+let stack = '';
+try {
+  require('@sightline/sdk').init({});
+} catch (error) {
+  stack = error.stack;
+}
+console.log(JSON.stringify({ unloadable, stack }));
+`;
+
 const TYPED_APP = `
 import { init, type Sightline } from '@sightline/sdk';
 import { wrapOpenAI } from '@sightline/sdk/openai';
@@ -115,7 +154,11 @@ describe('publishedManifest', () => {
       version: '1.2.3',
       private: true,
       type: 'module',
-      exports: { '.': './src/index.ts', './openai': './src/integrations/openai/index.ts' },
+      exports: {
+        '.': './src/index.ts',
+        './openai': './src/integrations/openai/index.ts',
+        './export-worker': './src/transport/exportWorker.ts',
+      },
       dependencies: { zod: '^4' },
       devDependencies: { openai: '^6' },
     });
@@ -130,11 +173,16 @@ describe('publishedManifest', () => {
           types: './dist/integrations/openai/index.d.ts',
           default: './dist/integrations/openai/index.js',
         },
+        './export-worker': {
+          types: './dist/transport/exportWorker.d.ts',
+          default: './dist/transport/exportWorker.js',
+        },
       },
       types: './dist/index.d.ts',
       dependencies: { zod: '^4' },
       files: ['dist', 'schema', 'README.md'],
-      sideEffects: false,
+      // The worker's entry starts exporting on load: a bundler must keep it.
+      sideEffects: ['./dist/transport/exportWorker.js'],
     });
   });
 
@@ -142,6 +190,40 @@ describe('publishedManifest', () => {
     expect(() =>
       publishedManifest({ name: 'x', version: '1.0.0', exports: { '.': './lib/index.js' } }),
     ).toThrow('./lib/index.js is not a .ts file under ./src/');
+  });
+});
+
+describe('publishedReadme', () => {
+  const README = [
+    'Measured in [`docs/benchmarks.md`](../docs/benchmarks.md), listed in [the list](src/list.ts#L3).',
+    'See [limits](#limits) and [npm](https://www.npmjs.com/).',
+    '```ts',
+    'handlers[name](input);',
+    '```',
+    '',
+  ].join('\n');
+
+  it.each([
+    {
+      case: 'without a repository, relative links keep their text',
+      repository: undefined,
+      first: 'Measured in `docs/benchmarks.md`, listed in the list.',
+    },
+    {
+      case: 'with a GitHub repository, relative links point into it',
+      repository: {
+        type: 'git',
+        url: 'git+https://github.com/acme/sightline.git',
+        directory: 'sdk',
+      },
+      first:
+        'Measured in [`docs/benchmarks.md`](https://github.com/acme/sightline/blob/HEAD/docs/benchmarks.md), ' +
+        'listed in [the list](https://github.com/acme/sightline/blob/HEAD/sdk/src/list.ts#L3).',
+    },
+  ])('$case; anchors, absolute links and code stay', ({ repository, first }) => {
+    const published = publishedReadme(README, { repository, packageDirectory: 'sdk' });
+
+    expect(published.split('\n')).toEqual([first, ...README.split('\n').slice(1)]);
   });
 });
 
@@ -195,6 +277,83 @@ describe('the built SDK package in a plain Node.js app', () => {
       );
       expect(readFileSync(path.join(root, target.types), 'utf8').length).toBeGreaterThan(0);
     }
+  });
+
+  it('packs the compiled modules, their declarations and maps, the README and the schema only', async () => {
+    const root = path.join(appDirectory, 'node_modules', '@sightline', 'sdk');
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: workDirectory, NODE_ENV: 'production' as const },
+    });
+    const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+    const files = packed.files.map((file) => file.path);
+
+    expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual([
+      'README.md',
+      'package.json',
+      'schema/wire-contract-v1.schema.json',
+    ]);
+    expect(
+      files.filter((file) => file.startsWith('dist/') && !/\.(?:js|js\.map|d\.ts)$/.test(file)),
+    ).toEqual([]);
+    expect(files.filter((file) => /\.test\.|\/testing\//.test(file))).toEqual([]);
+    const modules = files.filter((file) => file.endsWith('.js'));
+    expect(files).toEqual(expect.arrayContaining(modules.map((file) => `${file}.map`)));
+    expect(files).toEqual(
+      expect.arrayContaining(modules.map((file) => file.replace(/js$/, 'd.ts'))),
+    );
+  });
+
+  it('ships source maps that carry their sources and name them inside the package', () => {
+    const dist = path.join(appDirectory, 'node_modules', '@sightline', 'sdk', 'dist');
+    const maps = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.js.map'),
+    );
+
+    expect(maps.length).toBeGreaterThan(0);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(path.join(dist, file), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: string[];
+      };
+      expect(map.sourcesContent, file).toHaveLength(map.sources.length);
+      expect(
+        map.sourcesContent!.every((source) => source.length > 0),
+        file,
+      ).toBe(true);
+      for (const source of map.sources) {
+        expect(path.resolve(dist, path.dirname(file), source), file).toBe(
+          path.join(dist, '..', 'src', file.replace(/\.js\.map$/, '.ts')),
+        );
+      }
+    }
+  });
+
+  it('has a README without links that lead nowhere on npm', () => {
+    const readme = readFileSync(
+      path.join(appDirectory, 'node_modules', '@sightline', 'sdk', 'README.md'),
+      'utf8',
+    );
+
+    expect(readme).not.toMatch(/\]\((?![a-z][a-z0-9+.-]*:|#)[^)\s]+\)/i);
+  });
+
+  it('loads every entry point with require(), and names the TypeScript source in stack traces', async () => {
+    writeFileSync(path.join(appDirectory, 'app.cjs'), COMMONJS_APP);
+
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--enable-source-maps', 'app.cjs'],
+      { cwd: appDirectory, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' as const } },
+    );
+
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      unloadable: string[];
+      stack: string;
+    };
+    expect(report.unloadable).toEqual([]);
+    expect(report.stack).toMatch(/SIGHTLINE_PROJECT_ID/);
+    expect(report.stack).toMatch(/node_modules\/@sightline\/sdk\/src\/config\.ts:\d+:\d+/);
   });
 
   it('loads every entry point, traces a wrapped OpenAI call and delivers it from its worker thread', async () => {
