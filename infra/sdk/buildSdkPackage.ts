@@ -161,5 +161,7 @@ export async function buildSdkPackage(options: {
     }),
   );
   cpSync(path.join(sdkDirectory, 'schema'), path.join(out, 'schema'), { recursive: true });
+  // The repository's licence (Apache-2.0, as both manifests say) goes with the package.
+  cpSync(path.join(options.root, 'LICENSE'), path.join(out, 'LICENSE'));
   return out;
 }

@@ -279,7 +279,7 @@ describe('the built SDK package in a plain Node.js app', () => {
     }
   });
 
-  it('packs the compiled modules, their declarations and maps, the README and the schema only', async () => {
+  it('packs the compiled modules, their declarations and maps, the README, the licence and the schema only', async () => {
     const root = path.join(appDirectory, 'node_modules', '@sightline', 'sdk');
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], {
       cwd: root,
@@ -289,6 +289,7 @@ describe('the built SDK package in a plain Node.js app', () => {
     const files = packed.files.map((file) => file.path);
 
     expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual([
+      'LICENSE',
       'README.md',
       'package.json',
       'schema/wire-contract-v1.schema.json',
