@@ -81,6 +81,18 @@ const CASES: Record<string, DetectionCase[]> = {
       'Phone:\n60-56-85-91',
       span('PHONE_NUMBER', '60-56-85-91'),
     ),
+    // The compact number is also a Luhn-valid Visa, the grouped one holds an SSN-shaped tail:
+    // a checksummed reading of its digits must not take the whole number from the phone.
+    detectionCase(
+      'compact international, also Luhn-valid',
+      'reach me at +4915574212069 tomorrow',
+      span('PHONE_NUMBER', '+4915574212069'),
+    ),
+    detectionCase(
+      'international, ending like an SSN',
+      'Büro Wien +43 1 234 56 7890',
+      span('PHONE_NUMBER', '+43 1 234 56 7890'),
+    ),
     detectionCase('a price', 'It costs $1 299 000 in total.'),
     detectionCase('a date', 'Released on 2024-01-15 worldwide.'),
     detectionCase('a version', 'Upgrade to 10.2.3.4 now.'),
@@ -101,6 +113,17 @@ const CASES: Record<string, DetectionCase[]> = {
       'amex dashed',
       'amex 3782-822463-10005 ok',
       span('CREDIT_CARD', '3782-822463-10005'),
+    ),
+    // A number printed in fours holds no sixteen-digit block: the card after one is a card.
+    detectionCase(
+      'compact, after a four-digit number',
+      'paid 2026 4111111111111111',
+      span('CREDIT_CARD', '4111111111111111'),
+    ),
+    detectionCase(
+      'compact, after grouped fours',
+      'ref 5018 0000 0009 378282246310005',
+      span('CREDIT_CARD', '378282246310005'),
     ),
     detectionCase('Luhn fails', 'My card 4111111111111112 expired.'),
     detectionCase('unknown issuer', 'ref 9111111111111111 filed'),

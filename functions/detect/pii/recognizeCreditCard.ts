@@ -181,8 +181,9 @@ function digitCount(run: string): number {
 /**
  * Whether a card may start at groups[index]: the run's first group when the run may be read
  * from its start, else a group after a space. When every group since the run's start or the
- * last card is four digits long, the window is a stretch of a longer number printed in fours
- * (an account or order number), not a card of its own.
+ * last card is four digits long and so is this one, the window is a stretch of a longer number
+ * printed in fours (an account or order number), not a card of its own; a longer group (a card
+ * printed as one block) is no part of such a number.
  */
 function mayStartAt(
   run: DigitRun,
@@ -192,7 +193,7 @@ function mayStartAt(
 ): boolean {
   return (
     (index === 0 ? run.canStart : run.groups[index]!.separator === ' ') &&
-    (groupsBefore === 0 || !onlyFoursBefore)
+    (groupsBefore === 0 || !onlyFoursBefore || digitsIn(run.groups[index]!) !== 4)
   );
 }
 

@@ -186,13 +186,45 @@ function readAdjacentNumbers(
   return found;
 }
 
+const digitsOf = (candidate: string): number =>
+  candidate.replace(EXTENSION, '').replace(/\D/g, '').length;
+
+/**
+ * The claims that a phone-shaped run no longer than one number does not hold whole. Such a run
+ * ("+4915574212069", also a Luhn-valid Visa; "+43 1 234 56 7890", ending like an SSN) is read
+ * as one number that competes with the claim, as before claims existed: blanking the claim
+ * would leave the phone unread and its country code unredacted. A claim beside a phone always
+ * makes a run too long for one (a card or SSN has 9+ digits, a phone 7+).
+ */
+function claimsOutsideOneNumber(text: string, claimed: readonly ClaimedSpan[]): ClaimedSpan[] {
+  if (claimed.length === 0) return [];
+  const numbers = allMatches(CANDIDATE, text).filter(
+    (match) => digitsOf(match[0]) <= PHONE_MAX_DIGITS,
+  );
+  const sorted = [...claimed].sort((a, b) => a.start - b.start);
+  const kept: ClaimedSpan[] = [];
+  let next = 0;
+  for (const span of sorted) {
+    // Matches are disjoint and in order: skip those ending before the claim starts.
+    while (next < numbers.length && numbers[next]!.index + numbers[next]![0].length <= span.start)
+      next++;
+    const number = numbers[next];
+    const inside =
+      number !== undefined &&
+      number.index <= span.start &&
+      span.end <= number.index + number[0].length;
+    if (!inside) kept.push(span);
+  }
+  return kept;
+}
+
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
   const found: PiiCandidate[] = [];
-  for (const match of allMatches(CANDIDATE, withoutClaimed(text, options.claimed ?? []))) {
+  const claimed = claimsOutsideOneNumber(text, options.claimed ?? []);
+  for (const match of allMatches(CANDIDATE, withoutClaimed(text, claimed))) {
     const raw = match[0];
     const start = match.index;
-    const digitCount = raw.replace(EXTENSION, '').replace(/\D/g, '').length;
-    if (digitCount > PHONE_MAX_DIGITS) {
+    if (digitsOf(raw) > PHONE_MAX_DIGITS) {
       for (const candidate of readAdjacentNumbers(text, raw, start, options)) found.push(candidate);
       continue;
     }
