@@ -118,6 +118,33 @@ function relocateSourceMaps(distDirectory: string, sourceDirectory: string): voi
   }
 }
 
+/** Whether `directory` is missing, empty, or an earlier build of this package (and only that). */
+function isReplaceableOutput(directory: string): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  if (entries.length === 0) return true;
+  const built = new Set(['package.json', 'dist', 'schema', 'README.md', 'LICENSE']);
+  if (!entries.every((entry) => built.has(entry))) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as {
+      name?: unknown;
+      exports?: Record<string, { default?: unknown }>;
+    };
+    return (
+      manifest.name === '@sightline/sdk' &&
+      typeof manifest.exports?.['.']?.default === 'string' &&
+      manifest.exports['.'].default.startsWith('./dist/')
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Builds the package into `outDirectory` (replacing it) and returns that directory. */
 export async function buildSdkPackage(options: {
   root: string;
@@ -125,6 +152,13 @@ export async function buildSdkPackage(options: {
 }): Promise<string> {
   const sdkDirectory = path.join(options.root, 'sdk');
   const out = path.resolve(options.outDirectory);
+  // The output directory is replaced, so it must be one this builder made (or empty or new):
+  // `--out .`, `--out ~` or `--out /tmp` must not delete what is there.
+  if (!isReplaceableOutput(out)) {
+    throw new Error(
+      `the output directory ${out} is not empty and holds no earlier build of the SDK package; choose another`,
+    );
+  }
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -370,7 +370,7 @@ describe('the built SDK package in a plain Node.js app', () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       NODE_ENV: 'production' as const,
     };
-    const child = spawn(process.execPath, ['app.js'], { cwd: appDirectory, env });
+    const child = spawn(process.execPath, ['app.js'], { cwd: appDirectory, env, timeout: 45_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
