@@ -598,7 +598,11 @@ beforeAll(async () => {
     ],
   ];
   badCases.push(...headerCases);
-  const badRecords = badCases.map(([, data]) => buildKinesisRecord(data));
+  // The partition key is the producer's choice too: one may key records by a user.
+  const keyedBy = plant(undefined, 'dead letter: partition key', freshValues(), ['email']);
+  const badRecords = badCases.map(([, data], index) =>
+    buildKinesisRecord(data, index === 0 ? { partitionKey: keyedBy.email } : {}),
+  );
   deadLetterSequences = new Map(
     badCases.map(([reason], index) => [badRecords[index]!.kinesis.sequenceNumber, reason]),
   );

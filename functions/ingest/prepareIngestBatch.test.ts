@@ -18,7 +18,11 @@ import {
 import { startTestControlPlane } from '../../test/helpers/controlPlane.ts';
 import { vaultFromMasterKey } from '../enrich/loadVault.ts';
 import { IngestKeyCache } from './ingestKeyCache.ts';
-import { ENRICH_GROUP_SPANS, prepareIngestBatch } from './prepareIngestBatch.ts';
+import {
+  ENRICH_GROUP_SPANS,
+  prepareIngestBatch,
+  storedPartitionKey,
+} from './prepareIngestBatch.ts';
 
 const vault = vaultFromMasterKey(randomBytes(32));
 let controlPlane: Awaited<ReturnType<typeof startTestControlPlane>>;
@@ -144,5 +148,17 @@ describe('prepareIngestBatch', () => {
       'Wrong. Call me on [PHONE_NUMBER_1] or [EMAIL_1], card [CREDIT_CARD_1]',
     );
     expect(batch.scores[0]!.string_value).toBe('reach me at [EMAIL_1]');
+  });
+});
+
+describe('storedPartitionKey', () => {
+  it.each([
+    ['the SDK’s hex key', '9f86d081884c7d65', '9f86d081884c7d65'],
+    ['a UUID', '123e4567-e89b-12d3-a456-426614174000', '123e4567-e89b-12d3-a456-426614174000'],
+    ['an e-mail address', 'jane.doe@example.com', '(withheld: 20 characters)'],
+    ['a phone number (digits only)', '4155552671', '(withheld: 10 characters)'],
+    ['a name', 'Jane Doe', '(withheld: 8 characters)'],
+  ])('keeps only an id-like key: %s', (_case, key, stored) => {
+    expect(storedPartitionKey(key)).toBe(stored);
   });
 });

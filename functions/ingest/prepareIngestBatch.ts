@@ -96,6 +96,20 @@ export function recordAad(record: KinesisStreamRecord): string {
   return `${record.eventSourceARN}\n${shardIdOf(record)}\n${record.kinesis.sequenceNumber}`;
 }
 
+/** Hex ids (the SDK's keys, UUIDs) hold nothing about anyone: kept as they are. */
+const ID_LIKE_PARTITION_KEY = /^(?=.*[a-f])[0-9a-f-]{8,64}$/i;
+
+/**
+ * The partition key as a dead letter stores it. The producer chooses it, and one may key
+ * records by a user (an e-mail address, a phone number); a dead letter is never redacted, so
+ * only an id-like key is kept, and any other is withheld with its length.
+ */
+export function storedPartitionKey(partitionKey: string): string {
+  return ID_LIKE_PARTITION_KEY.test(partitionKey)
+    ? partitionKey
+    : `(withheld: ${partitionKey.length} characters)`;
+}
+
 export function deadLetterRow(
   record: KinesisStreamRecord,
   reason: DeadLetterReason,
@@ -109,7 +123,7 @@ export function deadLetterRow(
     stream_arn: record.eventSourceARN,
     shard_id: shardIdOf(record),
     sequence_number: record.kinesis.sequenceNumber,
-    partition_key: record.kinesis.partitionKey.slice(0, 256),
+    partition_key: storedPartitionKey(record.kinesis.partitionKey),
     approximate_arrival: toDateTime64(record.kinesis.approximateArrivalTimestamp * 1000),
     claimed_project_id: claimedProjectId,
     reason,

@@ -91,7 +91,7 @@ let sequence = 10n ** 20n;
 
 export function buildKinesisRecord(
   data: Buffer,
-  overrides: { sequenceNumber?: string; shardId?: string } = {},
+  overrides: { sequenceNumber?: string; shardId?: string; partitionKey?: string } = {},
 ): KinesisStreamRecord {
   sequence += 1n;
   const sequenceNumber = overrides.sequenceNumber ?? `4959${sequence}`;
@@ -99,7 +99,7 @@ export function buildKinesisRecord(
   return {
     kinesis: {
       kinesisSchemaVersion: '1.0',
-      partitionKey: hex(4),
+      partitionKey: overrides.partitionKey ?? hex(4),
       sequenceNumber,
       data: data.toString('base64'),
       approximateArrivalTimestamp: Date.now() / 1000,
