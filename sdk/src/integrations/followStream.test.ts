@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Sightline } from '../Sightline.ts';
+import { collectGarbage } from '../testing/collectGarbage.ts';
 import { MemoryTransport } from '../testing/memoryTransport.ts';
 import { followStream, traceLlmCall } from './llmCall.ts';
 
@@ -240,5 +241,79 @@ describe('followStream with a failing handler', () => {
     expect(received).toEqual(['a', 'b']);
     expect(reported).toEqual([failure]);
     expect(transport.spans()[0]?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('followStream over a stream the caller lets go of', () => {
+  it('ends and sends the span of a stream never iterated, marked unread, once it is collected', async () => {
+    // Prepare: the stream is made and dropped in a scope of its own.
+    (() => {
+      followed(['a', 'b']);
+    })();
+
+    // Act
+    await collectGarbage();
+
+    // Assess
+    expect(transport.spans().map((span) => span.metadata)).toEqual([
+      { seen: '', 'sightline.stream': 'unread' },
+    ]);
+  });
+
+  it('ends the span of a stream stepped by hand and dropped as abandoned, with what was read', async () => {
+    // Prepare
+    await (async () => {
+      const iterator = followed(['a', 'b', 'c'])[Symbol.asyncIterator]();
+      await iterator.next();
+    })();
+
+    // Act
+    await collectGarbage();
+
+    // Assess
+    expect(transport.spans().map((span) => span.metadata)).toEqual([
+      { seen: 'a', 'sightline.stream': 'abandoned' },
+    ]);
+  });
+
+  it('keeps a stream read by a loop that holds no other reference to it open until its end', async () => {
+    // Act: nothing but the loop's iterator refers to the stream while it is read.
+    const received: string[] = [];
+    for await (const chunk of followed(['a', 'b', 'c'])) {
+      received.push(chunk);
+      await collectGarbage();
+    }
+
+    // Assess
+    expect(received).toEqual(['a', 'b', 'c']);
+    expect(transport.spans().map((span) => span.metadata)).toEqual([{ seen: 'a|b|c' }]);
+  });
+
+  it('keeps following the branches of tee() after the stream they came from is collected', async () => {
+    // Prepare
+    const [left, right] = (() => followed(['a', 'b']).tee())();
+    await collectGarbage();
+
+    // Act
+    const read: string[] = [];
+    for await (const chunk of left) read.push(chunk);
+    for await (const chunk of right) read.push(chunk);
+
+    // Assess
+    expect(read).toEqual(['a', 'b', 'a', 'b']);
+    expect(transport.spans().map((span) => span.metadata)).toEqual([{ seen: 'a|b' }]);
+  });
+
+  it('leaves a finished span alone when its stream is collected later', async () => {
+    // Prepare
+    await (async () => {
+      for await (const _chunk of followed(['a']));
+    })();
+
+    // Act
+    await collectGarbage();
+
+    // Assess
+    expect(transport.spans().map((span) => span.metadata)).toEqual([{ seen: 'a' }]);
   });
 });

@@ -88,6 +88,14 @@ export function traceLlmCall<T>(
 }
 
 /**
+ * Streams the caller let go of before reading them to their end (never iterated, or stepped by
+ * hand and dropped): when the last proxy of one is collected, its span ends, marked `unread` or
+ * `abandoned`, so the call is still sent. A held value never references a proxy (it would keep
+ * it alive); an iterator being read keeps its proxy alive through its closures.
+ */
+const droppedStreams = new FinalizationRegistry<() => void>((onDropped) => onDropped());
+
+/**
  * Wraps an async-iterable result so iterating it is observed; everything else passes through:
  * the caller gets the stream itself behind a proxy, so its class (`instanceof`), fields
  * (`controller`) and methods are kept. The stream's own methods run with the traced stream as
@@ -97,7 +105,8 @@ export function traceLlmCall<T>(
  * (`tee()`'s two branches), they are followed in its place: each chunk is recorded once, by
  * whichever branch reads it first, and the span ends when a branch reaches the end (or fails),
  * or when every branch was abandoned. Anything else it returns bypasses tracing, so the span
- * ends right then, marked as such. Used by `traceLlmCall` and by `observe()`.
+ * ends right then, marked as such. A stream the caller lets go of unfinished ends when it is
+ * collected (droppedStreams). Used by `traceLlmCall` and by `observe()`.
  */
 export function followStream<S, C>(
   sightline: Sightline,
@@ -147,6 +156,18 @@ export function followStream<S, C>(
   };
   /** Branches not abandoned yet: the stream, or the streams a method like tee() made of it. */
   let open = 0;
+  /** Proxies not collected yet (droppedStreams): the last one gone ends an unfinished span. */
+  let uncollected = 0;
+  const collected = () => {
+    uncollected -= 1;
+    if (uncollected > 0 || finished) return;
+    // Runs as a task of its own: nothing of the host's is on the stack to throw into.
+    try {
+      finish(undefined, recorded === 0 ? 'unread' : 'abandoned');
+    } catch (failure) {
+      sightline.reportError(failure);
+    }
+  };
   // Each step runs with the span active, so spans the source starts while producing are children.
   const inSpan = <R>(step: () => R): R => sightline.withSpan(span, step);
 
@@ -236,6 +257,8 @@ export function followStream<S, C>(
         return method;
       },
     });
+    uncollected += 1;
+    droppedStreams.register(proxy, collected);
     return proxy as B;
   };
   return follow(stream);

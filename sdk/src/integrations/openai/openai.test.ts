@@ -10,6 +10,7 @@ import {
 import { setDefaultClient } from '../../defaultClient.ts';
 import { useIntegrationTestClient } from '../../testing/integrationTestClient.ts';
 import { providerFromHost, wrapOpenAI, type OpenAiCompatibleOptions } from './index.ts';
+import { collectGarbage } from '../../testing/collectGarbage.ts';
 import { collectStream } from '../../testing/collectStream.ts';
 
 const ctx = useIntegrationTestClient(startFakeOpenAiServer);
@@ -592,6 +593,25 @@ describe('wrapOpenAI chat.completions.create', () => {
 });
 
 // ---- Responses API -----------------------------------------------------------------------
+
+describe('wrapOpenAI with a stream the caller never reads', () => {
+  it('sends the call, marked unread, once the stream is collected', async () => {
+    // Act: the stream is asked for and dropped unread, in a scope of its own.
+    await (async () => {
+      await tracedClient().chat.completions.create({ ...chatParams(), stream: true });
+    })();
+    await collectGarbage();
+
+    // Assess
+    expect(ctx.spans()).toMatchObject([
+      {
+        name: 'openai.chat.completions.create',
+        requestModel: 'gpt-4o-mini',
+        metadata: { 'sightline.stream': 'unread' },
+      },
+    ]);
+  });
+});
 
 describe('wrapOpenAI responses.create', () => {
   it('records a JSON response with instructions, usage and derived finish reason', async () => {
