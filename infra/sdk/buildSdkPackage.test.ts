@@ -56,6 +56,19 @@ describe('buildSdkPackage output directory', () => {
     expect(existsSync(path.join(notes, 'keep.txt'))).toBe(true);
   });
 
+  it('refuses a file where the directory should be, and deletes nothing', async () => {
+    // Prepare
+    const file = path.join(base, 'package.tgz');
+    writeFileSync(file, 'mine\n');
+
+    // Act
+    const build = buildSdkPackage({ root, outDirectory: file });
+
+    // Assess
+    await expect(build).rejects.toThrow(/output directory/);
+    expect(existsSync(file)).toBe(true);
+  });
+
   it('replaces an earlier build of the package', async () => {
     // Prepare
     const earlier = path.join(base, 'package');

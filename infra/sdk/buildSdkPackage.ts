@@ -124,7 +124,10 @@ function isReplaceableOutput(directory: string): boolean {
   try {
     entries = readdirSync(directory);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT') return true;
+    // A file where the directory should be: replacing it would delete it.
+    if (code === 'ENOTDIR') return false;
     throw error;
   }
   if (entries.length === 0) return true;
@@ -156,7 +159,7 @@ export async function buildSdkPackage(options: {
   // `--out .`, `--out ~` or `--out /tmp` must not delete what is there.
   if (!isReplaceableOutput(out)) {
     throw new Error(
-      `the output directory ${out} is not empty and holds no earlier build of the SDK package; choose another`,
+      `the output directory ${out} is neither new, nor empty, nor an earlier build of the SDK package; choose another`,
     );
   }
   rmSync(out, { recursive: true, force: true });
