@@ -99,6 +99,10 @@ interface PhoneReading {
   verdict: Verdict;
 }
 
+/** Digits in a phone-shaped candidate, its extension left out. */
+const digitsOf = (candidate: string): number =>
+  candidate.replace(EXTENSION, '').replace(/\D/g, '').length;
+
 /** Reads text[start, end) as one phone number, or not at all. */
 function readPhone(
   text: string,
@@ -107,7 +111,7 @@ function readPhone(
   options: PhoneOptions,
 ): PhoneReading | undefined {
   const number = text.slice(start, end).replace(EXTENSION, '');
-  const digitCount = number.replace(/\D/g, '').length;
+  const digitCount = digitsOf(text.slice(start, end));
   if (digitCount < PHONE_MIN_DIGITS || digitCount > PHONE_MAX_DIGITS) return undefined;
   if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number))
     return undefined;
@@ -185,9 +189,6 @@ function readAdjacentNumbers(
   }
   return found;
 }
-
-const digitsOf = (candidate: string): number =>
-  candidate.replace(EXTENSION, '').replace(/\D/g, '').length;
 
 /**
  * The claims that a phone-shaped run no longer than one number does not hold whole. Such a run
