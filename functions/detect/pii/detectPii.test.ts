@@ -425,6 +425,24 @@ const ADJACENT_CASES: DetectionCase[] = [
     span('CREDIT_CARD', '4111 1111 1111 1111'),
   ),
   detectionCase(
+    'SSN, card, then national phone',
+    'ssn 536-22-8709 4111 1111 1111 1111 415 555 2671',
+    span('US_SSN', '536-22-8709'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+    span('PHONE_NUMBER', '415 555 2671'),
+  ),
+  detectionCase(
+    'SSN, card, then a short number',
+    '536-22-8709 4111 1111 1111 1111 90',
+    span('US_SSN', '536-22-8709'),
+    span('CREDIT_CARD', '4111 1111 1111 1111'),
+  ),
+  detectionCase(
+    'SSN then a card-valid stretch inside a number in fours',
+    '536-22-8709 1234 4111 1111 1111 1111 5678',
+    span('US_SSN', '536-22-8709'),
+  ),
+  detectionCase(
     'phone then a card that fails Luhn',
     '+1 415 555 2671 4111 1111 1111 1112',
     span('PHONE_NUMBER', '+1 415 555 2671'),

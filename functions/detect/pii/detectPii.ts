@@ -47,6 +47,12 @@ function countDigits(text: string, enough: number): number {
   return count;
 }
 
+/** An SSN printed with dashes ("536-22-8709"): a value of its own inside a run of numbers. */
+const isDashPrinted =
+  (text: string) =>
+  (candidate: PiiCandidate): boolean =>
+    text[candidate.start + 3] === '-';
+
 function append(target: PiiCandidate[], found: readonly PiiCandidate[]): void {
   for (const candidate of found) target.push(candidate);
 }
@@ -71,13 +77,13 @@ function collectCandidates(
     // number, not a run too long to be any. They are read for that even when not reported.
     const phones = wanted.has('PHONE_NUMBER') && digits >= PHONE_MIN_DIGITS;
     const checksummed: PiiCandidate[] = [];
-    if ((wanted.has('CREDIT_CARD') || phones) && digits >= CARD_MIN_DIGITS) {
-      append(checksummed, recognizeCreditCard(text));
-    }
+    const cards = (wanted.has('CREDIT_CARD') || phones) && digits >= CARD_MIN_DIGITS;
+    // SSNs first: a card printed after a dash-printed one starts a run of its own.
+    const ssns =
+      (wanted.has('US_SSN') || phones || cards) && digits >= SSN_DIGITS ? recognizeUsSsn(text) : [];
+    if (cards) append(checksummed, recognizeCreditCard(text, ssns.filter(isDashPrinted(text))));
     if (wanted.has('IBAN') || phones) append(checksummed, recognizeIban(text));
-    if ((wanted.has('US_SSN') || phones) && digits >= SSN_DIGITS) {
-      append(checksummed, recognizeUsSsn(text));
-    }
+    if (wanted.has('US_SSN') || phones) append(checksummed, ssns);
     append(
       candidates,
       checksummed.filter((candidate) => wanted.has(candidate.type)),

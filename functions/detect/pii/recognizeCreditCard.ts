@@ -239,23 +239,50 @@ function cardsInRun(run: DigitRun, found: PiiCandidate[]): void {
   }
 }
 
-export function recognizeCreditCard(text: string): PiiCandidate[] {
+/** A span of the text read as another value already: runs of digit groups are cut around it. */
+export interface ReadSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * `known`: values read before (dash-printed SSNs), sorted by start. A run is cut around them,
+ * and the groups after one are read as a run of their own: in
+ * "ssn 536-22-8709 4111 1111 1111 1111 415 555 2671" the card starts the groups after the SSN.
+ */
+export function recognizeCreditCard(text: string, known: readonly ReadSpan[] = []): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   for (const match of allMatches(DIGIT_RUN, text)) {
     // Most runs are short numbers, which hold no card: counted before anything is made.
     if (match[0].length < CARD_MIN_DIGITS || digitCount(match[0]) < CARD_MIN_DIGITS) continue;
     const matchEnd = match.index + match[0].length;
-    cardsInRun(
-      {
-        text,
-        groups: splitRun(match[0], match.index),
-        // A run after "1." or "-" (a decimal, a range, a negative number) is not read from its
-        // start, nor one ending before ".5" or ",5" read to its end.
-        canStart: !/[.,-]/.test(text[match.index - 1] ?? ''),
-        canEnd: !/^[.,]\d/.test(text.slice(matchEnd, matchEnd + 2)),
-      },
-      found,
-    );
+    // A run after "1." or "-" (a decimal, a range, a negative number) is not read from its
+    // start, nor one ending before ".5" or ",5" read to its end.
+    let canStart = !/[.,-]/.test(text[match.index - 1] ?? '');
+    const canEnd = !/^[.,]\d/.test(text.slice(matchEnd, matchEnd + 2));
+    let from = match.index;
+    for (const span of known) {
+      if (span.end <= from || span.start >= matchEnd) continue;
+      readRun(text, from, span.start - 1, canStart, true, found);
+      from = span.end + 1;
+      canStart = true;
+    }
+    readRun(text, from, matchEnd, canStart, canEnd, found);
   }
   return found;
+}
+
+/** The cards of the run text[from, to), when it has digits enough for one. */
+function readRun(
+  text: string,
+  from: number,
+  to: number,
+  canStart: boolean,
+  canEnd: boolean,
+  found: PiiCandidate[],
+): void {
+  if (to - from < CARD_MIN_DIGITS) return;
+  const run = text.slice(from, to);
+  if (digitCount(run) < CARD_MIN_DIGITS) return;
+  cardsInRun({ text, groups: splitRun(run, from), canStart, canEnd }, found);
 }
