@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseServerEnv } from '../config/env.ts';
 import { createClickHouseClient, isLoopbackUrl } from './clickhouseClient.ts';
 
@@ -43,6 +43,65 @@ describe('createClickHouseClient over loopback', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends a query without waiting for a timer first, and reuses its keep-alive socket', async () => {
+    // Prepare: timers that never fire. The unpatched client waits for a setTimeout(0) before
+    // every request (patches/@clickhouse+client+*.patch), so its query would never be sent.
+    const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
+      url,
+      username: 'default',
+      password: '',
+    });
+    const sockets = new Set<unknown>();
+    const onConnection = (socket: unknown) => sockets.add(socket);
+    server.on('connection', onConnection);
+    seen.length = 0;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'setImmediate'] });
+    try {
+      // Act
+      for (let index = 0; index < 3; index += 1) {
+        const result = await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' });
+        expect(await result.json()).toEqual([{ one: 1 }]);
+      }
+    } finally {
+      vi.useRealTimers();
+      server.off('connection', onConnection);
+      await client.close();
+    }
+    // Assess
+    expect(seen).toHaveLength(3);
+    expect(sockets.size).toBe(1);
+  });
+
+  it('does not reuse a keep-alive socket idle past its time to live', async () => {
+    // Prepare: a socket idle for longer than the client's idle-socket TTL (2.5 s by default),
+    // with the client's own TTL timers held back, as on an event loop too busy to run them.
+    const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
+      url,
+      username: 'default',
+      password: '',
+    });
+    const sockets = new Set<unknown>();
+    const onConnection = (socket: unknown) => sockets.add(socket);
+    server.on('connection', onConnection);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json();
+      vi.setSystemTime(Date.now() + 3_000);
+      // Act
+      await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json();
+    } finally {
+      vi.useRealTimers();
+      server.off('connection', onConnection);
+      await client.close();
+    }
+    // Assess: the second query went out on a new connection.
+    expect(sockets.size).toBe(2);
+  });
+
   it('asks for answers uncompressed', async () => {
     const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
       url,
@@ -55,8 +114,7 @@ describe('createClickHouseClient over loopback', () => {
     } finally {
       await client.close();
     }
-    expect(seen).toHaveLength(1);
-    expect(seen[0]?.url).not.toContain('enable_http_compression=1');
-    expect(seen[0]?.acceptEncoding ?? '').not.toContain('gzip');
+    expect(seen.at(-1)?.url).not.toContain('enable_http_compression=1');
+    expect(seen.at(-1)?.acceptEncoding ?? '').not.toContain('gzip');
   });
 });
