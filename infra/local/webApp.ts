@@ -159,7 +159,8 @@ export function startWebServer(options: {
     command: process.execPath,
     args: nodeChildArgs([NEXT_BIN, 'start', 'web', '-p', String(options.port), '-H', '127.0.0.1']),
     cwd: options.root,
-    env: nextEnv({ ...options.env, NODE_ENV: 'production' }),
+    // Loopback only: answers are not compressed (web/next.config.ts).
+    env: nextEnv({ ...options.env, NODE_ENV: 'production', SIGHTLINE_WEB_COMPRESS: 'off' }),
     logDirectory: options.logDirectory,
   });
 }

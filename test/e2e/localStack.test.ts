@@ -158,6 +158,8 @@ describe('local stack', () => {
     const get = (url: string) => fetch(url, { headers: { cookie } });
     const list = await get(`${project}/traces`);
     expect(list.status).toBe(200);
+    // Served on loopback only: not compressed, though fetch accepts gzip.
+    expect(list.headers.get('content-encoding')).toBeNull();
     expect(await list.text()).toContain(`/traces/${traceId}`);
     const detail = await get(`${project}/traces/${traceId}`);
     expect(detail.status).toBe(200);

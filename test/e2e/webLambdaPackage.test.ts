@@ -182,6 +182,8 @@ describe('the web app’s Lambda package', () => {
     const script = /\/_next\/static\/[^"]+\.js/.exec(html)?.[0];
 
     expect(page.status).toBe(200);
+    // Deployed answers stay compressed (API Gateway does not compress them).
+    expect(page.headers.get('content-encoding')).toBe('gzip');
     expect(html).toContain('Single sign-on');
     expect(script).toBeDefined();
     const asset = await fetch(`${baseUrl}${script}`);
