@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseServerEnv } from '../config/env.ts';
 import { createClickHouseClient, isLoopbackUrl } from './clickhouseClient.ts';
@@ -43,13 +44,19 @@ describe('createClickHouseClient over loopback', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
+  // A test that fails while its timers are fake must not leave them to the next.
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('sends a query without waiting for a timer first, and reuses its keep-alive socket', async () => {
-    // Prepare: timers that never fire. The unpatched client waits for a setTimeout(0) before
-    // every request (patches/@clickhouse+client+*.patch), so its query would never be sent.
+  /**
+   * Runs `use` with a client of the factory for the local server, under `fakeTimers` if given;
+   * returns the connections the server accepted meanwhile.
+   */
+  async function withClient(
+    use: (client: ClickHouseClient) => Promise<void>,
+    fakeTimers?: NonNullable<Parameters<typeof vi.useFakeTimers>[0]>['toFake'],
+  ): Promise<number> {
     const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
       url,
       username: 'default',
@@ -58,62 +65,60 @@ describe('createClickHouseClient over loopback', () => {
     const sockets = new Set<unknown>();
     const onConnection = (socket: unknown) => sockets.add(socket);
     server.on('connection', onConnection);
-    seen.length = 0;
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'setImmediate'] });
+    if (fakeTimers) vi.useFakeTimers({ toFake: fakeTimers });
     try {
-      // Act
-      for (let index = 0; index < 3; index += 1) {
-        const result = await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' });
-        expect(await result.json()).toEqual([{ one: 1 }]);
-      }
+      await use(client);
     } finally {
       vi.useRealTimers();
       server.off('connection', onConnection);
       await client.close();
     }
+    return sockets.size;
+  }
+
+  const selectOne = async (client: ClickHouseClient) =>
+    (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json();
+
+  it('sends a query without waiting for a timer first, and reuses its keep-alive socket', async () => {
+    // Prepare: timers that never fire. The unpatched client waits for a setTimeout(0) before
+    // every request (patches/@clickhouse+client+*.patch), so its query would never be sent.
+    seen.length = 0;
+    const answers: unknown[] = [];
+    // Act
+    const connections = await withClient(
+      async (client) => {
+        for (let index = 0; index < 3; index += 1) answers.push(await selectOne(client));
+      },
+      ['setTimeout', 'setInterval', 'setImmediate'],
+    );
     // Assess
+    expect(answers).toEqual([[{ one: 1 }], [{ one: 1 }], [{ one: 1 }]]);
     expect(seen).toHaveLength(3);
-    expect(sockets.size).toBe(1);
+    expect(connections).toBe(1);
   });
 
   it('does not reuse a keep-alive socket idle past its time to live', async () => {
     // Prepare: a socket idle for longer than the client's idle-socket TTL (2.5 s by default),
     // with the client's own TTL timers held back, as on an event loop too busy to run them.
-    const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
-      url,
-      username: 'default',
-      password: '',
-    });
-    const sockets = new Set<unknown>();
-    const onConnection = (socket: unknown) => sockets.add(socket);
-    server.on('connection', onConnection);
-    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
-    try {
-      await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json();
-      vi.setSystemTime(Date.now() + 3_000);
-      // Act
-      await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json();
-    } finally {
-      vi.useRealTimers();
-      server.off('connection', onConnection);
-      await client.close();
-    }
+    const connections = await withClient(
+      async (client) => {
+        await selectOne(client);
+        vi.setSystemTime(Date.now() + 3_000);
+        // Act
+        await selectOne(client);
+      },
+      ['setTimeout', 'Date'],
+    );
     // Assess: the second query went out on a new connection.
-    expect(sockets.size).toBe(2);
+    expect(connections).toBe(2);
   });
 
   it('asks for answers uncompressed', async () => {
-    const client = await createClickHouseClient(parseServerEnv({ SIGHTLINE_HOME: '/tmp' }), {
-      url,
-      username: 'default',
-      password: '',
+    let answer: unknown;
+    await withClient(async (client) => {
+      answer = await selectOne(client);
     });
-    try {
-      const result = await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' });
-      expect(await result.json()).toEqual([{ one: 1 }]);
-    } finally {
-      await client.close();
-    }
+    expect(answer).toEqual([{ one: 1 }]);
     expect(seen.at(-1)?.url).not.toContain('enable_http_compression=1');
     expect(seen.at(-1)?.acceptEncoding ?? '').not.toContain('gzip');
   });
