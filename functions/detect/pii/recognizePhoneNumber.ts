@@ -149,15 +149,10 @@ function splitAtSpaces(run: string, offset: number): ClaimedSpan[] {
 }
 
 /**
- * Parses spent on one run too long to be a number: two for every ten of its digits, at least
- * four and at most 32. Two numbers side by side take three or four ("+1 415 555 2671 212 555
- * 0147": the first reading too long, then one valid reading each), each further number about
- * two more; the cap bounds what one run (a long table of figures after "phone") can cost.
+ * Parses spent on one run too long to be a number. Two numbers side by side take three or four
+ * ("+1 415 555 2671 212 555 0147": the first reading too long, then one valid reading each).
  */
-const MIN_PARSES_PER_LONG_RUN = 4;
-const MAX_PARSES_PER_LONG_RUN = 32;
-const parsesForRun = (digits: number): number =>
-  Math.min(MAX_PARSES_PER_LONG_RUN, Math.max(MIN_PARSES_PER_LONG_RUN, 2 * Math.ceil(digits / 10)));
+const PARSES_PER_LONG_RUN = 4;
 
 /**
  * A run with more digits than any number holds, read as valid numbers side by side: at each
@@ -176,13 +171,11 @@ function readAdjacentNumbers(
     return [];
   const pieces = splitAtSpaces(run, offset);
   const found: PiiCandidate[] = [];
-  const budget = parsesForRun(digitsOf(run));
   let parses = 0;
-  for (let first = 0; first < pieces.length && parses < budget;) {
-    // Every piece holds a digit: a reading of more pieces than a number has digits is too long.
-    let last = Math.min(pieces.length, first + PHONE_MAX_DIGITS) - 1;
+  for (let first = 0; first < pieces.length && parses < PARSES_PER_LONG_RUN;) {
+    let last = pieces.length - 1;
     let reading: PhoneReading | undefined;
-    for (; last >= first && parses < budget; last--) {
+    for (; last >= first && parses < PARSES_PER_LONG_RUN; last--) {
       reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
       if (reading !== undefined) parses++;
       if (reading?.verdict === 'valid') break;
@@ -229,22 +222,10 @@ function claimsOutsideOneNumber(text: string, claimed: readonly ClaimedSpan[]): 
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const claimed = claimsOutsideOneNumber(text, options.claimed ?? []);
-  const read = withoutClaimed(text, claimed);
-  const matches = allMatches(CANDIDATE, read);
-  for (let index = 0; index < matches.length; index++) {
-    const match = matches[index]!;
-    let raw = match[0];
+  for (const match of allMatches(CANDIDATE, withoutClaimed(text, claimed))) {
+    const raw = match[0];
     const start = match.index;
     if (digitsOf(raw) > PHONE_MAX_DIGITS) {
-      // The pattern stops at seven groups: a longer run of numbers side by side goes on in the
-      // matches right after it, one space apart, and is read as one run.
-      while (
-        matches[index + 1]?.index === start + raw.length + 1 &&
-        read[start + raw.length] === ' '
-      ) {
-        index++;
-        raw = read.slice(start, matches[index]!.index + matches[index]![0].length);
-      }
       for (const candidate of readAdjacentNumbers(text, raw, start, options)) found.push(candidate);
       continue;
     }
