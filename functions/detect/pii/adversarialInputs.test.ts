@@ -21,6 +21,7 @@ const ADVERSARIAL_INPUTS: Array<[string, string]> = [
   ['a domain that never ends', `a@${repeatTo('b.', MEGABYTE)}`],
   ['colons and hex digits', repeatTo('abcd:', MEGABYTE)],
   ['spaced digit pairs', repeatTo('12 ', MEGABYTE / 4)],
+  ['SSNs between card-length numbers', repeatTo('536-22-8709;123412341234;', MEGABYTE)],
   ['IBAN-like groups', repeatTo('GB82 ', MEGABYTE / 2)],
   ['capitalised words', repeatTo('Anna Via ', MEGABYTE / 2)],
   ['address-like lines', repeatTo('12 Main Street\n Apt. 4\n', MEGABYTE / 2)],

@@ -438,6 +438,11 @@ const ADJACENT_CASES: DetectionCase[] = [
     span('CREDIT_CARD', '4111 1111 1111 1111'),
   ),
   detectionCase(
+    'a card-valid stretch after other groups, then an SSN',
+    '1732 55 4111 1111 1111 1111 536-22-8709',
+    span('US_SSN', '536-22-8709'),
+  ),
+  detectionCase(
     'SSN then a card-valid stretch inside a number in fours',
     '536-22-8709 1234 4111 1111 1111 1111 5678',
     span('US_SSN', '536-22-8709'),

@@ -246,12 +246,13 @@ export interface ReadSpan {
 }
 
 /**
- * `known`: values read before (dash-printed SSNs), sorted by start. A run is cut around them,
- * and the groups after one are read as a run of their own: in
+ * `known`: values read before (dash-printed SSNs), sorted by start and apart. A run is cut
+ * after each, and the groups after one are read as a run of their own: in
  * "ssn 536-22-8709 4111 1111 1111 1111 415 555 2671" the card starts the groups after the SSN.
  */
 export function recognizeCreditCard(text: string, known: readonly ReadSpan[] = []): PiiCandidate[] {
   const found: PiiCandidate[] = [];
+  let nextKnown = 0;
   for (const match of allMatches(DIGIT_RUN, text)) {
     // Most runs are short numbers, which hold no card: counted before anything is made.
     if (match[0].length < CARD_MIN_DIGITS || digitCount(match[0]) < CARD_MIN_DIGITS) continue;
@@ -261,9 +262,13 @@ export function recognizeCreditCard(text: string, known: readonly ReadSpan[] = [
     let canStart = !/[.,-]/.test(text[match.index - 1] ?? '');
     const canEnd = !/^[.,]\d/.test(text.slice(matchEnd, matchEnd + 2));
     let from = match.index;
-    for (const span of known) {
-      if (span.end <= from || span.start >= matchEnd) continue;
-      readRun(text, from, span.start - 1, canStart, true, found);
+    // Runs come in text order: the known spans before this one are never looked at again.
+    while (nextKnown < known.length && known[nextKnown]!.end <= from) nextKnown++;
+    for (; nextKnown < known.length && known[nextKnown]!.start < matchEnd; nextKnown++) {
+      const span = known[nextKnown]!;
+      // The groups up to the value's end are read as before (the value among them); the groups
+      // after it as a run of their own.
+      readRun(text, from, span.end, canStart, true, found);
       from = span.end + 1;
       canStart = true;
     }
