@@ -52,11 +52,13 @@ const nextConfig: NextConfig = {
   // forbidden() renders app/forbidden.tsx with status 403 when a role lacks a permission.
   experimental: { authInterrupts: true },
   poweredByHeader: false,
-  // Read when the server starts. The local stack's server listens on loopback only, where
-  // compressing answers costs CPU at both ends and saves nothing (~1.4 ms on a 44 KB trace
-  // list); the launcher turns it off there. Deployed (behind API Gateway, which does not
-  // compress) answers stay compressed.
-  compress: process.env.SIGHTLINE_WEB_COMPRESS !== 'off',
+  // `next start` reads this when the server starts. The local stack's server listens on
+  // loopback only, where compressing answers costs CPU at both ends and saves nothing (~1.4 ms
+  // on a 44 KB trace list); the launcher turns it off there. The Lambda package's standalone
+  // server keeps the configuration of its build, and always compresses: API Gateway, in front
+  // of it, does not.
+  compress:
+    process.env.SIGHTLINE_WEB_BUILD === 'lambda' || process.env.SIGHTLINE_WEB_COMPRESS !== 'off',
   reactStrictMode: true,
   async headers() {
     return [

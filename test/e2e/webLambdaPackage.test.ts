@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthRecordStore } from '../../functions/control/authRecordStore.ts';
 import { bootstrapAdmin } from '../../functions/control/adminBootstrap.ts';
 import { MembershipsRepository } from '../../functions/control/membershipsRepository.ts';
@@ -70,7 +70,12 @@ const cookiesOf = (response: Response) =>
 
 beforeAll(async () => {
   logDirectory = mkdtempSync(path.join(tmpdir(), 'sightline-web-package-'));
-  const packageDirectory = await buildWebPackage({ root: REPOSITORY_ROOT, logDirectory });
+  // Built from a shell that turned compression off for a local server: the package must
+  // compress all the same (asserted on the sign-in page below).
+  vi.stubEnv('SIGHTLINE_WEB_COMPRESS', 'off');
+  const packageDirectory = await buildWebPackage({ root: REPOSITORY_ROOT, logDirectory }).finally(
+    () => vi.unstubAllEnvs(),
+  );
 
   controlPlane = await startTestControlPlane();
   await controlPlane.projects.putProject(PROJECT);
