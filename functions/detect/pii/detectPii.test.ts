@@ -365,6 +365,36 @@ const ADJACENT_CASES: DetectionCase[] = [
     span('PHONE_NUMBER', '415 555 2671'),
     span('PHONE_NUMBER', '212 555 0147'),
   ),
+  // Two attempts at reading three or more national phones in a row broke these (reviews of
+  // session 13): whatever reads longer runs next must keep them.
+  detectionCase(
+    'a long grouped number then an international phone',
+    'Order 1234 5678 9012 3456 +1 415 555 2671',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+  ),
+  detectionCase(
+    'a long grouped number then a phone with its area code in brackets',
+    'Order 1234 5678 9012 3456 (212) 555-0147',
+    span('PHONE_NUMBER', '(212) 555-0147'),
+  ),
+  detectionCase(
+    'a long grouped number then an international phone, after a phone word',
+    'call 1234 5678 9012 3456 +1 415 555 2671',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+  ),
+  detectionCase(
+    'an international phone, a long grouped number, then a national phone',
+    '+49 30 12345678 1234 5678 9012 3456 7890 212 555 0147',
+    span('PHONE_NUMBER', '+49 30 12345678'),
+    span('PHONE_NUMBER', '212 555 0147'),
+  ),
+  detectionCase(
+    'two national phones, a year, then a national phone',
+    'call 415 555 2671 212 555 0147 2024 303 203 3575',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+    span('PHONE_NUMBER', '303 203 3575'),
+  ),
   detectionCase(
     'card then card',
     '4111 1111 1111 1111 5555 5555 5555 4444',
