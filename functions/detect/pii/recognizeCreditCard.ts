@@ -254,8 +254,8 @@ export function recognizeCreditCard(text: string, known: readonly ReadSpan[] = [
   const found: PiiCandidate[] = [];
   let nextKnown = 0;
   for (const match of allMatches(DIGIT_RUN, text)) {
-    // Most runs are short numbers, which hold no card: counted before anything is made.
-    if (match[0].length < CARD_MIN_DIGITS || digitCount(match[0]) < CARD_MIN_DIGITS) continue;
+    // Most runs are short numbers, which hold no card (readRun counts the digits of the rest).
+    if (match[0].length < CARD_MIN_DIGITS) continue;
     const matchEnd = match.index + match[0].length;
     // A run after "1." or "-" (a decimal, a range, a negative number) is not read from its
     // start, nor one ending before ".5" or ",5" read to its end.
@@ -277,7 +277,7 @@ export function recognizeCreditCard(text: string, known: readonly ReadSpan[] = [
   return found;
 }
 
-/** The cards of the run text[from, to), when it has digits enough for one. */
+/** The cards of the run text[from, to), when it has digits enough for one (counted first). */
 function readRun(
   text: string,
   from: number,

@@ -99,9 +99,11 @@ interface PhoneReading {
   verdict: Verdict;
 }
 
+/** Digits in a number whose extension is already left out. */
+const digitsIn = (number: string): number => number.replace(/\D/g, '').length;
+
 /** Digits in a phone-shaped candidate, its extension left out. */
-const digitsOf = (candidate: string): number =>
-  candidate.replace(EXTENSION, '').replace(/\D/g, '').length;
+const digitsOf = (candidate: string): number => digitsIn(candidate.replace(EXTENSION, ''));
 
 /** Reads text[start, end) as one phone number, or not at all. */
 function readPhone(
@@ -111,7 +113,7 @@ function readPhone(
   options: PhoneOptions,
 ): PhoneReading | undefined {
   const number = text.slice(start, end).replace(EXTENSION, '');
-  const digitCount = digitsOf(text.slice(start, end));
+  const digitCount = digitsIn(number);
   if (digitCount < PHONE_MIN_DIGITS || digitCount > PHONE_MAX_DIGITS) return undefined;
   if (DATE_SHAPE.test(number) || SSN_SHAPE.test(number) || DOTTED_QUAD.test(number))
     return undefined;
