@@ -39,6 +39,19 @@ const lambdaBuild =
       } satisfies NextConfig)
     : {};
 
+/**
+ * SIGHTLINE_WEB_COMPRESS: `on` (the default) or `off`. Read here rather than with the server's
+ * environment (functions/config/env.ts): Next.js loads this file on its own, before any server
+ * code, and cannot import that module. Any other value stops the server, naming the variable.
+ */
+function compressionSetting(): 'on' | 'off' {
+  const value = process.env.SIGHTLINE_WEB_COMPRESS ?? 'on';
+  if (value === 'on' || value === 'off') return value;
+  throw new Error(
+    `Invalid environment: SIGHTLINE_WEB_COMPRESS must be on or off, not ${JSON.stringify(value.slice(0, 40))}`,
+  );
+}
+
 const nextConfig: NextConfig = {
   ...lambdaBuild,
   turbopack: { root: repositoryRoot },
@@ -57,8 +70,7 @@ const nextConfig: NextConfig = {
   // on a 44 KB trace list); the launcher turns it off there. The Lambda package's standalone
   // server keeps the configuration of its build, and always compresses: API Gateway, in front
   // of it, does not.
-  compress:
-    process.env.SIGHTLINE_WEB_BUILD === 'lambda' || process.env.SIGHTLINE_WEB_COMPRESS !== 'off',
+  compress: process.env.SIGHTLINE_WEB_BUILD === 'lambda' || compressionSetting() === 'on',
   reactStrictMode: true,
   async headers() {
     return [
