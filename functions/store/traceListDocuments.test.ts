@@ -207,6 +207,8 @@ describe('trace_list_documents: ties, cursors and projects', () => {
   });
 
   it.each([
+    // Unfiltered: the newest page's path through trace_list_rows (its own cursor condition).
+    ['the whole project', {}, 1, 1],
     ['a user', { userId: 'u-tie' }, 1, 1],
     ['a session', { sessionId: 's-tie' }, 2, 1],
     ['a word', { text: 'tie' }, 1, 1],
