@@ -26,7 +26,7 @@ import { currentLoad, loadSentence } from './benchmarkReport.ts';
 import { loadPeerTable, PEER_TABLE } from './peerEventsTable.ts';
 import { median } from './percentile.ts';
 import { seedSpans, SEED_MAIN_PROJECT } from './seedSpans.ts';
-import { timeThroughApi, type ApiTiming } from './webApiTimings.ts';
+import { timeThroughApi, WARM_UP_ROUNDS, type ApiTiming } from './webApiTimings.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -522,7 +522,9 @@ export function webBenchMarkdown(result: WebBenchResult, machine: string): strin
   const apiText = viaApi
     ? `"Via the API" = the same questions as HTTP requests to the running web app (\`sightline start\` on this data,
 an API token in \`Authorization\`), timed from request to parsed JSON: token check, validation, the repository
-calls and the JSON response included (\`test/bench/webApiTimings.ts\`); the target applies to it. `
+calls and the JSON response included (\`test/bench/webApiTimings.ts\`); the target applies to it. Its first
+run is the cold server's; ${WARM_UP_ROUNDS} untimed rounds of every question follow before the timed runs (the server's
+JIT needs a few dozen requests before its times settle, as a server in use has had). `
     : '';
   return `## Web queries on 10 million spans vs the Langfuse-v4-style peer
 
