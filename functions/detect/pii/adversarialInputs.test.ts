@@ -11,6 +11,17 @@ const MEGABYTE = 1 << 20;
 const repeatTo = (unit: string, length: number): string =>
   unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 
+/** `length` characters of distinct 3-3-4 digit groups (no verdict is cached twice). */
+function randomDigitGroups(length: number): string {
+  const random = seededRandom(7);
+  const digits = (count: number) =>
+    Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
+  const groups: string[] = [];
+  for (let size = 0; size < length; size += 13)
+    groups.push(`${digits(3)} ${digits(3)} ${digits(4)}`);
+  return groups.join(' ').slice(0, length);
+}
+
 const ADVERSARIAL_INPUTS: Array<[string, string]> = [
   ['a megabyte of digits', repeatTo('7', MEGABYTE)],
   ['a megabyte of at-signs', repeatTo('@', MEGABYTE)],
@@ -21,6 +32,9 @@ const ADVERSARIAL_INPUTS: Array<[string, string]> = [
   ['a domain that never ends', `a@${repeatTo('b.', MEGABYTE)}`],
   ['colons and hex digits', repeatTo('abcd:', MEGABYTE)],
   ['spaced digit pairs', repeatTo('12 ', MEGABYTE / 4)],
+  // One run of phone-shaped groups after a phone word: every part after the first is read with
+  // its evidence, up to the text's budget of readings.
+  ['phone-shaped groups after a phone word', `call ${randomDigitGroups(MEGABYTE)}`],
   ['SSNs between card-length numbers', repeatTo('536-22-8709;123412341234;', MEGABYTE)],
   ['IBAN-like groups', repeatTo('GB82 ', MEGABYTE / 2)],
   ['capitalised words', repeatTo('Anna Via ', MEGABYTE / 2)],

@@ -388,6 +388,50 @@ const ADJACENT_CASES: DetectionCase[] = [
     span('PHONE_NUMBER', '+49 30 12345678'),
     span('PHONE_NUMBER', '212 555 0147'),
   ),
+  // The phone pattern reads at most seven groups: a longer list arrives in parts, read with the
+  // evidence of the run they continue, and a number straddling a cut is read across it.
+  detectionCase(
+    'three national phones',
+    'call 415 555 2671 212 555 0147 646 555 0199',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+    span('PHONE_NUMBER', '646 555 0199'),
+  ),
+  detectionCase(
+    'four national phones',
+    'phones: 415 555 2671 212 555 0147 646 555 0199 313 555 0100',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+    span('PHONE_NUMBER', '646 555 0199'),
+    span('PHONE_NUMBER', '313 555 0100'),
+  ),
+  detectionCase(
+    'an international phone then two national phones',
+    '+1 415 555 2671 212 555 0147 646 555 0199',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+    span('PHONE_NUMBER', '646 555 0199'),
+  ),
+  detectionCase(
+    'nine national phones, cut three times',
+    'call 415 555 2671 212 555 0147 646 555 0199 313 555 0100 718 555 0123 202 555 0175 415 555 0132 305 555 0188 617 555 0110',
+    ...[
+      '415 555 2671',
+      '212 555 0147',
+      '646 555 0199',
+      '313 555 0100',
+      '718 555 0123',
+      '202 555 0175',
+      '415 555 0132',
+      '305 555 0188',
+      '617 555 0110',
+    ].map((phone) => span('PHONE_NUMBER', phone)),
+  ),
+  detectionCase(
+    'a long grouped number then a national phone, after a phone word',
+    'call 1234 5678 9012 3456 7890 1234 5678 415 555 2671',
+    span('PHONE_NUMBER', '415 555 2671'),
+  ),
   detectionCase(
     'two national phones, a year, then a national phone',
     'call 415 555 2671 212 555 0147 2024 303 203 3575',

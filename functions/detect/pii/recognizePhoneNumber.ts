@@ -4,7 +4,8 @@
  * country a "+" prefix names. Numbers it cannot validate are still reported when they are
  * clearly grouped like a phone number and a context word ("phone", "mobile", "fax") is near.
  * Digits that a checksummed value (card, IBAN, SSN) already claims are not read, and a run too
- * long for one number is read as numbers side by side ("+1 415 555 2671 212 555 0147").
+ * long for one number is read as numbers side by side ("+1 415 555 2671 212 555 0147"), across
+ * the cuts the pattern makes in a longer list.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { allMatches } from './allMatches.ts';
@@ -99,8 +100,18 @@ interface PhoneReading {
   verdict: Verdict;
 }
 
+/** Digits in text[start, end). */
+function digitsBetween(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 48 && code <= 57) count++;
+  }
+  return count;
+}
+
 /** Digits in a number whose extension is already left out. */
-const digitsIn = (number: string): number => number.replace(/\D/g, '').length;
+const digitsIn = (number: string): number => digitsBetween(number, 0, number.length);
 
 /** Digits in a phone-shaped candidate, its extension left out. */
 const digitsOf = (candidate: string): number => digitsIn(candidate.replace(EXTENSION, ''));
@@ -157,29 +168,62 @@ function splitAtSpaces(run: string, offset: number): ClaimedSpan[] {
 const PARSES_PER_LONG_RUN = 4;
 
 /**
+ * Readings one text may spend on runs the pattern cut (it reads at most seven groups, so a list
+ * of three or more numbers arrives in parts): reading a part with the evidence of the run it
+ * continues, and the numbers that straddle a cut. 160, and one more per 100 characters: a
+ * reading may parse (~10-20 µs when the number is new), so a megabyte of distinct digit groups
+ * after a phone word costs at most ~10,000 more. Past the budget, parts are read as before
+ * (each on its own evidence, nothing across a cut).
+ */
+const CHAINED_READINGS_BASE = 160;
+const CHARS_PER_CHAINED_READING = 100;
+
+/**
+ * Whether a run shows that phone numbers are there at all: led by "+", or next to a phone word.
+ * Without it a long run is a reference, an amount or a table of figures ("order 415 555 2671
+ * 9876 5432"), whose parses would cost far more than the numbers it rarely holds.
+ */
+function runHasEvidence(text: string, run: string, offset: number): boolean {
+  return run.startsWith('+') || hasContextAround(text, offset, offset + run.length, STRONG_CONTEXT);
+}
+
+/** Readings left to spend on one text's cut runs (CHAINED_READINGS_BASE and more). */
+interface ReadingBudget {
+  left: number;
+}
+
+/**
  * A run with more digits than any number holds, read as valid numbers side by side: at each
- * piece the longest valid number starting there. Only a run led by "+" or next to a phone word
- * is read: that is the evidence a phone is there at all, and without it a long run is a
- * reference, an amount or a table of figures ("order 415 555 2671 9876 5432"), whose parses
- * would cost far more than the numbers it rarely holds.
+ * piece the longest valid number starting there. Only a run with evidence (runHasEvidence) is
+ * read. At most PARSES_PER_LONG_RUN parses; for a part of a cut run (`budget`), three readings
+ * a piece, each taken from the text's budget (a reading of too few or too many digits is
+ * refused by counting them, and costs nothing).
  */
 function readAdjacentNumbers(
   text: string,
-  run: string,
-  offset: number,
+  pieces: readonly ClaimedSpan[],
   options: PhoneOptions,
+  budget?: ReadingBudget,
 ): PiiCandidate[] {
-  if (!run.startsWith('+') && !hasContextAround(text, offset, offset + run.length, STRONG_CONTEXT))
-    return [];
-  const pieces = splitAtSpaces(run, offset);
   const found: PiiCandidate[] = [];
   let parses = 0;
-  for (let first = 0; first < pieces.length && parses < PARSES_PER_LONG_RUN;) {
+  const allowed = budget ? pieces.length * 3 : PARSES_PER_LONG_RUN;
+  const canRead = () => parses < allowed && (!budget || budget.left > 0);
+  for (let first = 0; first < pieces.length && canRead();) {
     let last = pieces.length - 1;
     let reading: PhoneReading | undefined;
-    for (; last >= first && parses < PARSES_PER_LONG_RUN; last--) {
-      reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
-      if (reading !== undefined) parses++;
+    for (; last >= first && canRead(); last--) {
+      if (budget) {
+        const digits = digitsBetween(text, pieces[first]!.start, pieces[last]!.end);
+        if (digits > PHONE_MAX_DIGITS) continue;
+        if (digits < PHONE_MIN_DIGITS) break;
+        budget.left--;
+        parses++;
+        reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
+      } else {
+        reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
+        if (reading !== undefined) parses++;
+      }
       if (reading?.verdict === 'valid') break;
     }
     if (last >= first && reading?.verdict === 'valid') {
@@ -190,6 +234,62 @@ function readAdjacentNumbers(
     }
   }
   return found;
+}
+
+/**
+ * A number straddling the cut between two parts of one run: it starts in `tail` (the pieces
+ * of the earlier part after its last reading) and ends in `head` (the later part's pieces).
+ * The earliest start wins, at its longest valid end. It is kept only where it holds every
+ * reading of the later part it overlaps (ends at or after each one's end), so it never takes a
+ * valid number's place and leaves some of its digits out ("2024 303 203" of "… 2024 303 203
+ * 3575" loses to "303 203 3575").
+ */
+function readAcrossCut(
+  text: string,
+  tail: readonly ClaimedSpan[],
+  head: readonly ClaimedSpan[],
+  headReadings: readonly PiiCandidate[],
+  options: PhoneOptions,
+  budget: ReadingBudget,
+): PiiCandidate | undefined {
+  for (const from of tail) {
+    for (let last = head.length - 1; last >= 0 && budget.left > 0; last--) {
+      const end = head[last]!.end;
+      const digits = digitsBetween(text, from.start, end);
+      if (digits > PHONE_MAX_DIGITS) continue;
+      if (digits < PHONE_MIN_DIGITS) break;
+      budget.left--;
+      const reading = readPhone(text, from.start, end, options);
+      if (reading?.verdict !== 'valid') continue;
+      const candidate = reading.candidate;
+      const holdsOverlapped = headReadings.every(
+        (other) => other.start >= candidate.end || other.end <= candidate.end,
+      );
+      return holdsOverlapped ? candidate : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The pieces of a part that no reading covers after its last one: where a number straddling
+ * the cut after it may start. Only the last pieces with fewer digits than a longest number.
+ */
+function uncoveredTail(
+  text: string,
+  pieces: readonly ClaimedSpan[],
+  coveredTo: number,
+): ClaimedSpan[] {
+  const tail: ClaimedSpan[] = [];
+  let digits = 0;
+  for (let index = pieces.length - 1; index >= 0; index--) {
+    const piece = pieces[index]!;
+    if (piece.start < coveredTo) break;
+    digits += digitsBetween(text, piece.start, piece.end);
+    if (digits >= PHONE_MAX_DIGITS) break;
+    tail.unshift(piece);
+  }
+  return tail;
 }
 
 /**
@@ -221,18 +321,71 @@ function claimsOutsideOneNumber(text: string, claimed: readonly ClaimedSpan[]): 
   return kept;
 }
 
+/** A part of a run the pattern cut, as the next part needs it. */
+interface RunPart {
+  start: number;
+  end: number;
+  raw: string;
+  /** Where its last reading ends (its start when it has none). */
+  coveredTo: number;
+  /** Its evidence (runHasEvidence, or the run's it continues), worked out when asked. */
+  evidence?: boolean;
+}
+
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   const claimed = claimsOutsideOneNumber(text, options.claimed ?? []);
-  for (const match of allMatches(CANDIDATE, withoutClaimed(text, claimed))) {
+  const scanned = withoutClaimed(text, claimed);
+  const budget: ReadingBudget = {
+    left: CHAINED_READINGS_BASE + Math.floor(text.length / CHARS_PER_CHAINED_READING),
+  };
+  const evidenceOf = (part: RunPart) =>
+    (part.evidence ??= runHasEvidence(text, part.raw, part.start));
+  let previous: RunPart | undefined;
+  for (const match of allMatches(CANDIDATE, scanned)) {
     const raw = match[0];
     const start = match.index;
+    const end = start + raw.length;
+    // The pattern stopped at its seventh group, or at a group too long to continue the run:
+    // the run goes on in this part, with the evidence it had.
+    const before =
+      previous !== undefined && previous.end + 1 === start && scanned[previous.end] === ' '
+        ? previous
+        : undefined;
+    const chained = before !== undefined && budget.left > 0 && evidenceOf(before);
+    const part: RunPart = {
+      start,
+      end,
+      raw,
+      coveredTo: start,
+      ...(chained ? { evidence: true } : {}),
+    };
+    let pieces: ClaimedSpan[] | undefined;
+    const readings: PiiCandidate[] = [];
     if (digitsOf(raw) > PHONE_MAX_DIGITS) {
-      for (const candidate of readAdjacentNumbers(text, raw, start, options)) found.push(candidate);
-      continue;
+      pieces = splitAtSpaces(raw, start);
+      if (evidenceOf(part))
+        readings.push(...readAdjacentNumbers(text, pieces, options, chained ? budget : undefined));
+    } else {
+      const reading = readPhone(text, start, end, options);
+      if (reading !== undefined) readings.push(reading.candidate);
     }
-    const reading = readPhone(text, start, start + raw.length, options);
-    if (reading !== undefined) found.push(reading.candidate);
+    if (chained) {
+      const across = readAcrossCut(
+        text,
+        uncoveredTail(text, splitAtSpaces(before.raw, before.start), before.coveredTo),
+        pieces ?? splitAtSpaces(raw, start),
+        readings,
+        options,
+        budget,
+      );
+      if (across !== undefined) readings.push(across);
+    }
+    for (const reading of readings) {
+      found.push(reading);
+      part.coveredTo = Math.max(part.coveredTo, reading.end);
+    }
+    previous = part;
   }
   return found;
 }
