@@ -428,6 +428,22 @@ const ADJACENT_CASES: DetectionCase[] = [
     ].map((phone) => span('PHONE_NUMBER', phone)),
   ),
   detectionCase(
+    'a list whose later part alone reads a wrong number (318 is an area code too)',
+    'call 415 555 2671 212 555 0147 646 318 3810 313 456 5239',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '212 555 0147'),
+    span('PHONE_NUMBER', '646 318 3810'),
+    span('PHONE_NUMBER', '313 456 5239'),
+  ),
+  detectionCase(
+    'six national phones, the last part short enough to be read as one number',
+    'call 415 555 2671 212 555 0147 646 555 0199 313 555 0100 718 555 0123 202 555 0175',
+    ...['415 555 2671', '212 555 0147', '646 555 0199', '313 555 0100', '718 555 0123'].map(
+      (phone) => span('PHONE_NUMBER', phone),
+    ),
+    span('PHONE_NUMBER', '202 555 0175'),
+  ),
+  detectionCase(
     'a long grouped number then a national phone, after a phone word',
     'call 1234 5678 9012 3456 7890 1234 5678 415 555 2671',
     span('PHONE_NUMBER', '415 555 2671'),
@@ -572,6 +588,24 @@ describe('detectPii', () => {
     it.each(LONG_RUN_CASES)('$name', ({ text }) => {
       expect(detectedSpans(text, PII_TYPES)).toEqual([]);
     });
+  });
+
+  it('reads a list after a long one as before, whatever budget the long one spent', () => {
+    // Prepare: 59 phones spend the text's budget for lists the pattern cuts; the list after
+    // them has a phone word of its own, and must be read at least as it was without budgets.
+    const areas = ['415', '212', '646', '313', '718', '202', '305', '617', '303', '503', '206'];
+    const phone = (index: number) =>
+      `${areas[index % areas.length]} ${200 + ((index * 37) % 700)} ${1000 + ((index * 7919) % 9000)}`;
+    const list = Array.from({ length: 59 }, (_, index) => phone(index)).join(' ');
+    const text = `call ${list}. Also call 2024 415 555 2671 212 555 0147 646 555 0199 313 555 0100`;
+
+    // Act
+    const found = detectedSpans(text, ['PHONE_NUMBER']).map(({ start, end }) =>
+      text.slice(start, end),
+    );
+
+    // Assess
+    expect(found).toEqual(expect.arrayContaining(['646 555 0199', '313 555 0100']));
   });
 
   it('finds a phone before a card when only phone numbers are requested', () => {

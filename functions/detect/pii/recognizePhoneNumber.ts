@@ -170,13 +170,14 @@ const PARSES_PER_LONG_RUN = 4;
 /**
  * Readings one text may spend on runs the pattern cut (it reads at most seven groups, so a list
  * of three or more numbers arrives in parts): reading a part with the evidence of the run it
- * continues, and the numbers that straddle a cut. 160, and one more per 100 characters: a
- * reading may parse (~10-20 µs when the number is new), so a megabyte of distinct digit groups
- * after a phone word costs at most ~10,000 more. Past the budget, parts are read as before
- * (each on its own evidence, nothing across a cut).
+ * continues, and the numbers that straddle a cut. 16, and one more per 20 characters: a reading
+ * may parse (~10-25 µs when the number is new), so distinct digit groups after a phone word cost
+ * at most ~1.25 µs more per character and ~0.4 ms more per text (docs/detection.md has the
+ * measurements). Past the budget, parts are read as before (each on its own evidence, nothing
+ * across a cut), never with fewer parses than before.
  */
-const CHAINED_READINGS_BASE = 160;
-const CHARS_PER_CHAINED_READING = 100;
+const CHAINED_READINGS_BASE = 16;
+const CHARS_PER_CHAINED_READING = 20;
 
 /**
  * Whether a run shows that phone numbers are there at all: led by "+", or next to a phone word.
@@ -195,20 +196,25 @@ interface ReadingBudget {
 /**
  * A run with more digits than any number holds, read as valid numbers side by side: at each
  * piece the longest valid number starting there. Only a run with evidence (runHasEvidence) is
- * read. At most PARSES_PER_LONG_RUN parses; for a part of a cut run (`budget`), three readings
- * a piece, each taken from the text's budget (a reading of too few or too many digits is
- * refused by counting them, and costs nothing).
+ * read. At most PARSES_PER_LONG_RUN parses (readings a quick check does not refuse). With a
+ * `budget` (a part of a cut run), three readings a piece while the text's budget lasts, each
+ * taken from it (a reading of too few or too many digits is refused by counting them and costs
+ * nothing), and never fewer than `floor` of those parses: a part that runs out of budget is
+ * still read as far as it was before budgets existed.
  */
 function readAdjacentNumbers(
   text: string,
   pieces: readonly ClaimedSpan[],
   options: PhoneOptions,
   budget?: ReadingBudget,
+  floor = PARSES_PER_LONG_RUN,
 ): PiiCandidate[] {
   const found: PiiCandidate[] = [];
   let parses = 0;
-  const allowed = budget ? pieces.length * 3 : PARSES_PER_LONG_RUN;
-  const canRead = () => parses < allowed && (!budget || budget.left > 0);
+  let readings = 0;
+  const allowed = pieces.length * 3;
+  const canRead = () =>
+    parses < floor || (budget !== undefined && budget.left > 0 && readings < allowed);
   for (let first = 0; first < pieces.length && canRead();) {
     let last = pieces.length - 1;
     let reading: PhoneReading | undefined;
@@ -218,12 +224,10 @@ function readAdjacentNumbers(
         if (digits > PHONE_MAX_DIGITS) continue;
         if (digits < PHONE_MIN_DIGITS) break;
         budget.left--;
-        parses++;
-        reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
-      } else {
-        reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
-        if (reading !== undefined) parses++;
+        readings++;
       }
+      reading = readPhone(text, pieces[first]!.start, pieces[last]!.end, options);
+      if (reading !== undefined) parses++;
       if (reading?.verdict === 'valid') break;
     }
     if (last >= first && reading?.verdict === 'valid') {
@@ -239,16 +243,12 @@ function readAdjacentNumbers(
 /**
  * A number straddling the cut between two parts of one run: it starts in `tail` (the pieces
  * of the earlier part after its last reading) and ends in `head` (the later part's pieces).
- * The earliest start wins, at its longest valid end. It is kept only where it holds every
- * reading of the later part it overlaps (ends at or after each one's end), so it never takes a
- * valid number's place and leaves some of its digits out ("2024 303 203" of "… 2024 303 203
- * 3575" loses to "303 203 3575").
+ * The earliest start wins, at its longest valid end.
  */
 function readAcrossCut(
   text: string,
   tail: readonly ClaimedSpan[],
   head: readonly ClaimedSpan[],
-  headReadings: readonly PiiCandidate[],
   options: PhoneOptions,
   budget: ReadingBudget,
 ): PiiCandidate | undefined {
@@ -260,15 +260,33 @@ function readAcrossCut(
       if (digits < PHONE_MIN_DIGITS) break;
       budget.left--;
       const reading = readPhone(text, from.start, end, options);
-      if (reading?.verdict !== 'valid') continue;
-      const candidate = reading.candidate;
-      const holdsOverlapped = headReadings.every(
-        (other) => other.start >= candidate.end || other.end <= candidate.end,
-      );
-      return holdsOverlapped ? candidate : undefined;
+      if (reading?.verdict === 'valid') return reading.candidate;
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `instead` redacts everything `readings` do as surely: each digit a reading covers is
+ * covered by one of `instead` scoring at least as much, so no threshold or overlap keeps a
+ * digit that `readings` would have hidden.
+ */
+function coversAsWell(
+  text: string,
+  instead: readonly PiiCandidate[],
+  readings: readonly PiiCandidate[],
+): boolean {
+  return readings.every((reading) => {
+    for (let at = reading.start; at < reading.end; at++) {
+      const code = text.charCodeAt(at);
+      if (code < 48 || code > 57) continue;
+      const holds = instead.some(
+        (other) => other.start <= at && at < other.end && other.score >= reading.score,
+      );
+      if (!holds) return false;
+    }
+    return true;
+  });
 }
 
 /**
@@ -325,11 +343,51 @@ function claimsOutsideOneNumber(text: string, claimed: readonly ClaimedSpan[]): 
 interface RunPart {
   start: number;
   end: number;
-  raw: string;
+  pieces: ClaimedSpan[];
   /** Where its last reading ends (its start when it has none). */
   coveredTo: number;
-  /** Its evidence (runHasEvidence, or the run's it continues), worked out when asked. */
-  evidence?: boolean;
+  /** Whether it continues a run that has evidence (read with `readContinuingPart`). */
+  chained: boolean;
+  /** Whether it shows evidence itself: `ownEvidence`, worked out once when asked. */
+  ownEvidence?: boolean;
+}
+
+/** Whether the part itself is led by "+" or next to a phone word (runHasEvidence). */
+function ownEvidence(text: string, part: RunPart): boolean {
+  part.ownEvidence ??= runHasEvidence(text, text.slice(part.start, part.end), part.start);
+  return part.ownEvidence;
+}
+
+/**
+ * A part's readings when it continues a run with evidence. The part's own readings start at the
+ * cut, which the pattern made mid-number ("… 646 318 3810 313 456 5239" alone reads
+ * "318 3810 313"), so a number straddling the cut is read first, then the part's numbers after
+ * it. Those replace what the part would give read as a run of its own (`alone`: nothing when it
+ * shows no evidence itself) only when they redact all of that: a straddling reading may also
+ * take a right one's place ("2024 303 203" of "… 2024 303 203 3575"). Without a straddling
+ * number, the part is read side by side with the run's evidence.
+ */
+function readContinuingPart(
+  text: string,
+  before: RunPart,
+  part: RunPart,
+  alone: () => PiiCandidate[],
+  options: PhoneOptions,
+  budget: ReadingBudget,
+): PiiCandidate[] {
+  const { pieces } = part;
+  const long = digitsBetween(text, part.start, part.end) > PHONE_MAX_DIGITS;
+  const tail = uncoveredTail(text, before.pieces, before.coveredTo);
+  const across = readAcrossCut(text, tail, pieces, options, budget);
+  if (across === undefined) {
+    if (!long) return alone();
+    const floor = ownEvidence(text, part) ? PARSES_PER_LONG_RUN : 0;
+    return readAdjacentNumbers(text, pieces, options, budget, floor);
+  }
+  const rest = pieces.filter((piece) => piece.start >= across.end);
+  const instead = [across, ...readAdjacentNumbers(text, rest, options, budget, 0)];
+  const own = alone();
+  return coversAsWell(text, instead, own) ? instead : own;
 }
 
 export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCandidate[] {
@@ -339,48 +397,32 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
   const budget: ReadingBudget = {
     left: CHAINED_READINGS_BASE + Math.floor(text.length / CHARS_PER_CHAINED_READING),
   };
-  const evidenceOf = (part: RunPart) =>
-    (part.evidence ??= runHasEvidence(text, part.raw, part.start));
   let previous: RunPart | undefined;
   for (const match of allMatches(CANDIDATE, scanned)) {
     const raw = match[0];
     const start = match.index;
     const end = start + raw.length;
-    // The pattern stopped at its seventh group, or at a group too long to continue the run:
-    // the run goes on in this part, with the evidence it had.
+    const pieces = splitAtSpaces(raw, start);
+    // The next match after one space: the pattern stopped at its seventh group, at a group too
+    // long to continue the run, after an extension, or before a "+" or "(". The run goes on in
+    // this part, with the evidence it had.
     const before =
       previous !== undefined && previous.end + 1 === start && scanned[previous.end] === ' '
         ? previous
         : undefined;
-    const chained = before !== undefined && budget.left > 0 && evidenceOf(before);
-    const part: RunPart = {
-      start,
-      end,
-      raw,
-      coveredTo: start,
-      ...(chained ? { evidence: true } : {}),
-    };
-    let pieces: ClaimedSpan[] | undefined;
-    const readings: PiiCandidate[] = [];
-    if (digitsOf(raw) > PHONE_MAX_DIGITS) {
-      pieces = splitAtSpaces(raw, start);
-      if (evidenceOf(part))
-        readings.push(...readAdjacentNumbers(text, pieces, options, chained ? budget : undefined));
-    } else {
+    const chained =
+      before !== undefined && budget.left > 0 && (before.chained || ownEvidence(text, before));
+    const part: RunPart = { start, end, pieces, coveredTo: start, chained };
+    // The part read as a run of its own.
+    const alone = (): PiiCandidate[] => {
+      if (digitsOf(raw) > PHONE_MAX_DIGITS)
+        return ownEvidence(text, part) ? readAdjacentNumbers(text, pieces, options) : [];
       const reading = readPhone(text, start, end, options);
-      if (reading !== undefined) readings.push(reading.candidate);
-    }
-    if (chained) {
-      const across = readAcrossCut(
-        text,
-        uncoveredTail(text, splitAtSpaces(before.raw, before.start), before.coveredTo),
-        pieces ?? splitAtSpaces(raw, start),
-        readings,
-        options,
-        budget,
-      );
-      if (across !== undefined) readings.push(across);
-    }
+      return reading === undefined ? [] : [reading.candidate];
+    };
+    const readings = chained
+      ? readContinuingPart(text, before, part, alone, options, budget)
+      : alone();
     for (const reading of readings) {
       found.push(reading);
       part.coveredTo = Math.max(part.coveredTo, reading.end);
