@@ -443,6 +443,27 @@ const ADJACENT_CASES: DetectionCase[] = [
     ),
     span('PHONE_NUMBER', '202 555 0175'),
   ),
+  // An extension's digits are not the number's: a part is not too long for one number because
+  // of them (review of the first version, which read nothing of these).
+  detectionCase(
+    'an international phone then one with a long extension',
+    '+1 415 555 2671 +1 212 555 0147 x123456',
+    span('PHONE_NUMBER', '+1 415 555 2671'),
+    span('PHONE_NUMBER', '+1 212 555 0147 x123456'),
+  ),
+  detectionCase(
+    'a list ending in a phone with an extension',
+    'call 415 555 2671 +1 415 555 2672 212 555 0147 x123456',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '+1 415 555 2672'),
+    span('PHONE_NUMBER', '212 555 0147 x123456'),
+  ),
+  detectionCase(
+    'a national phone then a British one with an extension',
+    'call 415 555 2671 +44 20 7946 0958 ext. 1234',
+    span('PHONE_NUMBER', '415 555 2671'),
+    span('PHONE_NUMBER', '+44 20 7946 0958 ext. 1234'),
+  ),
   detectionCase(
     'a long grouped number then a national phone, after a phone word',
     'call 1234 5678 9012 3456 7890 1234 5678 415 555 2671',

@@ -116,6 +116,10 @@ const digitsIn = (number: string): number => digitsBetween(number, 0, number.len
 /** Digits in a phone-shaped candidate, its extension left out. */
 const digitsOf = (candidate: string): number => digitsIn(candidate.replace(EXTENSION, ''));
 
+/** Digits of text[start, end) as readPhone counts them: its extension left out. */
+const numberDigits = (text: string, start: number, end: number): number =>
+  digitsOf(text.slice(start, end));
+
 /** Reads text[start, end) as one phone number, or not at all. */
 function readPhone(
   text: string,
@@ -220,7 +224,7 @@ function readAdjacentNumbers(
     let reading: PhoneReading | undefined;
     for (; last >= first && canRead(); last--) {
       if (budget) {
-        const digits = digitsBetween(text, pieces[first]!.start, pieces[last]!.end);
+        const digits = numberDigits(text, pieces[first]!.start, pieces[last]!.end);
         if (digits > PHONE_MAX_DIGITS) continue;
         if (digits < PHONE_MIN_DIGITS) break;
         budget.left--;
@@ -255,7 +259,7 @@ function readAcrossCut(
   for (const from of tail) {
     for (let last = head.length - 1; last >= 0 && budget.left > 0; last--) {
       const end = head[last]!.end;
-      const digits = digitsBetween(text, from.start, end);
+      const digits = numberDigits(text, from.start, end);
       if (digits > PHONE_MAX_DIGITS) continue;
       if (digits < PHONE_MIN_DIGITS) break;
       budget.left--;
@@ -362,10 +366,11 @@ function ownEvidence(text: string, part: RunPart): boolean {
  * A part's readings when it continues a run with evidence. The part's own readings start at the
  * cut, which the pattern made mid-number ("… 646 318 3810 313 456 5239" alone reads
  * "318 3810 313"), so a number straddling the cut is read first, then the part's numbers after
- * it. Those replace what the part would give read as a run of its own (`alone`: nothing when it
- * shows no evidence itself) only when they redact all of that: a straddling reading may also
- * take a right one's place ("2024 303 203" of "… 2024 303 203 3575"). Without a straddling
- * number, the part is read side by side with the run's evidence.
+ * it. Those replace what the part would give read as a run of its own (`alone`: one number, or
+ * for a part too long for one, numbers side by side when it shows evidence itself) only when
+ * they redact all of that: a straddling reading may also take a right one's place ("2024 303
+ * 203" of "… 2024 303 203 3575"). Without a straddling number, a part too long for one number
+ * is read side by side with the run's evidence, any other as `alone` reads it.
  */
 function readContinuingPart(
   text: string,
@@ -376,7 +381,7 @@ function readContinuingPart(
   budget: ReadingBudget,
 ): PiiCandidate[] {
   const { pieces } = part;
-  const long = digitsBetween(text, part.start, part.end) > PHONE_MAX_DIGITS;
+  const long = numberDigits(text, part.start, part.end) > PHONE_MAX_DIGITS;
   const tail = uncoveredTail(text, before.pieces, before.coveredTo);
   const across = readAcrossCut(text, tail, pieces, options, budget);
   if (across === undefined) {
