@@ -44,7 +44,9 @@ function compiledPaths(source: string): { types: string; default: string } {
  * The published manifest: each export points at the compiled module and its declarations
  * (`types` first, as TypeScript requires), the files list names what the package holds, and
  * the workspace's development dependencies (the integrations' clients its tests use) and its
- * `private` flag go.
+ * `private` flag go. `typesVersions` maps each subpath to its declarations again for projects
+ * whose TypeScript resolves modules the older way (`moduleResolution: "node10"`), which does
+ * not read `exports`: without it, `@sightline/sdk/openai` has no types there.
  */
 export function publishedManifest(workspace: WorkspaceManifest): Record<string, unknown> {
   const { devDependencies: _development, private: _private, exports, ...rest } = workspace;
@@ -54,6 +56,13 @@ export function publishedManifest(workspace: WorkspaceManifest): Record<string, 
       Object.entries(exports).map(([entry, source]) => [entry, compiledPaths(source)]),
     ),
     types: compiledPaths(exports['.'] ?? './src/index.ts').types,
+    typesVersions: {
+      '*': Object.fromEntries(
+        Object.entries(exports)
+          .filter(([entry]) => entry !== '.')
+          .map(([entry, source]) => [entry.replace(/^\.\//, ''), [compiledPaths(source).types]]),
+      ),
+    },
     files: ['dist', 'schema', 'README.md'],
     sideEffects: ENTRIES_RUN_ON_LOAD.flatMap((entry) => {
       const source = exports[entry];

@@ -179,6 +179,13 @@ describe('publishedManifest', () => {
         },
       },
       types: './dist/index.d.ts',
+      // For TypeScript's older resolution (node10), which does not read `exports`.
+      typesVersions: {
+        '*': {
+          openai: ['./dist/integrations/openai/index.d.ts'],
+          'export-worker': ['./dist/transport/exportWorker.d.ts'],
+        },
+      },
       dependencies: { zod: '^4' },
       files: ['dist', 'schema', 'README.md'],
       // The worker's entry starts exporting on load: a bundler must keep it.
@@ -406,25 +413,42 @@ describe('the built SDK package in a plain Node.js app', () => {
     });
   }, 60_000);
 
-  it('type-checks an app against its declarations, and refuses one that misuses them', async () => {
-    writeFileSync(path.join(appDirectory, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const check = async (source: string) => {
-      writeFileSync(path.join(appDirectory, 'typed.ts'), source);
-      try {
-        await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], {
-          cwd: appDirectory,
-        });
-        return '';
-      } catch (error) {
-        return String((error as { stdout?: string }).stdout ?? error);
-      }
-    };
+  it.each([
+    ['NodeNext', TSCONFIG],
+    [
+      'the older node10 resolution, which ignores exports',
+      {
+        compilerOptions: {
+          ...TSCONFIG.compilerOptions,
+          module: 'ESNext',
+          moduleResolution: 'node10',
+          esModuleInterop: true,
+        },
+      },
+    ],
+  ])(
+    'type-checks an app against its declarations, and refuses one that misuses them (%s)',
+    async (_resolution, tsconfig) => {
+      writeFileSync(path.join(appDirectory, 'tsconfig.json'), JSON.stringify(tsconfig));
+      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+      const check = async (source: string) => {
+        writeFileSync(path.join(appDirectory, 'typed.ts'), source);
+        try {
+          await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+            cwd: appDirectory,
+          });
+          return '';
+        } catch (error) {
+          return String((error as { stdout?: string }).stdout ?? error);
+        }
+      };
 
-    expect(await check(TYPED_APP)).toBe('');
-    // Were the declarations `any`, this would compile too.
-    expect(await check(TYPED_APP.replace("observe(\n  'answer',", 'observe(\n  42,'))).toMatch(
-      /typed\.ts\(\d+,\d+\): error TS2345/,
-    );
-  }, 60_000);
+      expect(await check(TYPED_APP)).toBe('');
+      // Were the declarations `any`, this would compile too.
+      expect(await check(TYPED_APP.replace("observe(\n  'answer',", 'observe(\n  42,'))).toMatch(
+        /typed\.ts\(\d+,\d+\): error TS2345/,
+      );
+    },
+    60_000,
+  );
 });
