@@ -435,6 +435,22 @@ interface PageEntry {
   details?: TraceAggregateRow;
 }
 
+/**
+ * The keyset condition of a page after `cursor`: sorted by `sortValue` (a Float64 expression),
+ * then by trace id. Binds `after` and `afterId`.
+ */
+function afterCursor(
+  sortValue: string,
+  cursor: NonNullable<Cursor>,
+  descending: boolean,
+  params: Record<string, unknown>,
+): string {
+  const beyond = descending ? '<' : '>';
+  params.after = cursor.after;
+  params.afterId = cursor.id;
+  return `(${sortValue} ${beyond} {after:Float64} OR (${sortValue} = {after:Float64} AND trace_id ${beyond} {afterId:String}))`;
+}
+
 /** The HAVING conditions of a page: the filters, where its traces start, the cursor. */
 function pageConditions(
   args: { built: BuiltFilter; sort: TraceSort; starts: Window; cursor: Cursor },
@@ -448,15 +464,7 @@ function pageConditions(
   params.startsFromUs = args.starts.fromUs;
   params.startsToUs = args.starts.toUs;
   const descending = args.sort.direction === 'desc';
-  if (args.cursor) {
-    having.push(
-      descending
-        ? '(t_sort < {after:Float64} OR (t_sort = {after:Float64} AND trace_id < {afterId:String}))'
-        : '(t_sort > {after:Float64} OR (t_sort = {after:Float64} AND trace_id > {afterId:String}))',
-    );
-    params.after = args.cursor.after;
-    params.afterId = args.cursor.id;
-  }
+  if (args.cursor) having.push(afterCursor('t_sort', args.cursor, descending, params));
   const direction = descending ? 'DESC' : 'ASC';
   return { having: having.join(' AND '), order: `t_sort ${direction}, trace_id ${direction}` };
 }
@@ -548,14 +556,8 @@ async function queryPageFromListRows(
     '(toUnixTimestamp64Micro(min(trace_start)) AS t_start_us) >= {startsFromUs:Int64}',
     't_start_us < {startsToUs:Int64}',
   ];
-  if (args.cursor) {
-    const before = descending ? '<' : '>';
-    having.push(
-      `(toFloat64(t_start_us) ${before} {after:Float64} OR (toFloat64(t_start_us) = {after:Float64} AND trace_id ${before} {afterId:String}))`,
-    );
-    params.after = args.cursor.after;
-    params.afterId = args.cursor.id;
-  }
+  if (args.cursor)
+    having.push(afterCursor('toFloat64(t_start_us)', args.cursor, descending, params));
   const result = await client.query({
     query: `SELECT trace_id, trace_start, document
       FROM trace_list_rows
