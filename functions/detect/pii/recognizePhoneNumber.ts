@@ -100,13 +100,16 @@ interface PhoneReading {
   verdict: Verdict;
 }
 
+/** Whether text[at] is an ASCII digit. */
+const isDigitAt = (text: string, at: number): boolean => {
+  const code = text.charCodeAt(at);
+  return code >= 48 && code <= 57;
+};
+
 /** Digits in text[start, end). */
 function digitsBetween(text: string, start: number, end: number): number {
   let count = 0;
-  for (let at = start; at < end; at++) {
-    const code = text.charCodeAt(at);
-    if (code >= 48 && code <= 57) count++;
-  }
+  for (let at = start; at < end; at++) if (isDigitAt(text, at)) count++;
   return count;
 }
 
@@ -282,8 +285,7 @@ function coversAsWell(
 ): boolean {
   return readings.every((reading) => {
     for (let at = reading.start; at < reading.end; at++) {
-      const code = text.charCodeAt(at);
-      if (code < 48 || code > 57) continue;
+      if (!isDigitAt(text, at)) continue;
       const holds = instead.some(
         (other) => other.start <= at && at < other.end && other.score >= reading.score,
       );
@@ -347,7 +349,11 @@ function claimsOutsideOneNumber(text: string, claimed: readonly ClaimedSpan[]): 
 interface RunPart {
   start: number;
   end: number;
-  pieces: ClaimedSpan[];
+  raw: string;
+  /** More digits than one number holds (its extension left out). */
+  long: boolean;
+  /** Its space-separated pieces: `piecesOf`, split once when asked. */
+  pieces?: ClaimedSpan[];
   /** Where its last reading ends (its start when it has none). */
   coveredTo: number;
   /** Whether it continues a run that has evidence (read with `readContinuingPart`). */
@@ -356,9 +362,15 @@ interface RunPart {
   ownEvidence?: boolean;
 }
 
+/** The part's pieces (splitAtSpaces), split the first time they are needed. */
+function piecesOf(part: RunPart): ClaimedSpan[] {
+  part.pieces ??= splitAtSpaces(part.raw, part.start);
+  return part.pieces;
+}
+
 /** Whether the part itself is led by "+" or next to a phone word (runHasEvidence). */
 function ownEvidence(text: string, part: RunPart): boolean {
-  part.ownEvidence ??= runHasEvidence(text, text.slice(part.start, part.end), part.start);
+  part.ownEvidence ??= runHasEvidence(text, part.raw, part.start);
   return part.ownEvidence;
 }
 
@@ -380,12 +392,11 @@ function readContinuingPart(
   options: PhoneOptions,
   budget: ReadingBudget,
 ): PiiCandidate[] {
-  const { pieces } = part;
-  const long = numberDigits(text, part.start, part.end) > PHONE_MAX_DIGITS;
-  const tail = uncoveredTail(text, before.pieces, before.coveredTo);
+  const pieces = piecesOf(part);
+  const tail = uncoveredTail(text, piecesOf(before), before.coveredTo);
   const across = readAcrossCut(text, tail, pieces, options, budget);
   if (across === undefined) {
-    if (!long) return alone();
+    if (!part.long) return alone();
     const floor = ownEvidence(text, part) ? PARSES_PER_LONG_RUN : 0;
     return readAdjacentNumbers(text, pieces, options, budget, floor);
   }
@@ -407,7 +418,6 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
     const raw = match[0];
     const start = match.index;
     const end = start + raw.length;
-    const pieces = splitAtSpaces(raw, start);
     // The next match after one space: the pattern stopped at its seventh group, at a group too
     // long to continue the run, after an extension, or before a "+" or "(". The run goes on in
     // this part, with the evidence it had.
@@ -417,11 +427,12 @@ export function recognizePhoneNumber(text: string, options: PhoneOptions): PiiCa
         : undefined;
     const chained =
       before !== undefined && budget.left > 0 && (before.chained || ownEvidence(text, before));
-    const part: RunPart = { start, end, pieces, coveredTo: start, chained };
+    const long = digitsOf(raw) > PHONE_MAX_DIGITS;
+    const part: RunPart = { start, end, raw, long, coveredTo: start, chained };
     // The part read as a run of its own.
     const alone = (): PiiCandidate[] => {
-      if (digitsOf(raw) > PHONE_MAX_DIGITS)
-        return ownEvidence(text, part) ? readAdjacentNumbers(text, pieces, options) : [];
+      if (long)
+        return ownEvidence(text, part) ? readAdjacentNumbers(text, piecesOf(part), options) : [];
       const reading = readPhone(text, start, end, options);
       return reading === undefined ? [] : [reading.candidate];
     };
