@@ -55,18 +55,25 @@ afterAll(async () => {
   await kinesalite?.close();
 });
 
-/** Reads every item on a stream as JSON data, checking each record's header and signature. */
-async function readRawItems(streamName: string): Promise<unknown[]> {
-  const items: unknown[] = [];
+/** Every record on a stream, in order: its items' bytes, after checking header and signature. */
+async function readRecordItemsBytes(streamName: string): Promise<Buffer[]> {
+  const records: Buffer[] = [];
   for (const record of await readStreamRecords(reader, streamName)) {
     const data = Buffer.from(record.Data!);
     const body = data[0] === 0x1f ? gunzipSync(data) : data;
     const parts = splitRecord(body)!;
     const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
     expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
-    items.push(...(JSON.parse(parts.itemsBytes.toString()) as unknown[]));
+    records.push(parts.itemsBytes);
   }
-  return items;
+  return records;
+}
+
+/** Reads every item on a stream as JSON data, checking each record's header and signature. */
+async function readRawItems(streamName: string): Promise<unknown[]> {
+  return (await readRecordItemsBytes(streamName)).flatMap(
+    (itemsBytes) => JSON.parse(itemsBytes.toString()) as unknown[],
+  );
 }
 
 /** Reads and decodes every item on a stream, checking each record's signature. */
@@ -172,6 +179,45 @@ describe.each<ExportThread>(['worker', 'main'])(
         const parent = roots.find((root) => root.spanId === child.parentSpanId);
         expect(parent?.traceId).toBe(child.traceId);
       }
+    });
+
+    it('packs a steady stream of spans into records of about a record’s worth each, not a full one and a remainder', async () => {
+      // Prepare: LLM spans of ~1.45 KB of JSON, ending one per event-loop turn as a service's
+      // calls do. 200 of them (the item bound) would be a full record and a small remainder.
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const transport = transportFor(streamName, exportThread, kinesalite.endpoint, {
+        flushIntervalMs: 3_600_000,
+      });
+      const content = 'The parcel left the warehouse this morning; it arrives on Friday. '.repeat(
+        20,
+      );
+      const startTime = Date.now();
+      // Act
+      for (let index = 0; index < 600; index += 1) {
+        transport.enqueue({
+          type: 'span',
+          traceId: (index + 1).toString(16).padStart(32, '0'),
+          spanId: (index + 1).toString(16).padStart(16, '0'),
+          name: 'chat',
+          kind: 'llm',
+          startTime,
+          endTime: startTime + 1,
+          requestModel: 'gpt-4o-mini',
+          inputMessages: [{ role: 'user', parts: [{ type: 'text', content }] }],
+          usage: { inputTokens: 420, outputTokens: 96 },
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await transport.shutdown();
+      // Assess: every record but the last is at least half the 256 KiB record target.
+      const records = await readRecordItemsBytes(streamName);
+      const itemCounts = records.map(
+        (itemsBytes) => (JSON.parse(itemsBytes.toString()) as unknown[]).length,
+      );
+      expect(itemCounts.reduce((sum, count) => sum + count, 0)).toBe(600);
+      const sizes = records.map((itemsBytes) => itemsBytes.length);
+      expect(sizes.slice(0, -1).filter((size) => size < 128 * 1_024)).toEqual([]);
     });
 
     it('sends what hostile input gives as items the contract accepts, refusing only what it must', async () => {

@@ -62,7 +62,10 @@ export interface KinesisTransportOptions {
   workerResourceLimits?: ResourceLimits;
   /** Hand a batch to the exporter when this many items are buffered. */
   maxBatchItems?: number;
-  /** …or when the buffered items' frames reach this many bytes. */
+  /**
+   * …or when the buffered items' frames reach this many bytes. Default three quarters of
+   * `recordTargetBytes` (192 KiB): about one record's worth of JSON (see `batchBytesFor`).
+   */
   maxBatchBytes?: number;
   flushIntervalMs?: number;
   /** Items buffered at most; beyond it items are dropped by `overflow` and counted. */
@@ -86,6 +89,18 @@ export interface KinesisTransportOptions {
   sliceMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/**
+ * The frame bytes a batch is handed over at by default: about one record's worth of JSON. A
+ * batch's items start a record of their own, so a batch of a record and a half became a full
+ * record and a small one, and at a flush the exporter first had a whole batch to build. Frames
+ * weigh less than the JSON they become (keys are 3-byte references, numbers binary: a typical
+ * LLM span's frame is ~85% of its JSON), so three quarters of a record's target fills one
+ * record. Measured with the SDK benchmark's spans: 20% fewer records and ~1 µs less added
+ * time per traced call than batches of 512 KiB.
+ */
+export const batchBytesFor = (recordTargetBytes: number): number =>
+  Math.floor((recordTargetBytes * 3) / 4);
 
 /** The longest delay a Node.js timer takes (2^31 − 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -199,7 +214,9 @@ export class KinesisTransport implements Transport {
   constructor(options: KinesisTransportOptions) {
     this.#limits = {
       maxBatchItems: options.maxBatchItems ?? 200,
-      maxBatchBytes: options.maxBatchBytes ?? 512 * 1_024,
+      maxBatchBytes:
+        options.maxBatchBytes ??
+        batchBytesFor(options.recordTargetBytes ?? DEFAULT_EXPORT_SETTINGS.recordTargetBytes),
       maxQueueItems: options.maxQueueItems ?? 10_000,
       maxQueueBytes: options.maxQueueBytes ?? 32 * 1_048_576,
       overflow: options.overflow ?? 'drop-oldest',
