@@ -168,7 +168,7 @@ export class ExportPipeline {
   /** Builds the batch's records and queues them for putting, about 1 MiB of JSON at a time. */
   async #encodeBatch(batch: FrameBatch, state: BatchState): Promise<void> {
     const frames = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.length);
-    const keys = this.#keys.update(batch.keys);
+    const keys = this.#keys.update(batch.keys, batch.keysFrom);
     const outcome = state.outcome;
     // Items go after room for the record's header, which is written in front of them. With
     // synchronous gzip a record's bytes are consumed before `#encode` returns, so one buffer

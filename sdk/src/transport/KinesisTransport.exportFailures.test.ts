@@ -172,3 +172,48 @@ describe('WorkerBatchExporter.close', () => {
     }
   });
 });
+
+describe('WorkerBatchExporter key table', () => {
+  it('posts each key table entry to the worker once, each batch only the entries after them', async () => {
+    // Prepare: a stand-in worker that settles every batch and relays which entries it was sent.
+    const recordingWorker = `
+      import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', (request) => {
+        if (request.type !== 'export') return;
+        const keys = { from: request.keysFrom, keys: request.keys };
+        parentPort.postMessage({ type: 'error', error: { name: 'Keys', message: JSON.stringify(keys) } });
+        parentPort.postMessage({
+          type: 'settled',
+          id: request.id,
+          outcome: { sent: request.count, dropped: 0, retried: 0, truncated: 0 },
+        });
+      });`;
+    const received: unknown[] = [];
+    const exporter = new WorkerBatchExporter({
+      settings: { ...DEFAULT_EXPORT_SETTINGS, streamName: 'keys', signer },
+      connection: {},
+      sliceMs: 0.5,
+      entry: new URL(`data:text/javascript,${encodeURIComponent(recordingWorker)}`),
+      onError: (error) => received.push(JSON.parse((error as Error).message)),
+    });
+    const frames = new ItemFrameWriter();
+    const batchWith = (metadata: Record<string, number>) => {
+      frames.write({ ...buildScore(), metadata });
+      return frames.takeBatch();
+    };
+    try {
+      // Act
+      for (const batch of [batchWith({ a: 1 }), batchWith({ a: 2 }), batchWith({ b: 3, c: 4 })])
+        await exporter.exportBatch(batch, false);
+      // Assess: the first batch brings the score's own keys and "a"; the second nothing new.
+      expect(received).toHaveLength(3);
+      const [first, second, third] = received as Array<{ from: number; keys: string[] }>;
+      expect(first?.from).toBe(0);
+      expect(first?.keys).toContain('a');
+      expect(second).toEqual({ from: first!.keys.length, keys: [] });
+      expect(third).toEqual({ from: first!.keys.length, keys: ['b', 'c'] });
+    } finally {
+      await exporter.close();
+    }
+  });
+});

@@ -220,6 +220,34 @@ describe.each<ExportThread>(['worker', 'main'])(
       expect(sizes.slice(0, -1).filter((size) => size < 128 * 1_024)).toEqual([]);
     });
 
+    it('keeps every span’s metadata when new keys arrive batch after batch', async () => {
+      // Prepare: small batches, each bringing metadata keys the batches before it did not have
+      // (the worker is sent only the new part of the key table each time).
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const sightline = new Sightline({
+        transport: transportFor(streamName, exportThread, kinesalite.endpoint, {
+          maxBatchItems: 3,
+        }),
+        flushOnExit: false,
+      });
+      // Act
+      for (let index = 0; index < 30; index += 1) {
+        sightline
+          .startSpan(`span-${index}`, { metadata: { [`key${index}`]: index, shared: 's' } })
+          .end();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await sightline.shutdown();
+      // Assess
+      const spans = (await readItems(streamName)).filter((item) => item.type === 'span');
+      expect(spans).toHaveLength(30);
+      for (const span of spans) {
+        const index = Number(span.name.slice('span-'.length));
+        expect(span.metadata).toEqual({ [`key${index}`]: index, shared: 's' });
+      }
+    });
+
     it('sends what hostile input gives as items the contract accepts, refusing only what it must', async () => {
       // Prepare
       const streamName = uniqueStreamName('sdk');

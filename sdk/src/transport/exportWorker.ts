@@ -31,8 +31,8 @@ port.on('message', (request: ExportRequest) => {
     pipeline.flush();
     return;
   }
-  const { id, frames, count, keys, urgent } = request;
+  const { id, frames, count, keys, keysFrom, urgent } = request;
   void pipeline
-    .exportBatch({ frames, count, keys }, urgent)
+    .exportBatch({ frames, count, keys, keysFrom }, urgent)
     .then((outcome) => post({ type: 'settled', id, outcome }));
 });

@@ -253,6 +253,18 @@ describe('item frames', () => {
     ]);
   });
 
+  it('learns a key table sent in parts, and refuses a part that leaves a gap', () => {
+    // Prepare
+    const keys = new FrameKeys().update(['type', 'name']);
+    // Act
+    keys.update(['name', 'plan'], 1).update([], 3);
+    // Assess
+    expect(keys.names).toEqual(['type', 'name', 'plan']);
+    expect(keys.json.map((json) => json.toString())).toEqual(['"type"', '"name"', '"plan"']);
+    expect(() => keys.update(['seats'], 4)).toThrow(/skips from 3 to 4/);
+    expect(keys.names).toHaveLength(3);
+  });
+
   it('keeps writing into reused memory after a batch is released', () => {
     // Prepare
     const writer = new ItemFrameWriter();

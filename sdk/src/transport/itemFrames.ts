@@ -69,7 +69,12 @@ const MAX_SPARE_BYTES = 1_048_576;
 export interface FrameBatch {
   frames: Uint8Array;
   count: number;
+  /**
+   * The key table from its entry `keysFrom` (default 0) on. A table only grows, so a reader
+   * that already knows the entries before `keysFrom` is sent only the rest (see `FrameKeys`).
+   */
   keys: readonly string[];
+  keysFrom?: number;
 }
 
 const sharedBuffer = (bytes: number): Buffer => Buffer.from(new SharedArrayBuffer(bytes));
@@ -431,11 +436,18 @@ export class FrameKeys {
   readonly names: string[] = [];
   readonly json: Buffer[] = [];
 
-  /** Learns the keys of a batch (a table only grows, so only the new ones are added). */
-  update(names: readonly string[]): this {
-    for (let index = this.names.length; index < names.length; index += 1) {
-      this.names.push(names[index]!);
-      this.json.push(Buffer.from(JSON.stringify(names[index])));
+  /**
+   * Learns the keys of a batch: `names` are the table's entries from `from` on. A table only
+   * grows, so only the entries not known yet are added; a batch whose entries start after the
+   * last one known would leave a gap, and is refused.
+   */
+  update(names: readonly string[], from = 0): this {
+    if (from > this.names.length)
+      throw new Error(`item frames: the key table skips from ${this.names.length} to ${from}`);
+    for (let index = this.names.length; index < from + names.length; index += 1) {
+      const name = names[index - from]!;
+      this.names.push(name);
+      this.json.push(Buffer.from(JSON.stringify(name)));
     }
     return this;
   }
