@@ -98,6 +98,8 @@ interface BatchState {
   /** Items in built records or dropped while building. */
   accounted: number;
   resolve: (outcome: BatchOutcome) => void;
+  /** Told of each retry as it is scheduled (the export worker relays it; see `exportBatch`). */
+  onRetry: (() => void) | undefined;
 }
 
 interface PendingRecord {
@@ -133,14 +135,17 @@ export class ExportPipeline {
   /**
    * Exports a batch; `urgent` (a flush) puts it, and everything built before it, at once.
    * Resolves with the batch's outcome once every item is sent or given up; never rejects.
+   * `onRetry` is told of each record retry as it is scheduled, before the outcome: a thread that
+   * dies before the batch settles has still made those requests.
    */
-  exportBatch(batch: FrameBatch, urgent = false): Promise<BatchOutcome> {
+  exportBatch(batch: FrameBatch, urgent = false, onRetry?: () => void): Promise<BatchOutcome> {
     return new Promise((resolve) => {
       const state: BatchState = {
         outcome: { sent: 0, dropped: 0, retried: 0, truncated: 0 },
         open: 1,
         accounted: 0,
         resolve,
+        onRetry,
       };
       this.#encoding = this.#encoding
         .then(() => this.#encodeBatch(batch, state))
@@ -396,6 +401,7 @@ export class ExportPipeline {
         this.#release(entry.batch);
       } else {
         entry.batch.outcome.retried += 1;
+        entry.batch.onRetry?.();
         again.push(entry);
       }
     }

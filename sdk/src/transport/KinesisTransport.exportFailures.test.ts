@@ -6,10 +6,12 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startScriptedHttpServer } from '../../../test/fakes/scriptedHttpServer.ts';
+import { startFakeKinesis } from '../../../test/fixtures/sdk/fakeKinesisServer.ts';
 import { buildScore } from '../../../test/helpers/factories.ts';
 import { decodeRecordItems } from '../../../test/helpers/sdkRecords.ts';
 import type { ExportThread } from './BatchExporter.ts';
-import { DEFAULT_EXPORT_SETTINGS } from './ExportPipeline.ts';
+import { createSdkKinesisClient } from '../config.ts';
+import { DEFAULT_EXPORT_SETTINGS, ExportPipeline } from './ExportPipeline.ts';
 import { ItemFrameWriter } from './itemFrames.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
 import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
@@ -214,6 +216,73 @@ describe('WorkerBatchExporter key table', () => {
       expect(third).toEqual({ from: first!.keys.length, keys: ['b', 'c'] });
     } finally {
       await exporter.close();
+    }
+  });
+});
+
+describe('retries counted when the export worker dies', () => {
+  it('tells each retry as it is scheduled, before the batch settles', async () => {
+    // Prepare: every entry fails its first two attempts.
+    const kinesis = await startFakeKinesis({ refuseRequests: 0, failEntryAttempts: 2 });
+    const client = createSdkKinesisClient({ endpoint: kinesis.endpoint });
+    const pipeline = new ExportPipeline({
+      ...DEFAULT_EXPORT_SETTINGS,
+      streamName: 'retries',
+      signer,
+      retryBaseMs: 5,
+      client,
+      sliceMs: Number.POSITIVE_INFINITY,
+      compression: 'sync',
+      onError: () => {},
+    });
+    const frames = new ItemFrameWriter();
+    frames.write(buildScore());
+    const told: number[] = [];
+    try {
+      // Act
+      const outcome = await pipeline.exportBatch(frames.takeBatch(), true, () =>
+        told.push(told.length + 1),
+      );
+      // Assess
+      expect(outcome).toMatchObject({ sent: 1, dropped: 0, retried: 2 });
+      expect(told).toEqual([1, 2]);
+    } finally {
+      client.destroy();
+      await kinesis.close();
+    }
+  });
+
+  it('keeps the retries a worker reported for a batch it died before settling', async () => {
+    // Prepare: a stand-in worker that reports two retries of each batch, then dies.
+    const dyingWorker = `
+      import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', (request) => {
+        if (request.type !== 'export') return;
+        parentPort.postMessage({ type: 'retried', id: request.id });
+        parentPort.postMessage({ type: 'retried', id: request.id });
+        setTimeout(() => process.exit(1), 50);
+      });`;
+    const kinesis = await startKinesisStandIn({ mode: 'after', delayMs: 0 });
+    const exporter = new WorkerBatchExporter({
+      settings: { ...DEFAULT_EXPORT_SETTINGS, streamName: 'dying', signer },
+      connection: { endpoint: kinesis.endpoint },
+      sliceMs: 0.5,
+      entry: new URL(`data:text/javascript,${encodeURIComponent(dyingWorker)}`),
+      onError: () => {},
+    });
+    const frames = new ItemFrameWriter();
+    frames.write(buildScore());
+    frames.write(buildScore());
+    try {
+      // Act
+      const outcome = await settlesWithin(exporter.exportBatch(frames.takeBatch(), true), 5_000);
+      // Assess: the main thread exported the batch again; the worker's retries still count.
+      expect(outcome).toEqual({ sent: 2, dropped: 0, retried: 2, truncated: 0 });
+      expect(exporter.thread).toBe('main');
+      expect(kinesis.accepted.items).toBe(2);
+    } finally {
+      await exporter.close();
+      await kinesis.close();
     }
   });
 });

@@ -33,6 +33,8 @@ export type ExportRequest =
 /** Worker → host. */
 export type ExportWorkerMessage =
   | { type: 'settled'; id: number; outcome: BatchOutcome }
+  /** A record of the batch is to be retried (its outcome will count it too). */
+  | { type: 'retried'; id: number }
   | { type: 'error'; error: { name: string; message: string; code?: string } };
 
 export interface WorkerExporterOptions extends ExportWorkerData {
@@ -71,6 +73,8 @@ function startWorker(entry: URL, options: WorkerOptions): Worker {
 interface InFlightBatch {
   batch: FrameBatch;
   resolve: (outcome: BatchOutcome) => void;
+  /** Retries the worker reported for the batch, kept in case it dies before settling it. */
+  retried: number;
 }
 
 export class WorkerBatchExporter implements BatchExporter {
@@ -139,7 +143,7 @@ export class WorkerBatchExporter implements BatchExporter {
     const worker = this.#worker;
     const id = (this.#nextId += 1);
     return new Promise((resolve) => {
-      this.#inFlight.set(id, { batch, resolve });
+      this.#inFlight.set(id, { batch, resolve, retried: 0 });
       if (urgent) this.#awaitInFlight();
       const from = batch.keysFrom ?? 0;
       const request: ExportRequest = {
@@ -181,7 +185,8 @@ export class WorkerBatchExporter implements BatchExporter {
     const unsettled = [...this.#inFlight.values()];
     this.#inFlight.clear();
     this.#awaited.clear();
-    for (const { batch, resolve } of unsettled) resolve(droppedWhole(batch));
+    for (const { batch, resolve, retried } of unsettled)
+      resolve({ ...droppedWhole(batch), retried });
     await this.#fallback?.close();
   }
 
@@ -192,6 +197,10 @@ export class WorkerBatchExporter implements BatchExporter {
     }
     const entry = this.#inFlight.get(message.id);
     if (!entry) return;
+    if (message.type === 'retried') {
+      entry.retried += 1;
+      return;
+    }
     this.#inFlight.delete(message.id);
     this.#awaited.delete(message.id);
     if (this.#awaited.size === 0) this.#worker?.unref();
@@ -215,8 +224,11 @@ export class WorkerBatchExporter implements BatchExporter {
     const unsettled = [...this.#inFlight.values()];
     this.#inFlight.clear();
     this.#awaited.clear();
-    for (const { batch, resolve } of unsettled)
-      void fallback.exportBatch(batch, true).then(resolve);
+    // The retries the worker made still happened: they count with the fallback's own.
+    for (const { batch, resolve, retried } of unsettled)
+      void fallback
+        .exportBatch(batch, true)
+        .then((outcome) => resolve({ ...outcome, retried: outcome.retried + retried }));
   }
 
   #fallbackExporter(): InThreadBatchExporter {

@@ -33,6 +33,6 @@ port.on('message', (request: ExportRequest) => {
   }
   const { id, frames, count, keys, keysFrom, urgent } = request;
   void pipeline
-    .exportBatch({ frames, count, keys, keysFrom }, urgent)
+    .exportBatch({ frames, count, keys, keysFrom }, urgent, () => post({ type: 'retried', id }))
     .then((outcome) => post({ type: 'settled', id, outcome }));
 });
