@@ -100,7 +100,7 @@ export interface KinesisTransportOptions {
  * (itemFrames.ts): 20% fewer records and ~1 µs less added time per traced call than batches of
  * 512 KiB.
  */
-export const batchBytesFor = (recordTargetBytes: number): number =>
+const batchBytesFor = (recordTargetBytes: number): number =>
   Math.floor((recordTargetBytes * 3) / 4);
 
 /** The longest delay a Node.js timer takes (2^31 − 1 ms). */
