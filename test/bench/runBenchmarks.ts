@@ -28,6 +28,7 @@ import {
 import { readStackFile } from '../../infra/local/stackFile.ts';
 import { signInForCookie, TEST_ADMIN, testAdminEnv } from '../helpers/webSession.ts';
 import { machineLine, writeReportSection } from './benchmarkReport.ts';
+import { bundleForBench } from './bundleForBench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -261,24 +262,6 @@ async function pinnedNode(
     maxBuffer: 64 * 1_048_576,
   });
   return { lastLine: output.trim().split('\n').at(-1) ?? '', pinned };
-}
-
-/** Bundles a benchmark script as the Lambda functions are bundled, for this Node.js. */
-async function bundleForBench(script: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const { lambdaEsbuildOptions } = await import('../../infra/constructs/lambdaBundling.ts');
-  // Inside node_modules, so the bundle's external packages resolve from the repository's.
-  const outfile = path.join(
-    REPOSITORY_ROOT,
-    'node_modules/.cache/sightline-bench',
-    `${path.basename(script, '.ts')}.mjs`,
-  );
-  await build({
-    ...lambdaEsbuildOptions(`node${process.versions.node.split('.')[0]}`),
-    entryPoints: [path.join(REPOSITORY_ROOT, script)],
-    outfile,
-  });
-  return outfile;
 }
 
 async function runSdkSuite(): Promise<void> {

@@ -9,6 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine } from './benchmarkReport.ts';
+import { bundleForBench } from './bundleForBench.ts';
 import { startSinkServer } from './sdk/sinkServer.ts';
 import { VARIANT_NAMES, type VariantName } from './sdk/variants.ts';
 
@@ -49,10 +50,26 @@ async function buildSdk(): Promise<string> {
   return path.join(directory, 'dist', 'index.js');
 }
 
+/**
+ * The measuring harness (the worker, the three tracers' call sites and the fake client) as one
+ * plain JavaScript module, compiled once the way an application's production build is. Run
+ * through tsx instead, every closure a call site creates gets tsx's keep-names call
+ * (`Object.defineProperty(fn, 'name', …)`), which no production build adds, and which charged
+ * each tracer by the number of closures its call site makes: ~1 µs per call for Sightline's
+ * `traceLlmCall` site (its attributes are built lazily, in closures), none measurable for the
+ * OpenTelemetry site. Returns the module's path.
+ */
+function buildHarness(): Promise<string> {
+  // The tracers' packages stay external: each runs its npm build, as Sightline's does.
+  return bundleForBench('test/bench/sdk/overheadWorker.ts', { packages: 'external' });
+}
+
 let sdkBundle: string | undefined;
+let harness: string | undefined;
 
 function runWorker(args: Record<string, unknown>, pinned: boolean, nodeFlags: string[] = []) {
-  const node = [process.execPath, ...nodeFlags, '--import', 'tsx', WORKER, JSON.stringify(args)];
+  const entry = harness ? [harness] : ['--import', 'tsx', WORKER];
+  const node = [process.execPath, ...nodeFlags, ...entry, JSON.stringify(args)];
   const [command, ...rest] = pinned ? ['taskset', '-c', '1', ...node] : node;
   return new Promise<Row>((resolve, reject) => {
     const child = spawn(command!, rest, {
@@ -117,6 +134,7 @@ export async function benchSdkOverhead(
   const pinned = canPin();
   const loadAtStart = loadavg()[0]!;
   sdkBundle = await buildSdk();
+  harness = await buildHarness();
   const sink = await startSinkServer();
   const overhead = { sightline: [], opentelemetry: [], langfuse: [] } as Record<VariantName, Row[]>;
   const heap = {} as Record<VariantName, Row>;
@@ -205,7 +223,9 @@ export function sdkOverheadSection(result: SdkOverheadResult, command: string): 
 ${machineLine(command)}
 
 Sightline runs as its npm package (\`npx sightline build-sdk\`: the JavaScript and export
-worker its users install), as the peers run their npm builds. The same fake
+worker its users install), as the peers run their npm builds; the harness (the three call sites
+and the fake client) runs bundled once by esbuild, as an application's production build runs,
+not through tsx, whose keep-names transform adds a call to every closure a call site makes. The same fake
 in-process LLM client for all three (its call yields to the event loop once, as real I/O does,
 so each SDK's background export work runs inside the measurement); each tracer records model,
 input and output messages, usage and finish reason. Every run is a fresh worker process
