@@ -6,6 +6,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { ExportPipeline, type BatchOutcome, type ExportSettings } from './ExportPipeline.ts';
 import type { FrameBatch } from './itemFrames.ts';
+import { clientPutRecords, leanPutRecords } from './putRecords.ts';
 
 export type ExportThread = 'worker' | 'main';
 
@@ -28,7 +29,11 @@ export interface BatchExporter {
 export interface InThreadExporterOptions {
   settings: ExportSettings;
   client: KinesisClient;
-  /** Destroy the client on close (it was built for this exporter, not given by the caller). */
+  /**
+   * The client was built for this exporter, not given by the caller: it sends through the lean
+   * path (`leanPutRecords`) and is destroyed on close. A caller's client sends through its own
+   * `send()`, with its middleware.
+   */
   ownsClient: boolean;
   sliceMs: number;
   onError: (error: unknown) => void;
@@ -45,7 +50,9 @@ export class InThreadBatchExporter implements BatchExporter {
     this.#ownsClient = options.ownsClient;
     this.#pipeline = new ExportPipeline({
       ...options.settings,
-      client: options.client,
+      putRecords: options.ownsClient
+        ? leanPutRecords(options.client)
+        : clientPutRecords(options.client),
       sliceMs: options.sliceMs,
       compression: 'async',
       onError: options.onError,

@@ -6,7 +6,6 @@
  * included) with jittered exponential back-off. Batches are exported one after another, in the
  * order given. Nothing here throws: every item ends up sent or dropped and counted.
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { randomBytes } from 'node:crypto';
 import { WIRE_LIMITS, type ItemInput } from '../contract/index.ts';
 import { fitItemWithin } from '../truncateItem.ts';
@@ -27,6 +26,7 @@ import {
   JsonBytes,
   type FrameBatch,
 } from './itemFrames.ts';
+import type { PutRecords } from './putRecords.ts';
 
 /** PutRecords accepts at most 500 entries and 5 MiB per request. */
 const PUT_RECORDS_MAX_ENTRIES = 500;
@@ -71,7 +71,8 @@ export const DEFAULT_EXPORT_SETTINGS: Omit<ExportSettings, 'streamName' | 'signe
 };
 
 export interface ExportPipelineOptions extends ExportSettings {
-  client: KinesisClient;
+  /** Sends one PutRecords request (see `putRecords.ts`). */
+  putRecords: PutRecords;
   /**
    * How long one slice of work may hold the thread before yielding to its event loop: short on
    * the host's thread, `Infinity` in the export worker (nothing else runs there).
@@ -118,8 +119,9 @@ export class ExportPipeline {
   #encoding: Promise<unknown> = Promise.resolve();
   /**
    * Built records waiting for a PutRecords request. Records of several batches share one
-   * request (each costs the AWS SDK about as much CPU as building hundreds of items): a request
-   * goes when a flush asks, when a request's worth is ready, or after `maxHoldMs`.
+   * request (requests go one at a time, and each costs a round trip and the signing of its
+   * body): a request goes when a flush asks, when a request's worth is ready, or after
+   * `maxHoldMs`.
    */
   #ready: PendingRecord[] = [];
   #readyBytes = 0;
@@ -362,20 +364,13 @@ export class ExportPipeline {
   async #send(request: PendingRecord[]): Promise<void> {
     const failed: PendingRecord[] = [];
     try {
-      const response = await this.#options.client.send(
-        new PutRecordsCommand({
-          StreamName: this.#options.streamName,
-          Records: request.map((entry) => ({
-            Data: entry.record.data,
-            PartitionKey: entry.partitionKey,
-          })),
-        }),
-        { abortSignal: AbortSignal.timeout(this.#options.requestTimeoutMs) },
+      const accepted = await this.#options.putRecords(
+        this.#options.streamName,
+        request.map((entry) => ({ data: entry.record.data, partitionKey: entry.partitionKey })),
+        AbortSignal.timeout(this.#options.requestTimeoutMs),
       );
-      const results = response.Records ?? [];
       request.forEach((entry, index) => {
-        const result = results[index];
-        if (!result || result.ErrorCode) failed.push(entry);
+        if (!accepted[index]) failed.push(entry);
         else {
           entry.batch.outcome.sent += entry.record.itemCount;
           this.#release(entry.batch);

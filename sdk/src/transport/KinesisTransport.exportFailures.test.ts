@@ -13,6 +13,7 @@ import type { ExportThread } from './BatchExporter.ts';
 import { createSdkKinesisClient } from '../config.ts';
 import { DEFAULT_EXPORT_SETTINGS, ExportPipeline } from './ExportPipeline.ts';
 import { ItemFrameWriter } from './itemFrames.ts';
+import { leanPutRecords } from './putRecords.ts';
 import { KinesisTransport } from './KinesisTransport.ts';
 import { WorkerBatchExporter } from './WorkerBatchExporter.ts';
 
@@ -230,7 +231,7 @@ describe('retries counted when the export worker dies', () => {
       streamName: 'retries',
       signer,
       retryBaseMs: 5,
-      client,
+      putRecords: leanPutRecords(client),
       sliceMs: Number.POSITIVE_INFINITY,
       compression: 'sync',
       onError: () => {},

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSdkKinesisClient } from '../config.ts';
 import { relayableError } from './errors.ts';
 import { ExportPipeline } from './ExportPipeline.ts';
+import { leanPutRecords } from './putRecords.ts';
 import type {
   ExportRequest,
   ExportWorkerData,
@@ -20,7 +21,7 @@ const { settings, connection } = workerData as ExportWorkerData;
 const post = (message: ExportWorkerMessage) => port.postMessage(message);
 const pipeline = new ExportPipeline({
   ...settings,
-  client: createSdkKinesisClient(connection),
+  putRecords: leanPutRecords(createSdkKinesisClient(connection)),
   sliceMs: Number.POSITIVE_INFINITY,
   compression: 'sync',
   onError: (error) => post({ type: 'error', error: relayableError(error) }),
