@@ -613,6 +613,26 @@ describe('privacy', () => {
     expect(transport.spans()[0]!.requestModel).toBe('later');
     expect(masked).toBeGreaterThan(0);
   });
+
+  it('merges deferred metadata with the metadata given before, leaving the caller’s object as it was', () => {
+    // Prepare
+    const { sightline, transport } = tracer();
+    const given = { route: '/chat' };
+
+    // Act
+    const span = sightline.startSpan('llm', { metadata: given });
+    span.update(() => ({ metadata: { cache: 'hit' }, responseModel: 'm1' }));
+    span.update(() => ({ metadata: { attempt: 2 } }));
+    span.end();
+
+    // Assess
+    expect(transport.spans()[0]).toMatchObject({
+      name: 'llm',
+      responseModel: 'm1',
+      metadata: { route: '/chat', cache: 'hit', attempt: 2 },
+    });
+    expect(given).toEqual({ route: '/chat' });
+  });
 });
 
 describe('values the wire contract refuses', () => {

@@ -72,11 +72,16 @@ export function prepareSpan(ended: EndedSpan, privacy: PrivacyOptions): SpanItem
   return span;
 }
 
+/**
+ * In place: an ended span is its handle's own attribute object, which nothing changes once the
+ * span ended (a copy of every field for each deferred build cost ~0.2 µs per traced call).
+ * Metadata is merged into a new object, since the first one may be the caller's.
+ */
 function mergeAttributes(span: SpanItemInput, extra: Partial<SpanItemInput>): SpanItemInput {
-  const merged = Object.assign({}, span, extra);
-  if (span.metadata && extra.metadata)
-    merged.metadata = Object.assign({}, span.metadata, extra.metadata);
-  return merged;
+  const metadata = span.metadata;
+  Object.assign(span, extra);
+  if (metadata && extra.metadata) span.metadata = Object.assign({}, metadata, extra.metadata);
+  return span;
 }
 
 function withoutContent(span: SpanItemInput): SpanItemInput {
