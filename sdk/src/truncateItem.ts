@@ -501,9 +501,9 @@ export type ConformedItem =
 
 type Fields = Record<string, unknown>;
 /** The value itself when the contract takes it, a stand-in, or undefined to leave it out. */
-type Conform = (value: unknown) => unknown;
+export type Conform = (value: unknown) => unknown;
 /** A field's rule; a required field is conformed even when it is missing. */
-type FieldRule = readonly [key: string, conform: Conform, required?: boolean];
+export type FieldRule = readonly [key: string, conform: Conform, required?: boolean];
 
 const MAX_TOKEN_COUNT = 1e12;
 const SPAN_KINDS: ReadonlySet<unknown> = new Set(SpanKindSchema.options);
@@ -713,8 +713,8 @@ const conformPart: Conform = (part) => {
  * side's own (`user` for input, `assistant` for output); parts missing are read from `content`
  * (OpenAI's shape); text becomes a message of one text part.
  */
-function messageConformer(sideRole: string): Conform {
-  const rules: readonly FieldRule[] = [
+function messageRules(sideRole: string): readonly FieldRule[] {
+  return [
     [
       'role',
       (role) => (MESSAGE_ROLES.has(role) ? role : (ROLE_SYNONYMS.get(role) ?? sideRole)),
@@ -723,6 +723,10 @@ function messageConformer(sideRole: string): Conform {
     ['name', asText],
     ['finishReason', asText],
   ];
+}
+const INPUT_MESSAGE_RULES = messageRules('user');
+const OUTPUT_MESSAGE_RULES = messageRules('assistant');
+function messageConformer(sideRole: string, rules: readonly FieldRule[]): Conform {
   return (message) => {
     if (typeof message === 'string') return { role: sideRole, parts: [conformPart(message)] };
     if (!isFields(message)) return undefined;
@@ -738,8 +742,8 @@ function messageConformer(sideRole: string): Conform {
     return out;
   };
 }
-const conformInputMessage = messageConformer('user');
-const conformOutputMessage = messageConformer('assistant');
+const conformInputMessage = messageConformer('user', INPUT_MESSAGE_RULES);
+const conformOutputMessage = messageConformer('assistant', OUTPUT_MESSAGE_RULES);
 
 const STATUS_RULES: readonly FieldRule[] = [
   ['code', (code) => (STATUS_CODES.has(code) ? code : 'unset'), true],
@@ -750,6 +754,13 @@ const conformStatus: Conform = (status) => {
   return isFields(status) ? conformFields(status, STATUS_RULES) : undefined;
 };
 
+/** The conform of each entry of a list field (see `conformList`), by the field. */
+const LIST_ENTRY_RULES = {
+  finishReasons: asText,
+  tags: asIdentifier,
+  stopSequences: asText,
+} as const;
+
 const REQUEST_RULES: readonly FieldRule[] = [
   ['temperature', asFinite],
   ['topP', asFinite],
@@ -757,7 +768,7 @@ const REQUEST_RULES: readonly FieldRule[] = [
   ['maxTokens', asTokenCount],
   ['frequencyPenalty', asFinite],
   ['presencePenalty', asFinite],
-  ['stopSequences', (value) => conformList(value, asText)],
+  ['stopSequences', (value) => conformList(value, LIST_ENTRY_RULES.stopSequences)],
   ['seed', asInteger],
   [
     'choiceCount',
@@ -824,7 +835,7 @@ const SPAN_RULES: readonly FieldRule[] = [
   ['sessionId', asIdentifier],
   ['request', (value) => (isFields(value) ? conformFields(value, REQUEST_RULES) : undefined)],
   ['usage', (value) => (isFields(value) ? conformFields(value, USAGE_RULES) : undefined)],
-  ['finishReasons', (value) => conformList(value, asText)],
+  ['finishReasons', (value) => conformList(value, LIST_ENTRY_RULES.finishReasons)],
   [
     'timeToFirstTokenMs',
     (value) => (asFinite(value) !== undefined && (value as number) >= 0 ? value : undefined),
@@ -834,7 +845,7 @@ const SPAN_RULES: readonly FieldRule[] = [
   ['outputMessages', (value) => conformList(value, conformOutputMessage)],
   ['tool', conformTool],
   ['prompt', conformPrompt],
-  ['tags', (value) => conformList(value, asIdentifier)],
+  ['tags', (value) => conformList(value, LIST_ENTRY_RULES.tags)],
   [
     'metadata',
     (value) =>
@@ -842,6 +853,27 @@ const SPAN_RULES: readonly FieldRule[] = [
   ],
   ['truncated', asBoolean],
 ];
+/**
+ * The rules `conformSpan` applies, for the frame writer's one-pass path
+ * (`ItemFrameWriter.writeSpan`): it writes a span these rules accept exactly as it is without
+ * conforming it first, and leaves any other span to `conformItem`. A span's lists and records
+ * follow `conformList` and `conformEntries`; its messages, `messageConformer`; its parts,
+ * `conformPart` (text and reasoning parts).
+ */
+export const SPAN_CONFORM_RULES = {
+  span: SPAN_RULES,
+  status: STATUS_RULES,
+  usage: USAGE_RULES,
+  request: REQUEST_RULES,
+  inputMessage: INPUT_MESSAGE_RULES,
+  outputMessage: OUTPUT_MESSAGE_RULES,
+  textPart: TEXT_PART_RULES,
+  /** List entries, by the list's field. */
+  listEntry: LIST_ENTRY_RULES as Readonly<Record<string, Conform>>,
+  metadataValue: conformMetadataValue,
+  metadataKey,
+} as const;
+
 const SCORE_RULES: readonly FieldRule[] = [
   ['name', asName, true],
   ['comment', asContent],

@@ -3,7 +3,8 @@
  * buffers each finished item (bounded by count and by bytes, overflow dropped by policy and
  * counted), and once per event-loop turn builds the turn's items (deferred attributes, the mask
  * hook), makes each one the wire contract accepts (`conformItem`: values normalised, or the item
- * refused and counted as dropped) and writes them as compact binary frames. Batches of frames go to the export pipeline,
+ * refused and counted as dropped) and writes them as compact binary frames; a span the contract
+ * takes as it is, the usual case, is checked as it is written (`ItemFrameWriter.writeSpan`). Batches of frames go to the export pipeline,
  * which by default runs in a worker thread: JSON, fitting to the wire limits, grouping into
  * records, signing, gzip, PutRecords and its retries all happen off the host's event loop.
  *
@@ -376,9 +377,12 @@ export class KinesisTransport implements Transport {
       this.#head += 1;
       try {
         const built: ItemInput = typeof queued === 'function' ? queued() : queued;
-        const conformed = conformItem(built);
-        if (conformed.item) this.#writeFrame(conformed.item);
-        else this.#countDropped(1, `the wire contract refuses it: ${conformed.refused}`);
+        // Most spans are written in one pass, conformed as they are written (see `writeSpan`).
+        if (!this.#writeConformingSpan(built)) {
+          const conformed = conformItem(built);
+          if (conformed.item) this.#writeFrame(conformed.item);
+          else this.#countDropped(1, `the wire contract refuses it: ${conformed.refused}`);
+        }
       } catch (error) {
         this.#countDropped(1, 'an item could not be built');
         this.#report(error);
@@ -402,6 +406,18 @@ export class KinesisTransport implements Transport {
       this.#pendingBytes = 0;
     }
     this.#enforceBytes();
+  }
+
+  /**
+   * Writes a span the contract takes as it is, in one pass; false, with nothing written, for any
+   * other item, and for a span heavier than an item may weigh (the general path cuts it).
+   */
+  #writeConformingSpan(item: ItemInput): boolean {
+    const size = this.#frames.writeSpan(item);
+    if (size < 0) return false;
+    if (size <= MAX_ITEM_FRAME_BYTES) return true;
+    this.#frames.dropNewest();
+    return false;
   }
 
   /**

@@ -5,6 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  buildScore,
+  buildSpan,
+  hostileSpanValues,
+  oversizeSpanValues,
+} from '../../../test/helpers/factories.ts';
+import type { ItemInput } from '../contract/index.ts';
+import { conformItem } from '../truncateItem.ts';
+import {
   FRAME_MAY_NEED_FITTING,
   FRAME_TRUNCATED,
   forEachFrame,
@@ -282,5 +290,242 @@ describe('item frames', () => {
         (item as { tags?: string[] }).tags?.map((tag) => tag.length),
       ),
     ).toEqual([undefined, [150_000, 150_000]]);
+  });
+});
+
+describe('ItemFrameWriter.writeSpan', () => {
+  const long = (length: number, text = 'x') => text.repeat(length);
+  /** Spans the SDK builds to the contract: the one-pass path must take every one. */
+  const conformingSpans: Array<[label: string, span: Record<string, unknown>]> = [
+    ['a span of the factory', buildSpan() as unknown as Record<string, unknown>],
+    ['the least a span has', spanWith({})],
+    [
+      'every field the one-pass path knows',
+      spanWith({
+        parentSpanId: 'c'.repeat(16),
+        kind: 'llm',
+        status: { code: 'error', message: 'rate limited' },
+        errorType: 'RateLimitError',
+        operationName: 'chat',
+        provider: 'openai',
+        requestModel: 'gpt-4o',
+        responseModel: 'gpt-4o-2024-08-06',
+        responseId: 'chatcmpl-1',
+        serverAddress: 'api.openai.com',
+        environment: 'prod',
+        release: 'v1.2.3',
+        userId: 'u1',
+        sessionId: 's1',
+        request: {
+          temperature: 0.2,
+          topP: 1,
+          topK: 40,
+          maxTokens: 256,
+          frequencyPenalty: 0,
+          presencePenalty: -0.5,
+          stopSequences: ['END', 'STOP'],
+          seed: 7,
+          choiceCount: 2,
+          outputType: 'json',
+          stream: true,
+        },
+        usage: { inputTokens: 1, outputTokens: 2, cachedInputTokens: 0, reasoningTokens: 3 },
+        finishReasons: ['stop', 'length'],
+        timeToFirstTokenMs: 12.5,
+        systemInstructions: [
+          { type: 'text', content: 'Be brief.' },
+          { type: 'reasoning', content: 'think' },
+        ],
+        inputMessages: [
+          { role: 'system', parts: [{ type: 'text', content: 'rules' }] },
+          { role: 'user', name: 'ann', parts: [{ content: 'hi', type: 'text' }] },
+        ],
+        outputMessages: [
+          { parts: [{ type: 'text', content: 'hello' }], role: 'assistant', finishReason: 'stop' },
+        ],
+        tags: ['beta', 'eu'],
+        metadata: { plan: 'pro', seats: 3, ratio: 0.5, trial: false },
+        truncated: false,
+      }),
+    ],
+    [
+      'text beyond the size the exporter checks, escapes and other scripts',
+      spanWith({
+        errorType: long(100),
+        inputMessages: [
+          {
+            role: 'user',
+            name: long(80),
+            parts: [{ type: 'text', content: `line one\nline "two"\t\\ ${long(3_000, 'é')} 😀` }],
+          },
+        ],
+        metadata: { note: long(100, 'ü'), [long(70)]: 'long key' },
+      }),
+    ],
+    [
+      'content longer than any field keeps',
+      spanWith({ systemInstructions: [{ type: 'text', content: long(200_000) }] }),
+    ],
+    [
+      'lists and records longer than the exporter lets through',
+      spanWith({
+        tags: Array.from({ length: 70 }, (_, index) => `t${index}`),
+        metadata: Object.fromEntries(
+          Array.from({ length: 70 }, (_, index) => [`k${index}`, index]),
+        ),
+        inputMessages: Array.from({ length: 70 }, () => ({
+          role: 'user',
+          parts: [{ type: 'text', content: 'x' }],
+        })),
+      }),
+    ],
+    [
+      'fields left undefined',
+      spanWith({
+        kind: undefined,
+        usage: { inputTokens: 5, outputTokens: undefined },
+        finishReasons: ['stop', undefined],
+        metadata: { plan: undefined, seats: 2 },
+        inputMessages: [{ role: 'user', name: undefined, parts: [{ type: 'text', content: 'a' }] }],
+      }),
+    ],
+    ['an end at its start', spanWith({ endTime: 1_764_180_000_000.125 })],
+  ];
+
+  /** Spans `conformItem` changes or refuses, or that the one-pass path leaves to the general one. */
+  const otherSpans: Array<[label: string, span: Record<string, unknown>]> = [
+    ...hostileSpanValues().map(([label, values]): [string, Record<string, unknown>] => [
+      label,
+      spanWith(values),
+    ]),
+    ...oversizeSpanValues().map(([label, values]): [string, Record<string, unknown>] => [
+      label,
+      spanWith(values),
+    ]),
+    ['a span without a name', spanWith({ name: undefined })],
+    ['an empty name', spanWith({ name: '' })],
+    ['a trace id in capitals', spanWith({ traceId: 'A'.repeat(32) })],
+    ['times in seconds', spanWith({ startTime: 1_764_180_000, endTime: 1_764_180_001 })],
+    ['an end before its start', spanWith({ endTime: 1_764_180_000_000 })],
+    ['a score', { ...buildScore() }],
+    ['a field of no rule', spanWith({ colour: 'blue' })],
+    ['a status without a code', spanWith({ status: { message: 'x' } })],
+    ['a status with another field', spanWith({ status: { code: 'ok', extra: 1 } })],
+    ['usage with another field', spanWith({ usage: { inputTokens: 1, total: 2 } })],
+    [
+      'a message with content instead of parts',
+      spanWith({ inputMessages: [{ role: 'user', content: 'hi' }] }),
+    ],
+    ['a message without parts', spanWith({ inputMessages: [{ role: 'user' }] })],
+    ['a message without a role', spanWith({ inputMessages: [{ parts: [] }] })],
+    [
+      'a message with another field',
+      spanWith({ inputMessages: [{ role: 'user', parts: [], toolCalls: [] }] }),
+    ],
+    [
+      'a text part in OpenAI’s shape',
+      spanWith({ inputMessages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }] }),
+    ],
+    [
+      'a text part without content',
+      spanWith({ inputMessages: [{ role: 'user', parts: [{ type: 'text' }] }] }),
+    ],
+    [
+      'a tool call part',
+      spanWith({
+        outputMessages: [
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', name: 'search', id: 'c1', arguments: { q: 'x' } }],
+          },
+        ],
+      }),
+    ],
+    ['a class instance as a message', spanWith({ inputMessages: [new Money(5)] })],
+    ['a date in metadata', spanWith({ metadata: { at: new Date(0) } })],
+    ['a symbol as a text field', spanWith({ provider: Symbol('p') })],
+    ['a function as a kind', spanWith({ kind: () => 'llm' })],
+    ['an array as usage', spanWith({ usage: [1, 2] })],
+    [
+      'an object with toJSON as the request',
+      spanWith({ request: { temperature: 1, toJSON: () => ({}) } }),
+    ],
+    [
+      'a getter that throws',
+      Object.defineProperty(spanWith({}), 'provider', {
+        enumerable: true,
+        get: () => {
+          throw new Error('no');
+        },
+      }) as Record<string, unknown>,
+    ],
+  ];
+
+  function bothWays(span: Record<string, unknown>) {
+    const onePass = new ItemFrameWriter();
+    const size = onePass.writeSpan(span);
+    const conformed = conformItem(span as ItemInput);
+    const general = new ItemFrameWriter();
+    if (conformed.item) general.write(conformed.item);
+    return { size, onePass: onePass.takeBatch(), conformed, general: general.takeBatch() };
+  }
+
+  it.each(conformingSpans)(
+    'writes %s in one pass, byte for byte as conforming then writing it',
+    (_label, span) => {
+      // Act
+      const { size, onePass, conformed, general } = bothWays(span);
+      // Assess
+      expect(conformed.item).toBe(span);
+      expect(size).toBe(onePass.frames.length);
+      expect(Buffer.from(onePass.frames)).toEqual(Buffer.from(general.frames));
+      expect(onePass.keys).toEqual(general.keys);
+      expect(onePass.count).toBe(1);
+    },
+  );
+
+  it.each(otherSpans)(
+    'leaves %s to the general path unless conforming keeps it as it is',
+    (_label, span) => {
+      // Act
+      const { size, onePass, conformed, general } = bothWays(span);
+      // Assess: written in one pass only when conformItem takes the span as it is, and then
+      // exactly as the general path writes it; otherwise nothing is written.
+      if (size < 0) {
+        expect(onePass.count).toBe(0);
+        expect(onePass.frames.length).toBe(0);
+      } else {
+        expect(conformed.item).toBe(span);
+        expect(Buffer.from(onePass.frames)).toEqual(Buffer.from(general.frames));
+      }
+    },
+  );
+
+  it('leaves every span the contract needs changed to the general path', () => {
+    // Every hostile value above needs conforming: none of those spans is written in one pass.
+    const written = hostileSpanValues().filter(
+      ([, values]) => new ItemFrameWriter().writeSpan(spanWith(values)) >= 0,
+    );
+    expect(written.map(([label]) => label)).toEqual([]);
+  });
+
+  it('goes on after a span it left, from where that span began', () => {
+    // Prepare
+    const writer = new ItemFrameWriter();
+    writer.writeSpan(spanWith({ name: 'first' }));
+    // Act
+    const left = writer.writeSpan(
+      spanWith({
+        kind: 'banana',
+        inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'partly written' }] }],
+      }),
+    );
+    writer.writeSpan(spanWith({ name: 'third' }));
+    // Assess
+    expect(left).toBe(-1);
+    expect(decode(writer.takeBatch()).map(({ item }) => (item as { name: string }).name)).toEqual([
+      'first',
+      'third',
+    ]);
   });
 });
