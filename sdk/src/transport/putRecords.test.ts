@@ -175,7 +175,13 @@ describe('leanPutRecords', () => {
     { region: 'us-east-1', fips: true, host: 'kinesis-fips.us-east-1.amazonaws.com' },
   ])('sends to AWS where the SDK would: $region (FIPS $fips)', async ({ region, fips, host }) => {
     // Prepare: an HTTP handler that records each request instead of reaching AWS.
-    type Sent = { protocol: string; hostname: string; path: string; body: string | Uint8Array };
+    type Sent = {
+      protocol: string;
+      hostname: string;
+      path: string;
+      headers: Record<string, string>;
+      body: string | Uint8Array;
+    };
     const sent: Sent[] = [];
     const client = new KinesisClient({
       region,
@@ -208,6 +214,13 @@ describe('leanPutRecords', () => {
       hostname: bySdk!.hostname,
       path: bySdk!.path,
     });
+    // Signed for the same region and service (the scope of the credential).
+    const scope = (request: Sent) =>
+      /Credential=([^,]+),/.exec(request.headers.authorization!)?.[1];
+    expect(scope(byLean!)).toMatch(
+      new RegExp(`^AKIDEXAMPLE/\\d{8}/${region}/kinesis/aws4_request$`),
+    );
+    expect(scope(byLean!)).toBe(scope(bySdk!));
     const text = (body: string | Uint8Array) =>
       typeof body === 'string' ? body : new TextDecoder().decode(body);
     expect(JSON.parse(text(byLean!.body))).toEqual(JSON.parse(text(bySdk!.body)));

@@ -86,6 +86,8 @@ interface Destination {
 export function leanPutRecords(client: KinesisClient): PutRecords {
   const config = client.config;
   let destination: Promise<Destination> | undefined;
+  /** The client's SigV4 signer, made once: it asks the credential provider at each signing. */
+  let signer: ReturnType<typeof config.signer> | undefined;
   const resolve = async (): Promise<Destination> => {
     if (config.isCustomEndpoint && config.endpoint) {
       const endpoint = await config.endpoint();
@@ -132,8 +134,13 @@ export function leanPutRecords(client: KinesisClient): PutRecords {
       },
       body,
     };
-    const signer = await config.signer();
-    const signed = await signer.sign(request, {
+    signer ??= config.signer().catch((error: unknown) => {
+      signer = undefined;
+      throw error;
+    });
+    const signed = await (
+      await signer
+    ).sign(request, {
       signingDate: new Date(Date.now() + config.systemClockOffset),
     });
     const { response } = await config.requestHandler.handle(signed as typeof request, {
