@@ -40,11 +40,18 @@ import {
 import { REPOSITORY_ROOT } from '../helpers/localStackProcess.ts';
 import { decodeRecordItems } from '../helpers/sdkRecords.ts';
 
-/** What the app imports, besides the SDK: its dependencies and the client it traces. */
+/**
+ * What the app has installed besides the SDK: the SDK's dependencies, as its manifest lists
+ * them, and the clients it traces.
+ */
 const APP_DEPENDENCIES = [
-  '@aws-sdk/client-kinesis',
-  '@smithy/node-http-handler',
-  'zod',
+  ...Object.keys(
+    (
+      JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'sdk/package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies,
+  ),
   'openai',
   '@langchain/core',
   '@types/node',

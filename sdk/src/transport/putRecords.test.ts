@@ -6,6 +6,7 @@
  * client in place of its network one.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -186,6 +187,8 @@ describe('leanPutRecords', () => {
     const client = new KinesisClient({
       region,
       useFipsEndpoint: fips,
+      // AWS's own endpoints, whatever endpoint this machine's environment may configure.
+      ignoreConfiguredEndpointUrls: true,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
       maxAttempts: 1,
       requestHandler: {
@@ -224,6 +227,36 @@ describe('leanPutRecords', () => {
     const text = (body: string | Uint8Array) =>
       typeof body === 'string' ? body : new TextDecoder().decode(body);
     expect(JSON.parse(text(byLean!.body))).toEqual(JSON.parse(text(bySdk!.body)));
+  });
+});
+
+describe('leanPutRecords with an endpoint configured for the service', () => {
+  it('sends where AWS_ENDPOINT_URL_KINESIS says, as the AWS SDK does', async () => {
+    // Prepare: a client given no endpoint, in an environment that configures one.
+    const server = await kinesisServer();
+    server.enqueue(oneAcceptedOneFailed, oneAcceptedOneFailed);
+    const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
+    process.env.AWS_ENDPOINT_URL_KINESIS = server.url;
+    cleanup.push(() => {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KINESIS;
+      else process.env.AWS_ENDPOINT_URL_KINESIS = saved;
+    });
+    const client = new KinesisClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+      // HTTP/1.1, as the SDK's own client (`createSdkKinesisClient`) and the stand-in speak it.
+      requestHandler: new NodeHttpHandler(),
+    });
+    cleanup.push(() => client.destroy());
+    // Act
+    const bySdk = await put(clientPutRecords(client));
+    const byLean = await put(leanPutRecords(client));
+    // Assess
+    expect(bySdk).toEqual([true, false]);
+    expect(byLean).toEqual([true, false]);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.headers.host).toBe(server.requests[0]!.headers.host);
   });
 });
 

@@ -2,8 +2,8 @@
  * How a PutRecords request is sent. A client the host gave goes through its own `send()`, with
  * whatever middleware and settings it carries. The client the SDK makes for itself (the usual
  * case, and always in the export worker) sends through the lean path: the same client's signer
- * (its credential chain and region), endpoint rules, HTTP handler and clock-skew offset, without
- * its per-request middleware stack and serialiser. The export sends one request per flush or
+ * (its credential chain and region), endpoint resolution, HTTP handler and clock-skew offset,
+ * without its per-request middleware stack and serialiser. The export sends one request per flush or
  * per ~512 KiB of records, and that stack cost the thread ~1–3 ms of CPU per request before
  * anything reached the wire (most of it code run too rarely to be optimised, and a base64
  * encoder in JavaScript), which every flush waited for: a serverless handler's, and the
@@ -14,6 +14,7 @@ import {
   type KinesisClient,
   type KinesisClientResolvedConfig,
 } from '@aws-sdk/client-kinesis';
+import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 
 export interface PutRecordsEntry {
   data: Uint8Array;
@@ -70,64 +71,40 @@ export class KinesisRequestError extends Error {
 /** Beyond this difference from the service's clock, requests are signed with its time. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-interface Destination {
-  protocol: string;
-  hostname: string;
-  port: number | undefined;
-  path: string;
-}
-
 /**
  * The lean path, for a client the SDK made itself (see the module's comment). Where to send is
- * resolved once, from the client's configuration, as its endpoint middleware would: its
- * endpoint if one was set, else the service's endpoint rules for its region, FIPS and
- * dual-stack settings.
+ * resolved for each request by the AWS SDK's own endpoint resolution for `PutRecords`, as its
+ * endpoint middleware does: the client's endpoint if one was set, else one configured for the
+ * service (`AWS_ENDPOINT_URL_KINESIS`, the shared config file), else the service's endpoint rules
+ * for the region, FIPS, dual-stack and account settings; the request is signed for the region
+ * and service those rules name.
  */
 export function leanPutRecords(client: KinesisClient): PutRecords {
   const config = client.config;
-  let destination: Promise<Destination> | undefined;
   /** The client's SigV4 signer, made once: it asks the credential provider at each signing. */
   let signer: ReturnType<typeof config.signer> | undefined;
-  const resolve = async (): Promise<Destination> => {
-    if (config.isCustomEndpoint && config.endpoint) {
-      const endpoint = await config.endpoint();
-      return {
-        protocol: endpoint.protocol,
-        hostname: endpoint.hostname,
-        port: endpoint.port,
-        path: endpoint.path || '/',
-      };
-    }
-    const { url } = config.endpointProvider({
-      Region: await config.region(),
-      UseFIPS: await config.useFipsEndpoint(),
-      UseDualStack: await config.useDualstackEndpoint(),
-    });
-    return {
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname || '/',
-    };
-  };
   return async (streamName, entries, abortSignal) => {
-    // A failed resolution (a region provider that threw) is tried again with the next request.
-    destination ??= resolve().catch((error: unknown) => {
-      destination = undefined;
-      throw error;
-    });
-    const target = await destination;
+    // A copy, as the middleware passes: resolution may record a configured endpoint on it.
+    const endpoint = await getEndpointFromInstructions(
+      { StreamName: streamName },
+      PutRecordsCommand,
+      { ...config },
+    );
+    const { url } = endpoint;
     const body = putRecordsBody(streamName, entries);
-    const host = target.port === undefined ? target.hostname : `${target.hostname}:${target.port}`;
+    const headers: Record<string, string> = {};
+    for (const [name, values] of Object.entries(endpoint.headers ?? {}))
+      headers[name] = values.join(',');
     const request = {
       method: 'POST',
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(target.port === undefined ? {} : { port: target.port }),
-      path: target.path,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname || '/',
       query: {},
       headers: {
-        host,
+        ...headers,
+        host: url.host,
         'content-type': 'application/x-amz-json-1.1',
         'x-amz-target': 'Kinesis_20131202.PutRecords',
         'content-length': String(Buffer.byteLength(body)),
@@ -138,20 +115,29 @@ export function leanPutRecords(client: KinesisClient): PutRecords {
       signer = undefined;
       throw error;
     });
+    const scheme = (endpoint.properties?.authSchemes as AuthScheme[] | undefined)?.[0];
     const signed = await (
       await signer
     ).sign(request, {
       signingDate: new Date(Date.now() + config.systemClockOffset),
+      ...(scheme?.signingRegion ? { signingRegion: scheme.signingRegion } : {}),
+      ...(scheme?.signingName ? { signingService: scheme.signingName } : {}),
     });
     const { response } = await config.requestHandler.handle(signed as typeof request, {
       abortSignal,
     });
     const text = await readBody(response.body as AsyncIterable<Uint8Array> | undefined);
-    correctClockSkew(config, response.headers);
+    if (!(await config.disableClockSkewCorrection())) correctClockSkew(config, response.headers);
     if (response.statusCode !== 200) throw errorFrom(response.statusCode, response.headers, text);
     const parsed = JSON.parse(text) as { Records?: Array<{ ErrorCode?: string }> };
     return acceptedEntries(parsed.Records, entries.length);
   };
+}
+
+/** What an endpoint rule says to sign with (`properties.authSchemes`). */
+interface AuthScheme {
+  signingRegion?: string;
+  signingName?: string;
 }
 
 /** The request's JSON (the Kinesis JSON 1.1 protocol): record data in base64. */
