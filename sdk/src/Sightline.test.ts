@@ -633,6 +633,25 @@ describe('privacy', () => {
     });
     expect(given).toEqual({ route: '/chat' });
   });
+
+  it('gives children started after the parent ended its user as it was at the end, whenever they start', () => {
+    // Prepare: a user known at the call, another only in a deferred attribute.
+    const { sightline, transport } = tracer();
+    const parent = sightline.startSpan('parent', { userId: 'at-call' });
+    parent.update(() => ({ sessionId: 'deferred' }));
+    parent.end();
+    // Act: one child before the parent is built, one after.
+    sightline.startSpan('before', {}, { parent }).end();
+    transport.items();
+    sightline.startSpan('after', {}, { parent }).end();
+    // Assess
+    const byName = new Map(transport.spans().map((span) => [span.name, span]));
+    expect(byName.get('parent')).toMatchObject({ userId: 'at-call', sessionId: 'deferred' });
+    for (const name of ['before', 'after']) {
+      expect(byName.get(name)!.userId).toBe('at-call');
+      expect(byName.get(name)!.sessionId).toBeUndefined();
+    }
+  });
 });
 
 describe('values the wire contract refuses', () => {

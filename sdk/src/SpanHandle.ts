@@ -153,6 +153,9 @@ export class SpanHandle {
     // An end time the contract refuses (NaN, seconds instead of milliseconds…): the span ends now.
     span.endTime = Math.max(isEpochMillis(endTime) ? endTime : nowMs(), this.startTime);
     span.status ??= { code: 'ok' };
+    // The attribute object is the transport's now (deferred attributes are merged into it when
+    // it is built): the handle keeps what children inherit as it is at the end.
+    this.#attributes = { userId: span.userId, sessionId: span.sessionId };
     this.#onEnd({ span, deferred: this.#deferred ?? [] });
   }
 }
