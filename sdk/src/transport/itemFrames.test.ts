@@ -10,7 +10,7 @@ import {
   hostileSpanValues,
   oversizeSpanValues,
 } from '../../../test/helpers/factories.ts';
-import type { ItemInput } from '../contract/index.ts';
+import { SpanItemSchema, type ItemInput } from '../contract/index.ts';
 import { conformItem } from '../truncateItem.ts';
 import {
   FRAME_MAY_NEED_FITTING,
@@ -507,6 +507,37 @@ describe('ItemFrameWriter.writeSpan', () => {
       ([, values]) => new ItemFrameWriter().writeSpan(spanWith(values)) >= 0,
     );
     expect(written.map(([label]) => label)).toEqual([]);
+  });
+
+  it('keeps no key of a span it left in the key table', () => {
+    // Prepare
+    const writer = new ItemFrameWriter();
+    writer.writeSpan(spanWith({}));
+    // Act
+    const left = writer.writeSpan(
+      spanWith({ callback: () => 1, metadata: { plan: 'pro', unusable: null } }),
+    );
+    // Assess
+    expect(left).toBe(-1);
+    expect(writer.takeBatch().keys).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(callback|metadata|plan|unusable)$/)]),
+    );
+  });
+
+  it('leaves out a field that is not enumerable, as JSON does, and the span meets the contract', () => {
+    // Prepare: a ruled field that `for…in` and JSON do not see, holding a value to conform.
+    const span = Object.defineProperty(spanWith({ provider: 'openai' }), 'environment', {
+      value: 5,
+      enumerable: false,
+    });
+    const writer = new ItemFrameWriter();
+    // Act
+    const size = writer.writeSpan(span);
+    // Assess
+    expect(size).toBeGreaterThan(0);
+    const item = decode(writer.takeBatch())[0]?.item;
+    expect(item).toEqual(JSON.parse(JSON.stringify(span)));
+    expect(SpanItemSchema.safeParse(item).success).toBe(true);
   });
 
   it('goes on after a span it left, from where that span began', () => {

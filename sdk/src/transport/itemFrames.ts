@@ -182,7 +182,10 @@ export class ItemFrameWriter {
   /**
    * Writes a span exactly as `write(conformItem(span).item)` would, in one pass, when
    * `conformItem` would take the span as it is: the usual case, since the SDK builds its spans
-   * to the contract. Each value is checked with the rule `conformItem` applies to it
+   * to the contract. Like the general path's writing and like JSON, it reads enumerable fields
+   * only (conformItem would also convert and keep a field that is not enumerable and holds a
+   * value to conform; here such a field is left out, and the span meets the contract either
+   * way). Each value is checked with the rule `conformItem` applies to it
    * (`SPAN_CONFORM_RULES`) as it is written, which saves conforming first (a second walk of the
    * span, ~40% of building and writing it). Returns the frame's size, or -1, with nothing
    * written, when the span needs the general path: a value to conform, a tool or prompt
@@ -191,6 +194,7 @@ export class ItemFrameWriter {
    */
   writeSpan(span: unknown): number {
     const start = this.#position;
+    const keys = this.#keys.length;
     try {
       this.#startFrame(false);
       if (this.#conformingSpan(span)) return this.#endFrame(start);
@@ -198,6 +202,8 @@ export class ItemFrameWriter {
       // Unreadable values: the general path writes their markers and reports them.
     }
     this.#position = start;
+    // Keys met before the span was left are not kept: the general path may never write them.
+    for (const key of this.#keys.splice(keys)) this.#keyIndex.delete(key);
     return -1;
   }
 
