@@ -116,8 +116,14 @@ const RECORD_SETS: Readonly<Record<string, RuleSet>> = {
   usage: ruleSet(SPAN_CONFORM_RULES.usage),
   request: ruleSet(SPAN_CONFORM_RULES.request),
 };
-const INPUT_MESSAGE_SET = ruleSet(SPAN_CONFORM_RULES.inputMessage);
-const OUTPUT_MESSAGE_SET = ruleSet(SPAN_CONFORM_RULES.outputMessage);
+/**
+ * A message's parts are written as parts (`#parts`); a message without them gets `[]` from
+ * `messageConformer`, so here they are required.
+ */
+const PARTS: Conform = () => [];
+const MESSAGE_PARTS: FieldRule = ['parts', PARTS, true];
+const INPUT_MESSAGE_SET = ruleSet([...SPAN_CONFORM_RULES.inputMessage, MESSAGE_PARTS]);
+const OUTPUT_MESSAGE_SET = ruleSet([...SPAN_CONFORM_RULES.outputMessage, MESSAGE_PARTS]);
 const PART_CONTENT = ruleSet(SPAN_CONFORM_RULES.textPart).rules.get('content')!.conform;
 const {
   listEntry: LIST_ENTRY,
@@ -467,14 +473,18 @@ export class ItemFrameWriter {
     return true;
   }
 
-  /** A record of ruled values (status, usage, request parameters). */
-  #ruledRecord(value: unknown, rules: RuleSet, depth: number): boolean {
+  /**
+   * A record of ruled values: status, usage, request parameters, or a message (see
+   * `messageConformer`), whose parts are written as parts.
+   */
+  #ruledRecord(value: unknown, rules: RuleSet, depth: number, context = IN_ITEM): boolean {
     if (!isRecord(value)) return false;
     this.#byte(TAG_OBJECT);
     let entries = 0;
     let required = 0;
     for (const key in value) {
       const entry = value[key];
+      // Not a ruled field (in a message, `content` instead of parts, a field of another convention).
       const rule = rules.rules.get(key);
       if (rule === undefined) return false;
       if (entry === undefined) {
@@ -482,10 +492,11 @@ export class ItemFrameWriter {
         continue;
       }
       this.#key(key);
-      const written =
-        key === 'stopSequences'
-          ? this.#ruledList(entry, LIST_ENTRY.stopSequences!, depth + 1)
-          : this.#ruledValue(entry, rule.conform, depth + 1, IN_ITEM);
+      let written: boolean;
+      if (rule.conform === PARTS) written = this.#parts(entry, depth + 1);
+      else if (key === 'stopSequences')
+        written = this.#ruledList(entry, LIST_ENTRY.stopSequences!, depth + 1);
+      else written = this.#ruledValue(entry, rule.conform, depth + 1, context);
       if (!written) return false;
       if (rule.required) required += 1;
       entries += 1;
@@ -511,36 +522,8 @@ export class ItemFrameWriter {
   #messages(value: unknown, rules: RuleSet): boolean {
     if (!Array.isArray(value)) return false;
     this.#startArray(value.length);
-    for (let index = 0; index < value.length; index += 1) {
-      const message: unknown = value[index];
-      if (!isRecord(message)) return false;
-      this.#byte(TAG_OBJECT);
-      let entries = 0;
-      let required = 0;
-      let parts = false;
-      for (const key in message) {
-        const entry = message[key];
-        if (key === 'parts') {
-          if (entry === undefined) return false;
-          this.#key(key);
-          if (!this.#parts(entry, 3)) return false;
-          parts = true;
-        } else {
-          // Not a ruled field (`content` instead of parts, a field of another convention).
-          const rule = rules.rules.get(key);
-          if (rule === undefined) return false;
-          if (entry === undefined) {
-            if (rule.conform(undefined) !== undefined) return false;
-            continue;
-          }
-          this.#key(key);
-          if (!this.#ruledValue(entry, rule.conform, 3, IN_MESSAGES)) return false;
-          if (rule.required) required += 1;
-        }
-        entries += 1;
-      }
-      if (!parts || required !== rules.required || !this.#endObject(entries)) return false;
-    }
+    for (let index = 0; index < value.length; index += 1)
+      if (!this.#ruledRecord(value[index], rules, 2, IN_MESSAGES)) return false;
     this.#byte(TAG_END);
     return true;
   }
