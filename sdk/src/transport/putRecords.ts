@@ -141,7 +141,7 @@ interface AuthScheme {
 }
 
 /** The request's JSON (the Kinesis JSON 1.1 protocol): record data in base64. */
-export function putRecordsBody(streamName: string, entries: readonly PutRecordsEntry[]): string {
+function putRecordsBody(streamName: string, entries: readonly PutRecordsEntry[]): string {
   const records = entries.map((entry) => ({
     Data: Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength).toString(
       'base64',
