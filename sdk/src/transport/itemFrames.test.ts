@@ -122,6 +122,31 @@ describe('item frames', () => {
     expect(decoded?.item).toEqual(JSON.parse(expected));
   });
 
+  it('writes long text holding every character JSON escapes as JSON.stringify does', () => {
+    // Prepare: each ASCII character at the start, middle and end of text longer than a short
+    // string, with other scripts, an emoji and a lone surrogate (UTF-8 has it as U+FFFD).
+    const ascii = Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code));
+    const padding = 'ä'.repeat(40);
+    const texts = [
+      ...ascii.flatMap((char) => [
+        `${char}${padding}`,
+        `${padding}${char}${padding}`,
+        `${padding}${char}`,
+      ]),
+      ascii.join('').repeat(3),
+      `line one\nline "two"\t\\ 日本語 🎉 \ud800 ${'\u0000\u001f'.repeat(50)}`,
+    ];
+    const spanOf = (content: string) =>
+      spanWith({ inputMessages: [{ role: 'user', parts: [{ type: 'text', content }] }] });
+    // Act
+    const decoded = decode(framesOf(texts.map(spanOf)));
+    // Assess: the JSON of each text as UTF-8 has it.
+    const asUtf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+    expect(decoded.map(({ json }) => json)).toEqual(
+      texts.map((text) => JSON.stringify(spanOf(asUtf8(text)))),
+    );
+  });
+
   it.each<[string, Record<string, unknown>, boolean]>([
     ['short values', spanWith({ metadata: { plan: 'pro' } }), false],
     [
