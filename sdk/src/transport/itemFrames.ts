@@ -192,8 +192,8 @@ export class ItemFrameWriter {
    * only (conformItem would also convert and keep a field that is not enumerable and holds a
    * value to conform; here such a field is left out, and the span meets the contract either
    * way). Each value is checked with the rule `conformItem` applies to it
-   * (`SPAN_CONFORM_RULES`) as it is written, which saves conforming first (a second walk of the
-   * span, ~40% of building and writing it). Returns the frame's size, or -1, with nothing
+   * (`SPAN_CONFORM_RULES`) as it is written, which saves conforming first, a second walk of the
+   * span (the SDK benchmark's span: 3.7 µs to conform and write, 2.6 µs in one pass). Returns the frame's size, or -1, with nothing
    * written, when the span needs the general path: a value to conform, a tool or prompt
    * reference, a message part other than text, metadata other than strings, numbers and
    * booleans, a value that throws while read.
