@@ -30,6 +30,8 @@ interface Reply {
   headers?: Record<string, string>;
   /** Never answer (the request hangs until it is aborted). */
   hang?: boolean;
+  /** Answer the head and part of the body, then nothing more. */
+  stall?: boolean;
 }
 
 const ENTRIES: PutRecordsEntry[] = [
@@ -46,6 +48,11 @@ async function kinesisServer(): Promise<ScriptedHttpServer<Reply>> {
   const server = await startScriptedHttpServer<Reply>(
     (_request: RecordedRequest, reply: Reply | undefined, response: ServerResponse) => {
       if (reply?.hang) return;
+      if (reply?.stall) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.write('{"FailedRecordCount":0,"Records":[');
+        return;
+      }
       const answer = reply ?? { status: 200, body: { FailedRecordCount: 0, Records: [] } };
       response.writeHead(answer.status, {
         'content-type': 'application/x-amz-json-1.1',
@@ -168,6 +175,19 @@ describe('leanPutRecords', () => {
     const outcome = put(leanPutRecords(localClient(server.url)), 200);
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('gives up the same way on an answer that stops halfway', async () => {
+    // Prepare
+    const server = await kinesisServer();
+    server.enqueue({ status: 200, body: {}, stall: true });
+    // Act
+    const outcome = put(leanPutRecords(localClient(server.url)), 300);
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      name: 'AbortError',
+      message: 'Request aborted while its answer was read',
+    });
   });
 
   it.each([

@@ -126,7 +126,10 @@ export function leanPutRecords(client: KinesisClient): PutRecords {
     const { response } = await config.requestHandler.handle(signed as typeof request, {
       abortSignal,
     });
-    const text = await readBody(response.body as AsyncIterable<Uint8Array> | undefined);
+    const text = await readBody(
+      response.body as AsyncIterable<Uint8Array> | undefined,
+      abortSignal,
+    );
     if (!(await config.disableClockSkewCorrection())) correctClockSkew(config, response.headers);
     if (response.statusCode !== 200) throw errorFrom(response.statusCode, response.headers, text);
     const parsed = JSON.parse(text) as { Records?: Array<{ ErrorCode?: string }> };
@@ -151,10 +154,24 @@ function putRecordsBody(streamName: string, entries: readonly PutRecordsEntry[])
   return JSON.stringify({ StreamName: streamName, Records: records });
 }
 
-async function readBody(body: AsyncIterable<Uint8Array> | undefined): Promise<string> {
+/**
+ * The answer's text. A request whose deadline passes while its answer is read fails as one
+ * that got no answer in time does (an `AbortError`), not as a bare "aborted" stream error.
+ */
+async function readBody(
+  body: AsyncIterable<Uint8Array> | undefined,
+  abortSignal: AbortSignal,
+): Promise<string> {
   if (!body) return '';
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  } catch (error) {
+    if (!abortSignal.aborted) throw error;
+    const aborted = new Error('Request aborted while its answer was read', { cause: error });
+    aborted.name = 'AbortError';
+    throw aborted;
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
