@@ -310,14 +310,11 @@ export class ItemFrameWriter {
         this.#number(value);
         return;
       case 'boolean':
-        this.#ensure(1);
-        this.#buffer[this.#position++] = value ? TAG_TRUE : TAG_FALSE;
+        this.#byte(value ? TAG_TRUE : TAG_FALSE);
         return;
       case 'object':
-        if (value === null) {
-          this.#ensure(1);
-          this.#buffer[this.#position++] = TAG_NULL;
-        } else if (!isPlainData(value)) this.#value(toPlainData(value) ?? null, depth, context);
+        if (value === null) this.#byte(TAG_NULL);
+        else if (!isPlainData(value)) this.#value(toPlainData(value) ?? null, depth, context);
         else this.#container(value, depth, context);
         return;
       case 'bigint':
@@ -325,8 +322,7 @@ export class ItemFrameWriter {
         return;
       default:
         // undefined, functions and symbols: what JSON.stringify writes for them in an array.
-        this.#ensure(1);
-        this.#buffer[this.#position++] = TAG_NULL;
+        this.#byte(TAG_NULL);
     }
   }
 
@@ -359,8 +355,7 @@ export class ItemFrameWriter {
   }
 
   #object(object: Record<string, unknown>, depth: number, context: number): void {
-    this.#ensure(1);
-    this.#buffer[this.#position++] = TAG_OBJECT;
+    this.#byte(TAG_OBJECT);
     let entries = 0;
     for (const key in object) {
       let entry: unknown;
@@ -387,19 +382,14 @@ export class ItemFrameWriter {
       else if (depth === 0 && key === 'metadata') child = IN_METADATA;
       this.#value(entry, depth + 1, child);
     }
-    if (entries > SMALL) this.#mayNeedFitting = true;
-    this.#ensure(1);
-    this.#buffer[this.#position++] = TAG_END;
+    this.#endObject(entries);
   }
 
   #array(array: readonly unknown[], depth: number, context: number): void {
-    this.#ensure(1);
-    this.#buffer[this.#position++] = TAG_ARRAY;
-    if (array.length > SMALL) this.#mayNeedFitting = true;
+    this.#startArray(array.length);
     for (let index = 0; index < array.length; index += 1)
       this.#value(array[index], depth + 1, context);
-    this.#ensure(1);
-    this.#buffer[this.#position++] = TAG_END;
+    this.#byte(TAG_END);
   }
 
   /** The span's frame, as `conformSpan` then `#value` would have it; false: not one to write so. */
@@ -463,7 +453,9 @@ export class ItemFrameWriter {
       if (!written) return false;
       entries += 1;
     }
-    return required === SPAN_SET.required && this.#endObject(entries);
+    if (required !== SPAN_SET.required) return false;
+    this.#endObject(entries);
+    return true;
   }
 
   /** One value under a rule, if the rule keeps it as it is (see `conformFields`). */
@@ -501,7 +493,9 @@ export class ItemFrameWriter {
       if (rule.required) required += 1;
       entries += 1;
     }
-    return required === rules.required && this.#endObject(entries);
+    if (required !== rules.required) return false;
+    this.#endObject(entries);
+    return true;
   }
 
   /** A list whose entries are values under one rule (see `conformList`). */
@@ -568,7 +562,8 @@ export class ItemFrameWriter {
       this.#value(entry, 2, IN_METADATA);
       entries += 1;
     }
-    return this.#endObject(entries);
+    this.#endObject(entries);
+    return true;
   }
 
   #byte(tag: number): void {
@@ -576,16 +571,16 @@ export class ItemFrameWriter {
     this.#buffer[this.#position++] = tag;
   }
 
+  /** Opens an array of `length` entries; one longer than the exporter lets through is flagged. */
   #startArray(length: number): void {
     this.#byte(TAG_ARRAY);
     if (length > SMALL) this.#mayNeedFitting = true;
   }
 
-  /** Closes an object of `entries` written entries (as `#object` does); always true. */
-  #endObject(entries: number): boolean {
+  /** Closes an object of `entries` written entries; one with more than the exporter lets through is flagged. */
+  #endObject(entries: number): void {
     if (entries > SMALL) this.#mayNeedFitting = true;
     this.#byte(TAG_END);
-    return true;
   }
 
   #key(name: string): void {
