@@ -177,6 +177,16 @@ describe('leanPutRecords', () => {
     await expect(outcome).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('rejects an answer of 200 that is not JSON, so the entries are retried rather than counted as sent', async () => {
+    // Prepare: a proxy's page where the service's answer should be.
+    const server = await kinesisServer();
+    server.enqueue({ status: 200, body: '<html>gateway</html>' });
+    // Act
+    const outcome = put(leanPutRecords(localClient(server.url)));
+    // Assess
+    await expect(outcome).rejects.toThrow(SyntaxError);
+  });
+
   it('gives up the same way on an answer that stops halfway', async () => {
     // Prepare
     const server = await kinesisServer();
