@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WIRE_LIMITS } from '@sightline/sdk/contract';
+import { WIRE_LIMITS, frameRecord, signItems } from '@sightline/sdk/contract';
 import { parseServerEnv } from '../config/env.ts';
 import { openEmbeddedClickHouse, type EmbeddedClickHouse } from '../store/clickhouseClient.ts';
 import { startClickHouseHttpServer } from '../../infra/local/clickhouse/ClickHouseHttpServer.ts';
@@ -92,20 +92,23 @@ async function rollupRequests(projectId: string): Promise<number[]> {
 }
 
 describe('ingest handler', () => {
-  it('stores every span of plain and gzip records in one invocation', async () => {
+  it('stores every span of plain and gzip records, of contract v2 and v1, in one invocation', async () => {
     // Prepare
     const key = await newProject();
-    const spans = Array.from({ length: 30 }, () => buildSpan());
+    const spans = Array.from({ length: 36 }, () => buildSpan());
     const event = buildKinesisEvent([
       buildKinesisRecord(buildRecordData(spans.slice(0, 10), key)),
       buildKinesisRecord(buildRecordData(spans.slice(10, 30), key, { gzip: true })),
       buildKinesisRecord(buildRecordData([buildScore({ traceId: spans[0]!.traceId })], key)),
+      // Producers still on contract v1: signed over the uncompressed items, compressed whole.
+      buildKinesisRecord(buildRecordData(spans.slice(30, 33), key, { version: 1 })),
+      buildKinesisRecord(buildRecordData(spans.slice(33), key, { version: 1, gzip: true })),
     ]);
     // Act
     const response = await handler(event, context);
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(30);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(36);
     const stored = await clickhouse.query({
       query: `SELECT trace_id, request_model, input_tokens, output_text, start_time FROM spans FINAL
               WHERE project_id = {projectId:String} AND span_id = {spanId:String}`,
@@ -220,6 +223,59 @@ describe('ingest handler', () => {
     await expect(openRecord(testVault.keys, sealed, recordAad(badRecords[1]!))).rejects.toThrow(
       /does not open/,
     );
+  });
+
+  it("checks a v2 record's signature before it decompresses the items, and only then", async () => {
+    // Prepare: records whose items bytes are gzip that does not decompress, or inflates past
+    // the 64 MiB cap, each signed with the right key or a wrong one.
+    const key = await newProject();
+    const record = (payload: Buffer, secret = key.secret, version: 1 | 2 = 2) =>
+      frameRecord(
+        {
+          v: version,
+          sdk: { name: 'test-sdk', version: '0' },
+          projectId: key.projectId,
+          keyId: key.keyId,
+          sig: signItems(secret, key.projectId, key.keyId, payload, version),
+        },
+        payload,
+      );
+    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not deflate')]);
+    const bomb = gzipSync(Buffer.alloc(65 * WIRE_LIMITS.maxRecordBytes), { level: 9 });
+    const spansV2 = gzipSync(JSON.stringify([buildSpan()]));
+    const cases: [string, Buffer, RegExp][] = [
+      [DEAD_LETTER_REASONS.badSignature, record(corrupt, 'x'.repeat(43)), /signature/],
+      [DEAD_LETTER_REASONS.badSignature, record(bomb, 'x'.repeat(43)), /signature/],
+      [DEAD_LETTER_REASONS.badEncoding, record(corrupt), /gzip decoding of the items failed/],
+      [DEAD_LETTER_REASONS.badEncoding, record(bomb), /gzip decoding of the items failed/],
+      // A v2 header inside a record compressed as a whole.
+      [DEAD_LETTER_REASONS.badEncoding, gzipSync(record(spansV2)), /never the whole record/],
+      // v1 signs the uncompressed items: v1 items sent compressed are not JSON.
+      [DEAD_LETTER_REASONS.badJson, record(spansV2, key.secret, 1), /not valid JSON/],
+    ];
+    const records = cases.map(([, data]) => buildKinesisRecord(data));
+    const good = buildSpan();
+    // Act
+    const response = await handler(
+      buildKinesisEvent([
+        ...records,
+        buildKinesisRecord(buildRecordData([good], key, { gzip: true })),
+      ]),
+      context,
+    );
+    // Assess
+    expect(bomb.length).toBeLessThan(WIRE_LIMITS.maxRecordBytes);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(1);
+    const rows = await listDeadLetters(clickhouse, {
+      sequenceNumbers: records.map((r) => r.kinesis.sequenceNumber),
+    });
+    const bySequence = new Map(rows.map((row) => [row.sequence_number, row]));
+    cases.forEach(([reason, , detail], index) => {
+      const row = bySequence.get(records[index]!.kinesis.sequenceNumber);
+      expect(row, `case ${index}`).toMatchObject({ reason, claimed_project_id: key.projectId });
+      expect(row!.detail).toMatch(detail);
+    });
   });
 
   it('stores a span whose strings hold lone UTF-16 surrogates, with U+FFFD in their place', async () => {

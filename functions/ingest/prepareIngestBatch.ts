@@ -36,7 +36,7 @@ import type { DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { toScoreRow, type ScoreRow } from '../store/scoresRepository.ts';
 import { toSpanRow, type SpanRow, type SpanSource } from '../store/spanRows.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
-import { decodeRecord } from './decodeRecord.ts';
+import { decodeRecord, openItems } from './decodeRecord.ts';
 import { describeIssues } from './describeIssues.ts';
 import { parseItem } from './parseItem.ts';
 import type { IngestKeyCache } from './ingestKeyCache.ts';
@@ -270,7 +270,7 @@ async function verifyRecord(
 
   const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'));
   if (!decoded.ok) return reject(decoded.reason, decoded.detail, decoded.claimedProjectId);
-  const { header, itemsBytes } = decoded;
+  const { header, signedBytes } = decoded;
 
   const { project, key } = await keys.resolve(header.projectId, header.keyId);
   if (!project) {
@@ -294,14 +294,24 @@ async function verifyRecord(
       header.projectId,
     );
   }
-  if (!isValidSignature(key.secret, header, itemsBytes)) {
+  if (!isValidSignature(key.secret, header, signedBytes)) {
     return reject(
       DEAD_LETTER_REASONS.badSignature,
       'the HMAC-SHA256 signature does not match the items',
       header.projectId,
     );
   }
-  return { kind: 'verified', record, header, project, keyId: key.keyId, itemsBytes };
+  // Only now, signed by the project's key, are compressed items decompressed.
+  const items = openItems(header, signedBytes);
+  if (!items.ok) return reject(items.reason, items.detail, items.claimedProjectId);
+  return {
+    kind: 'verified',
+    record,
+    header,
+    project,
+    keyId: key.keyId,
+    itemsBytes: items.itemsBytes,
+  };
 }
 
 /**

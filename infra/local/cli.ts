@@ -9,7 +9,7 @@
  *   sightline dead-letters     the most recent records ingest could not store, and why
  *   sightline bench            run the benchmarks and write docs/benchmarks.md
  *   sightline seed             write deterministic, realistic spans (test/bench/seedSpans.ts)
- *   sightline contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json
+ *   sightline contract-schema  regenerate sdk/schema/wire-contract-v2.schema.json
  *   sightline scan [--file F]  PII, secrets, injection and toxicity for JSONL {id, text}
  */
 import { parseArgs } from 'node:util';
@@ -42,7 +42,7 @@ Commands:
   bench     run the benchmarks and write docs/benchmarks.md (\`bench web\`: the web query suite)
   seed [--spans N] [--days D] [--project ID] [--seed N]
             write realistic spans (default 1,000 over 7 days, half in project seed-main)
-  contract-schema  regenerate sdk/schema/wire-contract-v1.schema.json from the zod contract
+  contract-schema  regenerate sdk/schema/wire-contract-v2.schema.json from the zod contract
   scan [--file F]  read JSON lines {"id", "text"} (stdin or F) and print, per line, the
                    PII findings, secrets, injection and toxicity verdicts ingest would find
   build-web  build the web app's AWS Lambda package for \`cdk deploy\` (docs/deploy.md)

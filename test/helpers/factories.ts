@@ -10,6 +10,7 @@ import {
   WIRE_CONTRACT_VERSION,
   frameRecord,
   signItems,
+  type ContractVersion,
   type EnvelopeHeader,
   type ItemInput,
   type ScoreItem,
@@ -67,23 +68,35 @@ export interface RecordKey {
   secret: string;
 }
 
-/** A signed record body exactly as the SDK frames it; `gzip` compresses it. */
+/**
+ * A signed record exactly as the SDK frames it (wire contract v2): `gzip` compresses the items
+ * and the signature covers them as compressed. `version: 1` builds a record of the previous
+ * contract, which ingest still accepts: signed over the uncompressed items, and with `gzip`
+ * compressed as a whole.
+ */
 export function buildRecordData(
   items: readonly (ItemInput | Record<string, unknown>)[],
   key: RecordKey,
-  options: { gzip?: boolean; itemsText?: string; header?: Partial<EnvelopeHeader> } = {},
+  options: {
+    gzip?: boolean;
+    itemsText?: string;
+    header?: Partial<EnvelopeHeader>;
+    version?: ContractVersion;
+  } = {},
 ): Buffer {
+  const version = options.version ?? WIRE_CONTRACT_VERSION;
   const itemsBytes = Buffer.from(options.itemsText ?? JSON.stringify(items));
+  const payload = options.gzip && version !== 1 ? gzipSync(itemsBytes) : itemsBytes;
   const header: EnvelopeHeader = {
-    v: WIRE_CONTRACT_VERSION,
+    v: version,
     sdk: { name: 'test-sdk', version: '0.0.0' },
     projectId: key.projectId,
     keyId: key.keyId,
-    sig: signItems(key.secret, key.projectId, key.keyId, itemsBytes),
+    sig: signItems(key.secret, key.projectId, key.keyId, payload, version),
     ...options.header,
   };
-  const body = frameRecord(header, itemsBytes);
-  return options.gzip ? gzipSync(body) : body;
+  const data = frameRecord(header, payload);
+  return options.gzip && version === 1 ? gzipSync(data) : data;
 }
 
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/sightline-spans';

@@ -306,7 +306,7 @@ describe('the built SDK package in a plain Node.js app', () => {
       'LICENSE',
       'README.md',
       'package.json',
-      'schema/wire-contract-v1.schema.json',
+      'schema/wire-contract-v2.schema.json',
     ]);
     expect(
       files.filter((file) => file.startsWith('dist/') && !/\.(?:js|js\.map|d\.ts)$/.test(file)),

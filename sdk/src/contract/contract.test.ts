@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import {
   EnvelopeHeaderSchema,
   ItemSchema,
+  WIRE_CONTRACT_VERSION,
+  isGzip,
   isValidSignature,
   signItems,
   splitRecord,
@@ -13,19 +16,28 @@ import { buildRecordData, buildScore, buildSpan } from '../../../test/helpers/fa
 
 const key = { projectId: 'acme', keyId: 'ik_test1', secret: 'a'.repeat(43) };
 
-describe('wire contract v1', () => {
-  it('round-trips a signed record: frame → split → header → verify → items', () => {
+describe('wire contract', () => {
+  it.each([
+    ['plain', false],
+    ['with compressed items', true],
+  ])('round-trips a signed record (%s): frame → split → header → verify → items', (_l, gzip) => {
     // Prepare
     const items = [buildSpan(), buildScore()];
     // Act
-    const parts = splitRecord(buildRecordData(items, key));
+    const parts = splitRecord(buildRecordData(items, key, { gzip }));
     const header = EnvelopeHeaderSchema.parse(JSON.parse(parts!.headerText));
-    const parsed = (JSON.parse(parts!.itemsBytes.toString('utf8')) as unknown[]).map((item) =>
+    const signed = parts!.itemsBytes;
+    const itemsBytes = isGzip(signed) ? gunzipSync(signed) : signed;
+    const parsed = (JSON.parse(itemsBytes.toString('utf8')) as unknown[]).map((item) =>
       ItemSchema.parse(item),
     );
     // Assess
-    expect(header).toMatchObject({ v: 1, projectId: 'acme', keyId: 'ik_test1' });
-    expect(isValidSignature(key.secret, header, parts!.itemsBytes)).toBe(true);
+    expect(WIRE_CONTRACT_VERSION).toBe(2);
+    expect(header).toMatchObject({ v: 2, projectId: 'acme', keyId: 'ik_test1' });
+    // The header line is never compressed; the signature covers the items as sent.
+    expect(isGzip(signed)).toBe(gzip);
+    expect(isValidSignature(key.secret, header, signed)).toBe(true);
+    if (gzip) expect(isValidSignature(key.secret, header, itemsBytes)).toBe(false);
     expect(parsed).toEqual(items.map((item) => ItemSchema.parse(item)));
     expect(parsed[0]).toMatchObject({
       type: 'span',
@@ -39,16 +51,20 @@ describe('wire contract v1', () => {
     expect(parsed).toMatchObject({ kind: 'span', status: { code: 'unset' } });
   });
 
-  it('binds the signature to project, key and exact bytes', () => {
+  it('binds the signature to version, project, key and exact bytes', () => {
     const bytes = Buffer.from('[{"type":"score"}]');
     const sig = signItems(key.secret, key.projectId, key.keyId, bytes);
-    expect(isValidSignature(key.secret, { ...key, sig }, bytes)).toBe(true);
-    expect(isValidSignature(key.secret, { ...key, projectId: 'other', sig }, bytes)).toBe(false);
-    expect(isValidSignature(key.secret, { ...key, keyId: 'ik_other', sig }, bytes)).toBe(false);
-    expect(isValidSignature('b'.repeat(43), { ...key, sig }, bytes)).toBe(false);
-    expect(isValidSignature(key.secret, { ...key, sig }, Buffer.from('[{"type":"score" }]'))).toBe(
-      false,
-    );
+    const signed = { ...key, v: 2 as const, sig };
+    expect(isValidSignature(key.secret, signed, bytes)).toBe(true);
+    expect(isValidSignature(key.secret, { ...signed, v: 1 }, bytes)).toBe(false);
+    expect(isValidSignature(key.secret, { ...signed, projectId: 'other' }, bytes)).toBe(false);
+    expect(isValidSignature(key.secret, { ...signed, keyId: 'ik_other' }, bytes)).toBe(false);
+    expect(isValidSignature('b'.repeat(43), signed, bytes)).toBe(false);
+    expect(isValidSignature(key.secret, signed, Buffer.from('[{"type":"score" }]'))).toBe(false);
+    // A record of contract v1 is signed with its own version in the signed prefix.
+    const v1 = signItems(key.secret, key.projectId, key.keyId, bytes, 1);
+    expect(v1).not.toBe(sig);
+    expect(isValidSignature(key.secret, { ...key, v: 1, sig: v1 }, bytes)).toBe(true);
   });
 
   describe.each([
@@ -91,13 +107,13 @@ describe('wire contract v1', () => {
   });
 
   it.each([
-    ['a wrong version', { v: 2 }],
+    ['an unknown version', { v: 3 }],
     ['an invalid project id', { projectId: 'Acme Corp!' }],
     ['a short signature', { sig: 'abc' }],
     ['a missing sdk', { sdk: undefined }],
   ])('rejects an envelope header with %s', (_label, overrides) => {
     const header = {
-      v: 1,
+      v: 2,
       sdk: { name: 's', version: '1' },
       projectId: 'acme',
       keyId: 'ik_test1',
@@ -115,7 +131,7 @@ describe('wire contract v1', () => {
   it('ships a JSON Schema that matches the zod definition', () => {
     const committed = JSON.parse(
       readFileSync(
-        fileURLToPath(new URL('../../schema/wire-contract-v1.schema.json', import.meta.url)),
+        fileURLToPath(new URL('../../schema/wire-contract-v2.schema.json', import.meta.url)),
         'utf8',
       ),
     );

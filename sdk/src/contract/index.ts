@@ -1,5 +1,5 @@
 /**
- * Wire contract v1: the one definition of what producers send and the ingest function
+ * The wire contract: the one definition of what producers send and the ingest function
  * accepts. Imported by the SDK and by the functions; exported as JSON Schema for producers
  * in other languages (`sdk/schema/`).
  */

@@ -1,7 +1,16 @@
 /**
- * Wire contract v1 limits and constants, shared by producers (the SDK) and the ingest function.
+ * Wire contract limits and constants, shared by producers (the SDK) and the ingest function.
  */
-export const WIRE_CONTRACT_VERSION = 1 as const;
+
+/**
+ * The version producers write. v2 signs the items bytes as sent (compressed, when they are) and
+ * never compresses the header, so ingest checks the signature before it decompresses anything;
+ * v1 (the whole record compressed, the uncompressed items signed) is still accepted.
+ */
+export const WIRE_CONTRACT_VERSION = 2 as const;
+/** Every version the ingest function accepts. */
+export const SUPPORTED_CONTRACT_VERSIONS = [1, 2] as const;
+export type ContractVersion = (typeof SUPPORTED_CONTRACT_VERSIONS)[number];
 
 export const WIRE_LIMITS = {
   /** A Kinesis record's data blob after optional gzip; Kinesis itself allows 1 MiB. */
@@ -30,5 +39,12 @@ export function truncationMarker(removedChars: number): string {
   return TRUNCATION_MARKER_TEMPLATE.replace('{removed}', String(removedChars));
 }
 
-/** First bytes of a gzip stream; records starting with them are decompressed. */
+/**
+ * First bytes of a gzip stream: a v2 record's items bytes starting with them are decompressed
+ * (after the signature is checked), as is a v1 record that starts with them as a whole.
+ */
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}

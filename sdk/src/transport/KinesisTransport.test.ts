@@ -22,6 +22,7 @@ import {
 import {
   EnvelopeHeaderSchema,
   ItemSchema,
+  isGzip,
   isValidSignature,
   splitRecord,
   type Item,
@@ -55,23 +56,27 @@ afterAll(async () => {
   await kinesalite?.close();
 });
 
-/** Every record on a stream, in order: its items' bytes, after checking header and signature. */
-async function readRecordItemsBytes(streamName: string): Promise<Buffer[]> {
+/**
+ * Every record on a stream, in order: its items' bytes, after checking header and signature
+ * and that the items were compressed (the default) or not.
+ */
+async function readRecordItemsBytes(streamName: string, compressed = true): Promise<Buffer[]> {
   const records: Buffer[] = [];
   for (const record of await readStreamRecords(reader, streamName)) {
-    const data = Buffer.from(record.Data!);
-    const body = data[0] === 0x1f ? gunzipSync(data) : data;
-    const parts = splitRecord(body)!;
+    // Contract v2: a header line never compressed, then the items, signed as sent.
+    const parts = splitRecord(Buffer.from(record.Data!))!;
     const header = EnvelopeHeaderSchema.parse(JSON.parse(parts.headerText));
+    expect(header.v).toBe(2);
+    expect(isGzip(parts.itemsBytes)).toBe(compressed);
     expect(isValidSignature(signer.secret, header, parts.itemsBytes)).toBe(true);
-    records.push(parts.itemsBytes);
+    records.push(isGzip(parts.itemsBytes) ? gunzipSync(parts.itemsBytes) : parts.itemsBytes);
   }
   return records;
 }
 
 /** Reads every item on a stream as JSON data, checking each record's header and signature. */
-async function readRawItems(streamName: string): Promise<unknown[]> {
-  return (await readRecordItemsBytes(streamName)).flatMap(
+async function readRawItems(streamName: string, compressed = true): Promise<unknown[]> {
+  return (await readRecordItemsBytes(streamName, compressed)).flatMap(
     (itemsBytes) => JSON.parse(itemsBytes.toString()) as unknown[],
   );
 }
@@ -179,6 +184,19 @@ describe.each<ExportThread>(['worker', 'main'])(
         const parent = roots.find((root) => root.spanId === child.parentSpanId);
         expect(parent?.traceId).toBe(child.traceId);
       }
+    });
+
+    it('sends the items uncompressed, still signed, when gzip is off', async () => {
+      const streamName = uniqueStreamName('sdk');
+      await createStreamAndWait(reader, streamName, 1);
+      const sightline = sdkFor(streamName, exportThread, { gzip: false });
+      for (let index = 0; index < 40; index += 1)
+        await sightline.span('plain', { metadata: { index } }, async () => undefined);
+      await sightline.shutdown();
+      const items = await readRawItems(streamName, false);
+      expect(items.map((item) => (item as { metadata: { index: number } }).metadata.index)).toEqual(
+        Array.from({ length: 40 }, (_, index) => index),
+      );
     });
 
     it('packs a steady stream of spans into records of about a record’s worth each, not a full one and a remainder', async () => {
