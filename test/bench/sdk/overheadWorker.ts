@@ -3,15 +3,27 @@
  *   overhead  — per-call time of untraced and traced calls, interleaved in rounds;
  *   heap      — heap and array-buffer growth while 10,000 traced calls stay buffered (run
  *               with --expose-gc);
- *   eventLoop — event-loop delay while making traced calls at a fixed rate into a real Kinesis.
+ *   eventLoop — event-loop delay while making traced calls at a fixed rate into a real Kinesis;
+ *   costs     — where Sightline's added time goes, step by step, and what each step and its
+ *               alternatives cost per span alone.
  * Prints one JSON line.
  */
+import { createHmac } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { percentile } from '../percentile.ts';
-import { baseline, createVariant, type Variant, type VariantName } from './variants.ts';
+import { serialize } from 'node:v8';
+import { gzipSync } from 'node:zlib';
+import { median, percentile } from '../percentile.ts';
+import type { QueuedItem, Transport } from './sdkEntry.ts';
+import {
+  baseline,
+  createVariant,
+  loadFrameWriter,
+  type Variant,
+  type VariantName,
+} from './variants.ts';
 
 interface WorkerArgs {
-  mode: 'overhead' | 'heap' | 'eventLoop';
+  mode: 'overhead' | 'heap' | 'eventLoop' | 'costs';
   variant: VariantName;
   endpoint: string;
   streamName?: string;
@@ -77,6 +89,8 @@ async function measureOverhead(): Promise<Record<string, number>> {
   const calls = withTracing.length;
   return {
     calls,
+    rounds,
+    callsPerRound: perRound,
     baseMeanUs: (baseWall / calls) * us,
     tracedMeanUs: (tracedWall / calls) * us,
     addedMeanUs: ((tracedWall - baseWall) / calls) * us,
@@ -169,12 +183,152 @@ async function measureEventLoop(): Promise<Record<string, number>> {
   };
 }
 
+/**
+ * A transport that does one step of the export work on each item, batched to the next turn of
+ * the event loop as the real transport's drain is, and stops there.
+ */
+function stepTransport(step: (item: QueuedItem) => void): Transport {
+  let queue: QueuedItem[] = [];
+  let scheduled = false;
+  const drain = () => {
+    scheduled = false;
+    const items = queue;
+    queue = [];
+    for (const item of items) step(item);
+  };
+  return {
+    enqueue: (item) => {
+      queue.push(item);
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(drain);
+    },
+    flush: async () => drain(),
+    shutdown: async () => drain(),
+    stats: () => ({ queued: 0, queuedBytes: 0, sent: 0, dropped: 0, retried: 0, truncated: 0 }),
+  };
+}
+
+/** Microseconds per call of `work`, over about 300 ms after a warm-up. */
+function microsPer(work: () => void, callsPerWork = 1): number {
+  for (let index = 0; index < 200; index += 1) work();
+  let calls = 0;
+  const started = performance.now();
+  while (performance.now() - started < 300) {
+    for (let index = 0; index < 20; index += 1) work();
+    calls += 20;
+  }
+  return ((performance.now() - started) * 1_000) / (calls * callsPerWork);
+}
+
+/**
+ * Where Sightline's added time goes. The same call site, in interleaved rounds as `overhead`
+ * measures them (wall time, each round with its flush), over transports that stop after each
+ * step: the span alone (context, ids, timing; what the call site's deferred attributes would
+ * build is never built), the span built, the span built and written as a frame on the
+ * caller's thread, and the real transport. Then, per span, what each step and its
+ * alternatives cost alone, and one flush of a single span after 15 ms idle (what every round
+ * pays at least once).
+ */
+async function measureCosts(): Promise<Record<string, number>> {
+  const ItemFrameWriter = await loadFrameWriter();
+  const writer = new ItemFrameWriter();
+  const spans: object[] = [];
+  const build = (item: QueuedItem): object => {
+    const span = typeof item === 'function' ? item() : item;
+    if (spans.length < 128) spans.push(span);
+    return span;
+  };
+  const steps: Record<string, Variant> = {
+    span: createVariant('sightline', {
+      endpoint: args.endpoint,
+      transport: stepTransport(() => {}),
+    }),
+    built: createVariant('sightline', { endpoint: args.endpoint, transport: stepTransport(build) }),
+    framed: createVariant('sightline', {
+      endpoint: args.endpoint,
+      transport: stepTransport((item) => {
+        if (writer.writeSpan(build(item)) < 0)
+          throw new Error('the bench span left the one-pass path');
+        if (writer.count >= 200) writer.release(writer.takeBatch());
+      }),
+    }),
+    full: createVariant('sightline', { endpoint: args.endpoint }),
+  };
+  const names = Object.keys(steps);
+  const rounds = args.rounds ?? 20;
+  const perRound = args.callsPerRound ?? 1_000;
+  for (const variant of [baseline, ...Object.values(steps)]) {
+    await timeCalls(variant, 3_000, []);
+    await variant.flush();
+  }
+  const wall: Record<string, number> = { untraced: 0 };
+  for (let round = 0; round < rounds; round += 1) {
+    const order = ['untraced', ...names];
+    for (let turn = 0; turn < order.length; turn += 1) {
+      const name = order[(turn + round) % order.length]!;
+      const variant = name === 'untraced' ? baseline : steps[name]!;
+      const started = performance.now();
+      await timeCalls(variant, perRound, []);
+      await variant.flush();
+      wall[name] = (wall[name] ?? 0) + performance.now() - started;
+    }
+  }
+  const calls = rounds * perRound;
+  const added = (name: string) => ((wall[name]! - wall.untraced!) / calls) * 1_000;
+
+  const jsons = spans.map((span) => JSON.stringify(span));
+  const recordJson = Buffer.from(`[${jsons.join(',')}]`);
+  const recordGzip = gzipSync(recordJson, { level: 1 });
+  const hmac = (bytes: Buffer) => createHmac('sha256', 'k'.repeat(43)).update(bytes).digest('hex');
+  let sink = 0;
+  const perSpan = (work: (span: object) => void) =>
+    microsPer(() => {
+      for (const span of spans) work(span);
+    }, spans.length);
+  const result = {
+    rounds,
+    callsPerRound: perRound,
+    spanUs: added('span'),
+    builtUs: added('built'),
+    framedUs: added('framed'),
+    fullUs: added('full'),
+    spanJsonBytes: recordJson.length / spans.length,
+    frameWriterUs: perSpan((span) => {
+      sink += writer.writeSpan(span);
+      if (writer.count >= 128) writer.release(writer.takeBatch());
+    }),
+    jsonStringifyUs: perSpan((span) => (sink += JSON.stringify(span).length)),
+    v8SerializeUs: perSpan((span) => (sink += serialize(span).length)),
+    structuredCloneUs: perSpan((span) => (sink += structuredClone(span) === span ? 1 : 0)),
+    gzipUs: microsPer(() => (sink += gzipSync(recordJson, { level: 1 }).length), spans.length),
+    hmacJsonUs: microsPer(() => (sink += hmac(recordJson).length), spans.length),
+    hmacGzipUs: microsPer(() => (sink += hmac(recordGzip).length), spans.length),
+    idleFlushMs: 0,
+  };
+  const full = steps.full!;
+  const flushes: number[] = [];
+  for (let index = 0; index < 21; index += 1) {
+    await full.call();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const started = performance.now();
+    await full.flush();
+    flushes.push(performance.now() - started);
+  }
+  result.idleFlushMs = median(flushes);
+  for (const variant of Object.values(steps)) await variant.shutdown();
+  if (sink === 0) throw new Error('nothing was measured');
+  return result;
+}
+
 const measure =
   args.mode === 'heap'
     ? measureHeap
     : args.mode === 'eventLoop'
       ? measureEventLoop
-      : measureOverhead;
+      : args.mode === 'costs'
+        ? measureCosts
+        : measureOverhead;
 measure().then(
   (result) => {
     process.stdout.write(

@@ -4,4 +4,4 @@
  * worker is run by hand.
  */
 export { KinesisTransport, Sightline, traceLlmCall } from '../../../sdk/src/index.ts';
-export type { SpanAttributes } from '../../../sdk/src/index.ts';
+export type { QueuedItem, SpanAttributes, Transport } from '../../../sdk/src/index.ts';

@@ -11,13 +11,27 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { setLangfuseTracerProvider, startActiveObservation } from '@langfuse/tracing';
-import type { SpanAttributes } from './sdkEntry.ts';
+import type { SpanAttributes, Transport } from './sdkEntry.ts';
+import type { ItemFrameWriter } from '../../../sdk/src/transport/itemFrames.ts';
 
 /** The SDK under test: the bundle the coordinator built (SIGHTLINE_BENCH_SDK), else the sources. */
 const { KinesisTransport, Sightline, traceLlmCall } = (await import(
   process.env.SIGHTLINE_BENCH_SDK ?? './sdkEntry.ts'
 )) as typeof import('./sdkEntry.ts');
+
 import { FAKE_MESSAGES, FAKE_MODEL, fakeChatCompletion, type FakeCompletion } from './fakeLlm.ts';
+
+/**
+ * The frame writer the SDK's transport runs on the caller's thread (not part of the package's
+ * API: taken from the same build, SIGHTLINE_BENCH_SDK_FRAMES, else the sources), for the
+ * breakdown of Sightline's cost.
+ */
+export async function loadFrameWriter(): Promise<typeof ItemFrameWriter> {
+  const module = (await import(
+    process.env.SIGHTLINE_BENCH_SDK_FRAMES ?? '../../../sdk/src/transport/itemFrames.ts'
+  )) as { ItemFrameWriter: typeof ItemFrameWriter };
+  return module.ItemFrameWriter;
+}
 
 export const VARIANT_NAMES = ['sightline', 'opentelemetry', 'langfuse'] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
@@ -36,6 +50,8 @@ export interface VariantOptions {
   streamName?: string;
   /** Keep every span buffered (for the heap measurement). */
   holdEverything?: boolean;
+  /** Sightline only: this transport instead of the Kinesis one (the cost breakdown's steps). */
+  transport?: Transport;
 }
 
 const untraced = (): Promise<FakeCompletion> =>
@@ -49,25 +65,27 @@ export const baseline: Variant = {
 
 function sightlineVariant(options: VariantOptions): Variant {
   const hold = options.holdEverything === true;
-  const transport = new KinesisTransport({
-    // Connection settings, not a client object: the export then runs in the SDK's worker thread.
-    kinesis: { endpoint: options.endpoint },
-    streamName: options.streamName ?? 'bench',
-    signer: {
-      projectId: 'bench',
-      keyId: 'ik_bench',
-      secret: 'k'.repeat(43),
-      sdk: { name: '@sightline/sdk', version: 'bench' },
-    },
-    ...(hold
-      ? {
-          flushIntervalMs: 3_600_000,
-          maxBatchItems: 1_000_000,
-          maxBatchBytes: Number.POSITIVE_INFINITY,
-          maxQueueItems: 1_000_000,
-        }
-      : {}),
-  });
+  const transport =
+    options.transport ??
+    new KinesisTransport({
+      // Connection settings, not a client object: the export then runs in the SDK's worker thread.
+      kinesis: { endpoint: options.endpoint },
+      streamName: options.streamName ?? 'bench',
+      signer: {
+        projectId: 'bench',
+        keyId: 'ik_bench',
+        secret: 'k'.repeat(43),
+        sdk: { name: '@sightline/sdk', version: 'bench' },
+      },
+      ...(hold
+        ? {
+            flushIntervalMs: 3_600_000,
+            maxBatchItems: 1_000_000,
+            maxBatchBytes: Number.POSITIVE_INFINITY,
+            maxQueueItems: 1_000_000,
+          }
+        : {}),
+    });
   const sightline = new Sightline({ transport, flushOnExit: false });
   return {
     call: () => {
