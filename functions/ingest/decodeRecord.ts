@@ -1,41 +1,76 @@
 /**
- * Turns a Kinesis record's data into a verified-shape envelope header plus its signed items
- * bytes, or the reason it can never be stored; and, once the signature is checked, the signed
- * bytes into the items JSON. Pure: no I/O, no clock.
+ * Reads a Kinesis record's envelope header, or the reason the record can never be stored; and,
+ * once its project and key are known, checks its signature and opens its items. Pure: no I/O,
+ * no clock.
+ *
+ * Nothing a record holds is decompressed before its header was read and checked, and a v2
+ * record's items only after their signature was: an unsigned record cannot make ingest inflate
+ * its items. A v1 record (compressed as a whole, its uncompressed items signed) cannot be
+ * checked before it is decompressed; its header is read from a bounded prefix first, so it names
+ * an existing project and an active key before the rest is inflated.
  */
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import {
   EnvelopeHeaderSchema,
   ProjectIdSchema,
   SUPPORTED_CONTRACT_VERSIONS,
   WIRE_LIMITS,
   isGzip,
+  isValidSignature,
   splitRecord,
   type EnvelopeHeader,
 } from '@sightline/sdk/contract';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
 import { describeIssues } from './describeIssues.ts';
 
+/**
+ * What follows a record's header: the items bytes the signature covers (the items JSON, or in
+ * v2 its gzip), or a v1 record compressed as a whole, whose signature covers the items inside.
+ */
+export type RecordPayload =
+  { kind: 'signed'; signedBytes: Buffer } | { kind: 'compressedRecord'; data: Buffer };
+
 export type DecodedRecord =
-  | {
-      ok: true;
-      header: EnvelopeHeader;
-      /** The bytes the signature covers: the items JSON, or (v2) its gzip. */
-      signedBytes: Buffer;
-    }
+  | { ok: true; header: EnvelopeHeader; payload: RecordPayload }
   | { ok: false; reason: DeadLetterReason; detail: string; claimedProjectId: string };
 
 type Failure = Extract<DecodedRecord, { ok: false }>;
 
 /** Bounded so a small gzip bomb cannot exhaust the function's memory. */
 const MAX_DECOMPRESSED_BYTES = 64 * WIRE_LIMITS.maxRecordBytes;
+/**
+ * Compressed bytes a v1 record's header line is read from: the first 1 KiB, then 4 KiB if that
+ * did not hold it (the longest header is ~600 characters); at most ~1 MiB and ~4 MiB once
+ * inflated (deflate inflates ~1,032× at most).
+ */
+const HEADER_PREFIXES = [1_024, 4_096] as const;
 
 function gunzipBounded(data: Buffer): Buffer | Error {
   try {
     return gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      return new Error(`it inflates past the ${MAX_DECOMPRESSED_BYTES / 1_048_576} MiB cap`);
     return error as Error;
   }
+}
+
+/** What a compressed record's first bytes inflate to: enough to hold its header line. */
+function inflatePrefix(data: Buffer): Buffer | Error {
+  let inflated: Buffer = Buffer.alloc(0);
+  for (const bytes of HEADER_PREFIXES) {
+    try {
+      inflated = gunzipSync(data.subarray(0, bytes), {
+        finishFlush: zlibConstants.Z_SYNC_FLUSH,
+        maxOutputLength: 2 * bytes * 1_032,
+      });
+    } catch (error) {
+      return error as Error;
+    }
+    if (inflated.includes(0x0a) || bytes >= data.length) break;
+  }
+  return inflated;
 }
 
 const isSupportedVersion = (version: unknown): version is EnvelopeHeader['v'] =>
@@ -60,9 +95,8 @@ function describeVersion(version: unknown): string {
 }
 
 /**
- * Reads a record's header. A v2 record's header is never compressed, and its items bytes are
- * left as sent (compressed or not) for the signature check; only a v1 record, compressed as a
- * whole, is decompressed before its header can be read.
+ * Reads a record's header: from the record itself (v2, and v1 sent uncompressed), or from the
+ * first bytes of a v1 record compressed as a whole, which is left compressed.
  */
 export function decodeRecord(data: Buffer): DecodedRecord {
   const fail = (reason: DeadLetterReason, detail: string, claimedProjectId = '') =>
@@ -74,20 +108,21 @@ export function decodeRecord(data: Buffer): DecodedRecord {
       `record is ${data.length} bytes; the limit is ${WIRE_LIMITS.maxRecordBytes}`,
     );
   }
-  const wholeCompressed = isGzip(data);
-  let body = data;
-  if (wholeCompressed) {
-    const decompressed = gunzipBounded(data);
-    if (decompressed instanceof Error) {
-      return fail(DEAD_LETTER_REASONS.badEncoding, `gzip decoding failed: ${decompressed.message}`);
-    }
-    body = decompressed;
+  const compressedRecord = isGzip(data);
+  let head = data;
+  if (compressedRecord) {
+    const prefix = inflatePrefix(data);
+    if (prefix instanceof Error)
+      return fail(DEAD_LETTER_REASONS.badEncoding, `gzip decoding failed: ${prefix.message}`);
+    head = prefix;
   }
-  const parts = splitRecord(body);
+  const parts = splitRecord(head);
   if (!parts) {
     return fail(
       DEAD_LETTER_REASONS.badEnvelope,
-      'expected "<header JSON>\\n<items bytes>"; no header line found',
+      compressedRecord
+        ? 'expected "<header JSON>\\n…" at the start of the compressed record; no header line found'
+        : 'expected "<header JSON>\\n<items bytes>"; no header line found',
     );
   }
   let rawHeader: unknown;
@@ -105,7 +140,7 @@ export function decodeRecord(data: Buffer): DecodedRecord {
       claimedProjectId,
     );
   }
-  if (wholeCompressed && version !== 1) {
+  if (compressedRecord && version !== 1) {
     return fail(
       DEAD_LETTER_REASONS.badEncoding,
       `a contract v${version} record compresses only its items, after the header line, never the whole record`,
@@ -120,26 +155,52 @@ export function decodeRecord(data: Buffer): DecodedRecord {
       claimedProjectId,
     );
   }
-  return { ok: true, header: header.data, signedBytes: parts.itemsBytes };
+  return {
+    ok: true,
+    header: header.data,
+    payload: compressedRecord
+      ? { kind: 'compressedRecord', data }
+      : { kind: 'signed', signedBytes: parts.itemsBytes },
+  };
 }
 
 /**
- * The items JSON of a record whose signature has been checked: a v2 record's compressed items
- * are decompressed here, so nothing an unsigned record holds is ever decompressed.
+ * The items JSON of a record whose project and key were checked: its signature is checked with
+ * the key's secret before a v2 record's items are decompressed, and after a v1 record
+ * compressed as a whole is (its signature covers the items inside). Called for one record at a
+ * time, so a batch holds one record's inflated items at most.
  */
 export function openItems(
   header: EnvelopeHeader,
-  signedBytes: Buffer,
+  payload: RecordPayload,
+  secret: string,
 ): { ok: true; itemsBytes: Buffer } | Failure {
+  const fail = (reason: DeadLetterReason, detail: string): Failure => ({
+    ok: false,
+    reason,
+    detail,
+    claimedProjectId: header.projectId,
+  });
+  const badSignature = () =>
+    fail(DEAD_LETTER_REASONS.badSignature, 'the HMAC-SHA256 signature does not match the items');
+  if (payload.kind === 'compressedRecord') {
+    const body = gunzipBounded(payload.data);
+    if (body instanceof Error)
+      return fail(DEAD_LETTER_REASONS.badEncoding, `gzip decoding failed: ${body.message}`);
+    // The same stream as the prefix the header was read from: its first line is that header.
+    const parts = splitRecord(body);
+    if (!parts || !isValidSignature(secret, header, parts.itemsBytes)) return badSignature();
+    return { ok: true, itemsBytes: parts.itemsBytes };
+  }
+  const { signedBytes } = payload;
+  if (!isValidSignature(secret, header, signedBytes)) return badSignature();
   if (header.v === 1 || !isGzip(signedBytes)) return { ok: true, itemsBytes: signedBytes };
   const itemsBytes = gunzipBounded(signedBytes);
   if (itemsBytes instanceof Error) {
-    return {
-      ok: false,
-      reason: DEAD_LETTER_REASONS.badEncoding,
-      detail: `gzip decoding of the items failed: ${itemsBytes.message}`,
-      claimedProjectId: header.projectId,
-    };
+    return fail(
+      DEAD_LETTER_REASONS.badEncoding,
+      `gzip decoding of the items failed: ${itemsBytes.message}`,
+    );
   }
   return { ok: true, itemsBytes };
 }

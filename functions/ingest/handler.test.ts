@@ -225,9 +225,10 @@ describe('ingest handler', () => {
     );
   });
 
-  it("checks a v2 record's signature before it decompresses the items, and only then", async () => {
+  it("checks a v2 record's signature, and a v1 record's project and key, before it decompresses anything", async () => {
     // Prepare: records whose items bytes are gzip that does not decompress, or inflates past
-    // the 64 MiB cap, each signed with the right key or a wrong one.
+    // the 64 MiB cap, each signed with the right key or a wrong one; and v1 records compressed
+    // as a whole that inflate past the cap, naming a key that does not exist or the right one.
     const key = await newProject();
     const record = (payload: Buffer, secret = key.secret, version: 1 | 2 = 2) =>
       frameRecord(
@@ -243,6 +244,17 @@ describe('ingest handler', () => {
     const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not deflate')]);
     const bomb = gzipSync(Buffer.alloc(65 * WIRE_LIMITS.maxRecordBytes), { level: 9 });
     const spansV2 = gzipSync(JSON.stringify([buildSpan()]));
+    const itemsV1 = Buffer.from(JSON.stringify([buildSpan()]));
+    const v1Bomb = (keyId: string) =>
+      gzipSync(
+        Buffer.concat([
+          Buffer.from(
+            `${JSON.stringify({ v: 1, sdk: { name: 't', version: '0' }, projectId: key.projectId, keyId, sig: 'a'.repeat(64) })}\n[`,
+          ),
+          Buffer.alloc(65 * WIRE_LIMITS.maxRecordBytes, 0x20),
+        ]),
+        { level: 9 },
+      );
     const cases: [string, Buffer, RegExp][] = [
       [DEAD_LETTER_REASONS.badSignature, record(corrupt, 'x'.repeat(43)), /signature/],
       [DEAD_LETTER_REASONS.badSignature, record(bomb, 'x'.repeat(43)), /signature/],
@@ -251,7 +263,11 @@ describe('ingest handler', () => {
       // A v2 header inside a record compressed as a whole.
       [DEAD_LETTER_REASONS.badEncoding, gzipSync(record(spansV2)), /never the whole record/],
       // v1 signs the uncompressed items: v1 items sent compressed are not JSON.
-      [DEAD_LETTER_REASONS.badJson, record(spansV2, key.secret, 1), /not valid JSON/],
+      [DEAD_LETTER_REASONS.badJson, record(spansV2, key.secret, 1), /v1 compresses the whole/],
+      // Were a v1 record inflated before its header is checked, both would be `bad_encoding`.
+      [DEAD_LETTER_REASONS.unknownKey, v1Bomb('ik_missing'), /does not exist/],
+      [DEAD_LETTER_REASONS.badEncoding, v1Bomb(key.keyId), /inflates past the 64 MiB cap/],
+      [DEAD_LETTER_REASONS.badSignature, gzipSync(record(itemsV1, 'x'.repeat(43), 1)), /HMAC/],
     ];
     const records = cases.map(([, data]) => buildKinesisRecord(data));
     const good = buildSpan();

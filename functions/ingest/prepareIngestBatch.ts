@@ -6,12 +6,7 @@
  * (`enrichSpans`). The only I/O is the key lookup and one data key per batch; a failure of
  * either rejects, so the caller retries the batch.
  */
-import {
-  ItemsArraySchema,
-  isValidSignature,
-  type ScoreItem,
-  type SpanItem,
-} from '@sightline/sdk/contract';
+import { ItemsArraySchema, isGzip, type ScoreItem, type SpanItem } from '@sightline/sdk/contract';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import {
   enrichSpans,
@@ -36,7 +31,7 @@ import type { DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { toScoreRow, type ScoreRow } from '../store/scoresRepository.ts';
 import { toSpanRow, type SpanRow, type SpanSource } from '../store/spanRows.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
-import { decodeRecord, openItems } from './decodeRecord.ts';
+import { decodeRecord, openItems, type RecordPayload } from './decodeRecord.ts';
 import { describeIssues } from './describeIssues.ts';
 import { parseItem } from './parseItem.ts';
 import type { IngestKeyCache } from './ingestKeyCache.ts';
@@ -211,14 +206,18 @@ function storeEnrichment(pending: PendingSpan, enrichment: SpanEnrichment, conte
  */
 export const ENRICH_GROUP_SPANS = 1_000;
 
-/** A record whose key and signature checked out, its items not yet parsed. */
+/**
+ * A record whose header names an existing project and an active key of it; its signature is
+ * checked, and its items opened, when they are read (`openItems`), one record at a time.
+ */
 interface VerifiedRecord {
   kind: 'verified';
   record: KinesisStreamRecord;
   header: RecordHeader;
   project: ResolvedProject;
   keyId: string;
-  itemsBytes: Buffer;
+  secret: string;
+  payload: RecordPayload;
 }
 
 type RecordHeader = Extract<ReturnType<typeof decodeRecord>, { ok: true }>['header'];
@@ -257,7 +256,7 @@ function rejected(
   return prepared;
 }
 
-/** Decodes a record and checks its project, key and signature. */
+/** Decodes a record's header and checks its project and key. */
 async function verifyRecord(
   record: KinesisStreamRecord,
   keys: IngestKeyCache,
@@ -270,7 +269,7 @@ async function verifyRecord(
 
   const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'));
   if (!decoded.ok) return reject(decoded.reason, decoded.detail, decoded.claimedProjectId);
-  const { header, signedBytes } = decoded;
+  const { header, payload } = decoded;
 
   const { project, key } = await keys.resolve(header.projectId, header.keyId);
   if (!project) {
@@ -294,23 +293,14 @@ async function verifyRecord(
       header.projectId,
     );
   }
-  if (!isValidSignature(key.secret, header, signedBytes)) {
-    return reject(
-      DEAD_LETTER_REASONS.badSignature,
-      'the HMAC-SHA256 signature does not match the items',
-      header.projectId,
-    );
-  }
-  // Only now, signed by the project's key, are compressed items decompressed.
-  const items = openItems(header, signedBytes);
-  if (!items.ok) return reject(items.reason, items.detail, items.claimedProjectId);
   return {
     kind: 'verified',
     record,
     header,
     project,
     keyId: key.keyId,
-    itemsBytes: items.itemsBytes,
+    secret: key.secret,
+    payload,
   };
 }
 
@@ -326,15 +316,20 @@ function readItems(
   const { record, header, project } = verified;
   const { now, sealRaw } = context;
   const sequenceNumber = record.kinesis.sequenceNumber;
+  // The signature is checked here, and only then are compressed items inflated.
+  const items = openItems(header, verified.payload, verified.secret);
+  if (!items.ok) return rejected(record, context, items.reason, items.detail, header.projectId);
   let rawItems: unknown;
   try {
-    rawItems = JSON.parse(verified.itemsBytes.toString('utf8'));
+    rawItems = JSON.parse(items.itemsBytes.toString('utf8'));
   } catch {
     return rejected(
       record,
       context,
       DEAD_LETTER_REASONS.badJson,
-      'the items are not valid JSON',
+      header.v === 1 && isGzip(items.itemsBytes)
+        ? 'the items are not valid JSON (contract v1 compresses the whole record, not the items)'
+        : 'the items are not valid JSON',
       header.projectId,
     );
   }
@@ -424,8 +419,9 @@ export async function prepareIngestBatch(
   const opened: (Awaited<ReturnType<typeof verifyRecord>> | undefined)[] = await Promise.all(
     records.map((record) => verifyRecord(record, keys, context)),
   );
-  // Items are parsed record by record, in the records' order, and their spans enriched in
-  // groups; a record's decoded bytes are let go once its items are read.
+  // Items are opened (signature checked, then decompressed) and parsed record by record, in the
+  // records' order, and their spans enriched in groups; a record's inflated bytes are let go
+  // once its items are read, so a batch holds one record's at most.
   const prepared: PreparedRecord[] = [];
   let pending: PendingSpan[] = [];
   for (let index = 0; index < opened.length; index += 1) {

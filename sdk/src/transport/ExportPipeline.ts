@@ -177,9 +177,9 @@ export class ExportPipeline {
     const frames = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.length);
     const keys = this.#keys.update(batch.keys, batch.keysFrom);
     const outcome = state.outcome;
-    // Items go after room for the record's header, which is written in front of them. With
-    // synchronous gzip a record's bytes are consumed before `#encode` returns, so one buffer
-    // serves every record.
+    // Items go after room for the record's header, which is written in front of them when they
+    // are sent uncompressed (compressed items are framed anew behind it). With synchronous gzip
+    // a record's bytes are consumed before `#encode` returns, so one buffer serves every record.
     const reuse = this.#options.gzip && this.#options.compression === 'sync';
     const newRecord = () => {
       const bytes = new JsonBytes(HEADER_ALLOWANCE + this.#options.recordTargetBytes + 4_096);
