@@ -6,7 +6,9 @@
  * - `webUrl`: the web app's public https:// URL (also the Cognito app client's callback base);
  * - `webCertificateArn`: an ACM certificate for that domain: with it the stack deploys the web
  *   app, from the package `npx sightline build-web` built (`webPackage` to use another);
- * - `authDomainPrefix`: the Cognito hosted sign-in domain prefix.
+ * - `authDomainPrefix`: the Cognito hosted sign-in domain prefix;
+ * - `acceptContractV1`: `false` makes ingest refuse wire contract v1 records (SDK 0.2.0 and
+ *   older) once every producer sends v2.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +26,15 @@ const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const webUrl = context('webUrl');
 const webCertificateArn = context('webCertificateArn');
 const authDomainPrefix = context('authDomainPrefix');
+const acceptContractV1 = context('acceptContractV1');
+if (acceptContractV1 !== undefined && acceptContractV1 !== 'true' && acceptContractV1 !== 'false')
+  throw new Error('acceptContractV1 must be true or false');
 new SightlineStack(app, 'Sightline', {
   description:
     'Sightline: LLM observability (Kinesis, Lambda, DynamoDB, Cognito, ClickHouse secret, web app)',
   ...(webUrl ? { webUrl } : {}),
   ...(authDomainPrefix ? { authDomainPrefix } : {}),
+  ...(acceptContractV1 ? { acceptContractV1: acceptContractV1 === 'true' } : {}),
   ...(webCertificateArn
     ? {
         web: {

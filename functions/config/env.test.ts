@@ -18,3 +18,21 @@ describe('SIGHTLINE_TRUSTED_PROXY_HOPS', () => {
     );
   });
 });
+
+describe('SIGHTLINE_ACCEPT_CONTRACT_V1', () => {
+  it('accepts v1 records unless told false', () => {
+    expect(parseServerEnv({}).SIGHTLINE_ACCEPT_CONTRACT_V1).toBe(true);
+    expect(
+      parseServerEnv({ SIGHTLINE_ACCEPT_CONTRACT_V1: 'true' }).SIGHTLINE_ACCEPT_CONTRACT_V1,
+    ).toBe(true);
+    expect(
+      parseServerEnv({ SIGHTLINE_ACCEPT_CONTRACT_V1: 'false' }).SIGHTLINE_ACCEPT_CONTRACT_V1,
+    ).toBe(false);
+  });
+
+  it.each(['0', 'no', 'FALSE', ''])('refuses %j, naming the variable', (value) => {
+    expect(() => parseServerEnv({ SIGHTLINE_ACCEPT_CONTRACT_V1: value })).toThrow(
+      /SIGHTLINE_ACCEPT_CONTRACT_V1/,
+    );
+  });
+});

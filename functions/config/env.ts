@@ -107,6 +107,15 @@ const ServerEnvSchema = z.object({
   /** How long a verified ingest key stays cached in a warm function, in seconds. */
   SIGHTLINE_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /**
+   * Whether ingest still accepts wire contract v1 records (SDK 0.2.0 and older). Such a record
+   * is compressed as a whole and signed inside, so it is decompressed before its signature can
+   * be checked; `false`, once every producer sends v2, refuses it without decompressing it.
+   */
+  SIGHTLINE_ACCEPT_CONTRACT_V1: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
    * Content protection keys (functions/enrich/loadVault.ts). Local mode: a file holding 32
    * random bytes (base64url), from which the data-key wrapping key and the redaction HMAC key
    * are derived. AWS: a KMS key wraps data keys, and a Secrets Manager secret holds the

@@ -14,6 +14,7 @@ import {
   EnvelopeHeaderSchema,
   ProjectIdSchema,
   SUPPORTED_CONTRACT_VERSIONS,
+  WIRE_CONTRACT_VERSION,
   WIRE_LIMITS,
   isGzip,
   isValidSignature,
@@ -94,11 +95,20 @@ function describeVersion(version: unknown): string {
   return `(a ${Array.isArray(version) ? 'list' : typeof version})`;
 }
 
+export interface DecodeOptions {
+  /** Accept wire contract v1 records (`SIGHTLINE_ACCEPT_CONTRACT_V1`). */
+  acceptContractV1: boolean;
+}
+
 /**
  * Reads a record's header: from the record itself (v2, and v1 sent uncompressed), or from the
- * first bytes of a v1 record compressed as a whole, which is left compressed.
+ * first bytes of a v1 record compressed as a whole, which is left compressed. Refusing v1, a
+ * record compressed as a whole (only v1 is) is refused without being decompressed at all.
  */
-export function decodeRecord(data: Buffer): DecodedRecord {
+export function decodeRecord(
+  data: Buffer,
+  options: DecodeOptions = { acceptContractV1: true },
+): DecodedRecord {
   const fail = (reason: DeadLetterReason, detail: string, claimedProjectId = '') =>
     ({ ok: false, reason, detail, claimedProjectId }) as const;
 
@@ -109,6 +119,12 @@ export function decodeRecord(data: Buffer): DecodedRecord {
     );
   }
   const compressedRecord = isGzip(data);
+  if (compressedRecord && !options.acceptContractV1) {
+    return fail(
+      DEAD_LETTER_REASONS.unsupportedVersion,
+      'a record compressed as a whole is contract v1, which this ingest no longer accepts (expected 2, its items compressed after the header line)',
+    );
+  }
   let head = data;
   if (compressedRecord) {
     const prefix = inflatePrefix(data);
@@ -133,10 +149,13 @@ export function decodeRecord(data: Buffer): DecodedRecord {
   }
   const claimedProjectId = claimedProjectOf(rawHeader);
   const version = (rawHeader as { v?: unknown } | null)?.v;
-  if (!isSupportedVersion(version)) {
+  if (!isSupportedVersion(version) || (version === 1 && !options.acceptContractV1)) {
+    const accepted = options.acceptContractV1
+      ? SUPPORTED_CONTRACT_VERSIONS
+      : [WIRE_CONTRACT_VERSION];
     return fail(
       DEAD_LETTER_REASONS.unsupportedVersion,
-      `contract version ${describeVersion(version)} is not supported (expected ${SUPPORTED_CONTRACT_VERSIONS.join(' or ')})`,
+      `contract version ${describeVersion(version)} is not supported (expected ${accepted.join(' or ')})`,
       claimedProjectId,
     );
   }

@@ -294,6 +294,48 @@ describe('ingest handler', () => {
     });
   });
 
+  it('refuses v1 records without decompressing them when v1 is no longer accepted', async () => {
+    // Prepare: a handler of an ingest whose operator set SIGHTLINE_ACCEPT_CONTRACT_V1=false; a
+    // v1 record sent plain, one compressed as a whole that would inflate past the 64 MiB cap,
+    // and a v2 record of the same project.
+    const key = await newProject();
+    const keys = new IngestKeyCache(controlPlane.projects, { ttlSeconds: 60 });
+    const v2Only = createIngestHandler(async () => ({
+      clickhouse,
+      keys,
+      vault: testVault,
+      logger,
+      acceptContractV1: false,
+    }));
+    const v1Bomb = gzipSync(Buffer.alloc(65 * WIRE_LIMITS.maxRecordBytes, 0x20), { level: 9 });
+    const refused = [
+      buildKinesisRecord(buildRecordData([buildSpan()], key, { version: 1 })),
+      buildKinesisRecord(v1Bomb),
+    ];
+    // Act
+    const response = await v2Only(
+      buildKinesisEvent([...refused, buildKinesisRecord(buildRecordData([buildSpan()], key))]),
+      context,
+    );
+    // Assess: only the v2 span is stored; both v1 records are dead letters saying why, the one
+    // compressed as a whole refused as such (were it inflated, it would read as bad_encoding).
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await countSpans(clickhouse, { projectId: key.projectId })).toBe(1);
+    const rows = await listDeadLetters(clickhouse, {
+      sequenceNumbers: refused.map((r) => r.kinesis.sequenceNumber),
+    });
+    const bySequence = new Map(rows.map((row) => [row.sequence_number, row]));
+    expect(bySequence.get(refused[0]!.kinesis.sequenceNumber)).toMatchObject({
+      reason: DEAD_LETTER_REASONS.unsupportedVersion,
+      claimed_project_id: key.projectId,
+      detail: 'contract version 1 is not supported (expected 2)',
+    });
+    expect(bySequence.get(refused[1]!.kinesis.sequenceNumber)).toMatchObject({
+      reason: DEAD_LETTER_REASONS.unsupportedVersion,
+      detail: expect.stringMatching(/compressed as a whole is contract v1/),
+    });
+  });
+
   it('stores a span whose strings hold lone UTF-16 surrogates, with U+FFFD in their place', async () => {
     const key = await newProject();
     const brokenEmoji = 'cut 😀'.slice(0, -1);

@@ -40,6 +40,8 @@ export interface IngestDependencies {
   judgeQueue?: JudgeQueue;
   /** Drop these dependencies so the next invocation builds fresh ones (new credentials). */
   reset?: () => void;
+  /** Accept wire contract v1 records (`SIGHTLINE_ACCEPT_CONTRACT_V1`); default true. */
+  acceptContractV1?: boolean;
 }
 
 /** ClickHouse refused the credentials: the password was probably rotated. */
@@ -62,8 +64,11 @@ export function createIngestHandler(
       now = Date.now,
       reset,
       judgeQueue,
+      acceptContractV1 = true,
     } = await dependencies();
-    const batch = await prepareIngestBatch(event.Records, keys, now(), vault);
+    const batch = await prepareIngestBatch(event.Records, keys, now(), vault, {
+      acceptContractV1,
+    });
     for (const [stage, spans] of Object.entries(batch.enrichmentErrors)) {
       // Counted and named, never the text: the span is stored with enrichment_status 'partial'.
       logger.warn('enrichment stage failed; spans stored with partial enrichment', {
@@ -137,6 +142,7 @@ function loadDefaultDependencies(): Promise<IngestDependencies> {
       keys: new IngestKeyCache(projects, { ttlSeconds: env.SIGHTLINE_KEY_CACHE_TTL_SECONDS }),
       vault,
       logger: new Logger({ serviceName: 'sightline-ingest' }),
+      acceptContractV1: env.SIGHTLINE_ACCEPT_CONTRACT_V1,
       ...(env.SIGHTLINE_JUDGE_QUEUE_URL
         ? {
             judgeQueue: new SqsJudgeQueue(createSqsClient(env), env.SIGHTLINE_JUDGE_QUEUE_URL),

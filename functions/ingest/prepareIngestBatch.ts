@@ -31,7 +31,7 @@ import type { DeadLetterRow } from '../store/deadLettersRepository.ts';
 import { toScoreRow, type ScoreRow } from '../store/scoresRepository.ts';
 import { toSpanRow, type SpanRow, type SpanSource } from '../store/spanRows.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './constants.ts';
-import { decodeRecord, openItems, type RecordPayload } from './decodeRecord.ts';
+import { decodeRecord, openItems, type DecodeOptions, type RecordPayload } from './decodeRecord.ts';
 import { describeIssues } from './describeIssues.ts';
 import { parseItem } from './parseItem.ts';
 import type { IngestKeyCache } from './ingestKeyCache.ts';
@@ -78,6 +78,7 @@ export interface BatchContext {
   /** Each project's policy, parsed once per batch. */
   policies: Map<string, ReturnType<typeof parsePolicy>>;
   enrichmentErrors: Record<string, number>;
+  decode: DecodeOptions;
 }
 
 /** `shardId-000000000001:4959…` → `shardId-000000000001`. */
@@ -267,7 +268,7 @@ async function verifyRecord(
     prepared: rejected(record, context, reason, detail, claimedProjectId),
   });
 
-  const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'));
+  const decoded = decodeRecord(Buffer.from(record.kinesis.data, 'base64'), context.decode);
   if (!decoded.ok) return reject(decoded.reason, decoded.detail, decoded.claimedProjectId);
   const { header, payload } = decoded;
 
@@ -402,6 +403,7 @@ export async function prepareIngestBatch(
   keys: IngestKeyCache,
   now: number,
   vault: Vault,
+  decode: DecodeOptions = { acceptContractV1: true },
 ): Promise<PreparedBatch> {
   const dataKey = await vault.keys.newDataKey();
   const sealRaw: RawSealer = (record) =>
@@ -415,6 +417,7 @@ export async function prepareIngestBatch(
     registries: new Map(),
     policies: new Map(),
     enrichmentErrors: {},
+    decode,
   };
   const opened: (Awaited<ReturnType<typeof verifyRecord>> | undefined)[] = await Promise.all(
     records.map((record) => verifyRecord(record, keys, context)),

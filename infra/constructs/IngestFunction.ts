@@ -37,6 +37,12 @@ export interface IngestFunctionProps {
   /** Master key of the per-project redaction HMAC. */
   redactionKeySecret: secretsmanager.ISecret;
   logRetention?: logs.RetentionDays;
+  /**
+   * Accept wire contract v1 records (SDK 0.2.0 and older), which are decompressed before their
+   * signature can be checked. Set false once every producer sends v2.
+   * @default true
+   */
+  acceptContractV1?: boolean;
 }
 
 export class IngestFunction extends Construct {
@@ -87,6 +93,7 @@ export class IngestFunction extends Construct {
         SIGHTLINE_PROJECTS_TABLE: props.projectsTable.tableName,
         SIGHTLINE_INGEST_KEYS_TABLE: props.ingestKeysTable.tableName,
         SIGHTLINE_STREAM_NAME: props.stream.streamName,
+        SIGHTLINE_ACCEPT_CONTRACT_V1: String(props.acceptContractV1 ?? true),
         POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: ['--enable-source-maps', ...INGEST_V8_OPTIONS].join(' '),

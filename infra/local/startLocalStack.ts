@@ -199,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       vault,
       logger,
       judgeQueue: judge.queue,
+      acceptContractV1: env.SIGHTLINE_ACCEPT_CONTRACT_V1,
     }));
     const runner = new KinesisEventSourceRunner({
       kinesis: kinesisClient,

@@ -236,10 +236,25 @@ describe('SightlineStack', () => {
             SIGHTLINE_PROJECTS_TABLE: ref(stack, stack.projectsTable),
             SIGHTLINE_INGEST_KEYS_TABLE: ref(stack, stack.ingestKeysTable),
             SIGHTLINE_STREAM_NAME: ref(stack, stack.stream),
+            SIGHTLINE_ACCEPT_CONTRACT_V1: 'true',
             POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
             POWERTOOLS_LOG_LEVEL: 'INFO',
             // The young generation the enrich benchmark measured the chain with.
             NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=64',
+          }),
+        },
+      });
+    });
+
+    it('tells ingest to refuse contract v1 records when the props say so', () => {
+      const app = new App({ context: CDK_CONTEXT });
+      const v2Only = new SightlineStack(app, 'V2Only', { acceptContractV1: false });
+
+      Template.fromStack(v2Only).hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: 'sightline-ingest',
+            SIGHTLINE_ACCEPT_CONTRACT_V1: 'false',
           }),
         },
       });

@@ -64,6 +64,11 @@ export interface SightlineStackProps extends StackProps {
   };
   /** @default 'sightline-judge-budget' */
   judgeBudgetTableName?: string;
+  /**
+   * Whether ingest accepts wire contract v1 records (see `IngestFunctionProps`).
+   * @default true
+   */
+  acceptContractV1?: boolean;
   /** @default 'sightline/clickhouse' */
   clickHouseSecretName?: string;
   /** Name of the redaction HMAC master key secret (default `sightline/redaction-key`). */
@@ -276,6 +281,7 @@ export class SightlineStack extends Stack {
       dataKey: this.dataKey,
       vaultKey: this.vaultKey,
       redactionKeySecret: this.redactionKeySecret,
+      acceptContractV1: props.acceptContractV1 ?? true,
     });
 
     // LLM-as-judge: per-project daily call counters, the judge queue and function.
