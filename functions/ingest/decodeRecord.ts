@@ -74,9 +74,6 @@ function inflatePrefix(data: Buffer): Buffer | Error {
   return inflated;
 }
 
-const isSupportedVersion = (version: unknown): version is EnvelopeHeader['v'] =>
-  (SUPPORTED_CONTRACT_VERSIONS as readonly unknown[]).includes(version);
-
 /**
  * The project an unverifiable header names, for triage. Only an id of the contract's shape is
  * claimed: anything else is free text the producer sent (an e-mail address, say), and the
@@ -105,10 +102,7 @@ export interface DecodeOptions {
  * first bytes of a v1 record compressed as a whole, which is left compressed. Refusing v1, a
  * record compressed as a whole (only v1 is) is refused without being decompressed at all.
  */
-export function decodeRecord(
-  data: Buffer,
-  options: DecodeOptions = { acceptContractV1: true },
-): DecodedRecord {
+export function decodeRecord(data: Buffer, options: DecodeOptions): DecodedRecord {
   const fail = (reason: DeadLetterReason, detail: string, claimedProjectId = '') =>
     ({ ok: false, reason, detail, claimedProjectId }) as const;
 
@@ -149,10 +143,10 @@ export function decodeRecord(
   }
   const claimedProjectId = claimedProjectOf(rawHeader);
   const version = (rawHeader as { v?: unknown } | null)?.v;
-  if (!isSupportedVersion(version) || (version === 1 && !options.acceptContractV1)) {
-    const accepted = options.acceptContractV1
-      ? SUPPORTED_CONTRACT_VERSIONS
-      : [WIRE_CONTRACT_VERSION];
+  const accepted: readonly unknown[] = options.acceptContractV1
+    ? SUPPORTED_CONTRACT_VERSIONS
+    : [WIRE_CONTRACT_VERSION];
+  if (!accepted.includes(version)) {
     return fail(
       DEAD_LETTER_REASONS.unsupportedVersion,
       `contract version ${describeVersion(version)} is not supported (expected ${accepted.join(' or ')})`,

@@ -224,7 +224,7 @@ function costsSection(costs: Row, perRoundCalls: number): string {
       ? `more than the whole target (${fmt(TARGET_US)} µs) by itself`
       : `${fmt((callerShare / TARGET_US) * 100, 0)} % of the target (${fmt(TARGET_US)} µs)`;
   return `The same call site in a separate process, measured as above (interleaved rounds, each with its
-flush, ${costs.rounds ?? 20} rounds of ${perRoundCalls.toLocaleString('en-US')} calls per step), over transports that stop after each step of the work:
+flush, ${costs.rounds} rounds of ${costs.callsPerRound!.toLocaleString('en-US')} calls per step), over transports that stop after each step of the work:
 
 | step (each includes the ones above it) | added µs per call |
 | --- | --- |

@@ -93,15 +93,13 @@ export async function encodeRecordBytes(
   },
 ): Promise<EncodedRecord> {
   const level = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
-  let payload = itemsBytes;
-  let roomBefore = options.roomBefore ?? 0;
-  if (options.gzip) {
-    payload =
-      options.compression === 'sync'
-        ? gzipSync(itemsBytes, { level })
-        : await gzip(itemsBytes, { level });
-    roomBefore = 0;
-  }
+  const payload = !options.gzip
+    ? itemsBytes
+    : options.compression === 'sync'
+      ? gzipSync(itemsBytes, { level })
+      : await gzip(itemsBytes, { level });
+  // Compressed items are a buffer of their own, with no room before them.
+  const roomBefore = options.gzip ? 0 : (options.roomBefore ?? 0);
   const header: EnvelopeHeader = {
     v: WIRE_CONTRACT_VERSION,
     sdk: signer.sdk,

@@ -193,10 +193,10 @@ export class ItemFrameWriter {
    * value to conform; here such a field is left out, and the span meets the contract either
    * way). Each value is checked with the rule `conformItem` applies to it
    * (`SPAN_CONFORM_RULES`) as it is written, which saves conforming first, a second walk of the
-   * span (the SDK benchmark's span: 3.7 µs to conform and write, 2.6 µs in one pass). Returns the frame's size, or -1, with nothing
-   * written, when the span needs the general path: a value to conform, a tool or prompt
-   * reference, a message part other than text, metadata other than strings, numbers and
-   * booleans, a value that throws while read.
+   * span (the SDK benchmark's span: 3.7 µs to conform and write, 2.6 µs in one pass). Returns
+   * the frame's size, or -1, with nothing written, when the span needs the general path: a value
+   * to conform, a tool or prompt reference, a message part other than text, metadata other than
+   * strings, numbers and booleans, a value that throws while read.
    */
   writeSpan(span: unknown): number {
     const start = this.#position;
@@ -577,7 +577,10 @@ export class ItemFrameWriter {
     if (length > SMALL) this.#mayNeedFitting = true;
   }
 
-  /** Closes an object of `entries` written entries; one with more than the exporter lets through is flagged. */
+  /**
+   * Closes an object of `entries` written entries; one with more than the exporter lets through
+   * is flagged.
+   */
   #endObject(entries: number): void {
     if (entries > SMALL) this.#mayNeedFitting = true;
     this.#byte(TAG_END);
