@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { booleanContext } from './appContext.ts';
 import { SightlineStack } from './stacks/SightlineStack.ts';
 import { WEB_PACKAGE_DIRECTORY } from './web/webPackage.ts';
 
@@ -26,15 +27,16 @@ const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const webUrl = context('webUrl');
 const webCertificateArn = context('webCertificateArn');
 const authDomainPrefix = context('authDomainPrefix');
-const acceptContractV1 = context('acceptContractV1');
-if (acceptContractV1 !== undefined && acceptContractV1 !== 'true' && acceptContractV1 !== 'false')
-  throw new Error('acceptContractV1 must be true or false');
+const acceptContractV1 = booleanContext(
+  'acceptContractV1',
+  app.node.tryGetContext('acceptContractV1'),
+);
 new SightlineStack(app, 'Sightline', {
   description:
     'Sightline: LLM observability (Kinesis, Lambda, DynamoDB, Cognito, ClickHouse secret, web app)',
   ...(webUrl ? { webUrl } : {}),
   ...(authDomainPrefix ? { authDomainPrefix } : {}),
-  ...(acceptContractV1 ? { acceptContractV1: acceptContractV1 === 'true' } : {}),
+  ...(acceptContractV1 !== undefined ? { acceptContractV1 } : {}),
   ...(webCertificateArn
     ? {
         web: {
